@@ -1,0 +1,62 @@
+package dev.macaque.spi;
+
+import java.util.List;
+
+/**
+ * One configured provider instance: one account, subscription set or project set, or one simulated world.
+ *
+ * <p>Thread-safe: the server calls it from several threads at once. Every method either returns or throws
+ * {@link ProviderException}; no other exception type (in particular no SDK exception) escapes.
+ */
+public interface CloudProvider extends AutoCloseable {
+
+    /** The instance id from {@link ProviderContext#instanceId()}. */
+    String id();
+
+    /** The provider type, same as {@link ProviderFactory#type()}. */
+    String type();
+
+    /**
+     * Lists the VM groups matching {@code filter}, with their tags and desired capacity but without instances.
+     * Paging is followed to the end. The order is stable: by region, then group name.
+     */
+    List<GroupSummary> listGroups(GroupFilter filter);
+
+    /**
+     * Reads one group with its current instances, ordered by instance id.
+     *
+     * @throws ProviderException of kind {@link ProviderException.Kind#NOT_FOUND} when the group does not exist
+     */
+    VmGroup describeGroup(GroupRef group);
+
+    /**
+     * Reads a group's health for recovery verification: desired capacity against members that are in service
+     * and healthy.
+     *
+     * @throws ProviderException of kind {@link ProviderException.Kind#NOT_FOUND} when the group does not exist
+     */
+    GroupHealth health(GroupRef group);
+
+    /**
+     * Terminates one member of a group so that the group replaces it (capacity is kept).
+     *
+     * <ul>
+     *   <li>Idempotent: terminating an instance that is already terminating or gone returns
+     *       {@link TerminationResult.Outcome#ALREADY_TERMINATED}, not an error. Repeating a request with the same
+     *       {@link TerminationRequest#idempotencyKey()} never terminates a second instance.</li>
+     *   <li>Dry-run ({@link TerminationRequest#dryRun()}): changes nothing. Returns
+     *       {@link TerminationResult.Outcome#DRY_RUN_WOULD_TERMINATE} when everything that could be checked without
+     *       acting passed, with {@link TerminationResult#detail()} saying what was proven (membership,
+     *       permissions) and what was not; throws {@link ProviderException} (e.g. permission denied) when a check
+     *       failed.</li>
+     *   <li>The instance must currently be a member of {@link TerminationRequest#group()}; an id that is not a
+     *       member (and was never seen terminated) is {@link ProviderException.Kind#NOT_FOUND}.</li>
+     * </ul>
+     */
+    TerminationResult terminate(TerminationRequest request);
+
+    /** Releases clients and threads. Idempotent. */
+    @Override
+    default void close() {
+    }
+}

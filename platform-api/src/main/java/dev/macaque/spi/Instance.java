@@ -1,0 +1,26 @@
+package dev.macaque.spi;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One member of a VM group.
+ *
+ * @param id         the cloud's instance id (AWS {@code i-…}, Azure scale-set instance id, GCP instance name)
+ * @param zone       availability zone, or empty when the cloud has none
+ * @param state      where the instance is in its life
+ * @param healthy    whether the group's health check considers it healthy
+ * @param launchTime when it was launched, or {@code null} when the cloud does not say
+ */
+public record Instance(String id, String zone, LifecycleState state, boolean healthy, Instant launchTime) {
+
+    public Instance {
+        GroupRef.requireText(id, "id");
+        Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(state, "state");
+    }
+
+    public boolean isHealthyInService() {
+        return healthy && state == LifecycleState.IN_SERVICE;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.macaque.spi;
+
+/**
+ * Version of this SPI, as {@code MAJOR.MINOR}.
+ *
+ * <p>{@link #CURRENT} is a compile-time constant: {@code javac} copies its value into every class that
+ * reads it, so a factory whose {@link ProviderFactory#spiVersion()} returns {@code SpiVersion.CURRENT}
+ * reports the SPI it was <em>built</em> against, even when it runs against a newer server.
+ *
+ * <p>Compatibility: a plugin loads when its major equals the server's and its minor is not newer than the
+ * server's (minor versions only add {@code default} methods and new records).
+ */
+public final class SpiVersion {
+    /** The version of the SPI in this jar. */
+    public static final String CURRENT = "1.0";
+
+    private SpiVersion() {
+    }
+
+    /** The major part of {@code version}; throws {@link IllegalArgumentException} when it is not {@code MAJOR.MINOR}. */
+    public static int major(String version) {
+        return parse(version)[0];
+    }
+
+    /** The minor part of {@code version}; throws {@link IllegalArgumentException} when it is not {@code MAJOR.MINOR}. */
+    public static int minor(String version) {
+        return parse(version)[1];
+    }
+
+    /**
+     * Whether a plugin built against {@code pluginVersion} runs on a server whose SPI is {@code serverVersion}.
+     */
+    public static boolean isCompatible(String serverVersion, String pluginVersion) {
+        int[] server = parse(serverVersion);
+        int[] plugin = parse(pluginVersion);
+        return server[0] == plugin[0] && plugin[1] <= server[1];
+    }
+
+    private static int[] parse(String version) {
+        if (version == null) {
+            throw new IllegalArgumentException("SPI version is null");
+        }
+        String[] parts = version.split("\\.", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("SPI version '" + version + "' is not MAJOR.MINOR");
+        }
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = Integer.parseInt(parts[1]);
+            if (major < 0 || minor < 0) {
+                throw new NumberFormatException();
+            }
+            return new int[] {major, minor};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("SPI version '" + version + "' is not MAJOR.MINOR", e);
+        }
+    }
+}
