@@ -1,0 +1,84 @@
+package dev.macaque;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import dev.macaque.config.ConfigModule;
+import dev.macaque.config.Durations;
+import dev.macaque.config.InstallLayout;
+import dev.macaque.config.MacaqueConfig;
+import dev.macaque.http.HttpModule;
+import dev.macaque.plugin.PluginModule;
+import dev.macaque.plugin.ProviderInstances;
+import io.javalin.Javalin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Macaque server: the Guice graph, the HTTP listener and the provider instances. {@link #close()} stops
+ * them in reverse start order.
+ */
+public final class MacaqueServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MacaqueServer.class);
+
+    private final Injector injector;
+    private final Javalin http;
+    private final Duration shutdownTimeout;
+    private boolean closed;
+
+    private MacaqueServer(Injector injector, Duration shutdownTimeout) {
+        this.injector = injector;
+        this.http = injector.getInstance(Javalin.class);
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** The modules of a server; tests add or override modules through {@code extra}. */
+    public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Module... extra) {
+        List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new PluginModule(), new HttpModule()));
+        modules.addAll(List.of(extra));
+        return modules;
+    }
+
+    public static MacaqueServer start(MacaqueConfig config, InstallLayout layout, Module... extra) {
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, binder -> {
+            binder.requireExplicitBindings();
+            binder.disableCircularProxies();
+            modules(config, layout, extra).forEach(binder::install);
+        });
+        MacaqueServer server = new MacaqueServer(injector, Durations.parse(config.server().shutdownTimeout()));
+        server.http.start();
+        log.info("Macaque listening on http://{}:{} (mode: {})", config.server().host(), server.port(),
+                config.mode().name().toLowerCase(java.util.Locale.ROOT));
+        return server;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Injector injector() {
+        return injector;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("Stopping Macaque (allowing {} for in-flight requests)", shutdownTimeout);
+        http.jettyServer().server().setStopTimeout(shutdownTimeout.toMillis());
+        try {
+            http.stop();
+        } catch (RuntimeException e) {
+            // Jetty reports a graceful-stop timeout (e.g. idle keep-alive connections) after it has stopped anyway.
+            log.warn("HTTP server did not stop gracefully within {}: {}", shutdownTimeout, e.getMessage());
+        }
+        injector.getInstance(ProviderInstances.class).close();
+        log.info("Macaque stopped");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.macaque.cli;
+
+import dev.macaque.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code macaque}: the top-level command. */
+@Command(name = "macaque",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Chaos engineering for VM groups on any cloud: kill opted-in instances on purpose, verify recovery.",
+        subcommands = {ServeCommand.class, ProvidersCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+public final class MacaqueCommand implements Runnable {
+    /** Exit code for invalid input: bad arguments, an unreadable or invalid configuration or scenario. */
+    public static final int EXIT_INVALID_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'macaque --help'");
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new MacaqueCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException config) {
+                commandLine.getErr().println("Invalid configuration:");
+                config.errors().forEach(error -> commandLine.getErr().println("  " + error));
+                return EXIT_INVALID_INPUT;
+            }
+            commandLine.getErr().println("macaque: " + e.getMessage());
+            return 1;
+        });
+        return cli;
+    }
+}

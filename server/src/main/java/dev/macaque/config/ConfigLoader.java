@@ -1,0 +1,255 @@
+package dev.macaque.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reads {@code macaque.yaml}, applies {@code MACAQUE_*} environment overrides and validates the result.
+ *
+ * <p>Every key has an environment variable: its path upper-cased, dots and camel-case humps turned into
+ * underscores ({@code server.port} ↔ {@code MACAQUE_SERVER_PORT}, {@code server.shutdownTimeout} ↔
+ * {@code MACAQUE_SERVER_SHUTDOWN_TIMEOUT}, {@code providers.sim.speed} ↔ {@code MACAQUE_PROVIDERS_SIM_SPEED}).
+ * A {@code MACAQUE_*} variable that matches no key is an error, so that a typo never goes unnoticed.
+ */
+public final class ConfigLoader {
+    /** Variables of the launcher, not configuration keys. */
+    private static final Set<String> RESERVED_ENV = Set.of("MACAQUE_HOME", "MACAQUE_OPTS", "MACAQUE_CONFIG");
+    private static final List<String> SCHEMA_KEYS = List.of(
+            "server.host", "server.port", "server.shutdownTimeout", "mode", "plugins.directory",
+            "logging.format", "logging.level");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** Loads {@code file}, or the built-in defaults when {@code file} is null; then applies the environment. */
+    public MacaqueConfig load(Path file) {
+        ObjectNode tree;
+        String source;
+        if (file == null) {
+            tree = yaml.valueToTree(MacaqueConfig.defaults());
+            source = "built-in defaults";
+        } else {
+            source = file.toString();
+            tree = readFile(file);
+        }
+        List<String> errors = new ArrayList<>();
+        applyEnvironment(tree, errors);
+        MacaqueConfig config = null;
+        try {
+            config = yaml.treeToValue(tree, MacaqueConfig.class);
+        } catch (JsonProcessingException e) {
+            errors.add(describe(source, e, null));
+        }
+        if (config != null) {
+            validate(config, source, errors);
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return config;
+    }
+
+    private ObjectNode readFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read configuration file: " + e.getMessage()));
+        }
+        try {
+            // Bind the text once so that errors carry the file's line numbers; the tree is what overrides edit.
+            yaml.readValue(text, MacaqueConfig.class);
+            JsonNode node = yaml.readTree(text);
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return JsonNodeFactory.instance.objectNode();
+            }
+            if (!node.isObject()) {
+                throw new ConfigException(List.of(file + ": the configuration must be a YAML mapping of keys"));
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(List.of(describe(file.toString(), e, text)));
+        }
+    }
+
+    private void applyEnvironment(ObjectNode tree, List<String> errors) {
+        Map<String, String> keyByEnv = new TreeMap<>();
+        for (String key : SCHEMA_KEYS) {
+            keyByEnv.put(envName(key), key);
+        }
+        collectLeafKeys(tree.get("providers"), "providers", keyByEnv);
+        for (Map.Entry<String, String> var : new TreeMap<>(env).entrySet()) {
+            String name = var.getKey();
+            if (!name.startsWith("MACAQUE_") || RESERVED_ENV.contains(name)) {
+                continue;
+            }
+            String key = keyByEnv.get(name);
+            if (key == null) {
+                errors.add("environment variable " + name + " matches no configuration key"
+                        + Suggestions.closest(name, keyByEnv.keySet()).map(s -> " (did you mean " + s + "?)").orElse(""));
+                continue;
+            }
+            set(tree, key, var.getValue());
+        }
+    }
+
+    private static void collectLeafKeys(JsonNode node, String path, Map<String, String> out) {
+        if (node == null) {
+            return;
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                collectLeafKeys(field.getValue(), path + "." + field.getKey(), out);
+            }
+        } else {
+            out.put(envName(path), path);
+        }
+    }
+
+    private static void set(ObjectNode tree, String key, String value) {
+        String[] parts = key.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (!(child instanceof ObjectNode)) {
+                child = node.putObject(parts[i]);
+            }
+            node = (ObjectNode) child;
+        }
+        node.put(parts[parts.length - 1], value);
+    }
+
+    /** {@code server.shutdownTimeout} → {@code MACAQUE_SERVER_SHUTDOWN_TIMEOUT}. */
+    public static String envName(String key) {
+        String snake = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').replace('-', '_');
+        return "MACAQUE_" + snake.toUpperCase(Locale.ROOT);
+    }
+
+    private static void validate(MacaqueConfig config, String source, List<String> errors) {
+        int port = config.server().port();
+        if (port < 0 || port > 65535) {
+            errors.add(source + ": server.port must be between 0 and 65535, was " + port);
+        }
+        if (config.server().host().isBlank()) {
+            errors.add(source + ": server.host must not be blank");
+        }
+        try {
+            Durations.parse(config.server().shutdownTimeout());
+        } catch (IllegalArgumentException e) {
+            errors.add(source + ": server.shutdownTimeout: " + e.getMessage());
+        }
+        Set<String> levels = new TreeSet<>(List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"));
+        if (!levels.contains(config.logging().level().toUpperCase(Locale.ROOT))) {
+            errors.add(source + ": logging.level must be one of " + levels + ", was '" + config.logging().level() + "'");
+        }
+        config.providers().forEach((id, settings) -> {
+            if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+                errors.add(source + ": providers." + id + ": a provider id is lower-case letters, digits and '-'");
+            }
+            if (settings == null || !(settings.get("type") instanceof String type) || type.isBlank()) {
+                errors.add(source + ": providers." + id + ".type is required (e.g. simulated, aws, azure, gcp)");
+            }
+        });
+    }
+
+    private String describe(String source, JsonProcessingException e, String text) {
+        StringBuilder out = new StringBuilder(source);
+        JsonLocation location = e.getLocation();
+        if (text != null && e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            // Records are bound after their whole mapping is read; point at the key itself instead.
+            JsonLocation key = locate(text, mapping.getPath());
+            location = key != null ? key : location;
+        }
+        if (location != null && location.getLineNr() > 0) {
+            out.append(':').append(location.getLineNr()).append(':').append(location.getColumnNr());
+        }
+        out.append(": ");
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String path = path(unknown);
+            out.append("unknown key '").append(path).append('\'');
+            Set<String> known = new TreeSet<>();
+            if (unknown.getKnownPropertyIds() != null) {
+                unknown.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
+            }
+            Suggestions.closest(unknown.getPropertyName(), known).ifPresent(s -> out.append(" (did you mean '").append(s).append("'?)"));
+            if (!known.isEmpty()) {
+                out.append("; known keys here: ").append(String.join(", ", known));
+            }
+        } else if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            out.append(path(mapping)).append(": ").append(firstLine(mapping.getOriginalMessage()));
+        } else {
+            out.append(firstLine(e.getOriginalMessage()));
+        }
+        return out.toString();
+    }
+
+    /** Where the key at {@code path} stands in {@code text}, or null. */
+    private JsonLocation locate(String text, List<JsonMappingException.Reference> path) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+        }
+        String wanted = pointer.toString();
+        try (com.fasterxml.jackson.core.JsonParser parser = yaml.getFactory().createParser(text)) {
+            for (com.fasterxml.jackson.core.JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
+                        && parser.getParsingContext().pathAsPointer().toString().equals(wanted)) {
+                    return parser.currentTokenLocation();
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "invalid value";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.macaque.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole server configuration, as read from {@code conf/macaque.yaml} with environment overrides applied.
+ * Absent sections take the defaults written here; see README "Configuration" for every key.
+ *
+ * @param server    the HTTP listener
+ * @param mode      {@code leashed} (default: every provider but {@code simulated} is forced to dry-run) or {@code unleashed}
+ * @param plugins   where provider plugins are found
+ * @param logging   log format and level
+ * @param providers configured provider instances by id; each has a {@code type} and that provider's own keys
+ */
+public record MacaqueConfig(
+        ServerConfig server,
+        Mode mode,
+        PluginsConfig plugins,
+        LoggingConfig logging,
+        Map<String, Map<String, Object>> providers) {
+
+    public MacaqueConfig {
+        server = server == null ? ServerConfig.DEFAULT : server;
+        mode = mode == null ? Mode.LEASHED : mode;
+        plugins = plugins == null ? PluginsConfig.DEFAULT : plugins;
+        logging = logging == null ? LoggingConfig.DEFAULT : logging;
+        providers = providers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+    }
+
+    /** Whether real clouds may be touched. Only the simulated cloud is ever unleashed in {@link #LEASHED} mode. */
+    public enum Mode {
+        @JsonProperty("leashed") LEASHED,
+        @JsonProperty("unleashed") UNLEASHED
+    }
+
+    /**
+     * @param host            address to bind; loopback by default so that a new install is not reachable from outside
+     * @param port            TCP port; 0 picks a free one
+     * @param shutdownTimeout how long in-flight requests get on SIGTERM
+     */
+    public record ServerConfig(String host, Integer port, String shutdownTimeout) {
+        public static final ServerConfig DEFAULT = new ServerConfig(null, null, null);
+
+        public ServerConfig {
+            host = host == null ? "127.0.0.1" : host;
+            port = port == null ? 8080 : port;
+            shutdownTimeout = shutdownTimeout == null ? "10s" : shutdownTimeout;
+        }
+    }
+
+    /** @param directory plugin directory; relative paths are resolved against the installation folder ({@code macaque.home}) */
+    public record PluginsConfig(String directory) {
+        public static final PluginsConfig DEFAULT = new PluginsConfig(null);
+
+        public PluginsConfig {
+            directory = directory == null ? "plugins" : directory;
+        }
+    }
+
+    /**
+     * @param format {@code text} (human-readable) or {@code json} (one JSON object per line)
+     * @param level  root log level
+     */
+    public record LoggingConfig(Format format, String level) {
+        public static final LoggingConfig DEFAULT = new LoggingConfig(null, null);
+
+        public LoggingConfig {
+            format = format == null ? Format.TEXT : format;
+            level = level == null ? "INFO" : level;
+        }
+
+        public enum Format {
+            @JsonProperty("text") TEXT,
+            @JsonProperty("json") JSON
+        }
+    }
+
+    /** The built-in defaults: the simulated demo world on 127.0.0.1:8080, leashed. */
+    public static MacaqueConfig defaults() {
+        return new MacaqueConfig(null, null, null, null,
+                Map.of("sim", Map.of("type", "simulated", "world", "demo")));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.macaque.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.macaque.config.MacaqueConfig;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the (unstarted) Javalin application: JSON mapping, one problem+json error mapping for everything, and the
+ * routes every feature contributed.
+ */
+public final class ApiServer {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    /** Request bodies larger than this are refused with 413 before any handler reads them. */
+    public static final long MAX_REQUEST_BYTES = 64 * 1024;
+
+    private ApiServer() {
+    }
+
+    public static Javalin create(MacaqueConfig.ServerConfig server, ObjectMapper json, Set<RouteGroup> routeGroups) {
+        return Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = server.host();
+            config.jetty.port = server.port();
+            config.routes.exception(ProblemException.class, (e, ctx) ->
+                    problem(ctx, e.status(), e.type(), e.getMessage(), e.errors()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    problem(ctx, e.getStatus(), "about:blank", detail(e, ctx), List.of()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("Unhandled error in {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, 500, "about:blank", "internal error; see the server log", List.of());
+            });
+            config.routes.error(404, ctx -> {
+                if (!Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
+                    problem(ctx, 404, "about:blank", "no such resource: " + ctx.method() + " " + ctx.path(), List.of());
+                }
+            });
+            routeGroups.stream()
+                    .sorted(java.util.Comparator.comparing(g -> g.getClass().getName()))
+                    .forEach(group -> group.addTo(config.routes));
+        });
+    }
+
+    private static String detail(HttpResponseException e, Context ctx) {
+        String message = e.getMessage();
+        if (e.getStatus() == 404 && (message == null || message.isBlank() || message.equals("Endpoint not found") || message.equals("Not Found"))) {
+            return "no such resource: " + ctx.method() + " " + ctx.path();
+        }
+        return message == null || message.isBlank() ? HttpStatus.forStatus(e.getStatus()).getMessage() : message;
+    }
+
+    static void problem(Context ctx, int status, String type, String detail, List<Problem.FieldError> errors) {
+        HttpStatus httpStatus = HttpStatus.forStatus(status);
+        ctx.status(status);
+        ctx.json(new Problem(type, httpStatus.getMessage(), status, detail, ctx.path(), errors));
+        ctx.contentType(Problem.CONTENT_TYPE);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.macaque.http;
+
+import dev.macaque.plugin.ConfiguredProvider;
+import dev.macaque.plugin.ProviderInstances;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code /health/live} (the process answers) and {@code /health/ready} (every configured provider instance was
+ * created; 503 with the failing checks otherwise).
+ */
+public final class HealthRoutes implements RouteGroup {
+    private final ProviderInstances instances;
+
+    @Inject
+    public HealthRoutes(ProviderInstances instances) {
+        this.instances = Objects.requireNonNull(instances, "instances is null");
+    }
+
+    @Override
+    public void addTo(RoutesConfig routes) {
+        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        routes.get("/health/ready", this::ready);
+    }
+
+    public record Readiness(String status, Map<String, String> checks) {
+    }
+
+    private void ready(Context ctx) {
+        Map<String, String> checks = new LinkedHashMap<>();
+        boolean ready = true;
+        for (ConfiguredProvider provider : instances.all()) {
+            checks.put("provider:" + provider.id(), provider.isReady() ? "UP" : "DOWN: " + provider.error());
+            ready &= provider.isReady();
+        }
+        ctx.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", checks));
+    }
+}

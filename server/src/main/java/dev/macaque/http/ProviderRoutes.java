@@ -1,0 +1,64 @@
+package dev.macaque.http;
+
+import dev.macaque.plugin.ConfiguredProvider;
+import dev.macaque.plugin.InstalledProvider;
+import dev.macaque.plugin.ProviderCatalog;
+import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.spi.ConfigKey;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Objects;
+
+/** {@code GET /api/v1/providers}: what is installed, what is configured, and what failed to load. */
+public final class ProviderRoutes implements RouteGroup {
+    private final ProviderCatalog catalog;
+    private final ProviderInstances instances;
+
+    @Inject
+    public ProviderRoutes(ProviderCatalog catalog, ProviderInstances instances) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog is null");
+        this.instances = Objects.requireNonNull(instances, "instances is null");
+    }
+
+    @Override
+    public void addTo(RoutesConfig routes) {
+        routes.get("/api/v1/providers", this::list);
+    }
+
+    /** @param status {@code configured} when at least one instance uses it, else {@code not configured} */
+    public record InstalledView(String type, String spiVersion, String description, String origin, String status,
+            List<String> instances, List<ConfigKey> configKeys) {
+    }
+
+    /** @param status {@code ready} or {@code failed} */
+    public record InstanceView(String id, String type, String status, boolean leashed, String error) {
+    }
+
+    public record ProvidersView(List<InstalledView> installed, List<InstanceView> instances, List<LoadErrorView> loadErrors) {
+    }
+
+    public record LoadErrorView(String plugin, String error) {
+    }
+
+    public ProvidersView view() {
+        List<InstalledView> installed = catalog.installed().stream().map(this::installedView).toList();
+        List<InstanceView> configured = instances.all().stream()
+                .map(p -> new InstanceView(p.id(), p.type(), p.isReady() ? "ready" : "failed", p.leashed(), p.error()))
+                .toList();
+        List<LoadErrorView> errors = catalog.errors().stream().map(e -> new LoadErrorView(e.plugin(), e.error())).toList();
+        return new ProvidersView(installed, configured, errors);
+    }
+
+    private InstalledView installedView(InstalledProvider provider) {
+        List<String> ids = instances.all().stream().filter(p -> p.type().equals(provider.type()))
+                .map(ConfiguredProvider::id).toList();
+        return new InstalledView(provider.type(), provider.factory().spiVersion(), provider.factory().description(),
+                provider.origin(), ids.isEmpty() ? "not configured" : "configured", ids, provider.factory().configKeys());
+    }
+
+    private void list(Context ctx) {
+        ctx.json(view());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.macaque.plugin;
+
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupHealth;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
+import dev.macaque.spi.VmGroup;
+import java.util.List;
+
+/**
+ * A real cloud while the server is in {@code mode: leashed}: every termination becomes a dry run, whatever the
+ * experiment asked for. The guard sits at the provider boundary so that no code path above it can forget it.
+ */
+final class LeashedCloudProvider implements CloudProvider {
+    private final CloudProvider delegate;
+
+    LeashedCloudProvider(CloudProvider delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public String id() {
+        return delegate.id();
+    }
+
+    @Override
+    public String type() {
+        return delegate.type();
+    }
+
+    @Override
+    public List<GroupSummary> listGroups(GroupFilter filter) {
+        return delegate.listGroups(filter);
+    }
+
+    @Override
+    public VmGroup describeGroup(GroupRef group) {
+        return delegate.describeGroup(group);
+    }
+
+    @Override
+    public GroupHealth health(GroupRef group) {
+        return delegate.health(group);
+    }
+
+    @Override
+    public TerminationResult terminate(TerminationRequest request) {
+        if (request.dryRun()) {
+            return delegate.terminate(request);
+        }
+        TerminationRequest dryRun = new TerminationRequest(request.group(), request.instanceId(), true,
+                request.reason(), request.idempotencyKey());
+        TerminationResult result = delegate.terminate(dryRun);
+        return new TerminationResult(result.group(), result.instanceId(), result.outcome(),
+                "leashed (mode: leashed forces dry-run on real clouds): " + result.detail());
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

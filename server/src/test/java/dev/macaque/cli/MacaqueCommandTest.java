@@ -1,0 +1,98 @@
+package dev.macaque.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MacaqueCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cli = MacaqueCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"serve", "providers", "version"}) {
+            Run run = run(command, "--help");
+            assertThat(run.exit()).as(command).isZero();
+            assertThat(run.out()).as(command).contains("Usage: macaque " + command);
+        }
+        assertThat(run("--help").out()).contains("serve").contains("providers").contains("version");
+    }
+
+    @Test
+    void anUnknownCommandOrOptionIsAUsageErrorWithANonZeroExit() {
+        Run unknown = run("explode");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unmatched argument").contains("explode");
+
+        Run badPort = run("serve", "--port", "many");
+        assertThat(badPort.exit()).isEqualTo(2);
+        assertThat(badPort.err()).contains("--port").contains("many");
+    }
+
+    @Test
+    void noCommandAtAllIsAUsageError() {
+        Run run = run();
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Missing command");
+    }
+
+    @Test
+    void anInvalidConfigFileStopsServeWithTheKeyNamedAndExitTwo() throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "server:\n  prot: 1\n");
+
+        Run run = run("serve", "--config", config.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Invalid configuration").contains(config + ":2:").contains("server.prot");
+    }
+
+    @Test
+    void anUnreadableConfigFileIsReported() {
+        Path missing = dir.resolve("missing.yaml");
+
+        Run run = run("providers", "--config", missing.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains(missing.toString()).contains("cannot read");
+    }
+
+    @Test
+    void providersListsBuiltInsAndPluginErrors() throws Exception {
+        Path config = dir.resolve("macaque.yaml");
+        Files.createDirectories(dir.resolve("plugins/broken"));
+        Files.writeString(dir.resolve("plugins/broken/x.jar"), "garbage");
+        Files.writeString(config, "plugins:\n  directory: " + dir.resolve("plugins") + "\n");
+
+        Run run = run("providers", "--config", config.toString());
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("TYPE").contains("Plugins that failed to load").contains("corrupt jar x.jar");
+    }
+
+    @Test
+    void versionPrintsTheSpiVersion() {
+        Run run = run("version");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("Macaque").contains("Provider SPI 1.0").contains("Java 17");
+    }
+}

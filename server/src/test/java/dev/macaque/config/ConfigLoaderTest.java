@@ -1,0 +1,197 @@
+package dev.macaque.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws Exception {
+        Path file = dir.resolve("macaque.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static ConfigException errorsOf(Runnable load) {
+        try {
+            load.run();
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    @Test
+    void builtInDefaultsAreLeashedOnLoopbackWithTheSimulatedDemoWorld() {
+        MacaqueConfig config = new ConfigLoader(Map.of()).load(null);
+
+        assertThat(config.mode()).isEqualTo(MacaqueConfig.Mode.LEASHED);
+        assertThat(config.server().host()).isEqualTo("127.0.0.1");
+        assertThat(config.server().port()).isEqualTo(8080);
+        assertThat(config.server().shutdownTimeout()).isEqualTo("10s");
+        assertThat(config.plugins().directory()).isEqualTo("plugins");
+        assertThat(config.logging().format()).isEqualTo(MacaqueConfig.LoggingConfig.Format.TEXT);
+        assertThat(config.providers()).containsOnlyKeys("sim");
+        assertThat(config.providers().get("sim")).containsEntry("type", "simulated").containsEntry("world", "demo");
+    }
+
+    @Test
+    void aFileSetsValuesAndLeavesTheRestAtTheirDefaults() throws Exception {
+        MacaqueConfig config = new ConfigLoader(Map.of()).load(yaml("""
+                server:
+                  port: 9090
+                mode: unleashed
+                logging:
+                  format: json
+                providers:
+                  aws-prod:
+                    type: aws
+                    regions: [us-east-1, eu-west-1]
+                """));
+
+        assertThat(config.server().port()).isEqualTo(9090);
+        assertThat(config.server().host()).isEqualTo("127.0.0.1");
+        assertThat(config.mode()).isEqualTo(MacaqueConfig.Mode.UNLEASHED);
+        assertThat(config.logging().format()).isEqualTo(MacaqueConfig.LoggingConfig.Format.JSON);
+        assertThat(config.providers().get("aws-prod")).containsEntry("type", "aws");
+    }
+
+    @Test
+    void theShippedExampleConfigurationIsValid() {
+        MacaqueConfig config = new ConfigLoader(Map.of()).load(Path.of("src/dist/conf/macaque.yaml"));
+
+        assertThat(config.mode()).isEqualTo(MacaqueConfig.Mode.LEASHED);
+        assertThat(config.providers().get("sim")).containsEntry("type", "simulated");
+    }
+
+    @Test
+    void anUnknownKeyIsReportedWithFileLineAndASuggestion() throws Exception {
+        Path file = yaml("""
+                server:
+                  host: 127.0.0.1
+                  prot: 9090
+                """);
+
+        ConfigException e = errorsOf(() -> new ConfigLoader(Map.of()).load(file));
+
+        assertThat(e.errors()).singleElement().asString()
+                .startsWith(file + ":3:")
+                .contains("unknown key 'server.prot'")
+                .contains("did you mean 'port'?");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeNamesItsKey() throws Exception {
+        Path file = yaml("server:\n  port: lots\n");
+
+        ConfigException e = errorsOf(() -> new ConfigLoader(Map.of()).load(file));
+
+        assertThat(e.getMessage()).contains(file + ":2:").contains("server.port");
+    }
+
+    @Test
+    void semanticErrorsAreAllReportedAtOnce() throws Exception {
+        Path file = yaml("""
+                server:
+                  port: 70000
+                  shutdownTimeout: soon
+                logging:
+                  level: LOUD
+                providers:
+                  Bad_Id:
+                    type: aws
+                  notype:
+                    region: x
+                """);
+
+        ConfigException e = errorsOf(() -> new ConfigLoader(Map.of()).load(file));
+
+        assertThat(e.errors()).hasSize(5);
+        assertThat(e.getMessage())
+                .contains("server.port must be between 0 and 65535, was 70000")
+                .contains("server.shutdownTimeout: 'soon' is not a duration")
+                .contains("logging.level must be one of")
+                .contains("providers.Bad_Id")
+                .contains("providers.notype.type is required");
+    }
+
+    @Test
+    void anInvalidModeIsRejected() throws Exception {
+        Path file = yaml("mode: yolo\n");
+
+        assertThat(errorsOf(() -> new ConfigLoader(Map.of()).load(file)).getMessage()).contains("mode");
+    }
+
+    @Test
+    void anUnreadableFileIsReportedAsSuch() {
+        Path missing = dir.resolve("nope.yaml");
+
+        assertThat(errorsOf(() -> new ConfigLoader(Map.of()).load(missing)).getMessage())
+                .contains(missing.toString()).contains("cannot read configuration file");
+    }
+
+    @Test
+    void environmentVariablesOverrideEveryKeyIncludingProviderKeys() throws Exception {
+        Path file = yaml("""
+                server:
+                  port: 9090
+                providers:
+                  sim:
+                    type: simulated
+                    speed: 60
+                """);
+        Map<String, String> env = Map.of(
+                "MACAQUE_SERVER_PORT", "9191",
+                "MACAQUE_SERVER_SHUTDOWN_TIMEOUT", "3s",
+                "MACAQUE_MODE", "unleashed",
+                "MACAQUE_PROVIDERS_SIM_SPEED", "600",
+                "MACAQUE_HOME", "/opt/macaque",
+                "PATH", "/usr/bin");
+
+        MacaqueConfig config = new ConfigLoader(env).load(file);
+
+        assertThat(config.server().port()).isEqualTo(9191);
+        assertThat(config.server().shutdownTimeout()).isEqualTo("3s");
+        assertThat(config.mode()).isEqualTo(MacaqueConfig.Mode.UNLEASHED);
+        assertThat(String.valueOf(config.providers().get("sim").get("speed"))).isEqualTo("600");
+    }
+
+    @Test
+    void anEnvironmentVariableThatMatchesNoKeyIsAnErrorWithASuggestion() {
+        ConfigException e = errorsOf(() -> new ConfigLoader(Map.of("MACAQUE_SERVER_PROT", "1")).load(null));
+
+        assertThat(e.getMessage()).contains("MACAQUE_SERVER_PROT matches no configuration key").contains("MACAQUE_SERVER_PORT");
+    }
+
+    @Test
+    void anEnvironmentOverrideIsValidatedLikeTheFile() {
+        ConfigException e = errorsOf(() -> new ConfigLoader(Map.of("MACAQUE_SERVER_PORT", "-5")).load(null));
+
+        assertThat(e.getMessage()).contains("server.port must be between 0 and 65535, was -5");
+    }
+
+    @Test
+    void environmentNamesFollowTheDocumentedRule() {
+        assertThat(ConfigLoader.envName("database.url")).isEqualTo("MACAQUE_DATABASE_URL");
+        assertThat(ConfigLoader.envName("server.shutdownTimeout")).isEqualTo("MACAQUE_SERVER_SHUTDOWN_TIMEOUT");
+        assertThat(ConfigLoader.envName("providers.aws-prod.roleArn")).isEqualTo("MACAQUE_PROVIDERS_AWS_PROD_ROLE_ARN");
+    }
+
+    @Test
+    void durationsAcceptEveryDocumentedUnitAndRejectTheRest() {
+        assertThat(Durations.parse("500ms")).hasMillis(500);
+        assertThat(Durations.parse("90s")).hasSeconds(90);
+        assertThat(Durations.parse("15m")).hasMinutes(15);
+        assertThat(Durations.parse("2h")).hasHours(2);
+        assertThat(Durations.parse("7d")).hasDays(7);
+        assertThatThrownBy(() -> Durations.parse("7 days")).hasMessageContaining("'7 days' is not a duration");
+        assertThatThrownBy(() -> Durations.parse("-1s")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

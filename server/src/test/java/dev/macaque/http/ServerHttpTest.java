@@ -1,0 +1,137 @@
+package dev.macaque.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.macaque.MacaqueServer;
+import dev.macaque.config.InstallLayout;
+import dev.macaque.config.MacaqueConfig;
+import dev.macaque.plugin.TestPlugins;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real HTTP calls against a started server on 127.0.0.1. */
+class ServerHttpTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path home;
+    private MacaqueServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start(Map<String, Map<String, Object>> providers) {
+        MacaqueConfig config = new MacaqueConfig(new MacaqueConfig.ServerConfig("127.0.0.1", 0, "200ms"), null, null, null, providers);
+        server = MacaqueServer.start(config, new InstallLayout(home));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void listsInstalledPluginsConfiguredInstancesAndLoadErrors() throws Exception {
+        TestPlugins.workingPlugin(home.resolve("plugins"), "acme", "acme");
+        Files.createDirectories(home.resolve("plugins/broken"));
+        Files.writeString(home.resolve("plugins/broken/x.jar"), "not a jar", StandardCharsets.UTF_8);
+        start(Map.of("acme-prod", Map.of("type", "acme", "region", "r1")));
+
+        HttpResponse<String> response = get("/api/v1/providers");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        JsonNode acme = find(body.get("installed"), "type", "acme");
+        assertThat(acme.get("origin").asText()).endsWith("plugins/acme");
+        assertThat(acme.get("spiVersion").asText()).isEqualTo("1.0");
+        assertThat(acme.get("status").asText()).isEqualTo("configured");
+        assertThat(acme.get("configKeys").findValuesAsText("name")).containsExactly("region", "size");
+        JsonNode instance = find(body.get("instances"), "id", "acme-prod");
+        assertThat(instance.get("status").asText()).isEqualTo("ready");
+        assertThat(instance.get("leashed").asBoolean()).isTrue();
+        assertThat(body.get("loadErrors").get(0).get("plugin").asText()).endsWith("plugins/broken");
+        assertThat(body.get("loadErrors").get(0).get("error").asText()).contains("corrupt jar");
+    }
+
+    @Test
+    void readinessIsUpWhenEveryConfiguredProviderIsReady() throws Exception {
+        TestPlugins.workingPlugin(home.resolve("plugins"), "acme", "acme");
+        start(Map.of("acme-prod", Map.of("type", "acme", "region", "r1")));
+
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body()).at("/checks/provider:acme-prod").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void readinessIsDownNamingTheProviderThatFailed() throws Exception {
+        start(Map.of("ghost", Map.of("type", "no-such-type")));
+
+        HttpResponse<String> ready = get("/health/ready");
+
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(ready.body()).at("/checks/provider:ghost").asText()).startsWith("DOWN").contains("not installed");
+        assertThat(get("/health/live").statusCode()).as("liveness does not depend on providers").isEqualTo(200);
+    }
+
+    @Test
+    void anUnknownRouteIsAProblemJson404() throws Exception {
+        start(Map.of());
+
+        HttpResponse<String> response = get("/api/v1/nothing-here");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith(Problem.CONTENT_TYPE);
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(404);
+        assertThat(problem.get("title").asText()).isEqualTo("Not Found");
+        assertThat(problem.get("detail").asText()).isEqualTo("no such resource: GET /api/v1/nothing-here");
+        assertThat(problem.get("instance").asText()).isEqualTo("/api/v1/nothing-here");
+    }
+
+    @Test
+    void aWrongMethodIsAProblemJsonError() throws Exception {
+        start(Map.of());
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/providers"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isIn(404, 405);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith(Problem.CONTENT_TYPE);
+    }
+
+    @Test
+    void listensOnLoopbackOnly() {
+        start(Map.of());
+
+        assertThat(server.injector().getInstance(MacaqueConfig.class).server().host()).isEqualTo("127.0.0.1");
+        assertThat(server.injector().getInstance(io.javalin.Javalin.class).jettyServer().server().getURI().getHost())
+                .isIn("127.0.0.1", "localhost");
+    }
+
+    private static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode node : array) {
+            if (value.equals(node.path(field).asText())) {
+                return node;
+            }
+        }
+        throw new AssertionError("no element with " + field + "=" + value + " in " + array);
+    }
+}
