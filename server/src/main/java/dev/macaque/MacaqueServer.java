@@ -4,13 +4,20 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
+import dev.macaque.audit.AuditModule;
+import dev.macaque.auth.AuthModule;
+import dev.macaque.auth.TokenStore;
 import dev.macaque.config.ConfigModule;
 import dev.macaque.config.Durations;
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.http.HttpModule;
+import dev.macaque.killswitch.KillSwitchModule;
 import dev.macaque.plugin.PluginModule;
 import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.store.Database;
+import dev.macaque.store.DatabaseModule;
+import java.io.PrintStream;
 import io.javalin.Javalin;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,16 +45,30 @@ public final class MacaqueServer implements AutoCloseable {
 
     /** The modules of a server; tests add or override modules through {@code extra}. */
     public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Module... extra) {
-        List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new PluginModule(), new HttpModule()));
+        List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(),
+                new AuthModule(), new AuditModule(), new KillSwitchModule(), new PluginModule(), new HttpModule()));
         modules.addAll(List.of(extra));
         return modules;
     }
 
+    /**
+     * Starts a server. On the first start against an empty database an admin token is created and printed once to
+     * {@code out} as {@code ADMIN TOKEN: <token>}.
+     */
     public static MacaqueServer start(MacaqueConfig config, InstallLayout layout, Module... extra) {
+        return start(config, layout, System.out, extra);
+    }
+
+    public static MacaqueServer start(MacaqueConfig config, InstallLayout layout, PrintStream out, Module... extra) {
         Injector injector = Guice.createInjector(Stage.PRODUCTION, binder -> {
             binder.requireExplicitBindings();
             binder.disableCircularProxies();
             modules(config, layout, extra).forEach(binder::install);
+        });
+        injector.getInstance(TokenStore.class).bootstrapAdmin().ifPresent(admin -> {
+            out.println("ADMIN TOKEN: " + admin.secret());
+            out.flush();
+            log.warn("Created the first admin token and printed it once on standard output; store it now, it is never shown again");
         });
         MacaqueServer server = new MacaqueServer(injector, Durations.parse(config.server().shutdownTimeout()));
         server.http.start();
@@ -79,6 +100,7 @@ public final class MacaqueServer implements AutoCloseable {
             log.warn("HTTP server did not stop gracefully within {}: {}", shutdownTimeout, e.getMessage());
         }
         injector.getInstance(ProviderInstances.class).close();
+        injector.getInstance(Database.class).close();
         log.info("Macaque stopped");
     }
 }

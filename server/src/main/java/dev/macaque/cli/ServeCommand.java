@@ -28,8 +28,7 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "--port must be between 0 and 65535, was " + port);
             }
-            config = new MacaqueConfig(new MacaqueConfig.ServerConfig(config.server().host(), port,
-                    config.server().shutdownTimeout()), config.mode(), config.plugins(), config.logging(), config.providers());
+            config = config.withServer(new MacaqueConfig.ServerConfig(config.server().host(), port, config.server().shutdownTimeout()));
         }
         LoggingSetup.apply(config.logging());
         MacaqueServer server = MacaqueServer.start(config, layout);

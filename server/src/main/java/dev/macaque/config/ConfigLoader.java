@@ -35,7 +35,8 @@ public final class ConfigLoader {
     private static final Set<String> RESERVED_ENV = Set.of("MACAQUE_HOME", "MACAQUE_OPTS", "MACAQUE_CONFIG");
     private static final List<String> SCHEMA_KEYS = List.of(
             "server.host", "server.port", "server.shutdownTimeout", "mode", "plugins.directory",
-            "logging.format", "logging.level");
+            "logging.format", "logging.level", "database.url", "database.user", "database.password",
+            "database.maxPoolSize");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -168,6 +169,12 @@ public final class ConfigLoader {
         Set<String> levels = new TreeSet<>(List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"));
         if (!levels.contains(config.logging().level().toUpperCase(Locale.ROOT))) {
             errors.add(source + ": logging.level must be one of " + levels + ", was '" + config.logging().level() + "'");
+        }
+        if (!config.database().url().startsWith("jdbc:h2:") && !config.database().url().startsWith("jdbc:postgresql:")) {
+            errors.add(source + ": database.url must be a jdbc:h2: or jdbc:postgresql: URL, was '" + config.database().url() + "'");
+        }
+        if (config.database().maxPoolSize() < 1) {
+            errors.add(source + ": database.maxPoolSize must be >= 1, was " + config.database().maxPoolSize());
         }
         config.providers().forEach((id, settings) -> {
             if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param mode      {@code leashed} (default: every provider but {@code simulated} is forced to dry-run) or {@code unleashed}
  * @param plugins   where provider plugins are found
  * @param logging   log format and level
+ * @param database  where runs, audit, tokens and the kill switch are stored
  * @param providers configured provider instances by id; each has a {@code type} and that provider's own keys
  */
 public record MacaqueConfig(
@@ -20,13 +21,25 @@ public record MacaqueConfig(
         Mode mode,
         PluginsConfig plugins,
         LoggingConfig logging,
+        DatabaseConfig database,
         Map<String, Map<String, Object>> providers) {
+
+    /** A copy with another listener; everything else unchanged. */
+    public MacaqueConfig withServer(ServerConfig newServer) {
+        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers);
+    }
+
+    /** A copy with another database; everything else unchanged. */
+    public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
+        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers);
+    }
 
     public MacaqueConfig {
         server = server == null ? ServerConfig.DEFAULT : server;
         mode = mode == null ? Mode.LEASHED : mode;
         plugins = plugins == null ? PluginsConfig.DEFAULT : plugins;
         logging = logging == null ? LoggingConfig.DEFAULT : logging;
+        database = database == null ? DatabaseConfig.DEFAULT : database;
         providers = providers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     }
 
@@ -78,9 +91,38 @@ public record MacaqueConfig(
         }
     }
 
+    /**
+     * @param url         JDBC URL: the embedded H2 file database under {@code ./data/} by default, or PostgreSQL
+     *                    ({@code jdbc:postgresql://host:5432/macaque})
+     * @param user        database user
+     * @param password    database password; never logged
+     * @param maxPoolSize connection pool size
+     */
+    public record DatabaseConfig(String url, String user, String password, Integer maxPoolSize) {
+        public static final DatabaseConfig DEFAULT = new DatabaseConfig(null, null, null, null);
+
+        public DatabaseConfig {
+            url = url == null ? "jdbc:h2:file:./data/macaque" : url;
+            user = user == null ? "macaque" : user;
+            password = password == null ? "" : password;
+            maxPoolSize = maxPoolSize == null ? 10 : maxPoolSize;
+        }
+
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isH2() {
+            return url.startsWith("jdbc:h2:");
+        }
+
+        @Override
+        public String toString() {
+            return "DatabaseConfig[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "****")
+                    + ", maxPoolSize=" + maxPoolSize + "]";
+        }
+    }
+
     /** The built-in defaults: the simulated demo world on 127.0.0.1:8080, leashed. */
     public static MacaqueConfig defaults() {
-        return new MacaqueConfig(null, null, null, null,
+        return new MacaqueConfig(null, null, null, null, null,
                 Map.of("sim", Map.of("type", "simulated", "world", "demo")));
     }
 }

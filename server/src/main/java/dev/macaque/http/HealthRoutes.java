@@ -2,6 +2,7 @@ package dev.macaque.http;
 
 import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.store.Database;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import jakarta.inject.Inject;
@@ -10,15 +11,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code /health/live} (the process answers) and {@code /health/ready} (every configured provider instance was
- * created; 503 with the failing checks otherwise).
+ * {@code /health/live} (the process answers) and {@code /health/ready} (the database answers and every configured
+ * provider instance was created; 503 with the failing checks otherwise).
  */
 public final class HealthRoutes implements RouteGroup {
     private final ProviderInstances instances;
+    private final Database database;
 
     @Inject
-    public HealthRoutes(ProviderInstances instances) {
+    public HealthRoutes(ProviderInstances instances, Database database) {
         this.instances = Objects.requireNonNull(instances, "instances is null");
+        this.database = Objects.requireNonNull(database, "database is null");
     }
 
     @Override
@@ -32,7 +35,8 @@ public final class HealthRoutes implements RouteGroup {
 
     private void ready(Context ctx) {
         Map<String, String> checks = new LinkedHashMap<>();
-        boolean ready = true;
+        boolean ready = database.isReachable();
+        checks.put("database", ready ? "UP" : "DOWN: not reachable");
         for (ConfiguredProvider provider : instances.all()) {
             checks.put("provider:" + provider.id(), provider.isReady() ? "UP" : "DOWN: " + provider.error());
             ready &= provider.isReady();

@@ -95,4 +95,29 @@ class MacaqueCommandTest {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("Macaque").contains("Provider SPI 1.0").contains("Java 17");
     }
+
+    @Test
+    void tokenCreateWritesAWorkingTokenToTheDatabaseAndPrintsItOnce() throws Exception {
+        Path config = dir.resolve("macaque.yaml");
+        String url = "jdbc:h2:file:" + dir.resolve("db/macaque");
+        Files.writeString(config, "database:\n  url: " + url + "\n");
+
+        Run run = run("token", "create", "--config", config.toString(), "--role", "operator", "--name", "ci");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        String secret = run.out().trim();
+        assertThat(secret).startsWith("mq_");
+        assertThat(run.err()).contains("operator token 'ci'").contains("shown only this once");
+        try (var db = dev.macaque.store.Database.open(new dev.macaque.config.MacaqueConfig.DatabaseConfig(url, null, null, null))) {
+            var token = new dev.macaque.auth.TokenStore(db, java.time.Clock.systemUTC()).authenticate(secret).orElseThrow();
+            assertThat(token.role()).isEqualTo(dev.macaque.auth.Role.OPERATOR);
+        }
+    }
+
+    @Test
+    void tokenCreateRejectsAnUnknownRole() {
+        Run run = run("token", "create", "--role", "root", "--name", "ci");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--role: role must be one of viewer, operator, admin; was 'root'");
+    }
 }

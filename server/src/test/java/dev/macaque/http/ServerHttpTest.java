@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.macaque.MacaqueServer;
-import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.plugin.TestPlugins;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,27 +19,26 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real HTTP calls against a started server on 127.0.0.1. */
 class ServerHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path home;
+    private TestServer test;
     private MacaqueServer server;
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
+        if (test != null) {
+            test.close();
         }
     }
 
     private void start(Map<String, Map<String, Object>> providers) {
-        MacaqueConfig config = new MacaqueConfig(new MacaqueConfig.ServerConfig("127.0.0.1", 0, "200ms"), null, null, null, providers);
-        server = MacaqueServer.start(config, new InstallLayout(home));
+        test = TestServer.start(home, providers);
+        server = test.server;
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(String path) {
+        return test.get(path, test.adminToken);
     }
 
     @Test
@@ -78,6 +73,7 @@ class ServerHttpTest {
         HttpResponse<String> ready = get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(ready.body()).at("/checks/provider:acme-prod").asText()).isEqualTo("UP");
+        assertThat(JSON.readTree(ready.body()).at("/checks/database").asText()).isEqualTo("UP");
     }
 
     @Test
@@ -110,8 +106,7 @@ class ServerHttpTest {
     void aWrongMethodIsAProblemJsonError() throws Exception {
         start(Map.of());
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/providers"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = test.sendJson("POST", "/api/v1/providers", test.adminToken, "{}");
 
         assertThat(response.statusCode()).isIn(404, 405);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith(Problem.CONTENT_TYPE);

@@ -181,7 +181,7 @@ class PluginLoaderTest {
     @Test
     void configuredInstancesRunUnderThePluginsClassLoaderAndAreLeashedUnlessSimulated() {
         TestPlugins.workingPlugin(plugins, "acme", "acme");
-        MacaqueConfig config = new MacaqueConfig(null, null, null, null,
+        MacaqueConfig config = new MacaqueConfig(null, null, null, null, null,
                 Map.of("acme-prod", Map.of("type", "acme", "region", "eu-west-1")));
 
         try (ProviderInstances instances = ProviderInstances.create(load(), config, Clock.systemUTC())) {
@@ -197,7 +197,7 @@ class PluginLoaderTest {
     @Test
     void leashedModeTurnsEveryRealTerminationIntoADryRun() {
         TestPlugins.workingPlugin(plugins, "acme", "acme");
-        MacaqueConfig config = new MacaqueConfig(null, null, null, null, Map.of("acme-prod", Map.of("type", "acme", "region", "r1")));
+        MacaqueConfig config = new MacaqueConfig(null, null, null, null, null, Map.of("acme-prod", Map.of("type", "acme", "region", "r1")));
 
         try (ProviderInstances instances = ProviderInstances.create(load(), config, Clock.systemUTC())) {
             CloudProvider provider = instances.byId("acme-prod").orElseThrow().provider();
@@ -213,7 +213,7 @@ class PluginLoaderTest {
     @Test
     void unleashedModePassesRealTerminationsThrough() {
         TestPlugins.workingPlugin(plugins, "acme", "acme");
-        MacaqueConfig config = new MacaqueConfig(null, MacaqueConfig.Mode.UNLEASHED, null, null,
+        MacaqueConfig config = new MacaqueConfig(null, MacaqueConfig.Mode.UNLEASHED, null, null, null,
                 Map.of("acme-prod", Map.of("type", "acme", "region", "r1")));
 
         try (ProviderInstances instances = ProviderInstances.create(load(), config, Clock.systemUTC())) {
@@ -226,7 +226,7 @@ class PluginLoaderTest {
     @Test
     void anInstanceWithUnknownOrMissingKeysFailsAloneWithTheKeyNamed() {
         TestPlugins.workingPlugin(plugins, "acme", "acme");
-        MacaqueConfig config = new MacaqueConfig(null, null, null, null, Map.of(
+        MacaqueConfig config = new MacaqueConfig(null, null, null, null, null, Map.of(
                 "typo", Map.of("type", "acme", "region", "r1", "sise", "3"),
                 "missing", Map.of("type", "acme"),
                 "good", Map.of("type", "acme", "region", "r1"),

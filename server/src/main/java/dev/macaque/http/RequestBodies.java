@@ -1,0 +1,74 @@
+package dev.macaque.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.javalin.http.Context;
+import java.util.List;
+
+/**
+ * Reads JSON request bodies strictly: JSON content type, a JSON object, no unknown fields; every failure a 4xx
+ * problem naming the field.
+ */
+public final class RequestBodies {
+    private RequestBodies() {
+    }
+
+    /** The body as a JSON tree (an object), after the content-type and syntax checks. */
+    public static JsonNode tree(Context ctx, ObjectMapper json) {
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new ProblemException(415, "request body must be application/json, was " + (contentType == null ? "absent" : "'" + contentType + "'"));
+        }
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw new ProblemException(400, "request body is empty; a JSON object is expected");
+        }
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(400, "request body is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ProblemException(400, "request body must be a JSON object");
+        }
+        return tree;
+    }
+
+    /** The body bound to {@code type}; unknown or mistyped fields are 400 with the field's path. */
+    public static <T> T read(Context ctx, ObjectMapper json, Class<T> type) {
+        JsonNode tree = tree(ctx, json);
+        try {
+            return json.treeToValue(tree, type);
+        } catch (JsonProcessingException e) {
+            String field = e instanceof JsonMappingException m ? path(m) : "";
+            String message = e instanceof UnrecognizedPropertyException ? "unknown field" : firstLine(e.getOriginalMessage());
+            throw new ProblemException(400, "https://macaque.dev/problems/validation", "invalid request body: "
+                    + (field.isEmpty() ? "" : field + ": ") + message, List.of(new Problem.FieldError(field, message)));
+        }
+    }
+
+    static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "invalid value";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.macaque.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.macaque.config.MacaqueConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's database: a connection pool over H2 (embedded default) or PostgreSQL, migrated with Flyway on open,
+ * and a small transaction helper. Stores use plain JDBC through {@link #inTransaction(Work)}.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource dataSource;
+    private final boolean postgres;
+
+    private Database(HikariDataSource dataSource, boolean postgres) {
+        this.dataSource = dataSource;
+        this.postgres = postgres;
+    }
+
+    /** Work done inside one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Opens the pool and brings the schema up to date; fails with a clear {@link StoreException} otherwise. */
+    public static Database open(MacaqueConfig.DatabaseConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("macaque-db");
+        hikari.setJdbcUrl(config.url());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.maxPoolSize());
+        hikari.setAutoCommit(false);
+        // PostgreSQL may still be starting next to us; an embedded file that is locked will not come free by waiting.
+        hikari.setInitializationFailTimeout(config.isH2() ? 1 : 10_000);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open database " + config.url() + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (FlywayException e) {
+            dataSource.close();
+            throw new StoreException("cannot migrate database " + config.url() + ": " + rootMessage(e), e);
+        }
+        log.info("Database ready: {}", config.url());
+        return new Database(dataSource, config.url().startsWith("jdbc:postgresql:"));
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Whether this is PostgreSQL (row locks with SKIP LOCKED) rather than the embedded H2. */
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** Runs {@code work} in a transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(Work<T> work) {
+        Objects.requireNonNull(work, "work");
+        try (Connection connection = dataSource.getConnection()) {
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the database answers a trivial query (readiness). */
+    public boolean isReachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message != null && (message.contains("Database may be already in use") || message.contains("The file is locked"))) {
+            return "the embedded database is already in use by another Macaque process (only one server may use a data "
+                    + "directory; run several servers against PostgreSQL instead)";
+        }
+        return message;
+    }
+}

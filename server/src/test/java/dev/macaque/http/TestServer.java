@@ -1,0 +1,105 @@
+package dev.macaque.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Module;
+import dev.macaque.MacaqueServer;
+import dev.macaque.config.InstallLayout;
+import dev.macaque.config.MacaqueConfig;
+import dev.macaque.store.TestDatabases;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A real server on 127.0.0.1 with a fresh embedded database in {@code home}, and an HTTP client for it. The admin
+ * token the server printed on its first start is captured.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    public final MacaqueServer server;
+    public final String adminToken;
+    public final String stdout;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private TestServer(MacaqueServer server, String stdout) {
+        this.server = server;
+        this.stdout = stdout;
+        this.adminToken = stdout.lines().filter(l -> l.startsWith("ADMIN TOKEN: ")).map(l -> l.substring(13)).findFirst().orElse(null);
+    }
+
+    public static TestServer start(Path home, Map<String, Map<String, Object>> providers, Module... extra) {
+        return start(home, TestDatabases.h2(home), MacaqueConfig.Mode.LEASHED, providers, extra);
+    }
+
+    public static TestServer start(Path home, MacaqueConfig.DatabaseConfig database, MacaqueConfig.Mode mode,
+            Map<String, Map<String, Object>> providers, Module... extra) {
+        MacaqueConfig config = new MacaqueConfig(new MacaqueConfig.ServerConfig("127.0.0.1", 0, "200ms"), mode, null, null,
+                database, providers);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MacaqueServer server = MacaqueServer.start(config, new InstallLayout(home), new PrintStream(out, true, StandardCharsets.UTF_8), extra);
+        return new TestServer(server, out.toString(StandardCharsets.UTF_8));
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> get(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    public HttpResponse<String> sendJson(String method, String path, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
+    }
+
+    /** Creates a token of {@code role} through the API with the admin token. */
+    public String token(String name, String role) {
+        HttpResponse<String> created = sendJson("POST", "/api/v1/tokens", adminToken,
+                "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
+        if (created.statusCode() != 201) {
+            throw new AssertionError("token creation failed: " + created.statusCode() + " " + created.body());
+        }
+        return json(created).get("token").asText();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
