@@ -13,6 +13,7 @@ import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.http.HttpModule;
 import dev.macaque.killswitch.KillSwitchModule;
+import dev.macaque.metrics.MetricsModule;
 import dev.macaque.plugin.PluginModule;
 import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.store.Database;
@@ -46,7 +47,7 @@ public final class MacaqueServer implements AutoCloseable {
     /** The modules of a server; tests add or override modules through {@code extra}. */
     public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Module... extra) {
         List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(),
-                new AuthModule(), new AuditModule(), new KillSwitchModule(), new PluginModule(), new HttpModule()));
+                new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(), new HttpModule()));
         modules.addAll(List.of(extra));
         return modules;
     }

@@ -7,6 +7,10 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -24,8 +28,17 @@ public final class ApiServer {
     private ApiServer() {
     }
 
-    public static Javalin create(MacaqueConfig.ServerConfig server, ObjectMapper json, Set<RouteGroup> routeGroups) {
+    public static Javalin create(MacaqueConfig.ServerConfig server, ObjectMapper json, Set<RouteGroup> routeGroups,
+            MeterRegistry metrics) {
         return Javalin.create(config -> {
+            config.requestLogger.http((ctx, millis) -> Timer.builder("http.server.requests")
+                    .description("HTTP request latency by route template, method and status")
+                    .tag("method", ctx.method().name())
+                    .tag("uri", routeTemplate(ctx))
+                    .tag("status", Integer.toString(ctx.statusCode()))
+                    .publishPercentileHistogram()
+                    .register(metrics)
+                    .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
             config.jsonMapper(new JavalinJackson(json, false));
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.startup.showJavalinBanner = false;
@@ -48,6 +61,16 @@ public final class ApiServer {
                     .sorted(java.util.Comparator.comparing(g -> g.getClass().getName()))
                     .forEach(group -> group.addTo(config.routes));
         });
+    }
+
+    /** The matched route's template ({@code /api/v1/experiments/{id}}), never the raw path: bounded label values. */
+    private static String routeTemplate(Context ctx) {
+        try {
+            Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+            return endpoint == null ? "UNMATCHED" : endpoint.path;
+        } catch (RuntimeException e) {
+            return "UNMATCHED";
+        }
     }
 
     private static String detail(HttpResponseException e, Context ctx) {

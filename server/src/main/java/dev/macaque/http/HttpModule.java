@@ -7,6 +7,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.macaque.config.MacaqueConfig;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
 
 /** The HTTP server and the routes of this module's features (health, providers). */
@@ -29,7 +30,7 @@ public final class HttpModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Javalin javalin(MacaqueConfig config, ObjectMapper json, Set<RouteGroup> routes) {
-        return ApiServer.create(config.server(), json, routes);
+    Javalin javalin(MacaqueConfig config, ObjectMapper json, Set<RouteGroup> routes, MeterRegistry metrics) {
+        return ApiServer.create(config.server(), json, routes, metrics);
     }
 }

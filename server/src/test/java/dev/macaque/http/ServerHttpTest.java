@@ -129,4 +129,20 @@ class ServerHttpTest {
         }
         throw new AssertionError("no element with " + field + "=" + value + " in " + array);
     }
+
+    @Test
+    void metricsAreExposedForPrometheusWithRouteTemplatesAsLabels() throws Exception {
+        start(Map.of());
+        get("/api/v1/providers");
+        get("/api/v1/nothing-here");
+
+        HttpResponse<String> metrics = test.get("/metrics", null);
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+        assertThat(metrics.body())
+                .contains("http_server_requests_seconds_count{method=\"GET\",status=\"200\",uri=\"/api/v1/providers\"}")
+                .contains("jvm_memory_used_bytes")
+                .doesNotContain("uri=\"/api/v1/nothing-here\"");
+    }
 }
