@@ -1,5 +1,6 @@
 package dev.macaque.provider.aws;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -36,15 +38,14 @@ final class AwsClients implements AutoCloseable {
     record RegionClients(String region, AutoScalingClient autoScaling, Ec2Client ec2) {
     }
 
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final SdkHttpClient http;
-    private final AwsCredentialsProvider credentials;
     private final List<AutoCloseable> owned;
     private final Map<String, RegionClients> byRegion;
 
-    private AwsClients(SdkHttpClient http, AwsCredentialsProvider credentials, List<AutoCloseable> owned,
-                       Map<String, RegionClients> byRegion) {
+    private AwsClients(SdkHttpClient http, List<AutoCloseable> owned, Map<String, RegionClients> byRegion) {
         this.http = http;
-        this.credentials = credentials;
         this.owned = owned;
         this.byRegion = byRegion;
     }
@@ -55,7 +56,7 @@ final class AwsClients implements AutoCloseable {
 
     private static AwsClients buildInPluginLoader(AwsSettings settings, SdkOverrides overrides) {
         SdkHttpClient http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(min(settings.apiTimeout(), java.time.Duration.ofSeconds(10)))
+                .connectionTimeout(min(settings.apiTimeout(), MAX_CONNECT_TIMEOUT))
                 .socketTimeout(settings.apiTimeout())
                 .build();
         List<AutoCloseable> owned = new ArrayList<>();
@@ -84,7 +85,7 @@ final class AwsClients implements AutoCloseable {
             owned.add(ec2);
             byRegion.put(region, new RegionClients(region, autoScaling, ec2));
         }
-        return new AwsClients(http, credentials, owned, Collections.unmodifiableMap(byRegion));
+        return new AwsClients(http, owned, Collections.unmodifiableMap(byRegion));
     }
 
     private static AwsCredentialsProvider baseCredentials(AwsSettings settings, SdkOverrides overrides) {
@@ -96,7 +97,7 @@ final class AwsClients implements AutoCloseable {
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
     }
 
-    private static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
             B builder, AwsSettings settings, SdkOverrides overrides, SdkHttpClient http, AwsCredentialsProvider credentials,
             String region) {
         builder.region(Region.of(region))
@@ -120,7 +121,7 @@ final class AwsClients implements AutoCloseable {
                 .build();
     }
 
-    private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+    private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
@@ -139,10 +140,6 @@ final class AwsClients implements AutoCloseable {
     /** The clients for {@code region}, or {@code null} when the region is not configured. */
     RegionClients region(String region) {
         return byRegion.get(region);
-    }
-
-    AwsCredentialsProvider credentials() {
-        return credentials;
     }
 
     @Override
