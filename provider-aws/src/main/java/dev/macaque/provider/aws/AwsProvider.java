@@ -267,7 +267,7 @@ final class AwsProvider implements CloudProvider {
     // ---- reading groups --------------------------------------------------------------------------------------
 
     private List<AutoScalingGroup> describeGroups(String region, Map<String, String> tags) {
-        AwsClients.RegionClients clients = this.clients.region(region);
+        AwsClients.RegionClients regionClients = clients.region(region);
         List<Filter> filters = new TreeMap<>(tags).entrySet().stream()
                 .map(t -> Filter.builder().name("tag:" + t.getKey()).values(t.getValue()).build())
                 .toList();
@@ -276,7 +276,7 @@ final class AwsProvider implements CloudProvider {
                 .maxRecords(100)
                 .build();
         return call("Auto Scaling DescribeAutoScalingGroups in " + region,
-                () -> clients.autoScaling().describeAutoScalingGroupsPaginator(request).autoScalingGroups().stream().toList());
+                () -> regionClients.autoScaling().describeAutoScalingGroupsPaginator(request).autoScalingGroups().stream().toList());
     }
 
     private AutoScalingGroup findGroup(AwsClients.RegionClients region, GroupRef ref) {

@@ -17,13 +17,13 @@ class AwsProviderMotoContractTest extends CloudProviderContract {
 
     @Override
     protected CloudProvider createProvider() throws Exception {
-        world.resetToFixture();
+        world.freshFixture();
         return world.factory().create(new TestContext(MotoWorld.PROVIDER_ID, world.config(Map.of())));
     }
 
     @Override
     protected ContractFixture fixture() {
-        return MotoWorld.FIXTURE;
+        return world.fixture();
     }
 
     @Override

@@ -29,14 +29,14 @@ class AwsProviderMotoRecoveryTest {
     private final MotoWorld world = new MotoWorld(MOTO);
 
     @BeforeEach
-    void resetWorld() throws Exception {
-        world.resetToFixture();
+    void createGroups() {
+        world.freshFixture();
     }
 
     @Test
     void afterAKillTheGroupGetsAReplacementAndHealthReturnsToDesired() throws Exception {
         try (CloudProvider provider = world.factory().create(new TestContext(MotoWorld.PROVIDER_ID, world.config(Map.of())))) {
-            VmGroup before = provider.describeGroup(MotoWorld.API);
+            VmGroup before = provider.describeGroup(world.api());
             assertThat(before.healthyInService()).hasSize(3);
             assertThat(before.instances()).allSatisfy(i -> {
                 assertThat(i.zone()).isEqualTo("eu-west-1a");
@@ -44,18 +44,18 @@ class AwsProviderMotoRecoveryTest {
             });
             Instance victim = before.healthyInService().get(1);
 
-            var result = provider.terminate(new TerminationRequest(MotoWorld.API, victim.id(), false, "recovery test", "run-1/kill-1"));
+            var result = provider.terminate(new TerminationRequest(world.api(), victim.id(), false, "recovery test", "run-1/kill-1"));
 
             assertThat(result.outcome()).isEqualTo(Outcome.TERMINATED);
             GroupHealth healed = awaitHealthy(provider, Duration.ofSeconds(20));
-            assertThat(healed).isEqualTo(new GroupHealth(MotoWorld.API, 3, 3, 0));
-            List<String> after = provider.describeGroup(MotoWorld.API).healthyInService().stream().map(Instance::id).toList();
+            assertThat(healed).isEqualTo(new GroupHealth(world.api(), 3, 3, 0));
+            List<String> after = provider.describeGroup(world.api()).healthyInService().stream().map(Instance::id).toList();
             assertThat(after).hasSize(3).doesNotContain(victim.id());
             assertThat(after).as("a new instance replaced the victim")
                     .containsAll(before.healthyInService().stream().map(Instance::id).filter(id -> !id.equals(victim.id())).toList());
             assertThat(after.stream().filter(id -> before.instances().stream().noneMatch(i -> i.id().equals(id)))).hasSize(1);
             // Another engine run (a new idempotency key) finds it gone rather than failing.
-            assertThat(provider.terminate(new TerminationRequest(MotoWorld.API, victim.id(), false, "again", "run-2/kill-1"))
+            assertThat(provider.terminate(new TerminationRequest(world.api(), victim.id(), false, "again", "run-2/kill-1"))
                     .outcome()).isEqualTo(Outcome.ALREADY_TERMINATED);
         }
     }
@@ -64,17 +64,17 @@ class AwsProviderMotoRecoveryTest {
     void withoutEvidenceOfPastMembershipATerminatedInstanceIsNotFoundRatherThanClaimedGone() {
         try (CloudProvider first = world.factory().create(new TestContext(MotoWorld.PROVIDER_ID, world.config(Map.of())));
              CloudProvider second = world.factory().create(new TestContext(MotoWorld.PROVIDER_ID, world.config(Map.of())))) {
-            String victim = first.describeGroup(MotoWorld.API).healthyInService().get(0).id();
-            first.terminate(new TerminationRequest(MotoWorld.API, victim, false, "t", "k-1"));
+            String victim = first.describeGroup(world.api()).healthyInService().get(0).id();
+            first.terminate(new TerminationRequest(world.api(), victim, false, "t", "k-1"));
 
             // moto drops the aws:autoscaling:groupName tag of a terminated instance (AWS keeps it), so a provider that
             // did not do the kill has no evidence of past membership and must not claim it.
             Throwable outcome = catchThrowable(() ->
-                    second.terminate(new TerminationRequest(MotoWorld.API, victim, false, "t", "k-2")));
+                    second.terminate(new TerminationRequest(world.api(), victim, false, "t", "k-2")));
             assertThat(outcome).isInstanceOfSatisfying(ProviderException.class,
                     e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.NOT_FOUND));
             // The provider that did the kill remembers it.
-            assertThat(first.terminate(new TerminationRequest(MotoWorld.API, victim, false, "t", "k-3")).outcome())
+            assertThat(first.terminate(new TerminationRequest(world.api(), victim, false, "t", "k-3")).outcome())
                     .isEqualTo(Outcome.ALREADY_TERMINATED);
         }
     }
@@ -82,13 +82,13 @@ class AwsProviderMotoRecoveryTest {
     @Test
     void dryRunAgainstTheEmulatorProvesMembershipAndPermissionWithoutKilling() {
         try (CloudProvider provider = world.factory().create(new TestContext(MotoWorld.PROVIDER_ID, world.config(Map.of())))) {
-            List<String> before = provider.describeGroup(MotoWorld.API).instances().stream().map(Instance::id).toList();
+            List<String> before = provider.describeGroup(world.api()).instances().stream().map(Instance::id).toList();
 
-            var result = provider.terminate(new TerminationRequest(MotoWorld.API, before.get(0), true, "dry", "dry-1"));
+            var result = provider.terminate(new TerminationRequest(world.api(), before.get(0), true, "dry", "dry-1"));
 
             assertThat(result.outcome()).isEqualTo(Outcome.DRY_RUN_WOULD_TERMINATE);
-            assertThat(provider.describeGroup(MotoWorld.API).instances()).extracting(Instance::id).containsExactlyElementsOf(before);
-            assertThat(provider.describeGroup(MotoWorld.API).instances()).extracting(Instance::state)
+            assertThat(provider.describeGroup(world.api()).instances()).extracting(Instance::id).containsExactlyElementsOf(before);
+            assertThat(provider.describeGroup(world.api()).instances()).extracting(Instance::state)
                     .containsOnly(LifecycleState.IN_SERVICE);
         }
     }
@@ -99,16 +99,17 @@ class AwsProviderMotoRecoveryTest {
                 "externalId", "game-day-42", "sessionName", "recovery-test"));
         try (CloudProvider provider = world.factory().create(new TestContext(MotoWorld.PROVIDER_ID, config))) {
             assertThat(provider.listGroups(GroupFilter.tag(OptIn.ENABLED_KEY, "true")))
-                    .extracting(g -> g.ref()).containsExactly(MotoWorld.API);
+                    .allSatisfy(g -> assertThat(g.optedIn()).isTrue())
+                    .extracting(g -> g.ref()).contains(world.api()).doesNotContain(world.fixture().notOptedIn());
         }
     }
 
-    private static GroupHealth awaitHealthy(CloudProvider provider, Duration timeout) throws InterruptedException {
+    private GroupHealth awaitHealthy(CloudProvider provider, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        GroupHealth health = provider.health(MotoWorld.API);
+        GroupHealth health = provider.health(world.api());
         while (!health.atDesiredCapacity() && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            health = provider.health(MotoWorld.API);
+            health = provider.health(world.api());
         }
         return health;
     }

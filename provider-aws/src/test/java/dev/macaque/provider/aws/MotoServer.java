@@ -57,15 +57,6 @@ final class MotoServer implements BeforeAllCallback, AfterAllCallback {
         return endpoint;
     }
 
-    /** Forgets every resource in every region (moto's state is global to the process). */
-    void reset() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("moto reset answered HTTP " + response.statusCode() + ": " + response.body());
-        }
-    }
-
     private static String locate() {
         String fromEnv = System.getenv("MOTO_SERVER");
         if (fromEnv != null && !fromEnv.isBlank()) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -19,35 +20,49 @@ import software.amazon.awssdk.services.autoscaling.model.Tag;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
- * The contract fixture built in moto through the SDK: an opted-in group {@code api} (3 members, tagged
- * {@code macaque-enabled=true}, {@code team=payments}) in eu-west-1 and a group {@code db} (2 members,
+ * The contract fixture built in moto through the SDK: an opted-in group {@code api-N} (3 members, tagged
+ * {@code macaque-enabled=true}, {@code team=payments}) in eu-west-1 and a group {@code db-N} (2 members,
  * {@code team=storage}, not opted in) in us-east-1, on one provider instance {@code aws-test} covering both regions.
+ *
+ * <p>Each test gets freshly named groups instead of a reset of moto: a reset costs seconds (moto rebuilds its
+ * regional backends), new groups milliseconds, and groups of earlier tests do not disturb the contract's checks.
  */
 final class MotoWorld {
 
     static final String PROVIDER_ID = "aws-test";
     static final String API_REGION = "eu-west-1";
     static final String DB_REGION = "us-east-1";
-    static final GroupRef API = new GroupRef(PROVIDER_ID, API_REGION, "api");
-    static final GroupRef DB = new GroupRef(PROVIDER_ID, DB_REGION, "db");
-    static final ContractFixture FIXTURE = new ContractFixture(API, DB, "team", "payments", "i-0123456789abcdef0");
     static final AwsCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAMACAQUETEST00000", "macaque-test-secret"));
 
     /** moto's built-in AMIs have fixed ids; looking one up once per region is enough. */
     private static final Map<String, String> AMI_BY_REGION = new ConcurrentHashMap<>();
 
+    private static final AtomicInteger GENERATION = new AtomicInteger();
+
     private final MotoServer moto;
+    private ContractFixture fixture;
 
     MotoWorld(MotoServer moto) {
         this.moto = moto;
     }
 
-    /** Resets moto and creates both fixture groups. */
-    void resetToFixture() throws Exception {
-        moto.reset();
-        createGroup(API_REGION, "api", 3, Map.of("macaque-enabled", "true", "team", "payments"));
-        createGroup(DB_REGION, "db", 2, Map.of("team", "storage"));
+    /** Creates a new pair of fixture groups and makes them {@link #fixture()}. */
+    void freshFixture() {
+        int generation = GENERATION.incrementAndGet();
+        GroupRef api = new GroupRef(PROVIDER_ID, API_REGION, "api-" + generation);
+        GroupRef db = new GroupRef(PROVIDER_ID, DB_REGION, "db-" + generation);
+        createGroup(API_REGION, api.name(), 3, Map.of("macaque-enabled", "true", "team", "payments"));
+        createGroup(DB_REGION, db.name(), 2, Map.of("team", "storage"));
+        fixture = new ContractFixture(api, db, "team", "payments", "i-0123456789abcdef0");
+    }
+
+    ContractFixture fixture() {
+        return fixture;
+    }
+
+    GroupRef api() {
+        return fixture.optedIn();
     }
 
     /** Provider configuration pointing at moto; {@code extra} entries are added or replace defaults. */
