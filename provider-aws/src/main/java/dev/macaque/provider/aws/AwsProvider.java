@@ -97,7 +97,7 @@ final class AwsProvider implements CloudProvider {
         AwsClients.RegionClients region = regionOf(ref);
         AutoScalingGroup group = findGroup(region, ref);
         Map<String, Instant> launchTimes = launchTimes(region,
-                group.instances().stream().map(i -> i.instanceId()).toList());
+                group.instances().stream().map(software.amazon.awssdk.services.autoscaling.model.Instance::instanceId).toList());
         List<Instance> instances = group.instances().stream()
                 .map(i -> new Instance(i.instanceId(), nullToEmpty(i.availabilityZone()),
                         AsgStates.lifecycle(i.lifecycleStateAsString()),
@@ -119,7 +119,7 @@ final class AwsProvider implements CloudProvider {
                 pending++;
             }
         }
-        return new GroupHealth(ref, group.desiredCapacity(), healthy, pending);
+        return new GroupHealth(ref, desiredCapacity(group), healthy, pending);
     }
 
     @Override
@@ -308,8 +308,11 @@ final class AwsProvider implements CloudProvider {
         for (TagDescription tag : group.tags()) {
             tags.put(tag.key(), nullToEmpty(tag.value()));
         }
-        int desired = group.desiredCapacity() == null ? 0 : group.desiredCapacity();
-        return new GroupSummary(new GroupRef(id, region, group.autoScalingGroupName()), desired, tags);
+        return new GroupSummary(new GroupRef(id, region, group.autoScalingGroupName()), desiredCapacity(group), tags);
+    }
+
+    private static int desiredCapacity(AutoScalingGroup group) {
+        return group.desiredCapacity() == null ? 0 : group.desiredCapacity();
     }
 
     private AwsClients.RegionClients regionOf(GroupRef ref) {
