@@ -243,7 +243,7 @@ final class AwsProvider implements CloudProvider {
             return new Member(state);
         }
         var ec2Instance = call("EC2 DescribeInstances in " + region.region(),
-                () -> region.ec2().describeInstancesPaginator(r -> r.filters(f -> f.name("instance-id").values(instanceId))))
+                () -> region.ec2().describeInstancesPaginator(r -> r.filters(instanceIdFilter(List.of(instanceId)))))
                 .reservations().stream().flatMap(r -> r.instances().stream())
                 .filter(i -> instanceId.equals(i.instanceId())).findFirst();
         if (ec2Instance.isEmpty()) {
@@ -294,7 +294,7 @@ final class AwsProvider implements CloudProvider {
         for (int from = 0; from < instanceIds.size(); from += INSTANCE_BATCH) {
             List<String> batch = instanceIds.subList(from, Math.min(instanceIds.size(), from + INSTANCE_BATCH));
             call("EC2 DescribeInstances in " + region.region(), () -> {
-                region.ec2().describeInstancesPaginator(r -> r.filters(f -> f.name("instance-id").values(batch)))
+                region.ec2().describeInstancesPaginator(r -> r.filters(instanceIdFilter(batch)))
                         .reservations().stream().flatMap(r -> r.instances().stream())
                         .forEach(i -> launchTimes.put(i.instanceId(), i.launchTime()));
                 return null;
@@ -309,6 +309,11 @@ final class AwsProvider implements CloudProvider {
             tags.put(tag.key(), nullToEmpty(tag.value()));
         }
         return new GroupSummary(new GroupRef(id, region, group.autoScalingGroupName()), desiredCapacity(group), tags);
+    }
+
+    /** A filter rather than InstanceIds: EC2 fails a whole request for one unknown id, a filter just skips it. */
+    private static software.amazon.awssdk.services.ec2.model.Filter instanceIdFilter(List<String> instanceIds) {
+        return software.amazon.awssdk.services.ec2.model.Filter.builder().name("instance-id").values(instanceIds).build();
     }
 
     private static int desiredCapacity(AutoScalingGroup group) {
