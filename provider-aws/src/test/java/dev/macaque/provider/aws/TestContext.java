@@ -1,0 +1,18 @@
+package dev.macaque.provider.aws;
+
+import dev.macaque.spi.ProviderContext;
+import java.time.Clock;
+import java.util.Map;
+
+/** A {@link ProviderContext} as the server would build it, with a logger that tests can read. */
+record TestContext(String instanceId, Map<String, String> config, RecordingLogger logger) implements ProviderContext {
+
+    TestContext(String instanceId, Map<String, String> config) {
+        this(instanceId, config, new RecordingLogger());
+    }
+
+    @Override
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+}
