@@ -217,8 +217,8 @@ public final class ExperimentRun {
                                 candidates.add(summary);
                             }
                         }
+                        continueWith(() -> listGroups(chosen, index + 1, candidates, counts));
                     }
-                    listGroups(chosen, index + 1, candidates, counts);
                 },
                 (error, attempts) -> fail("discovery failed: listGroups on provider " + provider.id() + " after "
                         + attempts + " attempt(s): " + error));
@@ -247,8 +247,8 @@ public final class ExperimentRun {
                         } else if (spec.targets().matches(ref, group.tags())) {
                             found.add(fleetGroup(group));
                         }
+                        continueWith(() -> describeGroups(candidates, index + 1, found, counts));
                     }
-                    describeGroups(candidates, index + 1, found, counts);
                 },
                 (error, attempts) -> {
                     if (ProviderException.Kind.NOT_FOUND.name().equals(error.kind())) {
@@ -258,8 +258,8 @@ public final class ExperimentRun {
                             }
                             record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason",
                                     "vanished during discovery: " + error.message());
+                            continueWith(() -> describeGroups(candidates, index + 1, found, counts));
                         }
-                        describeGroups(candidates, index + 1, found, counts);
                     } else {
                         fail("discovery failed: describeGroup " + ref + " after " + attempts + " attempt(s): " + error);
                     }
@@ -292,7 +292,7 @@ public final class ExperimentRun {
             victims = selection.victims();
             record(RunEventType.VICTIMS_SELECTED, "count", Integer.toString(victims.size()),
                     "victims", victims.stream().map(Victim::toString).collect(Collectors.joining(",")));
-            pending = scheduler.schedule(Duration.ZERO, () -> killNext(0));
+            continueWith(() -> killNext(0));
         }
     }
 
@@ -395,8 +395,16 @@ public final class ExperimentRun {
 
     private void continueAfterTermination(int next) {
         currentTermination = -1;
+        continueWith(() -> killNext(next));
+    }
+
+    /**
+     * Called under the lock: runs the next step as a new task rather than by a nested call, so that thousands of
+     * groups or victims never build a deep stack, and an abort between two steps takes effect.
+     */
+    private void continueWith(Runnable step) {
         if (state == RunState.RUNNING) {
-            pending = scheduler.schedule(Duration.ZERO, () -> killNext(next));
+            pending = scheduler.schedule(Duration.ZERO, step);
         }
     }
 

@@ -303,6 +303,39 @@ class ExperimentRunTest {
     }
 
     @Test
+    void anAbortDuringAProviderCallStillRecordsThatCallsOutcomeAndStartsNoOther() {
+        cloud.group("us-east-1", "api", 10, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+        ExperimentRun[] run = new ExperimentRun[1];
+        cloud.beforeTerminate = request -> run[0].abort("stopped while the call was under way");
+        run[0] = runner.start("run-1", spec("\"selection\": {\"mode\": \"count\", \"value\": 3}"));
+        scheduler.runUntilIdle();
+        RunResult result = run[0].result();
+        assertThat(result.state()).isEqualTo(RunState.ABORTED);
+        assertThat(cloud.terminateCalls).hasSize(1);
+        assertThat(types(result)).endsWith(TERMINATION_INTENT, RUN_ABORTED, TERMINATION_OUTCOME);
+        assertThat(result.terminations()).singleElement().extracting(TerminationRecord::status)
+                .isEqualTo(TerminationStatus.TERMINATED);
+        assertThat(result.recoveries()).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(RecoveryStatus.SKIPPED);
+            assertThat(r.detail()).contains("ended before this termination returned");
+        });
+        assertThat(history.lastKill(API)).contains(T0);
+    }
+
+    @Test
+    void discoversAndKillsAcrossThousandsOfGroupsWithoutDeepRecursion() {
+        for (int i = 0; i < 20_000; i++) {
+            cloud.group("us-east-1", String.format("g%05d", i), 2, i % 2 == 0 ? OPTED_IN : Map.of());
+        }
+        cloud.replaceAfter(Duration.ofSeconds(10));
+        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 50},"
+                + "\"guardrails\": {\"maxTerminations\": 50}"));
+        assertThat(result.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(result.terminations()).hasSize(50).allMatch(t -> t.status() == TerminationStatus.TERMINATED);
+        assertThat(result.recoveries()).allMatch(r -> r.status() == RecoveryStatus.RECOVERED);
+    }
+
+    @Test
     void dryRunDecidesAndRecordsEverythingButTerminatesNothing() {
         cloud.group("us-east-1", "api", 4, OPTED_IN);
         RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 2}, \"dryRun\": true"));
