@@ -16,6 +16,7 @@ public final class FleetGroup {
     private final Map<String, String> tags;
     private final int desiredCapacity;
     private final List<String> healthyInstanceIds;
+    private final int healthyCount;
     private final boolean optedIn;
     private final int weight;
 
@@ -29,6 +30,7 @@ public final class FleetGroup {
         this.ref = Objects.requireNonNull(ref, "ref");
         this.tags = Map.copyOf(tags);
         this.healthyInstanceIds = List.copyOf(healthyInstanceIds);
+        this.healthyCount = this.healthyInstanceIds.size();
         if (desiredCapacity < 0) {
             throw new IllegalArgumentException("desiredCapacity must be >= 0, was " + desiredCapacity + " for " + ref);
         }
@@ -54,7 +56,7 @@ public final class FleetGroup {
     }
 
     public int healthyCount() {
-        return healthyInstanceIds.size();
+        return healthyCount;
     }
 
     /** Whether the group opted in ({@code macaque-enabled=true}). */

@@ -51,16 +51,15 @@ public final class TargetSelector {
         if (kills == 0) {
             return victims;
         }
-        WeightTree tree = new WeightTree(eligible.weights, eligible.size);
-        int[] picked = new int[eligible.size];
+        WeightTree tree = WeightTree.buildInPlace(eligible.tree, eligible.size);
         InstanceShuffle shuffle = new InstanceShuffle();
         for (long kill = 0; kill < kills && tree.total() > 0; kill++) {
             int slot = tree.find(random.nextLong(tree.total()));
             FleetGroup group = fleet.get(eligible.groupIndex[slot]);
             int count = group.healthyCount();
-            int instance = shuffle.draw(slot, picked[slot], count, random);
-            picked[slot]++;
-            if (picked[slot] == count) {
+            int alreadyPicked = shuffle.picked(slot);
+            int instance = shuffle.draw(slot, alreadyPicked, count, random);
+            if (alreadyPicked + 1 == count) {
                 tree.remove(slot);
             }
             victims.add(new Victim(group.ref(), group.healthyInstanceIds().get(instance)));
@@ -80,10 +79,13 @@ public final class TargetSelector {
         return victims;
     }
 
-    /** The eligible groups as parallel primitive arrays: snapshot index and weight. */
+    /**
+     * The eligible groups as primitive arrays: snapshot index, and weights laid out 1-based so that the Fenwick
+     * tree is built over them in place (no copy).
+     */
     private static final class Eligible {
         int[] groupIndex;
-        long[] weights;
+        long[] tree;
         int size;
         long instances;
 
@@ -91,7 +93,7 @@ public final class TargetSelector {
             Eligible eligible = new Eligible();
             int capacity = Math.max(16, Math.min(fleet.size(), 1024));
             eligible.groupIndex = new int[capacity];
-            eligible.weights = new long[capacity];
+            eligible.tree = new long[capacity + 1];
             boolean unrestricted = targets.isUnrestricted();
             int index = 0;
             for (FleetGroup group : fleet) {
@@ -109,10 +111,10 @@ public final class TargetSelector {
         private void add(int index, int weight, int healthy) {
             if (size == groupIndex.length) {
                 groupIndex = Arrays.copyOf(groupIndex, size * 2);
-                weights = Arrays.copyOf(weights, size * 2);
+                tree = Arrays.copyOf(tree, size * 2 + 1);
             }
             groupIndex[size] = index;
-            weights[size] = weight;
+            tree[size + 1] = weight;
             size++;
             instances += healthy;
         }
@@ -120,28 +122,39 @@ public final class TargetSelector {
 
     /**
      * A Fenwick (binary indexed) tree over group weights: draws a group in proportion to its weight and removes a
-     * group, both in O(log n). Built in O(n) in place over a copy of the weights.
+     * group, both in O(log n), built in O(n) in place.
      */
     static final class WeightTree {
         private final long[] tree;
-        private final long[] weights;
         private final int size;
         private final int topStep;
         private long total;
 
-        WeightTree(long[] weights, int size) {
+        private WeightTree(long[] tree, int size) {
+            this.tree = tree;
             this.size = size;
-            this.weights = Arrays.copyOf(weights, size);
-            this.tree = new long[size + 1];
             for (int i = 1; i <= size; i++) {
-                tree[i] += this.weights[i - 1];
-                total += this.weights[i - 1];
                 int parent = i + (i & -i);
                 if (parent <= size) {
                     tree[parent] += tree[i];
                 }
             }
+            for (int i = size; i > 0; i -= i & -i) {
+                total += tree[i];
+            }
             this.topStep = size == 0 ? 0 : Integer.highestOneBit(size);
+        }
+
+        /** Builds over {@code oneBased[1..size]} (the weights), which becomes the tree. */
+        static WeightTree buildInPlace(long[] oneBased, int size) {
+            return new WeightTree(oneBased, size);
+        }
+
+        /** Builds over a copy of {@code weights[0..size)}. */
+        static WeightTree of(long[] weights) {
+            long[] oneBased = new long[weights.length + 1];
+            System.arraycopy(weights, 0, oneBased, 1, weights.length);
+            return new WeightTree(oneBased, weights.length);
         }
 
         long total() {
@@ -165,15 +178,22 @@ public final class TargetSelector {
 
         /** Sets a slot's weight to zero: it is never drawn again. */
         void remove(int slot) {
-            long weight = weights[slot];
+            long weight = prefix(slot + 1) - prefix(slot);
             if (weight == 0) {
                 return;
             }
-            weights[slot] = 0;
             total -= weight;
             for (int i = slot + 1; i <= size; i += i & -i) {
                 tree[i] -= weight;
             }
+        }
+
+        private long prefix(int count) {
+            long sum = 0;
+            for (int i = count; i > 0; i -= i & -i) {
+                sum += tree[i];
+            }
+            return sum;
         }
     }
 
@@ -183,8 +203,16 @@ public final class TargetSelector {
      */
     private static final class InstanceShuffle {
         private final Map<Long, Integer> swapped = new HashMap<>();
+        private final Map<Integer, Integer> pickedPerSlot = new HashMap<>();
 
-        /** Draws a position uniformly among the {@code count - alreadyPicked} not yet drawn in {@code slot}. */
+        int picked(int slot) {
+            return pickedPerSlot.getOrDefault(slot, 0);
+        }
+
+        /**
+         * Draws a position uniformly among the {@code count - alreadyPicked} not yet drawn in {@code slot} and
+         * counts it as picked.
+         */
         int draw(int slot, int alreadyPicked, int count, SplittableRandom random) {
             int chosen = alreadyPicked + random.nextInt(count - alreadyPicked);
             long chosenKey = key(slot, chosen);
@@ -192,6 +220,7 @@ public final class TargetSelector {
             if (chosen != alreadyPicked) {
                 swapped.put(chosenKey, swapped.getOrDefault(key(slot, alreadyPicked), alreadyPicked));
             }
+            pickedPerSlot.put(slot, alreadyPicked + 1);
             return value;
         }
 

@@ -177,7 +177,7 @@ class TargetSelectorTest {
             for (int i = 0; i < size; i++) {
                 weights[i] = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(20);
             }
-            TargetSelector.WeightTree tree = new TargetSelector.WeightTree(weights, size);
+            TargetSelector.WeightTree tree = TargetSelector.WeightTree.of(weights);
             long[] live = weights.clone();
             while (tree.total() > 0) {
                 assertThat(tree.total()).isEqualTo(java.util.Arrays.stream(live).sum());
