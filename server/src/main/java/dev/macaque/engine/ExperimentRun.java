@@ -145,7 +145,11 @@ public final class ExperimentRun {
             awaitingRetry = false;
             skipUnverified("run aborted");
             end(RunState.ABORTED, reason);
-            record(RunEventType.RUN_ABORTED, "reason", reason);
+            try {
+                record(RunEventType.RUN_ABORTED, "reason", reason);
+            } catch (RecorderFailed e) {
+                // The abort stands; the event is still in the run's own list.
+            }
             completion.complete(result());
             return true;
         }
@@ -156,9 +160,13 @@ public final class ExperimentRun {
 
     void launch() {
         synchronized (lock) {
-            record(RunEventType.RUN_CREATED, "experiment", spec.name(), "seed", Long.toString(seed),
-                    "dryRun", Boolean.toString(spec.dryRun()));
-            pending = scheduler.schedule(Duration.ZERO, this::begin);
+            try {
+                record(RunEventType.RUN_CREATED, "experiment", spec.name(), "seed", Long.toString(seed),
+                        "dryRun", Boolean.toString(spec.dryRun()));
+            } catch (RecorderFailed e) {
+                return; // the run is FAILED and says why
+            }
+            pending = scheduler.schedule(Duration.ZERO, guarded(this::begin));
         }
     }
 
@@ -404,7 +412,7 @@ public final class ExperimentRun {
      */
     private void continueWith(Runnable step) {
         if (state == RunState.RUNNING) {
-            pending = scheduler.schedule(Duration.ZERO, step);
+            pending = scheduler.schedule(Duration.ZERO, guarded(step));
         }
     }
 
@@ -441,7 +449,7 @@ public final class ExperimentRun {
                 .map(r -> r.firstKillAt().plus(spec.recovery().timeout())).min(Comparator.naturalOrder()).orElseThrow();
         Duration untilDeadline = Duration.between(now, earliestDeadline);
         Duration delay = untilDeadline.compareTo(spec.recovery().pollInterval()) < 0 ? untilDeadline : spec.recovery().pollInterval();
-        pending = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay, this::poll);
+        pending = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay, guarded(this::poll));
     }
 
     private void poll() {
@@ -579,7 +587,47 @@ public final class ExperimentRun {
         }
         RunEvent event = new RunEvent(runId, nextSeq++, scheduler.now(), type, fields);
         events.add(event);
-        recorder.record(event);
+        try {
+            recorder.record(event);
+        } catch (RuntimeException e) {
+            failBecauseTheRecorderFailed(event, e);
+        }
+    }
+
+    /**
+     * An event that cannot be kept must stop the run: nothing may be done that is not on record (above all, no
+     * termination without its intent). The run ends FAILED, and the current step unwinds.
+     */
+    private void failBecauseTheRecorderFailed(RunEvent event, RuntimeException cause) {
+        if (!state.isTerminal()) {
+            cancelPending();
+            skipUnverified("run failed");
+            end(RunState.FAILED, "could not record event " + event.seq() + " (" + event.type() + "): " + cause);
+            events.add(new RunEvent(runId, nextSeq++, scheduler.now(), RunEventType.RUN_FAILED,
+                    Map.of("reason", failureReason)));
+            completion.complete(result());
+        }
+        throw new RecorderFailed(cause);
+    }
+
+    /** Unwinds a step after the recorder failed; caught by {@link #guarded}. */
+    private static final class RecorderFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RecorderFailed(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** A task of this run: a recorder failure has already ended the run, so it stops the task quietly. */
+    private Runnable guarded(Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RecorderFailed alreadyHandled) {
+                // The run is FAILED and its result says why; nothing is left to do in this task.
+            }
+        };
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -630,7 +678,7 @@ public final class ExperimentRun {
                                 "errorMessage", error.message(), "retryIn", Durations.format(delay)));
                         record(RunEventType.PROVIDER_CALL_RETRY, keyValues.toArray(String[]::new));
                         awaitingRetry = true;
-                        pending = scheduler.schedule(delay, () -> {
+                        pending = scheduler.schedule(delay, guarded(() -> {
                             synchronized (lock) {
                                 awaitingRetry = false;
                                 if (state.isTerminal()) {
@@ -638,7 +686,7 @@ public final class ExperimentRun {
                                 }
                             }
                             callProvider(operation, context, call, attempt + 1, onSuccess, onFailure);
-                        });
+                        }));
                         return;
                     }
                 }

@@ -253,6 +253,27 @@ class ExperimentRunTest {
     }
 
     @Test
+    void aTerminationWhoseIntentCannotBeRecordedIsNeverAttemptedAndTheRunFails() {
+        cloud.group("us-east-1", "api", 4, OPTED_IN);
+        RunRecorder failingOnIntent = event -> {
+            if (event.type() == TERMINATION_INTENT) {
+                throw new IllegalStateException("database is read-only");
+            }
+        };
+        ExperimentRunner fragile = new ExperimentRunner(ProviderDirectory.of(cloud), scheduler, failingOnIntent,
+                killSwitch::get, history, RetryPolicy.DEFAULT, () -> 1L);
+        ExperimentRun run = fragile.start("run-1", spec("\"selection\": {\"mode\": \"count\", \"value\": 2}"));
+        scheduler.runUntilIdle();
+        RunResult result = run.completion().join();
+        assertThat(cloud.terminateCalls).isEmpty();
+        assertThat(result.state()).isEqualTo(RunState.FAILED);
+        assertThat(result.failureReason()).contains("could not record event").contains("TERMINATION_INTENT")
+                .contains("database is read-only");
+        assertThat(types(result)).endsWith(TERMINATION_INTENT, RUN_FAILED);
+        assertThat(scheduler.pendingTasks()).isZero();
+    }
+
+    @Test
     void abortStopsFurtherKillsAtOnce() {
         cloud.group("us-east-1", "api", 10, OPTED_IN).replaceAfter(Duration.ofSeconds(30));
         ExperimentRun run = runner.start("run-1", spec("\"selection\": {\"mode\": \"count\", \"value\": 5}"));
