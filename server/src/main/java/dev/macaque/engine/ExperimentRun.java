@@ -178,8 +178,7 @@ public final class ExperimentRun {
             }
             state = RunState.RUNNING;
             record(RunEventType.RUN_STARTED, "experiment", spec.name(), "seed", Long.toString(seed),
-                    "dryRun", Boolean.toString(spec.dryRun()), "selection", spec.selection().mode().wireName()
-                            + " " + spec.selection().value());
+                    "dryRun", Boolean.toString(spec.dryRun()), "selection", describe(spec.selection()));
             List<CloudProvider> all = directory.providers();
             if (spec.targets().providers().isEmpty()) {
                 chosen.addAll(all);
@@ -272,6 +271,12 @@ public final class ExperimentRun {
                         fail("discovery failed: describeGroup " + ref + " after " + attempts + " attempt(s): " + error);
                     }
                 });
+    }
+
+    private static String describe(ExperimentSpec.Selection selection) {
+        double value = selection.value();
+        String number = value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        return selection.mode().wireName() + " " + number;
     }
 
     private static FleetGroup fleetGroup(VmGroup group) {

@@ -274,6 +274,28 @@ class ExperimentRunTest {
     }
 
     @Test
+    void aRunAbortedBeforeItStartsTouchesNothing() {
+        cloud.group("us-east-1", "api", 4, OPTED_IN);
+        ExperimentRun run = runner.start("run-1", spec("\"selection\": {\"mode\": \"percent\", \"value\": 50}"));
+        assertThat(run.abort("changed my mind")).isTrue();
+        scheduler.runUntilIdle();
+        RunResult result = run.completion().join();
+        assertThat(result.state()).isEqualTo(RunState.ABORTED);
+        assertThat(types(result)).containsExactly(RUN_CREATED, RUN_ABORTED);
+        assertThat(cloud.terminateCalls).isEmpty();
+    }
+
+    @Test
+    void theStartEventSaysWhatWillBeDone() {
+        cloud.group("us-east-1", "api", 4, OPTED_IN);
+        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"percent\", \"value\": 25}, \"dryRun\": true"));
+        RunEvent started = result.events().get(1);
+        assertThat(started.type()).isEqualTo(RUN_STARTED);
+        assertThat(started.fields()).containsExactly(Map.entry("experiment", "test"), Map.entry("seed", "7"),
+                Map.entry("dryRun", "true"), Map.entry("selection", "percent 25"));
+    }
+
+    @Test
     void abortStopsFurtherKillsAtOnce() {
         cloud.group("us-east-1", "api", 10, OPTED_IN).replaceAfter(Duration.ofSeconds(30));
         ExperimentRun run = runner.start("run-1", spec("\"selection\": {\"mode\": \"count\", \"value\": 5}"));
