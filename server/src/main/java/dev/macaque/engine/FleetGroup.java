@@ -1,0 +1,77 @@
+package dev.macaque.engine;
+
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.OptIn;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One group as the selector sees it: identity, tags, and the instances a kill may take (healthy and in service).
+ * Opt-in and weight are derived from the tags once, here, so that selection over a million groups parses nothing;
+ * being derived (not passed in), they can never disagree with the tags. Immutable.
+ */
+public final class FleetGroup {
+    private final GroupRef ref;
+    private final Map<String, String> tags;
+    private final int desiredCapacity;
+    private final List<String> healthyInstanceIds;
+    private final int healthyCount;
+    private final boolean optedIn;
+    private final int weight;
+
+    /**
+     * @param ref                identity
+     * @param tags               the group's tags
+     * @param desiredCapacity    how many instances the group keeps
+     * @param healthyInstanceIds healthy in-service members, in a stable order (by id)
+     */
+    public FleetGroup(GroupRef ref, Map<String, String> tags, int desiredCapacity, List<String> healthyInstanceIds) {
+        this.ref = Objects.requireNonNull(ref, "ref");
+        this.tags = Map.copyOf(tags);
+        this.healthyInstanceIds = List.copyOf(healthyInstanceIds);
+        this.healthyCount = this.healthyInstanceIds.size();
+        if (desiredCapacity < 0) {
+            throw new IllegalArgumentException("desiredCapacity must be >= 0, was " + desiredCapacity + " for " + ref);
+        }
+        this.desiredCapacity = desiredCapacity;
+        this.optedIn = OptIn.isEnabled(this.tags);
+        this.weight = OptIn.weight(this.tags).orElse(0);
+    }
+
+    public GroupRef ref() {
+        return ref;
+    }
+
+    public Map<String, String> tags() {
+        return tags;
+    }
+
+    public int desiredCapacity() {
+        return desiredCapacity;
+    }
+
+    public List<String> healthyInstanceIds() {
+        return healthyInstanceIds;
+    }
+
+    public int healthyCount() {
+        return healthyCount;
+    }
+
+    /** Whether the group opted in ({@code macaque-enabled=true}). */
+    public boolean optedIn() {
+        return optedIn;
+    }
+
+    /** The selection weight ({@code macaque-weight}, default 1), or 0 when the tag is not a positive integer. */
+    public int weight() {
+        return weight;
+    }
+
+    @Override
+    public String toString() {
+        return ref + " (weight " + weight + (optedIn ? ", opted in" : ", not opted in") + ", "
+                + healthyInstanceIds.size() + "/" + desiredCapacity + " healthy)";
+    }
+}

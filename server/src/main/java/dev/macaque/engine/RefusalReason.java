@@ -1,0 +1,17 @@
+package dev.macaque.engine;
+
+/** Why a guardrail refused a termination; stable codes for events, reports and the API. */
+public enum RefusalReason {
+    /** The global kill switch is engaged. */
+    KILL_SWITCH,
+    /** The group is not opted in ({@code macaque-enabled=true} missing). */
+    NOT_OPTED_IN,
+    /** The run already made {@code maxTerminations} terminations (real or, in a dry run, would-be). */
+    MAX_TERMINATIONS,
+    /** The group was killed less than {@code minTimeBetweenKills} ago (by this or another run). */
+    MIN_TIME_BETWEEN_KILLS,
+    /** The kill would take the group's last healthy instance; always on. */
+    LAST_HEALTHY_INSTANCE,
+    /** The kill would leave fewer healthy instances than {@code minHealthyPercent} or {@code minHealthyInstances}. */
+    MIN_HEALTHY
+}

@@ -1,0 +1,28 @@
+package dev.macaque.engine;
+
+/** Every step a run records. */
+public enum RunEventType {
+    RUN_CREATED,
+    RUN_STARTED,
+    /** A provider call failed with a retryable error and will be tried again after a backoff. */
+    PROVIDER_CALL_RETRY,
+    /** A group was left out of the candidates for a reason worth telling (invalid weight, vanished). */
+    GROUP_SKIPPED,
+    GROUPS_DISCOVERED,
+    VICTIMS_SELECTED,
+    TERMINATION_REFUSED,
+    /** Recorded (and stored) before the provider is asked to terminate. */
+    TERMINATION_INTENT,
+    TERMINATION_OUTCOME,
+    TERMINATION_FAILED,
+    /** An intended termination that was waiting to be retried when the run was aborted. */
+    TERMINATION_ABANDONED,
+    VERIFICATION_STARTED,
+    HEALTH_CHECKED,
+    HEALTH_CHECK_FAILED,
+    GROUP_RECOVERED,
+    GROUP_NOT_RECOVERED,
+    RUN_COMPLETED,
+    RUN_FAILED,
+    RUN_ABORTED
+}

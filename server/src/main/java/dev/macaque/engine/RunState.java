@@ -1,0 +1,24 @@
+package dev.macaque.engine;
+
+/** Where a run is: {@code PENDING → RUNNING → VERIFYING → COMPLETED | FAILED | ABORTED}. */
+public enum RunState {
+    /** Created, nothing done yet. */
+    PENDING,
+    /** Discovering groups, selecting victims, terminating. */
+    RUNNING,
+    /** Watching the affected groups recover. */
+    VERIFYING,
+    /**
+     * The run did what it set out to do. Groups that did not recover, refused and failed terminations are findings
+     * in the result, not a failure of the run.
+     */
+    COMPLETED,
+    /** The run itself could not proceed (e.g. discovery failed, an unknown provider was named). */
+    FAILED,
+    /** Stopped on request; no termination is made after the abort. */
+    ABORTED;
+
+    public boolean isTerminal() {
+        return this == COMPLETED || this == FAILED || this == ABORTED;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.macaque.engine;
+
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupHealth;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.Instance;
+import dev.macaque.spi.LifecycleState;
+import dev.macaque.spi.ProviderException;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
+import dev.macaque.spi.VmGroup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A test cloud driven by the test's {@link TaskScheduler}: a terminated member is replaced after
+ * {@link #replaceAfter} (or never), failures are scripted per operation, and every call is recorded.
+ */
+final class ScriptedCloud implements CloudProvider {
+    private final String id;
+    private final TaskScheduler scheduler;
+    private final Map<GroupRef, GroupSummary> summaries = new LinkedHashMap<>();
+    private final Map<GroupRef, List<String>> members = new LinkedHashMap<>();
+    private int nextInstance = 1;
+    private Duration replaceAfter;
+
+    final Deque<ProviderException> listFailures = new ArrayDeque<>();
+    final Deque<ProviderException> describeFailures = new ArrayDeque<>();
+    final Deque<ProviderException> terminateFailures = new ArrayDeque<>();
+    final Deque<ProviderException> healthFailures = new ArrayDeque<>();
+    final List<TerminationRequest> terminateCalls = new ArrayList<>();
+    final List<Instant> terminateCallTimes = new ArrayList<>();
+    Consumer<TerminationRequest> beforeTerminate = request -> { };
+
+    ScriptedCloud(String id, TaskScheduler scheduler) {
+        this.id = id;
+        this.scheduler = scheduler;
+    }
+
+    ScriptedCloud group(String region, String name, int desired, Map<String, String> tags) {
+        GroupRef ref = new GroupRef(id, region, name);
+        summaries.put(ref, new GroupSummary(ref, desired, tags));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < desired; i++) {
+            ids.add(newInstanceId());
+        }
+        members.put(ref, ids);
+        return this;
+    }
+
+    /** Terminated members are replaced this long after termination; {@code null}: never. */
+    ScriptedCloud replaceAfter(Duration delay) {
+        this.replaceAfter = delay;
+        return this;
+    }
+
+    int memberCount(String region, String name) {
+        return members.get(new GroupRef(id, region, name)).size();
+    }
+
+    private String newInstanceId() {
+        return String.format("i-%04d", nextInstance++);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String type() {
+        return "scripted";
+    }
+
+    @Override
+    public List<GroupSummary> listGroups(GroupFilter filter) {
+        throwScripted(listFailures);
+        return summaries.values().stream().filter(s -> filter.matches(s.ref().region(), s.tags()))
+                .sorted(Comparator.comparing((GroupSummary s) -> s.ref().region()).thenComparing(s -> s.ref().name()))
+                .toList();
+    }
+
+    @Override
+    public VmGroup describeGroup(GroupRef group) {
+        throwScripted(describeFailures);
+        GroupSummary summary = summary(group);
+        List<Instance> instances = members.get(group).stream()
+                .map(i -> new Instance(i, "a", LifecycleState.IN_SERVICE, true, Instant.EPOCH)).toList();
+        return new VmGroup(summary, instances);
+    }
+
+    @Override
+    public GroupHealth health(GroupRef group) {
+        throwScripted(healthFailures);
+        GroupSummary summary = summary(group);
+        return new GroupHealth(group, summary.desiredCapacity(), members.get(group).size(), 0);
+    }
+
+    @Override
+    public TerminationResult terminate(TerminationRequest request) {
+        terminateCalls.add(request);
+        terminateCallTimes.add(scheduler.now());
+        beforeTerminate.accept(request);
+        throwScripted(terminateFailures);
+        summary(request.group());
+        List<String> ids = members.get(request.group());
+        if (!ids.contains(request.instanceId())) {
+            throw new ProviderException(ProviderException.Kind.NOT_FOUND, request.instanceId() + " is not a member of " + request.group());
+        }
+        if (request.dryRun()) {
+            return new TerminationResult(request.group(), request.instanceId(), TerminationResult.Outcome.DRY_RUN_WOULD_TERMINATE,
+                    "member; nothing changed");
+        }
+        ids.remove(request.instanceId());
+        if (replaceAfter != null) {
+            scheduler.schedule(replaceAfter, () -> ids.add(newInstanceId()));
+        }
+        return new TerminationResult(request.group(), request.instanceId(), TerminationResult.Outcome.TERMINATED, "terminated");
+    }
+
+    private GroupSummary summary(GroupRef group) {
+        GroupSummary summary = summaries.get(group);
+        if (summary == null) {
+            throw new ProviderException(ProviderException.Kind.NOT_FOUND, "no group " + group);
+        }
+        return summary;
+    }
+
+    private static void throwScripted(Deque<ProviderException> failures) {
+        ProviderException next = failures.poll();
+        if (next != null) {
+            throw next;
+        }
+    }
+}
