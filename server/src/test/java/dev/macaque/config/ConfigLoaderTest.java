@@ -1,7 +1,6 @@
 package dev.macaque.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,16 +181,5 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.envName("database.url")).isEqualTo("MACAQUE_DATABASE_URL");
         assertThat(ConfigLoader.envName("server.shutdownTimeout")).isEqualTo("MACAQUE_SERVER_SHUTDOWN_TIMEOUT");
         assertThat(ConfigLoader.envName("providers.aws-prod.roleArn")).isEqualTo("MACAQUE_PROVIDERS_AWS_PROD_ROLE_ARN");
-    }
-
-    @Test
-    void durationsAcceptEveryDocumentedUnitAndRejectTheRest() {
-        assertThat(Durations.parse("500ms")).hasMillis(500);
-        assertThat(Durations.parse("90s")).hasSeconds(90);
-        assertThat(Durations.parse("15m")).hasMinutes(15);
-        assertThat(Durations.parse("2h")).hasHours(2);
-        assertThat(Durations.parse("7d")).hasDays(7);
-        assertThatThrownBy(() -> Durations.parse("7 days")).hasMessageContaining("'7 days' is not a duration");
-        assertThatThrownBy(() -> Durations.parse("-1s")).isInstanceOf(IllegalArgumentException.class);
     }
 }
