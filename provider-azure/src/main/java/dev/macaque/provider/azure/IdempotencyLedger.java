@@ -1,0 +1,70 @@
+package dev.macaque.provider.azure;
+
+import dev.macaque.spi.TerminationResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Remembers the first result per idempotency key, so that a retried request never terminates a second time, and the
+ * members this provider terminated, so that a second request for one of them reads as "already terminated" rather
+ * than "not a member" once Azure has forgotten it. Bounded: the oldest entries are forgotten first. In memory only:
+ * after a restart the provider relies on Azure's own state (an instance still deleting is already terminated).
+ */
+final class IdempotencyLedger {
+    private final Map<String, TerminationResult> results;
+    private final Map<String, Boolean> terminatedMembers;
+    private final Map<String, Object> inFlight = new ConcurrentHashMap<>();
+
+    IdempotencyLedger(int capacity) {
+        this.results = bounded(capacity);
+        this.terminatedMembers = bounded(capacity);
+    }
+
+    /**
+     * Runs {@code termination} once per {@code key}: a later or concurrent call with the same key gets the first
+     * call's result. A termination that threw is not remembered, so it can be retried.
+     */
+    TerminationResult once(String key, Supplier<TerminationResult> termination) {
+        Object lock = inFlight.computeIfAbsent(key, k -> new Object());
+        try {
+            synchronized (lock) {
+                TerminationResult earlier = remembered(key);
+                if (earlier != null) {
+                    return earlier;
+                }
+                TerminationResult result = termination.get();
+                synchronized (this) {
+                    results.put(key, result);
+                }
+                return result;
+            }
+        } finally {
+            inFlight.remove(key, lock);
+        }
+    }
+
+    synchronized void markTerminated(String member) {
+        terminatedMembers.put(member, Boolean.TRUE);
+    }
+
+    synchronized boolean wasTerminated(String member) {
+        return terminatedMembers.containsKey(member);
+    }
+
+    private synchronized TerminationResult remembered(String key) {
+        return results.get(key);
+    }
+
+    private static <V> Map<String, V> bounded(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+}
