@@ -2,9 +2,11 @@ package dev.macaque.provider.azure;
 
 import com.azure.resourcemanager.authorization.fluent.models.PermissionInner;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Evaluates the caller's effective permissions at a scope, as the Authorization API's "permissions" list returns them
@@ -53,13 +55,8 @@ final class PermissionCheck {
 
     /** RBAC action match: case-insensitive, {@code *} matches any run of characters (including '/'). */
     static boolean matches(String pattern, String action) {
-        StringBuilder regex = new StringBuilder();
-        for (String literal : pattern.split("\\*", -1)) {
-            if (regex.length() > 0 || pattern.startsWith("*")) {
-                regex.append(".*");
-            }
-            regex.append(Pattern.quote(literal.toLowerCase(Locale.ROOT)));
-        }
-        return Pattern.matches(regex.toString(), action.toLowerCase(Locale.ROOT));
+        String regex = Arrays.stream(pattern.toLowerCase(Locale.ROOT).split("\\*", -1)).map(Pattern::quote)
+                .collect(Collectors.joining(".*"));
+        return Pattern.matches(regex, action.toLowerCase(Locale.ROOT));
     }
 }
