@@ -79,9 +79,11 @@ class AzureProviderFactoryTest {
         AzureProviderConfig china = AzureProviderConfig.parse(config("environment", "AzureChinaCloud"));
         assertThat(china.managementEndpoint()).isEqualTo("https://management.chinacloudapi.cn/");
         assertThat(ArmConnection.scopeFor(china.environment())).isEqualTo("https://management.chinacloudapi.cn/.default");
+        assertThat(china.environment().getActiveDirectoryEndpoint()).isEqualTo("https://login.chinacloudapi.cn/");
 
         AzureProviderConfig gov = AzureProviderConfig.parse(config("environment", "AzureUSGovernment"));
         assertThat(gov.effectiveEnvironment().getResourceManagerEndpoint()).isEqualTo("https://management.usgovcloudapi.net/");
+        assertThat(gov.environment().getActiveDirectoryEndpoint()).isEqualTo("https://login.microsoftonline.us/");
 
         AzureProviderConfig overridden = AzureProviderConfig.parse(config("managementEndpoint", "https://arm.proxy.example"));
         AzureEnvironment environment = overridden.effectiveEnvironment();
