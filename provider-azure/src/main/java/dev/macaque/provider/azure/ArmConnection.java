@@ -18,12 +18,17 @@ import com.azure.resourcemanager.authorization.fluent.AuthorizationManagementCli
 import com.azure.resourcemanager.authorization.implementation.AuthorizationManagementClientBuilder;
 import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
 import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The Azure Resource Manager clients of one provider instance: one HTTP pipeline (retry policy, and the bearer-token
@@ -39,6 +44,8 @@ final class ArmConnection {
     private final Duration pollInterval;
     private final Map<String, ComputeManagementClient> compute = new ConcurrentHashMap<>();
     private final Map<String, AuthorizationManagementClient> authorization = new ConcurrentHashMap<>();
+    private final Runnable release;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param pipeline     the HTTP pipeline every request goes through (authentication included)
@@ -46,6 +53,11 @@ final class ArmConnection {
      * @param pollInterval long-running operation poll interval when Azure sends no {@code Retry-After}
      */
     ArmConnection(HttpPipeline pipeline, AzureEnvironment environment, Duration pollInterval) {
+        this(pipeline, environment, pollInterval, () -> { });
+    }
+
+    private ArmConnection(HttpPipeline pipeline, AzureEnvironment environment, Duration pollInterval, Runnable release) {
+        this.release = release;
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.environment = Objects.requireNonNull(environment, "environment");
         this.endpoint = environment.getResourceManagerEndpoint();
@@ -54,13 +66,26 @@ final class ArmConnection {
 
     /** Production wiring: a Netty HTTP client built here (not found through ServiceLoader) and azure-identity sign-in. */
     static ArmConnection forConfig(AzureProviderConfig config) {
-        HttpClient httpClient = new NettyAsyncHttpClientBuilder().responseTimeout(config.requestTimeout())
-                .readTimeout(config.requestTimeout()).build();
+        // Own event loops and connection pool instead of reactor-netty's global ones, so that close() releases the
+        // threads and the plugin's class loader can be dropped.
+        NioEventLoopGroup eventLoops = new NioEventLoopGroup(2, new DefaultThreadFactory("macaque-azure-http", true));
+        ConnectionProvider connections = ConnectionProvider.builder("macaque-azure").maxConnections(16).build();
+        HttpClient httpClient = new NettyAsyncHttpClientBuilder().eventLoopGroup(eventLoops).connectionProvider(connections)
+                .responseTimeout(config.requestTimeout()).readTimeout(config.requestTimeout()).build();
         TokenCredential credential = credential(config, httpClient);
-        AzureEnvironment environment = config.effectiveEnvironment();
         String scope = scopeFor(config.environment());
         return new ArmConnection(pipeline(httpClient, config.maxRetries(), new BearerTokenAuthenticationPolicy(credential, scope)),
-                environment, config.pollInterval());
+                config.effectiveEnvironment(), config.pollInterval(), () -> {
+                    connections.dispose();
+                    eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+                });
+    }
+
+    /** Releases the HTTP client's threads and connections, if this connection owns them. Idempotent. */
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            release.run();
+        }
     }
 
     /**

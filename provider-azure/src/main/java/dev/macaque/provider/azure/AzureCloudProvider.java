@@ -1,5 +1,6 @@
 package dev.macaque.provider.azure;
 
+import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.polling.PollResult;
 import com.azure.core.util.Context;
 import com.azure.core.util.polling.LongRunningOperationStatus;
@@ -13,6 +14,9 @@ import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.OrchestrationMode;
 import com.azure.resourcemanager.compute.models.Sku;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdate;
+import com.azure.json.JsonProviders;
+import com.azure.json.JsonReader;
+import com.azure.json.JsonToken;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
@@ -26,6 +30,7 @@ import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.TerminationResult.Outcome;
 import dev.macaque.spi.VmGroup;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,8 +41,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Azure virtual machine scale sets (Uniform orchestration) as Macaque VM groups.
@@ -54,7 +57,6 @@ public final class AzureCloudProvider implements CloudProvider {
     static final String TYPE = "azure";
     private static final String ARM_READ_SCALE_SET = "Microsoft.Compute/virtualMachineScaleSets/read";
     private static final String ARM_READ_MEMBERS = "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read";
-    private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([^\"]+)\"");
     private static final int LEDGER_CAPACITY = 10_000;
 
     private final String id;
@@ -315,12 +317,38 @@ public final class AzureCloudProvider implements CloudProvider {
                     + config.operationTimeout() + " (operationTimeout, last status " + status + "); it may still complete");
         }
         PollResult.Error error = last.getValue() == null ? null : last.getValue().getError();
-        String message = error == null ? "no error detail" : error.getMessage();
-        String code = error == null || error.getResponseBody() == null ? "" : errorCode(error.getResponseBody());
+        Optional<ManagementError> azureError = error == null ? Optional.empty() : asyncOperationError(error.getResponseBody());
+        String code = azureError.map(ManagementError::getCode).orElse("");
+        String message = azureError.map(ManagementError::getMessage)
+                .orElse(error == null ? "no error detail" : error.getMessage());
         Kind kind = code.equals("AuthorizationFailed") ? Kind.PERMISSION_DENIED
                 : code.equals("Conflict") || code.equals("OperationNotAllowed") ? Kind.CONFLICT : Kind.TRANSIENT;
         throw new ProviderException(kind, what + ": the operation failed in Azure (status " + status
                 + (code.isEmpty() ? "" : ", code " + code) + "): " + message);
+    }
+
+    /** The {@code error} of an async-operation status body ({@code {"status":"Failed","error":{"code":..}}}). */
+    private static Optional<ManagementError> asyncOperationError(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try (JsonReader reader = JsonProviders.createReader(body)) {
+            return reader.readObject(object -> {
+                ManagementError found = null;
+                while (object.nextToken() != JsonToken.END_OBJECT) {
+                    String field = object.getFieldName();
+                    object.nextToken();
+                    if ("error".equals(field)) {
+                        found = ManagementError.fromJson(object);
+                    } else {
+                        object.skipChildren();
+                    }
+                }
+                return Optional.ofNullable(found);
+            });
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean isTimeout(Throwable e) {
@@ -333,11 +361,6 @@ public final class AzureCloudProvider implements CloudProvider {
             }
         }
         return false;
-    }
-
-    private static String errorCode(String body) {
-        Matcher matcher = ERROR_CODE.matcher(body);
-        return matcher.find() ? matcher.group(1) : "";
     }
 
     private List<VirtualMachineScaleSetInner> scaleSetsOf(String subscription) {
@@ -357,8 +380,9 @@ public final class AzureCloudProvider implements CloudProvider {
                 if (e.kind() != Kind.NOT_FOUND) {
                     throw e;
                 }
-                // One subscription may lack a resource group that another one has: not an error for the listing.
-                logger.log(System.Logger.Level.DEBUG, "resource group {0} not found in subscription {1}",
+                // One subscription may lack a resource group that another one has: not an error for the listing,
+                // but a misspelt name would silently hide groups, so say it.
+                logger.log(System.Logger.Level.WARNING, "configured resource group {0} does not exist in subscription {1}",
                         resourceGroup, subscription);
             }
         }
@@ -481,6 +505,11 @@ public final class AzureCloudProvider implements CloudProvider {
     private static String memberKey(ScaleSetId scaleSetId, String instanceId) {
         return (scaleSetId.subscriptionId() + "/" + scaleSetId.resourceGroup() + "/" + scaleSetId.name()).toLowerCase(Locale.ROOT)
                 + "/" + instanceId;
+    }
+
+    @Override
+    public void close() {
+        arm.close();
     }
 
     @Override

@@ -416,6 +416,17 @@ class AzureCloudProviderAdapterTest {
     }
 
     @Test
+    void retryAfterGivenAsAnHttpDateIsReadAgainstTheProvidersClock() {
+        String listPath = "/subscriptions/" + SUB + "/providers/Microsoft.Compute/virtualMachineScaleSets";
+        // TestContext's clock stands at 12:00:00 GMT; the date lies 7 s after it (and in the past for the SDK's retry).
+        arm.stubFor(armGet(listPath).willReturn(json(429, ArmJson.error("TooManyRequests", "The request is being throttled."))
+                .withHeader("Retry-After", "Thu, 26 Nov 2026 12:00:07 GMT")));
+
+        assertThatThrownBy(() -> provider(0).listGroups(GroupFilter.ALL))
+                .satisfies(e -> assertThat(providerException(e).retryAfter()).contains(Duration.ofSeconds(7)));
+    }
+
+    @Test
     void authorizationFailedIsPermissionDenied() {
         arm.stubFor(armGet(VMSS_PATH).willReturn(json(403, ArmJson.error("AuthorizationFailed", "The client 'x' with object"
                 + " id 'y' does not have authorization to perform action 'Microsoft.Compute/virtualMachineScaleSets/read'"))));
@@ -465,7 +476,8 @@ class AzureCloudProviderAdapterTest {
 
         assertThatThrownBy(() -> provider().terminate(kill("0", false))).satisfies(e -> {
             assertThat(providerException(e).kind()).isEqualTo(Kind.TRANSIENT);
-            assertThat(e).hasMessageContaining("failed in Azure");
+            assertThat(e).hasMessageContaining("failed in Azure").hasMessageContaining("InternalExecutionError")
+                    .hasMessageContaining("An internal execution error occurred.");
         });
         arm.verify(0, patchRequestedFor(anyUrl()));
     }
