@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -144,6 +145,10 @@ public final class AzureCloudProvider implements CloudProvider {
         String instanceId = request.instanceId();
         String memberKey = memberKey(scaleSetId, instanceId);
         Optional<VirtualMachineScaleSetVMInner> member = member(scaleSetId, instanceId);
+        OptionalLong owedRestore = ledger.pendingRestore(memberKey);
+        if (owedRestore.isPresent() && config.terminateAction() == TerminateAction.DELETE) {
+            return finishEarlierDelete(group, scaleSetId, instanceId, member, owedRestore.getAsLong());
+        }
         if (member.isEmpty()) {
             return goneOrNotMember(group, scaleSetId, instanceId, memberKey);
         }
@@ -152,6 +157,7 @@ public final class AzureCloudProvider implements CloudProvider {
         if (alreadyDone.isPresent()) {
             return new TerminationResult(group, instanceId, Outcome.ALREADY_TERMINATED, alreadyDone.get());
         }
+        long before = capacity(scaleSet);
         String what = config.terminateAction().configName() + " instance " + instanceId + " of scale set "
                 + describe(scaleSetId);
         logger.log(System.Logger.Level.INFO, "{0} ({1})", what, request.reason());
@@ -160,8 +166,13 @@ public final class AzureCloudProvider implements CloudProvider {
         String name = scaleSetId.name();
         try {
             switch (config.terminateAction()) {
-                case DELETE -> await(what, () -> compute.getVirtualMachineScaleSetVMs()
-                        .beginDelete(rg, name, instanceId, false, Context.NONE));
+                case DELETE -> await(what, () -> {
+                    SyncPoller<PollResult<Void>, Void> poller = compute.getVirtualMachineScaleSetVMs()
+                            .beginDelete(rg, name, instanceId, false, Context.NONE);
+                    // Azure accepted the delete and lowers the capacity: from here on a restore is owed.
+                    ledger.expectRestore(memberKey, before);
+                    return poller;
+                });
                 case DEALLOCATE -> await(what, () -> compute.getVirtualMachineScaleSetVMs()
                         .beginDeallocate(rg, name, instanceId, Context.NONE));
                 case POWER_OFF -> await(what, () -> compute.getVirtualMachineScaleSetVMs()
@@ -172,8 +183,14 @@ public final class AzureCloudProvider implements CloudProvider {
                         .beginReimage(rg, name, instanceId, null, Context.NONE));
             }
         } catch (ProviderException e) {
+            if (e instanceof OperationTimeoutException && config.terminateAction() == TerminateAction.DELETE) {
+                throw new OperationTimeoutException(e.getMessage() + "; retry this termination (same or new idempotency"
+                        + " key) to put the scale set's capacity back once the delete has finished", e);
+            }
+            ledger.restored(memberKey);
             if (e.kind() == Kind.NOT_FOUND) {
-                // Gone between our read and the action (another actor, or scale-in): the goal is reached.
+                // Gone between our read and the action (another actor, or scale-in): the goal is reached, and the
+                // capacity is not ours to restore.
                 ledger.markTerminated(memberKey);
                 return new TerminationResult(group, instanceId, Outcome.ALREADY_TERMINATED,
                         "instance " + instanceId + " of scale set " + describe(scaleSetId)
@@ -187,10 +204,37 @@ public final class AzureCloudProvider implements CloudProvider {
                     + " completed; the instance stays a member and capacity is unchanged");
         }
         ledger.markTerminated(memberKey);
-        long before = capacity(scaleSet);
+        String restored = restoreCapacity(group, scaleSetId, before, instanceId);
+        ledger.restored(memberKey);
         return new TerminationResult(group, instanceId, Outcome.TERMINATED,
-                "deleted instance " + instanceId + " of scale set " + describe(scaleSetId) + "; "
-                        + restoreCapacity(group, scaleSetId, before, instanceId));
+                "deleted instance " + instanceId + " of scale set " + describe(scaleSetId) + "; " + restored);
+    }
+
+    /**
+     * An earlier delete of this member was started but not seen to the end (it outlasted {@code operationTimeout}),
+     * so the capacity it took is still owed. Once the instance is gone, put it back; while Azure is still deleting,
+     * say so as a retryable failure.
+     */
+    private TerminationResult finishEarlierDelete(GroupRef group, ScaleSetId scaleSetId, String instanceId,
+                                                  Optional<VirtualMachineScaleSetVMInner> member, long before) {
+        String memberKey = memberKey(scaleSetId, instanceId);
+        if (member.isPresent() && !MemberState.isDeleting(member.get())) {
+            // The earlier delete did not take (Azure cancelled or failed it): start afresh next time.
+            ledger.restored(memberKey);
+            throw new ProviderException(Kind.CONFLICT, "instance " + instanceId + " of scale set " + describe(scaleSetId)
+                    + " survived an earlier delete that did not finish in time (provisioning "
+                    + member.get().provisioningState() + "); retry the termination");
+        }
+        if (member.isPresent()) {
+            throw new ProviderException(Kind.TRANSIENT, "instance " + instanceId + " of scale set " + describe(scaleSetId)
+                    + " is still being deleted by an earlier request; its capacity is restored once it is gone: retry later");
+        }
+        ledger.markTerminated(memberKey);
+        String restored = restoreCapacity(group, scaleSetId, before, instanceId);
+        ledger.restored(memberKey);
+        return new TerminationResult(group, instanceId, Outcome.ALREADY_TERMINATED, "instance " + instanceId
+                + " of scale set " + describe(scaleSetId) + " was deleted by an earlier request that outlasted the"
+                + " operation timeout; " + restored);
     }
 
     /**
@@ -214,8 +258,9 @@ public final class AzureCloudProvider implements CloudProvider {
         } catch (ProviderException e) {
             throw new ProviderException(e.kind(), "instance " + instanceId + " of scale set " + describe(scaleSetId)
                     + " was deleted, but its capacity could not be restored from " + now + " to " + target
-                    + " (set it back with: az vmss scale -g " + scaleSetId.resourceGroup() + " -n " + scaleSetId.name()
-                    + " --new-capacity " + target + "): " + e.getMessage(), e, false, e.retryAfter().orElse(null));
+                    + " (retrying this termination tries again; by hand: az vmss scale -g " + scaleSetId.resourceGroup()
+                    + " -n " + scaleSetId.name() + " --new-capacity " + target + "): " + e.getMessage(), e, e.retryable(),
+                    e.retryAfter().orElse(null));
         }
         return "capacity restored from " + now + " to " + target + " so that Azure creates a replacement";
     }
@@ -303,7 +348,7 @@ public final class AzureCloudProvider implements CloudProvider {
             last = poller.waitForCompletion(config.operationTimeout());
         } catch (RuntimeException e) {
             if (isTimeout(e)) {
-                throw new ProviderException(Kind.TRANSIENT, what + ": Azure did not finish the operation within "
+                throw new OperationTimeoutException(what + ": Azure did not finish the operation within "
                         + config.operationTimeout() + " (operationTimeout); it may still complete", e);
             }
             throw errors.translate(what, e);
@@ -313,8 +358,8 @@ public final class AzureCloudProvider implements CloudProvider {
             return;
         }
         if (!status.isComplete()) {
-            throw new ProviderException(Kind.TRANSIENT, what + ": Azure did not finish the operation within "
-                    + config.operationTimeout() + " (operationTimeout, last status " + status + "); it may still complete");
+            throw new OperationTimeoutException(what + ": Azure did not finish the operation within "
+                    + config.operationTimeout() + " (operationTimeout, last status " + status + "); it may still complete", null);
         }
         PollResult.Error error = last.getValue() == null ? null : last.getValue().getError();
         Optional<ManagementError> azureError = error == null ? Optional.empty() : asyncOperationError(error.getResponseBody());
@@ -505,6 +550,15 @@ public final class AzureCloudProvider implements CloudProvider {
     private static String memberKey(ScaleSetId scaleSetId, String instanceId) {
         return (scaleSetId.subscriptionId() + "/" + scaleSetId.resourceGroup() + "/" + scaleSetId.name()).toLowerCase(Locale.ROOT)
                 + "/" + instanceId;
+    }
+
+    /** A long-running operation outlasted {@code operationTimeout}; Azure may still complete it. */
+    static final class OperationTimeoutException extends ProviderException {
+        private static final long serialVersionUID = 1L;
+
+        OperationTimeoutException(String message, Throwable cause) {
+            super(Kind.TRANSIENT, message, cause);
+        }
     }
 
     @Override

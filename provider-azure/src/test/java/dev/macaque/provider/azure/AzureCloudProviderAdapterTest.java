@@ -497,4 +497,37 @@ class AzureCloudProviderAdapterTest {
                 });
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
+
+    @Test
+    void aDeleteThatOutlastsTheTimeoutHasItsCapacityRestoredByTheRetry() {
+        arm.stubFor(armGet(VMSS_PATH).inScenario("slow delete").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(200, scaleSet(2))));
+        arm.stubFor(armGet(MEMBER_PATH).inScenario("slow delete").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(200, member("0", "Succeeded", "running", "healthy"))));
+        arm.stubFor(delete(urlPathEqualTo(MEMBER_PATH)).inScenario("slow delete").willReturn(accepted()));
+        arm.stubFor(get(urlPathEqualTo(OPERATION_PATH)).willReturn(json(200, ArmJson.asyncStatus("InProgress"))));
+        TerminationRequest request = kill("0", false);
+
+        assertThatThrownBy(() -> provider("operationTimeout", "500ms").terminate(request)).satisfies(e -> {
+            assertThat(providerException(e).kind()).isEqualTo(Kind.TRANSIENT);
+            assertThat(providerException(e).retryable()).isTrue();
+            assertThat(e).hasMessageContaining("did not finish").hasMessageContaining("capacity back");
+        });
+        arm.verify(0, patchRequestedFor(anyUrl()));
+
+        // Azure finishes the delete later: the instance is gone and the capacity is one lower.
+        arm.stubFor(armGet(VMSS_PATH).inScenario("slow delete").whenScenarioStateIs("deleted").willReturn(json(200, scaleSet(1))));
+        arm.stubFor(armGet(MEMBER_PATH).inScenario("slow delete").whenScenarioStateIs("deleted")
+                .willReturn(json(404, ArmJson.error("NotFound", "The entity was not found in this Azure location."))));
+        arm.stubFor(patch(urlPathEqualTo(VMSS_PATH)).willReturn(json(200, scaleSet(2))));
+        arm.setScenarioState("slow delete", "deleted");
+
+        TerminationResult retried = provider.terminate(request);
+
+        assertThat(retried.outcome()).isEqualTo(Outcome.ALREADY_TERMINATED);
+        assertThat(retried.detail()).contains("capacity restored from 1 to 2");
+        arm.verify(1, deleteRequestedFor(urlPathEqualTo(MEMBER_PATH)));
+        arm.verify(1, patchRequestedFor(urlPathEqualTo(VMSS_PATH))
+                .withRequestBody(equalToJson("{\"sku\":{\"name\":\"Standard_B1s\",\"tier\":\"Standard\",\"capacity\":2}}")));
+    }
 }
