@@ -99,7 +99,9 @@ public final class AzureCloudProvider implements CloudProvider {
                             scaleSet.id());
                     continue;
                 }
-                GroupSummary summary = summary(ScaleSetId.fromResourceId(scaleSet.id()), scaleSet);
+                GroupRef ref = new GroupRef(id, region, ScaleSetId.fromResourceId(scaleSet.id())
+                        .groupName(config.namesCarrySubscription()));
+                GroupSummary summary = summary(ref, scaleSet);
                 if (filter.matches(region, summary.tags())) {
                     groups.add(summary);
                 }
@@ -113,7 +115,8 @@ public final class AzureCloudProvider implements CloudProvider {
     public VmGroup describeGroup(GroupRef group) {
         ScaleSetId scaleSetId = resolve(group);
         VirtualMachineScaleSetInner scaleSet = scaleSet(group, scaleSetId);
-        return new VmGroup(summary(scaleSetId, scaleSet), members(scaleSetId).stream().map(MemberState::toInstance).toList());
+        // The ref as asked (ARM names are case-insensitive), so that callers get back the ref they hold.
+        return new VmGroup(summary(group, scaleSet), members(scaleSetId).stream().map(MemberState::toInstance).toList());
     }
 
     @Override
@@ -524,8 +527,7 @@ public final class AzureCloudProvider implements CloudProvider {
         return scaleSetId;
     }
 
-    private GroupSummary summary(ScaleSetId scaleSetId, VirtualMachineScaleSetInner scaleSet) {
-        GroupRef ref = new GroupRef(id, region(scaleSet), scaleSetId.groupName(config.namesCarrySubscription()));
+    private static GroupSummary summary(GroupRef ref, VirtualMachineScaleSetInner scaleSet) {
         Map<String, String> tags = scaleSet.tags() == null ? Map.of() : scaleSet.tags();
         return new GroupSummary(ref, (int) capacity(scaleSet), tags);
     }

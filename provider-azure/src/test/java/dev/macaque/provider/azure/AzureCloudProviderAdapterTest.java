@@ -17,9 +17,11 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoff;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -51,6 +53,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import reactor.core.publisher.Mono;
 
 /**
  * The provider with the real Azure SDK against WireMock on 127.0.0.1 answering in ARM's wire format: which requests it
@@ -424,6 +427,21 @@ class AzureCloudProviderAdapterTest {
 
         assertThatThrownBy(() -> provider(0).listGroups(GroupFilter.ALL))
                 .satisfies(e -> assertThat(providerException(e).retryAfter()).contains(Duration.ofSeconds(7)));
+    }
+
+    @Test
+    void aSignInFailureIsUnavailableAndNamesTheCause() {
+        HttpPipelinePolicy failingSignIn = (context, next) -> Mono.error(new ClientAuthenticationException(
+                "ClientSecretCredential authentication failed: AADSTS7000215: Invalid client secret provided.", null));
+        provider = AzureProviderFactory.create(new TestContext("az", Map.of("subscriptions", SUB)),
+                AzureProviderFactory.pipeline(httpClient, 0, failingSignIn),
+                AzureProviderConfig.withResourceManagerEndpoint(AzureEnvironment.AZURE, arm.baseUrl() + "/"));
+
+        assertThatThrownBy(() -> provider.listGroups(GroupFilter.ALL)).satisfies(e -> {
+            assertThat(providerException(e).kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(e).hasMessageContaining("sign-in failed").hasMessageContaining("AADSTS7000215");
+        });
+        arm.verify(0, getRequestedFor(anyUrl()));
     }
 
     @Test
