@@ -445,6 +445,22 @@ class AzureCloudProviderAdapterTest {
     }
 
     @Test
+    void anUnreachableEndpointIsTransient() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closedPort = socket.getLocalPort();
+        }
+        provider = AzureProviderFactory.create(new TestContext("az", Map.of("subscriptions", SUB)),
+                AzureProviderFactory.pipeline(httpClient, 0),
+                AzureProviderConfig.withResourceManagerEndpoint(AzureEnvironment.AZURE, "http://127.0.0.1:" + closedPort + "/"));
+
+        assertThatThrownBy(() -> provider.describeGroup(GROUP)).satisfies(e -> {
+            assertThat(providerException(e).kind()).isEqualTo(Kind.TRANSIENT);
+            assertThat(e).hasMessageContaining("network error");
+        });
+    }
+
+    @Test
     void authorizationFailedIsPermissionDenied() {
         arm.stubFor(armGet(VMSS_PATH).willReturn(json(403, ArmJson.error("AuthorizationFailed", "The client 'x' with object"
                 + " id 'y' does not have authorization to perform action 'Microsoft.Compute/virtualMachineScaleSets/read'"))));
