@@ -2,9 +2,12 @@ package dev.macaque.provider.azure;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
+import com.azure.core.http.policy.AddHeadersFromContextPolicy;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
 import com.azure.core.http.policy.ExponentialBackoff;
 import com.azure.core.http.policy.HttpPipelinePolicy;
@@ -12,6 +15,7 @@ import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
+import com.azure.core.util.Context;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.authorization.fluent.AuthorizationManagementClient;
@@ -35,6 +39,7 @@ import reactor.netty.resources.ConnectionProvider;
  * policy in production) shared by a compute and an authorization client per subscription.
  */
 final class ArmConnection {
+    static final HttpHeaderName CORRELATION_HEADER = HttpHeaderName.fromString("x-ms-correlation-request-id");
     private static final Duration RETRY_BASE_DELAY = Duration.ofMillis(800);
     private static final Duration RETRY_MAX_DELAY = Duration.ofSeconds(30);
 
@@ -89,6 +94,15 @@ final class ArmConnection {
     }
 
     /**
+     * A request context that sends {@code correlationId} as {@code x-ms-correlation-request-id}, which Azure Resource
+     * Manager records as the correlation id of the operation in the subscription's activity log.
+     */
+    static Context correlated(String correlationId) {
+        return new Context(AddHeadersFromContextPolicy.AZURE_REQUEST_HTTP_HEADERS_KEY,
+                new HttpHeaders().set(CORRELATION_HEADER, correlationId));
+    }
+
+    /**
      * A pipeline with the SDK's retry policy: exponential backoff from 800 ms, at most {@code maxRetries} retries of
      * 408, 429 and 5xx answers and network errors, waiting what {@code Retry-After} says when Azure sends it.
      */
@@ -100,6 +114,7 @@ final class ArmConnection {
         List<HttpPipelinePolicy> policies = new ArrayList<>();
         policies.add(new UserAgentPolicy("macaque-provider-azure"));
         policies.add(new RequestIdPolicy());
+        policies.add(new AddHeadersFromContextPolicy());
         policies.add(new RetryPolicy(retryStrategy));
         policies.addAll(List.of(extraPolicies));
         return new HttpPipelineBuilder().httpClient(httpClient).policies(policies.toArray(HttpPipelinePolicy[]::new)).build();

@@ -31,6 +31,7 @@ import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.TerminationResult.Outcome;
 import dev.macaque.spi.VmGroup;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +42,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -150,7 +152,8 @@ public final class AzureCloudProvider implements CloudProvider {
         Optional<VirtualMachineScaleSetVMInner> member = member(scaleSetId, instanceId);
         OptionalLong owedRestore = ledger.pendingRestore(memberKey);
         if (owedRestore.isPresent() && config.terminateAction() == TerminateAction.DELETE) {
-            return finishEarlierDelete(group, scaleSetId, instanceId, member, owedRestore.getAsLong());
+            return finishEarlierDelete(group, scaleSetId, instanceId, member, owedRestore.getAsLong(),
+                    ArmConnection.correlated(correlationId(request)));
         }
         if (member.isEmpty()) {
             return goneOrNotMember(group, scaleSetId, instanceId, memberKey);
@@ -161,9 +164,11 @@ public final class AzureCloudProvider implements CloudProvider {
             return new TerminationResult(group, instanceId, Outcome.ALREADY_TERMINATED, alreadyDone.get());
         }
         long before = capacity(scaleSet);
+        String correlationId = correlationId(request);
+        Context context = ArmConnection.correlated(correlationId);
         String what = config.terminateAction().configName() + " instance " + instanceId + " of scale set "
                 + describe(scaleSetId);
-        logger.log(System.Logger.Level.INFO, "{0} ({1})", what, request.reason());
+        logger.log(System.Logger.Level.INFO, "{0} ({1}; Azure correlation id {2})", what, request.reason(), correlationId);
         ComputeManagementClient compute = arm.compute(scaleSetId.subscriptionId());
         String rg = scaleSetId.resourceGroup();
         String name = scaleSetId.name();
@@ -171,19 +176,19 @@ public final class AzureCloudProvider implements CloudProvider {
             switch (config.terminateAction()) {
                 case DELETE -> await(what, () -> {
                     SyncPoller<PollResult<Void>, Void> poller = compute.getVirtualMachineScaleSetVMs()
-                            .beginDelete(rg, name, instanceId, false, Context.NONE);
+                            .beginDelete(rg, name, instanceId, false, context);
                     // Azure accepted the delete and lowers the capacity: from here on a restore is owed.
                     ledger.expectRestore(memberKey, before);
                     return poller;
                 });
                 case DEALLOCATE -> await(what, () -> compute.getVirtualMachineScaleSetVMs()
-                        .beginDeallocate(rg, name, instanceId, Context.NONE));
+                        .beginDeallocate(rg, name, instanceId, context));
                 case POWER_OFF -> await(what, () -> compute.getVirtualMachineScaleSetVMs()
-                        .beginPowerOff(rg, name, instanceId, true, Context.NONE));
+                        .beginPowerOff(rg, name, instanceId, true, context));
                 case RESTART -> await(what, () -> compute.getVirtualMachineScaleSetVMs()
-                        .beginRestart(rg, name, instanceId, Context.NONE));
+                        .beginRestart(rg, name, instanceId, context));
                 case REIMAGE -> await(what, () -> compute.getVirtualMachineScaleSetVMs()
-                        .beginReimage(rg, name, instanceId, null, Context.NONE));
+                        .beginReimage(rg, name, instanceId, null, context));
             }
         } catch (ProviderException e) {
             if (e instanceof OperationTimeoutException && config.terminateAction() == TerminateAction.DELETE) {
@@ -204,13 +209,15 @@ public final class AzureCloudProvider implements CloudProvider {
         if (config.terminateAction() != TerminateAction.DELETE) {
             return new TerminationResult(group, instanceId, Outcome.TERMINATED, config.terminateAction().configName()
                     + " of instance " + instanceId + " of scale set " + describe(scaleSetId)
-                    + " completed; the instance stays a member and capacity is unchanged");
+                    + " completed; the instance stays a member and capacity is unchanged (activity log correlation id "
+                    + correlationId + ")");
         }
         ledger.markTerminated(memberKey);
-        String restored = restoreCapacity(group, scaleSetId, before, instanceId);
+        String restored = restoreCapacity(group, scaleSetId, before, instanceId, context);
         ledger.restored(memberKey);
-        return new TerminationResult(group, instanceId, Outcome.TERMINATED,
-                "deleted instance " + instanceId + " of scale set " + describe(scaleSetId) + "; " + restored);
+        return new TerminationResult(group, instanceId, Outcome.TERMINATED, "deleted instance " + instanceId
+                + " of scale set " + describe(scaleSetId) + "; " + restored + " (activity log correlation id "
+                + correlationId + ")");
     }
 
     /**
@@ -219,7 +226,8 @@ public final class AzureCloudProvider implements CloudProvider {
      * say so as a retryable failure.
      */
     private TerminationResult finishEarlierDelete(GroupRef group, ScaleSetId scaleSetId, String instanceId,
-                                                  Optional<VirtualMachineScaleSetVMInner> member, long before) {
+                                                  Optional<VirtualMachineScaleSetVMInner> member, long before,
+                                                  Context context) {
         String memberKey = memberKey(scaleSetId, instanceId);
         if (member.isPresent() && !MemberState.isDeleting(member.get())) {
             // The earlier delete did not take (Azure cancelled or failed it): start afresh next time.
@@ -233,7 +241,7 @@ public final class AzureCloudProvider implements CloudProvider {
                     + " is still being deleted by an earlier request; its capacity is restored once it is gone: retry later");
         }
         ledger.markTerminated(memberKey);
-        String restored = restoreCapacity(group, scaleSetId, before, instanceId);
+        String restored = restoreCapacity(group, scaleSetId, before, instanceId, context);
         ledger.restored(memberKey);
         return new TerminationResult(group, instanceId, Outcome.ALREADY_TERMINATED, "instance " + instanceId
                 + " of scale set " + describe(scaleSetId) + " was deleted by an earlier request that outlasted the"
@@ -245,7 +253,7 @@ public final class AzureCloudProvider implements CloudProvider {
      * took so that Azure creates a replacement, without ever going above the capacity read before the delete (an
      * autoscaler that scaled in meanwhile wins).
      */
-    private String restoreCapacity(GroupRef group, ScaleSetId scaleSetId, long before, String instanceId) {
+    private String restoreCapacity(GroupRef group, ScaleSetId scaleSetId, long before, String instanceId, Context context) {
         VirtualMachineScaleSetInner after = scaleSet(group, scaleSetId);
         long now = capacity(after);
         if (now >= before) {
@@ -257,7 +265,7 @@ public final class AzureCloudProvider implements CloudProvider {
             await("restoring capacity of scale set " + describe(scaleSetId) + " to " + target, () -> arm
                     .compute(scaleSetId.subscriptionId()).getVirtualMachineScaleSets()
                     .beginUpdate(scaleSetId.resourceGroup(), scaleSetId.name(), new VirtualMachineScaleSetUpdate().withSku(sku),
-                            null, null, Context.NONE));
+                            null, null, context));
         } catch (ProviderException e) {
             throw new ProviderException(e.kind(), "instance " + instanceId + " of scale set " + describe(scaleSetId)
                     + " was deleted, but its capacity could not be restored from " + now + " to " + target
@@ -316,6 +324,14 @@ public final class AzureCloudProvider implements CloudProvider {
         return new TerminationResult(group, instanceId, Outcome.DRY_RUN_WOULD_TERMINATE, proven
                 + "; the identity's role assignments grant " + String.join(", ", needed) + " at the scale set. Not proven: "
                 + notProven + ".");
+    }
+
+    /**
+     * The id under which Azure's activity log records this termination's operations: derived from the idempotency key,
+     * so that retries of one termination share it.
+     */
+    static String correlationId(TerminationRequest request) {
+        return UUID.nameUUIDFromBytes(("macaque:" + request.idempotencyKey()).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private TerminationResult goneOrNotMember(GroupRef group, ScaleSetId scaleSetId, String instanceId, String memberKey) {

@@ -274,14 +274,19 @@ class AzureCloudProviderAdapterTest {
                 .willReturn(aResponse().withStatus(200)));
         arm.stubFor(patch(urlPathEqualTo(VMSS_PATH)).willReturn(json(200, scaleSet(2))));
 
-        TerminationResult result = provider().terminate(kill("0", false));
+        TerminationRequest request = kill("0", false);
+        String correlationId = AzureCloudProvider.correlationId(request);
+
+        TerminationResult result = provider().terminate(request);
 
         assertThat(result.outcome()).isEqualTo(Outcome.TERMINATED);
-        assertThat(result.detail()).contains("capacity restored from 1 to 2");
+        assertThat(result.detail()).contains("capacity restored from 1 to 2", "correlation id " + correlationId);
         arm.verify(1, deleteRequestedFor(urlPathEqualTo(MEMBER_PATH))
-                .withQueryParam("api-version", equalTo(ArmJson.API_VERSION)).withQueryParam("forceDeletion", equalTo("false")));
+                .withQueryParam("api-version", equalTo(ArmJson.API_VERSION)).withQueryParam("forceDeletion", equalTo("false"))
+                .withHeader("x-ms-correlation-request-id", equalTo(correlationId)));
         arm.verify(getRequestedFor(urlPathEqualTo(OPERATION_PATH)));
         arm.verify(1, patchRequestedFor(urlPathEqualTo(VMSS_PATH)).withQueryParam("api-version", equalTo(ArmJson.API_VERSION))
+                .withHeader("x-ms-correlation-request-id", equalTo(correlationId))
                 .withRequestBody(equalToJson("{\"sku\":{\"name\":\"Standard_B1s\",\"tier\":\"Standard\",\"capacity\":2}}")));
     }
 
