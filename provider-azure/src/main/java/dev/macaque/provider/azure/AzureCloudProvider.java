@@ -24,6 +24,7 @@ import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.Instance;
 import dev.macaque.spi.LifecycleState;
+import dev.macaque.spi.OptIn;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderException.Kind;
 import dev.macaque.spi.TerminationRequest;
@@ -97,8 +98,10 @@ public final class AzureCloudProvider implements CloudProvider {
                     continue;
                 }
                 if (isFlexible(scaleSet)) {
-                    logger.log(System.Logger.Level.DEBUG, "skipping scale set {0}: Flexible orchestration is not supported",
-                            scaleSet.id());
+                    // An opted-in scale set that is silently ignored would puzzle its owner: say it loudly.
+                    boolean optedIn = scaleSet.tags() != null && OptIn.isEnabled(scaleSet.tags());
+                    logger.log(optedIn ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "ignoring scale set"
+                            + " {0}: Flexible orchestration is not supported by the azure provider yet", scaleSet.id());
                     continue;
                 }
                 GroupRef ref = new GroupRef(id, region, ScaleSetId.fromResourceId(scaleSet.id())
