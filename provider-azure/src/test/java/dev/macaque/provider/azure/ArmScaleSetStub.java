@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * A stateful stand-in for the few Azure Resource Manager endpoints the provider uses, speaking ARM's JSON on 127.0.0.1:
  * scale sets by subscription and resource group, one scale set (GET, PATCH capacity), its instances (list, get,
  * delete, power actions), the caller's permissions, and long-running operations with {@code Azure-AsyncOperation}
- * and {@code Location} headers.
+ * and {@code Location} headers (in progress on the first poll, done on the second).
  *
  * <p>It behaves as Azure does for a Uniform scale set: deleting an instance lowers the capacity by one; whenever
  * capacity exceeds the instances that are not being deleted, it creates instances with new, never reused ids, which
@@ -47,7 +47,7 @@ final class ArmScaleSetStub implements AutoCloseable {
     private final HttpServer server;
     private final Duration healDelay;
     private final Map<String, ScaleSet> scaleSets = new LinkedHashMap<>();
-    private final Map<String, Runnable> operations = new LinkedHashMap<>();
+    private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final List<String> mutations = new ArrayList<>();
     private final AtomicInteger operationIds = new AtomicInteger();
 
@@ -137,11 +137,18 @@ final class ArmScaleSetStub implements AutoCloseable {
         }
         Matcher m;
         if (method.equals("GET") && (m = OPERATION.matcher(path)).matches()) {
-            Runnable completion = operations.remove(m.group(3));
-            if (completion != null) {
-                completion.run();
+            if (query.contains("monitor=true")) {
+                return new Reply(200, "", Map.of());
             }
-            return query.contains("monitor=true") ? new Reply(200, "", Map.of()) : ok(ArmJson.asyncStatus("Succeeded"));
+            Operation operation = operations.get(m.group(3));
+            if (operation != null && operation.pollsLeft-- > 0) {
+                return new Reply(200, ArmJson.asyncStatus("InProgress"), Map.of("Retry-After", "0"));
+            }
+            if (operation != null) {
+                operations.remove(m.group(3));
+                operation.completion.run();
+            }
+            return ok(ArmJson.asyncStatus("Succeeded"));
         }
         if (method.equals("GET") && (m = PERMISSIONS.matcher(path)).matches()) {
             return ok(ArmJson.permissions(List.of("*"), List.of()));
@@ -232,7 +239,7 @@ final class ArmScaleSetStub implements AutoCloseable {
 
     private Reply accepted(ScaleSet scaleSet, Runnable completion) {
         String id = "op-" + operationIds.incrementAndGet();
-        operations.put(id, completion);
+        operations.put(id, new Operation(completion));
         String operation = baseUrl() + "subscriptions/" + scaleSet.subscription + "/providers/Microsoft.Compute/locations/"
                 + scaleSet.location + "/operations/" + id + "?api-version=" + ArmJson.API_VERSION;
         return new Reply(202, "", Map.of("Azure-AsyncOperation", operation, "Location", operation + "&monitor=true",
@@ -252,6 +259,16 @@ final class ArmScaleSetStub implements AutoCloseable {
     }
 
     private record Reply(int status, String body, Map<String, String> headers) {
+    }
+
+    /** A long-running operation: reported in progress on its first poll, completed on the next. */
+    private static final class Operation {
+        final Runnable completion;
+        int pollsLeft = 1;
+
+        Operation(Runnable completion) {
+            this.completion = completion;
+        }
     }
 
     private static final class ScaleSet {
