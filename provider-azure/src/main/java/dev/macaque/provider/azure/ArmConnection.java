@@ -1,0 +1,164 @@
+package dev.macaque.provider.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
+import com.azure.core.http.policy.AddHeadersFromContextPolicy;
+import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
+import com.azure.core.http.policy.ExponentialBackoff;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.policy.RequestIdPolicy;
+import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.core.util.Context;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.resourcemanager.authorization.fluent.AuthorizationManagementClient;
+import com.azure.resourcemanager.authorization.implementation.AuthorizationManagementClientBuilder;
+import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
+import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The Azure Resource Manager clients of one provider instance: one HTTP pipeline (retry policy, and the bearer-token
+ * policy in production) shared by a compute and an authorization client per subscription.
+ */
+final class ArmConnection {
+    static final HttpHeaderName CORRELATION_HEADER = HttpHeaderName.fromString("x-ms-correlation-request-id");
+    private static final Duration RETRY_BASE_DELAY = Duration.ofMillis(800);
+    private static final Duration RETRY_MAX_DELAY = Duration.ofSeconds(30);
+
+    private final HttpPipeline pipeline;
+    private final AzureEnvironment environment;
+    private final String endpoint;
+    private final Duration pollInterval;
+    private final Map<String, ComputeManagementClient> compute = new ConcurrentHashMap<>();
+    private final Map<String, AuthorizationManagementClient> authorization = new ConcurrentHashMap<>();
+    private final Runnable release;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param pipeline     the HTTP pipeline every request goes through (authentication included)
+     * @param environment  the Azure cloud; its Resource Manager endpoint is where requests go
+     * @param pollInterval long-running operation poll interval when Azure sends no {@code Retry-After}
+     */
+    ArmConnection(HttpPipeline pipeline, AzureEnvironment environment, Duration pollInterval) {
+        this(pipeline, environment, pollInterval, () -> { });
+    }
+
+    private ArmConnection(HttpPipeline pipeline, AzureEnvironment environment, Duration pollInterval, Runnable release) {
+        this.release = release;
+        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+        this.environment = Objects.requireNonNull(environment, "environment");
+        this.endpoint = environment.getResourceManagerEndpoint();
+        this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+    }
+
+    /** Production wiring: a Netty HTTP client built here (not found through ServiceLoader) and azure-identity sign-in. */
+    static ArmConnection forConfig(AzureProviderConfig config) {
+        // Own event loops and connection pool instead of reactor-netty's global ones, so that close() releases the
+        // threads and the plugin's class loader can be dropped.
+        NioEventLoopGroup eventLoops = new NioEventLoopGroup(2, new DefaultThreadFactory("macaque-azure-http", true));
+        ConnectionProvider connections = ConnectionProvider.builder("macaque-azure").maxConnections(16).build();
+        HttpClient httpClient = new NettyAsyncHttpClientBuilder().eventLoopGroup(eventLoops).connectionProvider(connections)
+                .responseTimeout(config.requestTimeout()).readTimeout(config.requestTimeout()).build();
+        TokenCredential credential = credential(config, httpClient);
+        String scope = scopeFor(config.environment());
+        return new ArmConnection(pipeline(httpClient, config.maxRetries(), new BearerTokenAuthenticationPolicy(credential, scope)),
+                config.effectiveEnvironment(), config.pollInterval(), () -> {
+                    connections.dispose();
+                    eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+                });
+    }
+
+    /** Releases the HTTP client's threads and connections, if this connection owns them. Idempotent. */
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            release.run();
+        }
+    }
+
+    /**
+     * A request context that sends {@code correlationId} as {@code x-ms-correlation-request-id}, which Azure Resource
+     * Manager records as the correlation id of the operation in the subscription's activity log.
+     */
+    static Context correlated(String correlationId) {
+        return new Context(AddHeadersFromContextPolicy.AZURE_REQUEST_HTTP_HEADERS_KEY,
+                new HttpHeaders().set(CORRELATION_HEADER, correlationId));
+    }
+
+    /**
+     * A pipeline with the SDK's retry policy: exponential backoff from 800 ms, at most {@code maxRetries} retries of
+     * 408, 429 and 5xx answers and network errors, waiting what {@code Retry-After} says when Azure sends it.
+     */
+    static HttpPipeline pipeline(HttpClient httpClient, int maxRetries, HttpPipelinePolicy... extraPolicies) {
+        return pipeline(httpClient, new ExponentialBackoff(maxRetries, RETRY_BASE_DELAY, RETRY_MAX_DELAY), extraPolicies);
+    }
+
+    static HttpPipeline pipeline(HttpClient httpClient, ExponentialBackoff retryStrategy, HttpPipelinePolicy... extraPolicies) {
+        List<HttpPipelinePolicy> policies = new ArrayList<>();
+        policies.add(new UserAgentPolicy("macaque-provider-azure"));
+        policies.add(new RequestIdPolicy());
+        policies.add(new AddHeadersFromContextPolicy());
+        policies.add(new RetryPolicy(retryStrategy));
+        policies.addAll(List.of(extraPolicies));
+        return new HttpPipelineBuilder().httpClient(httpClient).policies(policies.toArray(HttpPipelinePolicy[]::new)).build();
+    }
+
+    private static TokenCredential credential(AzureProviderConfig config, HttpClient httpClient) {
+        String authorityHost = config.environment().getActiveDirectoryEndpoint();
+        if (config.clientSecret() != null) {
+            return new ClientSecretCredentialBuilder().tenantId(config.tenantId()).clientId(config.clientId())
+                    .clientSecret(config.clientSecret()).authorityHost(authorityHost).httpClient(httpClient).build();
+        }
+        DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder().authorityHost(authorityHost)
+                .httpClient(httpClient);
+        if (config.tenantId() != null) {
+            builder.tenantId(config.tenantId());
+        }
+        if (config.clientId() != null) {
+            builder.managedIdentityClientId(config.clientId());
+        }
+        return builder.build();
+    }
+
+    /**
+     * The token scope of Resource Manager in {@code environment}, e.g. {@code https://management.azure.com/.default}:
+     * always the cloud's own audience, also when {@code managementEndpoint} routes requests elsewhere.
+     */
+    static String scopeFor(AzureEnvironment environment) {
+        String audience = environment.getResourceManagerEndpoint();
+        return (audience.endsWith("/") ? audience : audience + "/") + ".default";
+    }
+
+    ComputeManagementClient compute(String subscriptionId) {
+        return compute.computeIfAbsent(subscriptionId, id -> new ComputeManagementClientBuilder().pipeline(pipeline)
+                .environment(environment).endpoint(endpoint).subscriptionId(id).defaultPollInterval(pollInterval)
+                .buildClient());
+    }
+
+    AuthorizationManagementClient authorization(String subscriptionId) {
+        return authorization.computeIfAbsent(subscriptionId, id -> new AuthorizationManagementClientBuilder()
+                .pipeline(pipeline).environment(environment).endpoint(endpoint).subscriptionId(id)
+                .defaultPollInterval(pollInterval).buildClient());
+    }
+
+    String endpoint() {
+        return endpoint;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.macaque.provider.azure;
+
+import dev.macaque.spi.TerminationResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Remembers the first result per idempotency key, so that a retried request never terminates a second time, and the
+ * members this provider terminated, so that a second request for one of them reads as "already terminated" rather
+ * than "not a member" once Azure has forgotten it, and deletes whose capacity restore is still owed (the delete timed
+ * out). Bounded: the oldest entries are forgotten first. In memory only:
+ * after a restart the provider relies on Azure's own state (an instance still deleting is already terminated).
+ */
+final class IdempotencyLedger {
+    private final Map<String, TerminationResult> results;
+    private final Map<String, Boolean> terminatedMembers;
+    private final Map<String, Long> pendingRestores;
+    private final Map<String, Object> inFlight = new ConcurrentHashMap<>();
+
+    IdempotencyLedger(int capacity) {
+        this.results = bounded(capacity);
+        this.terminatedMembers = bounded(capacity);
+        this.pendingRestores = bounded(capacity);
+    }
+
+    /**
+     * Runs {@code termination} once per {@code key}: a later or concurrent call with the same key gets the first
+     * call's result. A termination that threw is not remembered, so it can be retried.
+     */
+    TerminationResult once(String key, Supplier<TerminationResult> termination) {
+        Object lock = inFlight.computeIfAbsent(key, k -> new Object());
+        try {
+            synchronized (lock) {
+                TerminationResult earlier = remembered(key);
+                if (earlier != null) {
+                    return earlier;
+                }
+                TerminationResult result = termination.get();
+                synchronized (this) {
+                    results.put(key, result);
+                }
+                return result;
+            }
+        } finally {
+            inFlight.remove(key, lock);
+        }
+    }
+
+    synchronized void markTerminated(String member) {
+        terminatedMembers.put(member, Boolean.TRUE);
+    }
+
+    synchronized boolean wasTerminated(String member) {
+        return terminatedMembers.containsKey(member);
+    }
+
+    /** Records that deleting {@code member} will lower its scale set's capacity from {@code capacityBefore}. */
+    synchronized void expectRestore(String member, long capacityBefore) {
+        pendingRestores.put(member, capacityBefore);
+    }
+
+    /** The capacity to restore after deleting {@code member}, when a delete was started and not yet followed up. */
+    synchronized OptionalLong pendingRestore(String member) {
+        Long capacity = pendingRestores.get(member);
+        return capacity == null ? OptionalLong.empty() : OptionalLong.of(capacity);
+    }
+
+    synchronized void restored(String member) {
+        pendingRestores.remove(member);
+    }
+
+    private synchronized TerminationResult remembered(String key) {
+        return results.get(key);
+    }
+
+    private static <V> Map<String, V> bounded(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+}

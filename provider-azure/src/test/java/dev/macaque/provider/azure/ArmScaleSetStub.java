@@ -1,0 +1,317 @@
+package dev.macaque.provider.azure;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A stateful stand-in for the few Azure Resource Manager endpoints the provider uses, speaking ARM's JSON on 127.0.0.1:
+ * scale sets by subscription and resource group, one scale set (GET, PATCH capacity), its instances (list, get,
+ * delete, power actions), the caller's permissions, and long-running operations with {@code Azure-AsyncOperation}
+ * and {@code Location} headers (in progress on the first poll, done on the second).
+ *
+ * <p>It behaves as Azure does for a Uniform scale set: deleting an instance lowers the capacity by one; whenever
+ * capacity exceeds the instances that are not being deleted, it creates instances with new, never reused ids, which
+ * turn running and healthy after {@code healDelay}.
+ */
+final class ArmScaleSetStub implements AutoCloseable {
+    private static final Pattern SCALE_SETS_OF_SUBSCRIPTION = Pattern.compile(
+            "/subscriptions/([^/]+)/providers/Microsoft\\.Compute/virtualMachineScaleSets");
+    private static final Pattern SCALE_SETS_OF_GROUP = Pattern.compile(
+            "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.Compute/virtualMachineScaleSets");
+    private static final Pattern SCALE_SET = Pattern.compile(
+            "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.Compute/virtualMachineScaleSets/([^/]+)");
+    private static final Pattern MEMBERS = Pattern.compile(SCALE_SET.pattern() + "/virtualMachines");
+    private static final Pattern MEMBER = Pattern.compile(SCALE_SET.pattern() + "/virtualMachines/([^/]+)(?:/([A-Za-z]+))?");
+    private static final Pattern PERMISSIONS = Pattern.compile(
+            "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/Microsoft\\.Compute//virtualMachineScaleSets/([^/]+)"
+                    + "/providers/Microsoft\\.Authorization/permissions", Pattern.CASE_INSENSITIVE);
+    private static final Pattern OPERATION = Pattern.compile("/subscriptions/([^/]+)/providers/Microsoft\\.Compute/locations/([^/]+)/operations/([^/]+)");
+    private static final Pattern CAPACITY = Pattern.compile("\"capacity\"\\s*:\\s*(\\d+)");
+
+    private final HttpServer server;
+    private final Duration healDelay;
+    private final Map<String, ScaleSet> scaleSets = new LinkedHashMap<>();
+    private final Map<String, Operation> operations = new LinkedHashMap<>();
+    private final List<String> mutations = new ArrayList<>();
+    private final AtomicInteger operationIds = new AtomicInteger();
+
+    ArmScaleSetStub(Duration healDelay) throws IOException {
+        this.healDelay = healDelay;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    /** Forgets everything: scale sets, operations, recorded mutations. */
+    synchronized ArmScaleSetStub reset() {
+        scaleSets.clear();
+        operations.clear();
+        mutations.clear();
+        return this;
+    }
+
+    /** Adds a Uniform scale set whose instances (ids from {@code firstInstanceId}) are running and healthy. */
+    synchronized ArmScaleSetStub scaleSet(String subscription, String resourceGroup, String name, String location,
+                                          int capacity, Map<String, String> tags, int firstInstanceId) {
+        ScaleSet scaleSet = new ScaleSet(subscription, resourceGroup, name, location, tags, "Uniform");
+        scaleSet.capacity = capacity;
+        scaleSet.nextId = firstInstanceId;
+        for (int i = 0; i < capacity; i++) {
+            Member member = new Member(String.valueOf(scaleSet.nextId++), String.valueOf(i % 3 + 1));
+            member.provisioning = "Succeeded";
+            member.power = "running";
+            scaleSet.members.put(Integer.parseInt(member.instanceId), member);
+        }
+        scaleSets.put(key(subscription, resourceGroup, name), scaleSet);
+        return this;
+    }
+
+    /** Adds a Flexible-orchestration scale set (no instances listed through the scale-set VM API). */
+    synchronized ArmScaleSetStub flexibleScaleSet(String subscription, String resourceGroup, String name, String location,
+                                                  int capacity, Map<String, String> tags) {
+        ScaleSet scaleSet = new ScaleSet(subscription, resourceGroup, name, location, tags, "Flexible");
+        scaleSet.capacity = capacity;
+        scaleSets.put(key(subscription, resourceGroup, name), scaleSet);
+        return this;
+    }
+
+    /** Mutating requests received, as {@code METHOD path}, in order. */
+    synchronized List<String> mutations() {
+        return List.copyOf(mutations);
+    }
+
+    synchronized long capacity(String subscription, String resourceGroup, String name) {
+        return scaleSets.get(key(subscription, resourceGroup, name)).capacity;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        Reply reply;
+        try (InputStream in = exchange.getRequestBody()) {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            synchronized (this) {
+                heal();
+                reply = route(exchange.getRequestMethod(), exchange.getRequestURI(), body);
+            }
+        } catch (RuntimeException e) {
+            reply = new Reply(500, ArmJson.error("InternalServerError", String.valueOf(e)), Map.of());
+        }
+        byte[] bytes = reply.body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        reply.headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        exchange.sendResponseHeaders(reply.status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private Reply route(String method, URI uri, String body) {
+        String path = uri.getPath();
+        String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+        if (!method.equals("GET")) {
+            mutations.add(method + " " + path);
+        }
+        Matcher m;
+        if (method.equals("GET") && (m = OPERATION.matcher(path)).matches()) {
+            if (query.contains("monitor=true")) {
+                return new Reply(200, "", Map.of());
+            }
+            Operation operation = operations.get(m.group(3));
+            if (operation != null && operation.pollsLeft-- > 0) {
+                return new Reply(200, ArmJson.asyncStatus("InProgress"), Map.of("Retry-After", "0"));
+            }
+            if (operation != null) {
+                operations.remove(m.group(3));
+                operation.completion.run();
+            }
+            return ok(ArmJson.asyncStatus("Succeeded"));
+        }
+        if (method.equals("GET") && (m = PERMISSIONS.matcher(path)).matches()) {
+            return ok(ArmJson.permissions(List.of("*"), List.of()));
+        }
+        if (method.equals("GET") && (m = SCALE_SETS_OF_SUBSCRIPTION.matcher(path)).matches()) {
+            String subscription = m.group(1);
+            return ok(ArmJson.page(scaleSets.values().stream().filter(s -> s.subscription.equals(subscription))
+                    .map(ScaleSet::json).toList(), null));
+        }
+        if (method.equals("GET") && (m = SCALE_SETS_OF_GROUP.matcher(path)).matches()) {
+            String subscription = m.group(1);
+            String resourceGroup = m.group(2);
+            return ok(ArmJson.page(scaleSets.values().stream().filter(s -> s.subscription.equals(subscription)
+                    && s.resourceGroup.equalsIgnoreCase(resourceGroup)).map(ScaleSet::json).toList(), null));
+        }
+        if ((m = SCALE_SET.matcher(path)).matches()) {
+            ScaleSet scaleSet = scaleSets.get(key(m.group(1), m.group(2), m.group(3)));
+            if (scaleSet == null) {
+                return notFound("The Resource 'Microsoft.Compute/virtualMachineScaleSets/" + m.group(3) + "' under resource group '"
+                        + m.group(2) + "' was not found.", "ResourceNotFound");
+            }
+            if (method.equals("PATCH")) {
+                Matcher capacity = CAPACITY.matcher(body);
+                if (capacity.find()) {
+                    scaleSet.capacity = Long.parseLong(capacity.group(1));
+                    heal();
+                }
+            }
+            return ok(scaleSet.json());
+        }
+        if (method.equals("GET") && (m = MEMBERS.matcher(path)).matches()) {
+            ScaleSet scaleSet = scaleSets.get(key(m.group(1), m.group(2), m.group(3)));
+            if (scaleSet == null) {
+                return notFound("scale set not found", "ResourceNotFound");
+            }
+            return ok(ArmJson.page(scaleSet.members.values().stream().map(member -> member.json(scaleSet)).toList(), null));
+        }
+        if ((m = MEMBER.matcher(path)).matches()) {
+            ScaleSet scaleSet = scaleSets.get(key(m.group(1), m.group(2), m.group(3)));
+            Member member = scaleSet == null || !m.group(4).matches("\\d+") ? null
+                    : scaleSet.members.get(Integer.parseInt(m.group(4)));
+            if (member == null) {
+                return notFound("The entity was not found in this Azure location.", "NotFound");
+            }
+            String action = m.group(5);
+            if (method.equals("GET") && action == null) {
+                return ok(member.json(scaleSet));
+            }
+            if (method.equals("DELETE") && action == null) {
+                member.provisioning = "Deleting";
+                scaleSet.capacity--; // what Azure does to a Uniform scale set's capacity on instance delete
+                return accepted(scaleSet, () -> scaleSet.members.remove(Integer.parseInt(member.instanceId)));
+            }
+            if (method.equals("POST") && action != null) {
+                return switch (action) {
+                    case "deallocate" -> accepted(scaleSet, () -> member.power = "deallocated");
+                    case "powerOff" -> accepted(scaleSet, () -> member.power = "stopped");
+                    case "restart", "reimage" -> accepted(scaleSet, () -> member.power = "running");
+                    default -> notFound("no action " + action, "InvalidResourceType");
+                };
+            }
+        }
+        return notFound("The resource type could not be found: " + method + " " + path, "InvalidResourceType");
+    }
+
+    /** Azure's side of a Uniform scale set: finish boots, and create instances up to capacity. */
+    private void heal() {
+        long now = System.nanoTime();
+        for (ScaleSet scaleSet : scaleSets.values()) {
+            if (!scaleSet.orchestration.equals("Uniform")) {
+                continue;
+            }
+            for (Member member : scaleSet.members.values()) {
+                if (member.provisioning.equals("Creating") && now >= member.readyAt) {
+                    member.provisioning = "Succeeded";
+                    member.power = "running";
+                }
+            }
+            long live = scaleSet.members.values().stream().filter(member -> !member.provisioning.equals("Deleting")).count();
+            for (long i = live; i < scaleSet.capacity; i++) {
+                Member fresh = new Member(String.valueOf(scaleSet.nextId++), "1");
+                fresh.provisioning = "Creating";
+                fresh.readyAt = now + healDelay.toNanos();
+                scaleSet.members.put(Integer.parseInt(fresh.instanceId), fresh);
+            }
+        }
+    }
+
+    private Reply accepted(ScaleSet scaleSet, Runnable completion) {
+        String id = "op-" + operationIds.incrementAndGet();
+        operations.put(id, new Operation(completion));
+        String operation = baseUrl() + "subscriptions/" + scaleSet.subscription + "/providers/Microsoft.Compute/locations/"
+                + scaleSet.location + "/operations/" + id + "?api-version=" + ArmJson.API_VERSION;
+        return new Reply(202, "", Map.of("Azure-AsyncOperation", operation, "Location", operation + "&monitor=true",
+                "Retry-After", "0"));
+    }
+
+    private static Reply ok(String body) {
+        return new Reply(200, body, Map.of());
+    }
+
+    private static Reply notFound(String message, String code) {
+        return new Reply(404, ArmJson.error(code, message), Map.of());
+    }
+
+    private static String key(String subscription, String resourceGroup, String name) {
+        return (subscription + "/" + resourceGroup + "/" + name).toLowerCase(Locale.ROOT);
+    }
+
+    private record Reply(int status, String body, Map<String, String> headers) {
+    }
+
+    /** A long-running operation: reported in progress on its first poll, completed on the next. */
+    private static final class Operation {
+        final Runnable completion;
+        int pollsLeft = 1;
+
+        Operation(Runnable completion) {
+            this.completion = completion;
+        }
+    }
+
+    private static final class ScaleSet {
+        final String subscription;
+        final String resourceGroup;
+        final String name;
+        final String location;
+        final Map<String, String> tags;
+        final String orchestration;
+        final TreeMap<Integer, Member> members = new TreeMap<>();
+        long capacity;
+        int nextId;
+
+        ScaleSet(String subscription, String resourceGroup, String name, String location, Map<String, String> tags,
+                 String orchestration) {
+            this.subscription = subscription;
+            this.resourceGroup = resourceGroup;
+            this.name = name;
+            this.location = location;
+            this.tags = new TreeMap<>(tags);
+            this.orchestration = orchestration;
+        }
+
+        String json() {
+            return ArmJson.scaleSet(subscription, resourceGroup, name, location, capacity, tags, orchestration);
+        }
+    }
+
+    private static final class Member {
+        final String instanceId;
+        final String zone;
+        String provisioning;
+        String power;
+        long readyAt;
+
+        Member(String instanceId, String zone) {
+            this.instanceId = instanceId;
+            this.zone = zone;
+        }
+
+        String json(ScaleSet scaleSet) {
+            return ArmJson.member(scaleSet.subscription, scaleSet.resourceGroup, scaleSet.name, scaleSet.location, instanceId,
+                    zone, provisioning, power, power != null && power.equals("running") ? "healthy" : null);
+        }
+    }
+}
