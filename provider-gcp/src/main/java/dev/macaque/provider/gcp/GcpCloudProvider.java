@@ -370,6 +370,12 @@ final class GcpCloudProvider implements CloudProvider {
                 if (cause instanceof PollException || cause instanceof CancellationException) {
                     throw timedOut(what, cause);
                 }
+                // The client reports a failed Operation by its HTTP status only; the Operation says why.
+                Optional<Operation> finished = lastPolled(future);
+                if (finished.isPresent() && finished.get().hasError()
+                        && finished.get().getError().getErrorsCount() > 0) {
+                    throw ComputeErrors.operationFailed(what, finished.get());
+                }
                 if (cause instanceof RuntimeException runtime) {
                     throw runtime;
                 }
@@ -380,6 +386,18 @@ final class GcpCloudProvider implements CloudProvider {
             }
             return operation;
         });
+    }
+
+    private static Optional<Operation> lastPolled(OperationFuture<Operation, Operation> future) {
+        try {
+            var metadata = future.peekMetadata();
+            return metadata != null && metadata.isDone() ? Optional.ofNullable(metadata.get()) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | IllegalStateException e) {
+            return Optional.empty();
+        }
     }
 
     private ProviderException timedOut(String what, Throwable cause) {
