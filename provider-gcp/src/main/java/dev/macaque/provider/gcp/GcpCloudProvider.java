@@ -86,14 +86,15 @@ final class GcpCloudProvider implements CloudProvider {
     private final IdempotencyLedger ledger = new IdempotencyLedger(10_000);
     // VMs this provider terminated whose name the MIG no longer lists (deleteInstances), so a repeat is reported
     // as already terminated rather than not found.
-    private final Set<String> terminated = Collections.newSetFromMap(new LinkedHashMap<>() {
-        private static final long serialVersionUID = 1L;
+    private final Set<String> terminated = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>() {
+                private static final long serialVersionUID = 1L;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > 10_000;
-        }
-    });
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            }));
     private volatile boolean closed;
 
     GcpCloudProvider(String id, GcpConfig config, ComputeClients clients, ThrottleRetry retry, System.Logger logger) {

@@ -199,6 +199,11 @@ final class FakeCompute implements AutoCloseable {
     private static final Pattern FILTER_NAME = Pattern.compile("name = \"([^\"]+)\"");
 
     private Reply route(String method, String path, Map<String, String> query, String body) {
+        if (path.equals("/token") && method.equals("POST")) {
+            // OAuth token exchange of a service-account key whose token_uri points here
+            return new Reply(200, "{\"access_token\": \"fake-compute-token\", \"expires_in\": 3600,"
+                    + " \"token_type\": \"Bearer\"}");
+        }
         Matcher m;
         if ((m = AGGREGATED.matcher(path)).matches() && method.equals("GET")) {
             InstanceGroupManagerAggregatedList.Builder list = InstanceGroupManagerAggregatedList.newBuilder();

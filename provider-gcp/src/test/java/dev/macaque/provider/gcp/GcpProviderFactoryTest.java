@@ -18,14 +18,11 @@ import dev.macaque.spi.ProviderContext;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderFactory;
 import dev.macaque.spi.SpiVersion;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.text.MessageFormat;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,13 +126,9 @@ class GcpProviderFactoryTest {
                     + "\", \"expires_in\": 3600, \"token_type\": \"Bearer\"}")));
             wire.stubFor(get(urlPathEqualTo("/compute/v1/projects/shop-prod/aggregated/instanceGroupManagers"))
                     .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{}")));
-            String privateKey = pkcs8Pem();
+            String privateKey = ServiceAccountKeys.pkcs8Pem();
             Path keyFile = dir.resolve("macaque-sa.json");
-            Files.writeString(keyFile, """
-                    {"type": "service_account", "project_id": "shop-prod", "private_key_id": "abc123",
-                     "private_key": "%s", "client_email": "macaque@shop-prod.iam.gserviceaccount.com",
-                     "client_id": "1234567890", "token_uri": "http://127.0.0.1:%d/token"}
-                    """.formatted(privateKey.replace("\n", "\\n"), wire.port()));
+            Files.writeString(keyFile, ServiceAccountKeys.json(privateKey, "http://127.0.0.1:" + wire.port() + "/token"));
             List<String> logged = new ArrayList<>();
 
             try (CloudProvider provider = factory.create(context(Map.of("projects", "shop-prod",
@@ -167,14 +160,6 @@ class GcpProviderFactoryTest {
                     assertThat(e.getMessage()).contains("credentialsFile").contains(keyFile.toString())
                             .doesNotContain("s3cr3t");
                 });
-    }
-
-    private static String pkcs8Pem() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-        return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
     }
 
     private static ProviderContext context(Map<String, String> config, List<String> logged) {
