@@ -1,8 +1,10 @@
 package dev.macaque.provider.gcp;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -208,6 +210,29 @@ class GcpComputeAdapterTest {
         // one read per distinct template, however many groups share it
         wire.verify(1, getRequestedFor(urlPathEqualTo(P + "/global/instanceTemplates/plain")));
         wire.verify(1, getRequestedFor(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")));
+    }
+
+    @Test
+    void followsAggregatedListPagesAndReadsRegionalTemplates() {
+        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")).withQueryParam("pageToken",
+                absent()).willReturn(json("""
+                {"items": {"zones/europe-west1-b": {"instanceGroupManagers": [%s]}}, "nextPageToken": "page-2"}
+                """.formatted(zonalMig("api", "europe-west1-b", 3, "plain", null, false)))));
+        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers"))
+                .withQueryParam("pageToken", equalTo("page-2"))
+                .willReturn(json("""
+                {"items": {"regions/europe-west1": {"instanceGroupManagers": [%s]}}}
+                """.formatted(regionalMig("web", "europe-west1", 2, "plain", null)
+                        .replace(GAPI + "/global/instanceTemplates/plain",
+                                GAPI + "/regions/europe-west1/instanceTemplates/web-r1")))));
+        wire.stubFor(get(P + "/global/instanceTemplates/plain").willReturn(json(template("plain", "{}"))));
+        wire.stubFor(get(P + "/regions/europe-west1/instanceTemplates/web-r1").willReturn(json(
+                template("web-r1", "{\"macaque-enabled\": \"true\"}"))));
+
+        List<GroupSummary> groups = provider().listGroups(GroupFilter.tag("macaque-enabled", "true"));
+
+        assertThat(groups).extracting(GroupSummary::ref).containsExactly(WEB);
+        wire.verify(2, getRequestedFor(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")));
     }
 
     @Test

@@ -25,7 +25,16 @@ class GcpContractTest extends CloudProviderContract {
         web.allInstancesLabels = Map.of("macaque-enabled", "true");
         FakeCompute.Mig batch = compute.mig("shop-prod", "europe-west1-b", "batch", List.of("europe-west1-b"), 2);
         batch.templateUrl = compute.globalTemplate("shop-prod", "batch-v3", Map.of("team", "storage"));
-        return new TestProviders().create("gcp-test", compute.endpoint(), Map.of(GcpConfig.PROJECTS, "shop-prod"));
+        return new TestProviders().create("gcp-test", compute.endpoint(), config());
+    }
+
+    /** The provider's configuration; the endpoint is added. */
+    protected Map<String, String> config() {
+        return Map.of(GcpConfig.PROJECTS, "shop-prod");
+    }
+
+    protected FakeCompute compute() {
+        return compute;
     }
 
     @Override
