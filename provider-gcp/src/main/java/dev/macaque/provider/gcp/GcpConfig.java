@@ -53,8 +53,8 @@ public record GcpConfig(
     public static final String REQUEST_TIMEOUT = "requestTimeout";
 
     static final Pattern PROJECT_ID = Pattern.compile("[a-z][a-z0-9.:-]{2,61}[a-z0-9]");
-    static final Pattern REGION = Pattern.compile("[a-z]+-[a-z]+[0-9]+");
-    static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
+    static final Pattern REGION = Pattern.compile("[a-z]+(?:-[a-z]+)*[0-9]+");
+    static final Pattern ZONE = Pattern.compile("[a-z]+(?:-[a-z]+)*[0-9]+-[a-z]");
     private static final Pattern MIG_NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public static final List<ConfigKey> KEYS = List.of(

@@ -82,6 +82,18 @@ class GcpProviderFactoryTest {
     }
 
     @Test
+    void recognisesRegionsAndZonesOfEveryNamingShape() {
+        GcpConfig config = GcpConfig.parse(Map.of("projects", "shop-prod",
+                "regions", "northamerica-northeast1,europe-west10,u-france-east1"));
+
+        assertThat(config.covers("northamerica-northeast1-a")).isTrue();
+        assertThat(config.covers("europe-west10-c")).isTrue();
+        assertThat(config.covers("europe-west1-c")).isFalse();
+        assertThat(config.covers("u-france-east1")).isTrue();
+        assertThat(config.covers("u-france-east1-b")).isTrue();
+    }
+
+    @Test
     void defaultsToDeletingTheVmAndFiveAttempts() {
         GcpConfig config = GcpConfig.parse(Map.of("projects", "shop-prod"));
 
