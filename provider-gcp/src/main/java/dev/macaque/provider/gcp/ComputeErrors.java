@@ -6,6 +6,8 @@ import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.compute.v1.Operation;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderException.Kind;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -22,6 +24,12 @@ final class ComputeErrors {
     static ProviderException translate(RuntimeException error, String what) {
         if (error instanceof ProviderException provider) {
             return provider;
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                return new ProviderException(Kind.UNAVAILABLE, what + " failed: the Compute endpoint is unreachable ("
+                        + t + ")", error);
+            }
         }
         if (!(error instanceof ApiException api)) {
             return new ProviderException(Kind.TRANSIENT, what + " failed: " + error, error);

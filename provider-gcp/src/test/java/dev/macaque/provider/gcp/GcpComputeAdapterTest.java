@@ -603,6 +603,20 @@ class GcpComputeAdapterTest {
     }
 
     @Test
+    void anUnreachableEndpointIsUnavailable() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        provider = providers.create("gcp-test", "http://127.0.0.1:" + closedPort, Map.of(GcpConfig.PROJECTS, "shop-prod"));
+
+        ProviderException e = thrown(() -> provider.listGroups(GroupFilter.ALL));
+
+        assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("unreachable");
+    }
+
+    @Test
     void anOperationThatEndsInErrorFailsTheTermination() {
         stubHealthyApiGroup();
         wire.stubFor(delete(urlPathEqualTo(P + "/zones/europe-west1-b/instances/api-7k9q"))
