@@ -63,8 +63,9 @@ public record GcpConfig(
             ConfigKey.optional(REGIONS, "Comma-separated regions: regional MIGs there and zonal MIGs in their zones."
                     + " Empty with zones empty: every location.", ""),
             ConfigKey.optional(ZONES, "Comma-separated zones whose zonal MIGs are covered.", ""),
-            ConfigKey.secret(CREDENTIALS_FILE, "Path to a service-account JSON key file. Absent: Application Default"
-                    + " Credentials. The file's content is never logged."),
+            // The path is not a secret (it is logged, to help find a wrong one); the file's content is and never is.
+            ConfigKey.optional(CREDENTIALS_FILE, "Path to a service-account JSON key file. Absent: Application"
+                    + " Default Credentials. The file's content is never logged.", null),
             ConfigKey.optional(ENDPOINT, "Compute API endpoint override, e.g. a Private Service Connect endpoint"
                     + " https://compute-myendpoint.p.googleapis.com (scheme required, no trailing path).", ""),
             ConfigKey.optional(OPT_IN_GROUPS, "Comma-separated MIG names (name or project/name) opted in by"
