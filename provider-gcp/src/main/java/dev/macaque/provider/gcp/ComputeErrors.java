@@ -8,6 +8,7 @@ import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderException.Kind;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -39,11 +40,12 @@ final class ComputeErrors {
         String message = what + " failed: HTTP " + (http > 0 ? http : "?") + " " + api.getStatusCode().getCode()
                 + ": " + firstLine(api.getMessage());
         if (http == 429 || api.getStatusCode().getCode() == StatusCode.Code.RESOURCE_EXHAUSTED) {
-            return new ProviderException(Kind.THROTTLED, message, api);
+            return new ProviderException(Kind.THROTTLED, message, api, true, retryAfter(api));
         }
         if (http == 403 || api.getStatusCode().getCode() == StatusCode.Code.PERMISSION_DENIED) {
             if (RATE_LIMIT_REASON.matcher(body).find() || "rateLimitExceeded".equals(api.getReason())) {
-                return new ProviderException(Kind.THROTTLED, message + " (rateLimitExceeded)", api);
+                return new ProviderException(Kind.THROTTLED, message + " (rateLimitExceeded)", api, true,
+                        retryAfter(api));
             }
             return new ProviderException(Kind.PERMISSION_DENIED, message, api);
         }
@@ -91,6 +93,19 @@ final class ComputeErrors {
             kind = Kind.TRANSIENT;
         }
         return new ProviderException(kind, message);
+    }
+
+    /** The {@code Retry-After} header in its delay-seconds form, or {@code null}. */
+    private static Duration retryAfter(ApiException api) {
+        for (Throwable t = api; t != null; t = t.getCause()) {
+            if (t instanceof HttpResponseException http && http.getHeaders() != null) {
+                String value = http.getHeaders().getRetryAfter();
+                if (value != null && value.trim().matches("[0-9]{1,6}")) {
+                    return Duration.ofSeconds(Long.parseLong(value.trim()));
+                }
+            }
+        }
+        return null;
     }
 
     /** The HTTP status: from the transport exception when present, else from the gax status code. */

@@ -52,9 +52,16 @@ final class ThrottleRetry {
                 }
                 if (attempt >= maxAttempts) {
                     throw new ProviderException(ProviderException.Kind.THROTTLED, failure.getMessage()
-                            + "; still throttled after " + attempt + " attempt(s)", failure.getCause());
+                            + "; still throttled after " + attempt + " attempt(s)", failure.getCause(), true,
+                            failure.retryAfter().orElse(null));
                 }
-                sleep(delayBefore(attempt + 1), what);
+                Duration delay = delayBefore(attempt + 1);
+                // honour the server's Retry-After when it asks for longer, within our own cap
+                Duration asked = failure.retryAfter().orElse(Duration.ZERO);
+                if (asked.compareTo(delay) > 0) {
+                    delay = asked.compareTo(maxDelay) > 0 ? maxDelay : asked;
+                }
+                sleep(delay, what);
             }
         }
     }
