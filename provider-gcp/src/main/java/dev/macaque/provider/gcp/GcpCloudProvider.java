@@ -1,0 +1,573 @@
+package dev.macaque.provider.gcp;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.retrying.PollException;
+import com.google.cloud.compute.v1.AggregatedListInstanceGroupManagersRequest;
+import com.google.cloud.compute.v1.DeleteInstanceRequest;
+import com.google.cloud.compute.v1.DeleteInstancesInstanceGroupManagerRequest;
+import com.google.cloud.compute.v1.DeleteInstancesRegionInstanceGroupManagerRequest;
+import com.google.cloud.compute.v1.InstanceGroupManager;
+import com.google.cloud.compute.v1.InstanceGroupManagerAutoHealingPolicy;
+import com.google.cloud.compute.v1.InstanceGroupManagersDeleteInstancesRequest;
+import com.google.cloud.compute.v1.InstanceGroupManagersRecreateInstancesRequest;
+import com.google.cloud.compute.v1.InstanceGroupManagersScopedList;
+import com.google.cloud.compute.v1.ListInstancesRequest;
+import com.google.cloud.compute.v1.ManagedInstance;
+import com.google.cloud.compute.v1.Operation;
+import com.google.cloud.compute.v1.RecreateInstancesInstanceGroupManagerRequest;
+import com.google.cloud.compute.v1.RecreateInstancesRegionInstanceGroupManagerRequest;
+import com.google.cloud.compute.v1.RegionInstanceGroupManagersDeleteInstancesRequest;
+import com.google.cloud.compute.v1.RegionInstanceGroupManagersRecreateRequest;
+import com.google.cloud.compute.v1.TestPermissionsRequest;
+import com.google.cloud.compute.v1.TestPermissionsResponse;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupHealth;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.Instance;
+import dev.macaque.spi.LifecycleState;
+import dev.macaque.spi.OptIn;
+import dev.macaque.spi.ProviderException;
+import dev.macaque.spi.ProviderException.Kind;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
+import dev.macaque.spi.TerminationResult.Outcome;
+import dev.macaque.spi.VmGroup;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Managed instance groups (zonal and regional) of one or more projects, driven through the Compute REST API.
+ *
+ * <p>Group identity: {@link GroupRef#region()} is the MIG's region for a regional MIG and its zone for a zonal one;
+ * {@link GroupRef#name()} is the MIG's name, written {@code project/name} when this instance covers several
+ * projects. Instance ids are {@code vmName@vmId} (see {@link Member}).
+ *
+ * <p>Labels ({@link GroupSummary#tags()}): MIGs have no labels of their own, so a group's tags are its instance
+ * template's labels, overridden key by key by the labels of its all-instances configuration; a group named in
+ * {@code optInGroups} gets {@code macaque-enabled=true} unless one of those labels already says otherwise.
+ */
+final class GcpCloudProvider implements CloudProvider {
+    static final String TYPE = "gcp";
+    private static final Pattern TEMPLATE_URL =
+            Pattern.compile("projects/([^/]+)/(?:global|regions/([^/]+))/instanceTemplates/([^/]+)$");
+    private static final int NAMES_PER_FILTER = 40;
+
+    private final String id;
+    private final GcpConfig config;
+    private final ComputeClients clients;
+    private final ThrottleRetry retry;
+    private final System.Logger logger;
+    private final IdempotencyLedger ledger = new IdempotencyLedger(10_000);
+    // VMs this provider terminated whose name the MIG no longer lists (deleteInstances), so a repeat is reported
+    // as already terminated rather than not found.
+    private final Set<String> terminated = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            }));
+    private volatile boolean closed;
+
+    GcpCloudProvider(String id, GcpConfig config, ComputeClients clients, ThrottleRetry retry, System.Logger logger) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.retry = Objects.requireNonNull(retry, "retry");
+        this.logger = Objects.requireNonNull(logger, "logger");
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<GroupSummary> listGroups(GroupFilter filter) {
+        Map<String, Map<String, String>> templateLabels = new HashMap<>();
+        List<GroupSummary> groups = new ArrayList<>();
+        for (String project : config.projects()) {
+            List<InstanceGroupManager> migs = retry.call("list MIGs of project " + project, () -> {
+                List<InstanceGroupManager> all = new ArrayList<>();
+                AggregatedListInstanceGroupManagersRequest request = AggregatedListInstanceGroupManagersRequest
+                        .newBuilder().setProject(project).build();
+                for (Map.Entry<String, InstanceGroupManagersScopedList> scope
+                        : clients.zonalGroups.aggregatedList(request).iterateAll()) {
+                    all.addAll(scope.getValue().getInstanceGroupManagersList());
+                }
+                return all;
+            });
+            for (InstanceGroupManager igm : migs) {
+                MigRef mig = new MigRef(project, location(igm), igm.getName());
+                if (!config.covers(mig.location())
+                        || !filter.regions().isEmpty() && !filter.regions().contains(mig.location())) {
+                    continue;
+                }
+                Map<String, String> labels = labels(mig, igm, templateLabels);
+                if (filter.matches(mig.location(), labels)) {
+                    groups.add(new GroupSummary(ref(mig), igm.getTargetSize(), labels));
+                }
+            }
+        }
+        groups.sort(Comparator.comparing((GroupSummary g) -> g.ref().region()).thenComparing(g -> g.ref().name()));
+        return List.copyOf(groups);
+    }
+
+    @Override
+    public VmGroup describeGroup(GroupRef group) {
+        MigRef mig = resolve(group);
+        InstanceGroupManager igm = getMig(mig);
+        List<Member> members = listMembers(mig);
+        boolean healthChecked = healthChecked(igm);
+        Map<String, Instant> created = creationTimes(mig.project(), members);
+        List<Instance> instances = members.stream()
+                .map(m -> new Instance(m.instanceId(), m.zone(), m.state(), m.healthy(healthChecked),
+                        created.get(m.instanceId())))
+                .toList();
+        GroupSummary summary = new GroupSummary(ref(mig), igm.getTargetSize(), labels(mig, igm, new HashMap<>()));
+        return new VmGroup(summary, instances);
+    }
+
+    /**
+     * Desired capacity is the MIG's target size; healthy members have no current action, are RUNNING and, where
+     * an auto-healing health check is configured, HEALTHY.
+     */
+    @Override
+    public GroupHealth health(GroupRef group) {
+        MigRef mig = resolve(group);
+        InstanceGroupManager igm = getMig(mig);
+        boolean healthChecked = healthChecked(igm);
+        int healthy = 0;
+        int pending = 0;
+        for (Member member : listMembers(mig)) {
+            LifecycleState state = member.state();
+            if (state == LifecycleState.IN_SERVICE && member.healthy(healthChecked)) {
+                healthy++;
+            } else if (state == LifecycleState.PENDING
+                    || state == LifecycleState.IN_SERVICE) {
+                // running but not yet passing its health check: still coming up
+                pending++;
+            }
+        }
+        return new GroupHealth(ref(mig), igm.getTargetSize(), healthy, pending);
+    }
+
+    @Override
+    public TerminationResult terminate(TerminationRequest request) {
+        if (request.dryRun()) {
+            return terminateOnce(request);
+        }
+        return ledger.once(request.idempotencyKey(), () -> terminateOnce(request));
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            clients.close();
+        }
+    }
+
+    private TerminationResult terminateOnce(TerminationRequest request) {
+        MigRef mig = resolve(request.group());
+        GroupRef ref = ref(mig);
+        InstanceGroupManager igm = getMig(mig);
+        String wantedName = request.instanceId().contains("@")
+                ? request.instanceId().substring(0, request.instanceId().indexOf('@')) : request.instanceId();
+        List<Member> members = listMembers(mig);
+        Optional<Member> found = members.stream().filter(m -> m.name().equals(wantedName)).findFirst();
+        if (found.isEmpty()) {
+            if (terminated.contains(mig + "/" + request.instanceId())) {
+                return new TerminationResult(ref, request.instanceId(), Outcome.ALREADY_TERMINATED,
+                        "instance " + request.instanceId() + " is no longer a member of " + mig
+                                + "; this provider terminated it earlier");
+            }
+            throw new ProviderException(Kind.NOT_FOUND, "instance " + request.instanceId()
+                    + " is not a managed member of MIG " + mig + " (members: "
+                    + members.stream().map(Member::instanceId).collect(Collectors.joining(", ")) + ")");
+        }
+        Member member = found.get();
+        if (!member.instanceId().equals(request.instanceId()) && request.instanceId().contains("@")
+                && member.vmId() != 0) {
+            return new TerminationResult(ref, request.instanceId(), Outcome.ALREADY_TERMINATED,
+                    "VM " + request.instanceId() + " is gone: MIG " + mig + " has recreated " + wantedName
+                            + " as " + member.instanceId());
+        }
+        if (member.leaving()) {
+            return new TerminationResult(ref, request.instanceId(), Outcome.ALREADY_TERMINATED,
+                    "MIG " + mig + " is already " + member.action() + " " + member.instanceId());
+        }
+        if (request.dryRun()) {
+            return dryRun(request, mig, ref, igm, member);
+        }
+        return act(request, mig, ref, member);
+    }
+
+    private TerminationResult act(TerminationRequest request, MigRef mig, GroupRef ref, Member member) {
+        String vmUrl = vmUrl(mig.project(), member);
+        // Compute deduplicates requests with the same requestId, so a throttled-then-retried call acts once.
+        String requestId = UUID.nameUUIDFromBytes((request.idempotencyKey() + "|" + request.instanceId())
+                .getBytes(UTF_8)).toString();
+        TerminateAction action = config.terminateAction();
+        String what = switch (action) {
+            case DELETE_VM -> "delete VM " + vmUrl + " of MIG " + mig;
+            case RECREATE -> "recreateInstances " + member.instanceId() + " in MIG " + mig;
+            case DELETE_INSTANCES -> "deleteInstances " + member.instanceId() + " from MIG " + mig
+                    + " (shrinks the target size)";
+        };
+        Operation operation;
+        try {
+            operation = awaitOperation(what, () -> start(action, mig, member, vmUrl, requestId));
+        } catch (ProviderException e) {
+            if (e.kind() == Kind.NOT_FOUND && action == TerminateAction.DELETE_VM) {
+                return new TerminationResult(ref, request.instanceId(), Outcome.ALREADY_TERMINATED,
+                        "VM " + vmUrl + " is already gone");
+            }
+            throw e;
+        }
+        terminated.add(mig + "/" + request.instanceId());
+        terminated.add(mig + "/" + member.instanceId());
+        logger.log(Level.INFO, "{0}: done (operation {1}); reason: {2}", what, operation.getName(), request.reason());
+        String healing = action.keepsCapacity()
+                ? "; the MIG keeps its target size and recreates " + member.name()
+                : "; the MIG's target size shrank by one and it will NOT replace the member";
+        return new TerminationResult(ref, request.instanceId(), Outcome.TERMINATED,
+                what + ": operation " + operation.getName() + " " + operation.getStatus() + healing);
+    }
+
+    private OperationFuture<Operation, Operation> start(TerminateAction action, MigRef mig, Member member,
+            String vmUrl, String requestId) {
+        return switch (action) {
+            case DELETE_VM -> clients.instances.deleteAsync(DeleteInstanceRequest.newBuilder()
+                    .setProject(mig.project()).setZone(member.zone()).setInstance(member.name())
+                    .setRequestId(requestId).build());
+            case RECREATE -> mig.regional()
+                    ? clients.regionalGroups.recreateInstancesAsync(RecreateInstancesRegionInstanceGroupManagerRequest
+                            .newBuilder().setProject(mig.project()).setRegion(mig.location())
+                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
+                            .setRegionInstanceGroupManagersRecreateRequestResource(
+                                    RegionInstanceGroupManagersRecreateRequest.newBuilder().addInstances(vmUrl))
+                            .build())
+                    : clients.zonalGroups.recreateInstancesAsync(RecreateInstancesInstanceGroupManagerRequest
+                            .newBuilder().setProject(mig.project()).setZone(mig.location())
+                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
+                            .setInstanceGroupManagersRecreateInstancesRequestResource(
+                                    InstanceGroupManagersRecreateInstancesRequest.newBuilder().addInstances(vmUrl))
+                            .build());
+            case DELETE_INSTANCES -> mig.regional()
+                    ? clients.regionalGroups.deleteInstancesAsync(DeleteInstancesRegionInstanceGroupManagerRequest
+                            .newBuilder().setProject(mig.project()).setRegion(mig.location())
+                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
+                            .setRegionInstanceGroupManagersDeleteInstancesRequestResource(
+                                    RegionInstanceGroupManagersDeleteInstancesRequest.newBuilder()
+                                            .addInstances(vmUrl).setSkipInstancesOnValidationError(false))
+                            .build())
+                    : clients.zonalGroups.deleteInstancesAsync(DeleteInstancesInstanceGroupManagerRequest
+                            .newBuilder().setProject(mig.project()).setZone(mig.location())
+                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
+                            .setInstanceGroupManagersDeleteInstancesRequestResource(
+                                    InstanceGroupManagersDeleteInstancesRequest.newBuilder()
+                                            .addInstances(vmUrl).setSkipInstancesOnValidationError(false))
+                            .build());
+        };
+    }
+
+    private TerminationResult dryRun(TerminationRequest request, MigRef mig, GroupRef ref, InstanceGroupManager igm,
+            Member member) {
+        List<String> proven = new ArrayList<>();
+        List<String> notProven = new ArrayList<>();
+        proven.add("MIG " + mig + " exists (target size " + igm.getTargetSize() + ")");
+        proven.add(member.instanceId() + " is a managed member in zone " + member.zone() + " (status "
+                + (member.status().isEmpty() ? "none yet" : member.status()) + ", current action " + member.action()
+                + ")");
+        String vmUrl = vmUrl(mig.project(), member);
+        if (config.terminateAction() == TerminateAction.DELETE_VM) {
+            String permission = "compute.instances.delete";
+            TestPermissionsResponse granted;
+            try {
+                granted = retry.call("testIamPermissions on VM " + vmUrl, () -> clients.instances.testIamPermissions(
+                        mig.project(), member.zone(), member.name(),
+                        TestPermissionsRequest.newBuilder().addPermissions(permission).build()));
+            } catch (ProviderException e) {
+                if (e.kind() == Kind.NOT_FOUND) {
+                    return new TerminationResult(ref, request.instanceId(), Outcome.ALREADY_TERMINATED,
+                            "dry run: VM " + vmUrl + " is already gone");
+                }
+                throw e;
+            }
+            if (!granted.getPermissionsList().contains(permission)) {
+                throw new ProviderException(Kind.PERMISSION_DENIED, "dry run: the credentials lack " + permission
+                        + " on VM " + vmUrl + " (testIamPermissions granted "
+                        + granted.getPermissionsList() + "); terminate would fail");
+            }
+            proven.add("the credentials hold " + permission + " on the VM (testIamPermissions)");
+            notProven.add("that the MIG recreates the VM (template, quota and zone capacity are not checked)");
+        } else {
+            notProven.add("compute.instanceGroupManagers.update on the MIG (MIGs offer no testIamPermissions)");
+            if (config.terminateAction() == TerminateAction.RECREATE) {
+                notProven.add("that the MIG recreates the VM (template, quota and zone capacity are not checked)");
+            }
+        }
+        String would = switch (config.terminateAction()) {
+            case DELETE_VM -> "delete VM " + vmUrl + " so that the MIG recreates it";
+            case RECREATE -> "call recreateInstances on the MIG for " + member.name();
+            case DELETE_INSTANCES -> "call deleteInstances on the MIG for " + member.name()
+                    + ", shrinking its target size by one";
+        };
+        return new TerminationResult(ref, request.instanceId(), Outcome.DRY_RUN_WOULD_TERMINATE,
+                "dry run, nothing changed; would " + would + ". Proven: " + String.join("; ", proven)
+                        + ". Not proven: " + String.join("; ", notProven) + ".");
+    }
+
+    /** Starts an operation and waits for it, bounded by the operation timeout; throttling restarts it. */
+    private Operation awaitOperation(String what, Supplier<OperationFuture<Operation, Operation>> start) {
+        return retry.call(what, () -> {
+            OperationFuture<Operation, Operation> future = start.get();
+            Operation operation;
+            try {
+                operation = future.get(config.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | CancellationException e) {
+                future.cancel(true);
+                throw timedOut(what, e);
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new ProviderException(Kind.TRANSIENT, what + ": interrupted while waiting for the operation", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof PollException || cause instanceof CancellationException) {
+                    throw timedOut(what, cause);
+                }
+                // The client reports a failed Operation by its HTTP status only; the Operation says why.
+                Optional<Operation> finished = lastPolled(future);
+                if (finished.isPresent() && finished.get().hasError()
+                        && finished.get().getError().getErrorsCount() > 0) {
+                    throw ComputeErrors.operationFailed(what, finished.get());
+                }
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new ProviderException(Kind.TRANSIENT, what + " failed: " + cause, cause);
+            }
+            if (operation.hasError() && operation.getError().getErrorsCount() > 0) {
+                throw ComputeErrors.operationFailed(what, operation);
+            }
+            return operation;
+        });
+    }
+
+    private static Optional<Operation> lastPolled(OperationFuture<Operation, Operation> future) {
+        try {
+            var metadata = future.peekMetadata();
+            return metadata != null && metadata.isDone() ? Optional.ofNullable(metadata.get()) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ProviderException timedOut(String what, Throwable cause) {
+        return new ProviderException(Kind.TRANSIENT, what + ": the operation did not finish within "
+                + config.operationTimeout() + "; it may still complete", cause);
+    }
+
+    private InstanceGroupManager getMig(MigRef mig) {
+        return retry.call("get MIG " + mig, () -> mig.regional()
+                ? clients.regionalGroups.get(mig.project(), mig.location(), mig.name())
+                : clients.zonalGroups.get(mig.project(), mig.location(), mig.name()));
+    }
+
+    private List<Member> listMembers(MigRef mig) {
+        List<ManagedInstance> managed = retry.call("listManagedInstances of MIG " + mig, () -> {
+            List<ManagedInstance> all = new ArrayList<>();
+            if (mig.regional()) {
+                clients.regionalGroups.listManagedInstances(mig.project(), mig.location(), mig.name())
+                        .iterateAll().forEach(all::add);
+            } else {
+                clients.zonalGroups.listManagedInstances(mig.project(), mig.location(), mig.name())
+                        .iterateAll().forEach(all::add);
+            }
+            return all;
+        });
+        return managed.stream().map(Member::of).sorted(Comparator.comparing(Member::name)).toList();
+    }
+
+    /** Creation times by instance id, read with one filtered {@code instances.list} per zone and chunk of names. */
+    private Map<String, Instant> creationTimes(String project, List<Member> members) {
+        Map<String, List<String>> namesByZone = new TreeMap<>();
+        for (Member member : members) {
+            if (member.vmId() != 0 && !member.zone().isEmpty()) {
+                namesByZone.computeIfAbsent(member.zone(), z -> new ArrayList<>()).add(member.name());
+            }
+        }
+        Map<String, Instant> created = new HashMap<>();
+        for (Map.Entry<String, List<String>> zone : namesByZone.entrySet()) {
+            List<String> names = zone.getValue();
+            for (int from = 0; from < names.size(); from += NAMES_PER_FILTER) {
+                String filter = names.subList(from, Math.min(names.size(), from + NAMES_PER_FILTER)).stream()
+                        .map(n -> "(name = \"" + n + "\")").collect(Collectors.joining(" OR "));
+                ListInstancesRequest request = ListInstancesRequest.newBuilder().setProject(project)
+                        .setZone(zone.getKey()).setFilter(filter).build();
+                List<com.google.cloud.compute.v1.Instance> vms = retry.call(
+                        "list VMs in " + project + "/" + zone.getKey(), () -> {
+                            List<com.google.cloud.compute.v1.Instance> all = new ArrayList<>();
+                            clients.instances.list(request).iterateAll().forEach(all::add);
+                            return all;
+                        });
+                for (com.google.cloud.compute.v1.Instance vm : vms) {
+                    parseTimestamp(vm.getCreationTimestamp()).ifPresent(time ->
+                            created.put(vm.getName() + "@" + Long.toUnsignedString(vm.getId()), time));
+                }
+            }
+        }
+        return created;
+    }
+
+    private static Optional<Instant> parseTimestamp(String rfc3339) {
+        if (rfc3339 == null || rfc3339.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OffsetDateTime.parse(rfc3339).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Map<String, String> labels(MigRef mig, InstanceGroupManager igm,
+            Map<String, Map<String, String>> templateCache) {
+        Map<String, String> labels = new TreeMap<>(templateLabels(mig, igm, templateCache));
+        if (igm.hasAllInstancesConfig() && igm.getAllInstancesConfig().hasProperties()) {
+            labels.putAll(igm.getAllInstancesConfig().getProperties().getLabelsMap());
+        }
+        if (!labels.containsKey(OptIn.ENABLED_KEY)
+                && (config.optInGroups().contains(mig.name())
+                        || config.optInGroups().contains(mig.project() + "/" + mig.name()))) {
+            labels.put(OptIn.ENABLED_KEY, "true");
+        }
+        return labels;
+    }
+
+    private Map<String, String> templateLabels(MigRef mig, InstanceGroupManager igm,
+            Map<String, Map<String, String>> cache) {
+        String url = igm.getInstanceTemplate();
+        if (url.isEmpty() && igm.getVersionsCount() > 0) {
+            url = igm.getVersions(0).getInstanceTemplate();
+        }
+        Matcher template = TEMPLATE_URL.matcher(url);
+        if (!template.find()) {
+            return Map.of();
+        }
+        Map<String, String> cached = cache.get(url);
+        if (cached != null) {
+            return cached;
+        }
+        String project = template.group(1);
+        String region = template.group(2);
+        String name = template.group(3);
+        Map<String, String> labels;
+        try {
+            labels = retry.call("get instance template " + url, () -> region == null
+                    ? clients.templates.get(project, name).getProperties().getLabelsMap()
+                    : clients.regionalTemplates.get(project, region, name).getProperties().getLabelsMap());
+        } catch (ProviderException e) {
+            if (e.kind() != Kind.NOT_FOUND) {
+                throw e;
+            }
+            logger.log(Level.WARNING, "instance template {0} of MIG {1} does not exist; its labels are ignored",
+                    url, mig);
+            labels = Map.of();
+        }
+        cache.put(url, labels);
+        return labels;
+    }
+
+    private static boolean healthChecked(InstanceGroupManager igm) {
+        return igm.getAutoHealingPoliciesList().stream()
+                .map(InstanceGroupManagerAutoHealingPolicy::getHealthCheck)
+                .anyMatch(hc -> !hc.isEmpty());
+    }
+
+    private static String location(InstanceGroupManager igm) {
+        String url = igm.getRegion().isEmpty() ? igm.getZone() : igm.getRegion();
+        return Member.lastSegment(url);
+    }
+
+    private static String vmUrl(String project, Member member) {
+        return "projects/" + project + "/zones/" + member.zone() + "/instances/" + member.name();
+    }
+
+    private GroupRef ref(MigRef mig) {
+        return new GroupRef(id, mig.location(), mig.groupName(config.projects().size() > 1));
+    }
+
+    private MigRef resolve(GroupRef group) {
+        if (!group.provider().equals(id)) {
+            throw new ProviderException(Kind.INVALID_REQUEST, "group " + group + " belongs to provider '"
+                    + group.provider() + "', not to this one ('" + id + "')");
+        }
+        String project;
+        String name;
+        int slash = group.name().indexOf('/');
+        if (slash >= 0) {
+            project = group.name().substring(0, slash);
+            name = group.name().substring(slash + 1);
+            if (!config.projects().contains(project)) {
+                throw new ProviderException(Kind.NOT_FOUND, "group " + group + ": project '" + project
+                        + "' is not covered by provider '" + id + "' (projects: " + config.projects() + ")");
+            }
+        } else if (config.projects().size() == 1) {
+            project = config.projects().get(0);
+            name = group.name();
+        } else {
+            throw new ProviderException(Kind.INVALID_REQUEST, "group " + group + ": provider '" + id
+                    + "' covers several projects " + config.projects() + "; name the group project/name");
+        }
+        String location = group.region();
+        if (!GcpConfig.ZONE.matcher(location).matches() && !GcpConfig.REGION.matcher(location).matches()) {
+            throw new ProviderException(Kind.INVALID_REQUEST, "group " + group + ": '" + location
+                    + "' is neither a GCP region (europe-west1) nor a zone (europe-west1-b)");
+        }
+        if (!config.covers(location)) {
+            throw new ProviderException(Kind.NOT_FOUND, "group " + group + ": location '" + location
+                    + "' is not covered by provider '" + id + "' (regions: " + config.regions() + ", zones: "
+                    + config.zones() + ")");
+        }
+        return new MigRef(project, location, name);
+    }
+}
