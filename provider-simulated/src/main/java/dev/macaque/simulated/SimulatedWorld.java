@@ -655,7 +655,7 @@ public final class SimulatedWorld {
             if (service.crashCheck != null) {
                 queue.cancel(service.crashCheck);
             }
-            log.log("service.unloaded", "service", service.name(), "capacity", service.capacity, "load", service.load.at(now));
+            log.log("service.overload_ended", "service", service.name(), "capacity", service.capacity, "load", service.load.at(now));
         }
         if (service.overloaded && service.crashAfterNanos > 0
                 && (service.crashCheck == null || !service.crashCheck.isScheduled())) {

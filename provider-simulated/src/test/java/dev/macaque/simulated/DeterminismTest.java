@@ -1,0 +1,69 @@
+package dev.macaque.simulated;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.macaque.simulated.scenario.Scenario;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class DeterminismTest {
+    private static final Duration KILL_EVERY = Duration.ofMinutes(37);
+
+    @Test
+    void sameScenarioAndSeedGiveAByteIdenticalEventLog() {
+        Scenario scenario = Worlds.scenario("cascade.yaml");
+
+        String first = Worlds.runWithKills(scenario, KILL_EVERY);
+        String second = Worlds.runWithKills(scenario, KILL_EVERY);
+
+        assertThat(first.lines().count()).as("a busy world logs a lot").isGreaterThan(500);
+        assertThat(first).contains("\"type\":\"launch.failed\"", "\"cause\":\"overload\"", "\"cause\":\"zone-outage\"",
+                "\"type\":\"service.overloaded\"", "\"type\":\"chaos.kill\"");
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void twoWorldsRunConcurrentlyOnTwoThreadsLogTheSameBytes() throws Exception {
+        Scenario scenario = Worlds.scenario("cascade.yaml");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Callable<String> run = () -> Worlds.runWithKills(scenario, KILL_EVERY);
+            Future<String> a = pool.submit(run);
+            Future<String> b = pool.submit(run);
+            assertThat(b.get()).isEqualTo(a.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anotherSeedGivesAnotherRun() {
+        Scenario scenario = Worlds.scenario("cascade.yaml");
+
+        String seven = Worlds.runWithKills(scenario, KILL_EVERY);
+        String eight = Worlds.runWithKills(scenario.withSeed(8), KILL_EVERY);
+
+        assertThat(eight).isNotEqualTo(seven);
+    }
+
+    @Test
+    void logLinesAreOrderedBySequenceAndTime() {
+        String log = Worlds.runWithKills(Worlds.scenario("checkout-gameday.yaml"), Duration.ofHours(1));
+        long expectedSeq = 0;
+        Duration last = Duration.ZERO;
+        for (String line : log.lines().toList()) {
+            assertThat(line).startsWith("{\"t\":\"PT").contains("\"seq\":" + expectedSeq + ",");
+            Duration t = Duration.parse(line.substring(6, line.indexOf('"', 6)));
+            assertThat(t).isGreaterThanOrEqualTo(last);
+            last = t;
+            expectedSeq++;
+        }
+        assertThat(log.lines().findFirst().orElseThrow())
+                .isEqualTo("{\"t\":\"PT0S\",\"seq\":0,\"type\":\"world.started\",\"name\":\"checkout-gameday\",\"seed\":42,"
+                        + "\"start\":\"2026-01-01T00:00:00Z\",\"groups\":2,\"services\":2,\"faults\":3}");
+    }
+}
