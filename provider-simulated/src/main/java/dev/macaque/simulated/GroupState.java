@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -64,7 +65,7 @@ final class GroupState {
     }
 
     String nextInstanceId() {
-        return String.format("%s-%04d", spec.name(), nextNumber++);
+        return String.format(Locale.ROOT, "%s-%04d", spec.name(), nextNumber++);
     }
 
     /** The pending launch of a replacement; re-scheduled after each failed attempt. */

@@ -170,7 +170,7 @@ final class ServiceState {
         if (k >= 1 || k <= -1) {
             return Long.MAX_VALUE;
         }
-        double theta = Math.acos(k);
+        double theta = StrictMath.acos(k);
         double phase = daily.phase(now);
         double twoPi = 2 * Math.PI;
         double toFalling = floorModAngle(theta - phase);

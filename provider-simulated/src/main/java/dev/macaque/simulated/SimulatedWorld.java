@@ -69,6 +69,7 @@ public final class SimulatedWorld {
     private final List<ServiceState> services = new ArrayList<>();
     private final Map<String, ServiceState> servicesByName = new HashMap<>();
     private final Map<String, Long> zoneDownUntil = new HashMap<>();
+    private final Map<String, SimulatedProvider> providers = new HashMap<>();
     private final List<FaultSpec> faults;
     private final VirtualClock clock = new VirtualClock(ZoneOffset.UTC);
     private boolean started;
@@ -303,9 +304,13 @@ public final class SimulatedWorld {
 
     // ------------------------------------------------------------------ public API: providers and metrics
 
-    /** A provider over this world whose groups carry {@code instanceId} as their provider id. */
-    public SimulatedProvider provider(String instanceId) {
-        return new SimulatedProvider(this, instanceId, null);
+    /**
+     * The provider over this world whose groups carry {@code instanceId} as their provider id; the same object for
+     * the same id, so idempotency keys are remembered across callers. Closing it does not stop the world.
+     */
+    public synchronized SimulatedProvider provider(String instanceId) {
+        return providers.computeIfAbsent(Objects.requireNonNull(instanceId, "instanceId"),
+                id -> new SimulatedProvider(this, id, null));
     }
 
     /** Names of the groups, in definition order. */

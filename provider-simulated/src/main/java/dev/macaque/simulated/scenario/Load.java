@@ -49,13 +49,13 @@ public sealed interface Load {
 
         @Override
         public double at(long nanos) {
-            return base + (peak - base) * (1 + Math.cos(phase(nanos))) / 2;
+            return base + (peak - base) * (1 + StrictMath.cos(phase(nanos))) / 2;
         }
 
         /** The curve's angle at {@code nanos}: 0 at the peak, in [0, 2π). */
         public double phase(long nanos) {
             long sincePeak = Math.floorMod(nanos - peakAt.toNanos(), DAY_NANOS);
-            return 2 * Math.PI * sincePeak / DAY_NANOS;
+            return 2 * StrictMath.PI * sincePeak / DAY_NANOS;
         }
 
         @Override

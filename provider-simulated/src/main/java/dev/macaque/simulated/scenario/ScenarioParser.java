@@ -589,7 +589,7 @@ public final class ScenarioParser {
         }
 
         private Duration duration(JsonNode node, String path) {
-            if (!node.isTextual() && !(node.isIntegralNumber() && node.asLong() == 0)) {
+            if (!node.isTextual()) {
                 error(path, "expected a duration such as 500ms, 90s, 15m, 2h or 7d, found " + describe(node));
                 return null;
             }
