@@ -58,23 +58,32 @@ public final class RealTimeDriver implements AutoCloseable {
         return virtualStartNanos + Math.max(0, (long) (realNanos * speed));
     }
 
+    /**
+     * Fires every event due up to the coupled instant and moves virtual time there; the caller holds the world's
+     * lock. A failing task is reported and skipped, never thrown at whoever happened to bring the world up to date.
+     */
+    long catchUp() {
+        long target = targetNanos();
+        while (true) {
+            try {
+                if (!world.fireNext(target)) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                logger.log(System.Logger.Level.ERROR, "a task in simulated world " + world.name()
+                        + " failed; the world keeps running", e);
+            }
+        }
+        if (target > world.nowNanos()) {
+            world.runUntilNanos(target);
+        }
+        return target;
+    }
+
     private void loop() {
         synchronized (world) {
             while (running) {
-                long target = targetNanos();
-                while (running) {
-                    try {
-                        if (!world.fireNext(target)) {
-                            break;
-                        }
-                    } catch (RuntimeException e) {
-                        logger.log(System.Logger.Level.ERROR, "a task in simulated world " + world.name()
-                                + " failed; the world keeps running", e);
-                    }
-                }
-                if (target > world.nowNanos()) {
-                    world.runUntilNanos(target);
-                }
+                long target = catchUp();
                 long next = world.peekNanos();
                 long waitMillis = MAX_WAIT_MILLIS;
                 if (next != Long.MAX_VALUE) {

@@ -244,12 +244,14 @@ public final class SimulatedWorld {
      * {@code world.log("experiment.started", "run", runId, "target", "api")}.
      */
     public synchronized void log(String type, Object... namesAndValues) {
+        catchUp();
         ensureStarted();
         log.log(type, namesAndValues);
     }
 
     /** Appends an event with fields in list order. */
     public synchronized void log(String type, List<LoggedEvent.Field> fields) {
+        catchUp();
         ensureStarted();
         log.log(type, fields);
     }
@@ -399,10 +401,7 @@ public final class SimulatedWorld {
     /** In real-time mode, fires everything due up to the coupled virtual instant; otherwise nothing. */
     void catchUp() {
         if (driver != null && driver.isRunning() && !dispatching) {
-            long target = driver.targetNanos();
-            if (target > queue.now()) {
-                runUntilNanos(target);
-            }
+            driver.catchUp();
         }
     }
 
@@ -422,9 +421,13 @@ public final class SimulatedWorld {
         instance.state = LifecycleState.TERMINATING;
         instance.healthy = false;
         if (detail == null) {
-            log.log("instance.terminating", "group", group.name(), "instance", instance.id, "cause", cause);
+            if (logging()) {
+                log.log("instance.terminating", "group", group.name(), "instance", instance.id, "cause", cause);
+            }
         } else {
-            log.log("instance.terminating", "group", group.name(), "instance", instance.id, "cause", cause, "detail", detail);
+            if (logging()) {
+                log.log("instance.terminating", "group", group.name(), "instance", instance.id, "cause", cause, "detail", detail);
+            }
         }
         queue.schedule(instance, queue.now() + group.terminationNanos);
         if (wasHealthy) {
@@ -463,6 +466,18 @@ public final class SimulatedWorld {
         return queue.peekTime();
     }
 
+    /**
+     * Whether to build the next world event: false when no sink listens, in which case the event is only counted, so
+     * the hot path allocates nothing for it and sequence numbers stay the same with or without sinks.
+     */
+    private boolean logging() {
+        if (log.hasSinks()) {
+            return true;
+        }
+        log.skip();
+        return false;
+    }
+
     private void ensureStarted() {
         if (started) {
             return;
@@ -488,7 +503,9 @@ public final class SimulatedWorld {
         switch (instance.state) {
             case PENDING -> {
                 instance.state = LifecycleState.IN_SERVICE;
-                log.log("instance.in_service", "group", group.name(), "instance", instance.id);
+                if (logging()) {
+                    log.log("instance.in_service", "group", group.name(), "instance", instance.id);
+                }
                 if (group.healthCheckGraceNanos > 0) {
                     queue.schedule(instance, queue.now() + group.healthCheckGraceNanos);
                 } else {
@@ -501,7 +518,9 @@ public final class SimulatedWorld {
                 group.members.remove(instance);
                 group.membersById.remove(instance.id);
                 group.terminatedIds.add(instance.id);
-                log.log("instance.terminated", "group", group.name(), "instance", instance.id);
+                if (logging()) {
+                    log.log("instance.terminated", "group", group.name(), "instance", instance.id);
+                }
             }
             default -> throw new IllegalStateException("instance " + instance.id + " has no transition from " + instance.state);
         }
@@ -512,7 +531,9 @@ public final class SimulatedWorld {
         instance.healthy = true;
         instance.healthySinceNanos = queue.now();
         group.starting--;
-        log.log("instance.healthy", "group", group.name(), "instance", instance.id);
+        if (logging()) {
+            log.log("instance.healthy", "group", group.name(), "instance", instance.id);
+        }
         setHealthy(group, group.healthy + 1);
     }
 
@@ -535,7 +556,9 @@ public final class SimulatedWorld {
             }
         }
         if (failure != null) {
-            log.log("launch.failed", "group", group.name(), "reason", failure);
+            if (logging()) {
+                log.log("launch.failed", "group", group.name(), "reason", failure);
+            }
             group.launchesWaiting++;
             queue.schedule(launch, now + group.replacementDelayNanos);
             return;
@@ -545,8 +568,10 @@ public final class SimulatedWorld {
         group.starting++;
         long boot = group.bootMinNanos == group.bootMaxNanos ? group.bootMinNanos
                 : group.random.nextLongBetween(group.bootMinNanos, group.bootMaxNanos);
-        log.log("instance.launched", "group", group.name(), "instance", instance.id, "zone", group.spec.zones().get(zone),
-                "bootSeconds", boot / 1e9);
+        if (logging()) {
+            log.log("instance.launched", "group", group.name(), "instance", instance.id, "zone", group.spec.zones().get(zone),
+                    "bootSeconds", boot / 1e9);
+        }
         queue.schedule(instance, now + boot);
     }
 
@@ -609,13 +634,17 @@ public final class SimulatedWorld {
             group.episodeOpen = true;
             group.episodeStartNanos = now;
             group.episodeTarget = before;
-            log.log("group.degraded", "group", group.name(), "healthy", healthy, "before", before);
+            if (logging()) {
+                log.log("group.degraded", "group", group.name(), "healthy", healthy, "before", before);
+            }
         } else if (group.episodeOpen && healthy >= group.episodeTarget) {
             group.episodeOpen = false;
             RecoveryEpisode episode = new RecoveryEpisode(group.name(), Duration.ofNanos(group.episodeStartNanos),
                     Optional.of(Duration.ofNanos(now)), group.episodeTarget);
             group.episodes.add(episode);
-            log.log("group.recovered", "group", group.name(), "healthy", healthy, "seconds", episode.seconds());
+            if (logging()) {
+                log.log("group.recovered", "group", group.name(), "healthy", healthy, "seconds", episode.seconds());
+            }
         }
         updateServices(group);
     }

@@ -2,7 +2,9 @@ package dev.macaque.simulated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.macaque.simulated.eventlog.JsonLinesSink;
 import dev.macaque.simulated.scenario.Scenario;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -65,5 +67,24 @@ class DeterminismTest {
         assertThat(log.lines().findFirst().orElseThrow())
                 .isEqualTo("{\"t\":\"PT0S\",\"seq\":0,\"type\":\"world.started\",\"name\":\"checkout-gameday\",\"seed\":42,"
                         + "\"start\":\"2026-01-01T00:00:00Z\",\"groups\":2,\"services\":2,\"faults\":3}");
+    }
+
+    @Test
+    void sequenceNumbersDoNotDependOnWhenASinkWasAdded() {
+        Scenario scenario = Worlds.scenario("cascade.yaml");
+        SimulatedWorld observedLate = SimulatedWorld.of(scenario);
+        observedLate.runFor(Duration.ofDays(1));
+        StringWriter late = new StringWriter();
+        observedLate.addEventSink(new JsonLinesSink(late));
+        observedLate.runFor(Duration.ofDays(1));
+
+        SimulatedWorld observedAlways = SimulatedWorld.of(scenario);
+        StringWriter always = new StringWriter();
+        observedAlways.addEventSink(new JsonLinesSink(always));
+        observedAlways.runFor(Duration.ofDays(2));
+
+        assertThat(late.toString()).isNotEmpty();
+        assertThat(always.toString()).endsWith(late.toString());
+        assertThat(observedLate.loggedEvents()).isEqualTo(observedAlways.loggedEvents());
     }
 }

@@ -28,6 +28,16 @@ public final class EventLog {
         sinks.remove(sink);
     }
 
+    /** Whether any sink listens; hot paths skip building events nobody reads (see {@link #skip()}). */
+    public boolean hasSinks() {
+        return !sinks.isEmpty();
+    }
+
+    /** Counts an event without building it, so that sequence numbers do not depend on who listens. */
+    public void skip() {
+        nextSeq++;
+    }
+
     /** How many events have been logged. */
     public long count() {
         return nextSeq;
