@@ -272,20 +272,34 @@ public final class SimulatedWorld {
 
     // ------------------------------------------------------------------ public API: running
 
-    /** Fires every event due up to {@code end} in order, then sets virtual time to {@code end}. */
+    /**
+     * Fires every event due up to {@code end} in order, then sets virtual time to {@code end}.
+     *
+     * @throws IllegalStateException while the world is driven in real time
+     */
     public synchronized void runUntil(Instant end) {
+        requireOffline();
         runUntilNanos(toNanos(end));
     }
 
-    /** Runs for {@code duration} of virtual time from now. */
+    /** Runs for {@code duration} of virtual time from now; see {@link #runUntil(Instant)}. */
     public synchronized void runFor(Duration duration) {
+        requireOffline();
         runUntilNanos(queue.now() + duration.toNanos());
     }
 
-    /** Fires the next event, if any; returns whether one fired. */
+    /** Fires the next event, if any; returns whether one fired. See {@link #runUntil(Instant)}. */
     public synchronized boolean step() {
+        requireOffline();
         ensureStarted();
         return fireNext(Long.MAX_VALUE);
+    }
+
+    private void requireOffline() {
+        if (driver != null && driver.isRunning()) {
+            throw new IllegalStateException("world " + name + " is driven in real time; stop its RealTimeDriver before "
+                    + "running it offline");
+        }
     }
 
     /**
@@ -420,12 +434,10 @@ public final class SimulatedWorld {
         group.activeInZone[instance.zoneIndex]--;
         instance.state = LifecycleState.TERMINATING;
         instance.healthy = false;
-        if (detail == null) {
-            if (logging()) {
+        if (logging()) {
+            if (detail == null) {
                 log.log("instance.terminating", "group", group.name(), "instance", instance.id, "cause", cause);
-            }
-        } else {
-            if (logging()) {
+            } else {
                 log.log("instance.terminating", "group", group.name(), "instance", instance.id, "cause", cause, "detail", detail);
             }
         }
