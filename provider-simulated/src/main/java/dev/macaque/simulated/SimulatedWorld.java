@@ -376,6 +376,16 @@ public final class SimulatedWorld {
         return episodes;
     }
 
+    /** Recovery episodes of every group, ordered by when they began, then by group definition order. */
+    public synchronized List<RecoveryEpisode> allRecoveryEpisodes() {
+        List<RecoveryEpisode> all = new ArrayList<>();
+        for (GroupState group : groups) {
+            all.addAll(recoveryEpisodes(group.name()));
+        }
+        all.sort(Comparator.comparing(RecoveryEpisode::leftService));
+        return all;
+    }
+
     /** Healthy in-service members of {@code group} right now. */
     public synchronized int healthyCount(String group) {
         catchUp();

@@ -225,6 +225,7 @@ class AvailabilityAndRecoveryTest {
         world.runFor(Duration.ofDays(3));
 
         List<RecoveryEpisode> episodes = world.recoveryEpisodes("api");
+        assertThat(world.allRecoveryEpisodes()).isEqualTo(episodes);
         assertThat(episodes).hasSize(48).allSatisfy(e -> assertThat(e.seconds()).isBetween(100.0, 160.0));
         assertThat(episodes.stream().mapToDouble(RecoveryEpisode::seconds).distinct().count()).isGreaterThan(40);
     }

@@ -253,8 +253,7 @@ public final class ScenarioParser {
                 if (!t.isObject()) {
                     error(path + ".tags", "tags must be a mapping of key to value, found " + describe(t));
                 } else {
-                    for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
-                        Map.Entry<String, JsonNode> tag = it.next();
+                    for (Map.Entry<String, JsonNode> tag : t.properties()) {
                         if (!tag.getValue().isValueNode() || tag.getValue().isNull()) {
                             error(path + ".tags." + tag.getKey(), "a tag value must be a string, found " + describe(tag.getValue()));
                         } else {
