@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -65,7 +64,13 @@ final class GroupState {
     }
 
     String nextInstanceId() {
-        return String.format(Locale.ROOT, "%s-%04d", spec.name(), nextNumber++);
+        // <name>-0001: at least four digits, ASCII whatever the default locale (String.format is slow on this path)
+        String digits = Integer.toString(nextNumber++);
+        StringBuilder id = new StringBuilder(spec.name().length() + 1 + Math.max(4, digits.length())).append(spec.name()).append('-');
+        for (int pad = digits.length(); pad < 4; pad++) {
+            id.append('0');
+        }
+        return id.append(digits).toString();
     }
 
     /** The pending launch of a replacement; re-scheduled after each failed attempt. */
