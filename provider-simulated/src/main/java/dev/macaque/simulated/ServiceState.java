@@ -29,6 +29,8 @@ final class ServiceState {
     final GroupState group;
     final Load load;
     final int topoIndex;
+    /** UTC time of day of the world's start, so that a daily curve's {@code peakAt} is a UTC time of day. */
+    final long dayOffsetNanos;
     ServiceState[] dependencies = new ServiceState[0];
     /** Whether every load in the dependency closure is constant. */
     boolean constantClosure;
@@ -52,8 +54,9 @@ final class ServiceState {
     private double[] seriesRatio = new double[8];
     private int seriesSize;
 
-    ServiceState(ServiceSpec spec, GroupState group, int topoIndex) {
+    ServiceState(ServiceSpec spec, GroupState group, int topoIndex, long dayOffsetNanos) {
         this.spec = spec;
+        this.dayOffsetNanos = dayOffsetNanos;
         this.group = group;
         this.load = spec.load();
         this.topoIndex = topoIndex;
@@ -64,9 +67,14 @@ final class ServiceState {
         return spec.name();
     }
 
+    /** Offered load at {@code nanos} since the world's start. */
+    double loadAt(long nanos) {
+        return load.at(nanos + dayOffsetNanos);
+    }
+
     /** This service's own factor {@code min(1, capacity / load)} at {@code nanos}. */
     double ownFactor(long nanos) {
-        double l = load.at(nanos);
+        double l = loadAt(nanos);
         return l <= capacity ? 1.0 : capacity / l;
     }
 
@@ -88,7 +96,7 @@ final class ServiceState {
         lastNanos = now;
         if (constantClosure) {
             double seconds = (now - from) / 1e9;
-            double l = load.at(from);
+            double l = loadAt(from);
             offered += l * seconds;
             served += l * ratio * seconds;
             return;
@@ -101,7 +109,7 @@ final class ServiceState {
             double s = 0;
             for (int i = 0; i < GL_X.length; i++) {
                 long t = Math.round(mid + half * GL_X[i]);
-                double l = load.at(t);
+                double l = loadAt(t);
                 o += GL_W[i] * l;
                 s += GL_W[i] * l * ratioAt(t);
             }
@@ -118,7 +126,7 @@ final class ServiceState {
             r *= d.ratio;
         }
         ratio = r;
-        double l = load.at(now);
+        double l = loadAt(now);
         int last = seriesSize - 1;
         if (last >= 0 && seriesCapacity[last] == capacity && seriesRatio[last] == ratio && seriesLoad[last] == l) {
             return;
@@ -157,7 +165,7 @@ final class ServiceState {
      */
     boolean overloadedAfter(long now, long nextCrossing) {
         long probe = nextCrossing == Long.MAX_VALUE ? now : now + (nextCrossing - now) / 2;
-        return load.at(probe) > capacity;
+        return loadAt(probe) > capacity;
     }
 
     /** The first instant after {@code now} at which a daily load crosses the current capacity, or MAX_VALUE. */
@@ -171,7 +179,7 @@ final class ServiceState {
             return Long.MAX_VALUE;
         }
         double theta = StrictMath.acos(k);
-        double phase = daily.phase(now);
+        double phase = daily.phase(now + dayOffsetNanos);
         double twoPi = 2 * Math.PI;
         double toFalling = floorModAngle(theta - phase);
         double toRising = floorModAngle(twoPi - theta - phase);

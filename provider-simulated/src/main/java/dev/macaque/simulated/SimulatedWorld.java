@@ -705,13 +705,13 @@ public final class SimulatedWorld {
         if (overloaded && !service.overloaded) {
             service.overloaded = true;
             service.overloadSinceNanos = now;
-            log.log("service.overloaded", "service", service.name(), "capacity", service.capacity, "load", service.load.at(now));
+            log.log("service.overloaded", "service", service.name(), "capacity", service.capacity, "load", service.loadAt(now));
         } else if (!overloaded && service.overloaded) {
             service.overloaded = false;
             if (service.crashCheck != null) {
                 queue.cancel(service.crashCheck);
             }
-            log.log("service.overload_ended", "service", service.name(), "capacity", service.capacity, "load", service.load.at(now));
+            log.log("service.overload_ended", "service", service.name(), "capacity", service.capacity, "load", service.loadAt(now));
         }
         if (service.overloaded && service.crashAfterNanos > 0
                 && (service.crashCheck == null || !service.crashCheck.isScheduled())) {
@@ -860,7 +860,9 @@ public final class SimulatedWorld {
             visit(spec, byName, mark, ordered, new ArrayList<>());
         }
         for (ServiceSpec spec : ordered) {
-            ServiceState state = new ServiceState(spec, groupsByName.get(spec.group()), services.size());
+            long dayOffset = Math.floorMod(Duration.between(start.truncatedTo(java.time.temporal.ChronoUnit.DAYS), start).toNanos(),
+                    dev.macaque.simulated.scenario.Load.DAY_NANOS);
+            ServiceState state = new ServiceState(spec, groupsByName.get(spec.group()), services.size(), dayOffset);
             state.dependencies = spec.dependsOn().stream().map(servicesByName::get).toArray(ServiceState[]::new);
             state.constantClosure = state.load.isConstant();
             for (ServiceState d : state.dependencies) {

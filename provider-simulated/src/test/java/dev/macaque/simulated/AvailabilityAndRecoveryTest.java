@@ -175,6 +175,21 @@ class AvailabilityAndRecoveryTest {
     }
 
     @Test
+    void peakAtIsAUtcTimeOfDayWhateverTheStartInstant() {
+        SimulatedWorld world = SimulatedWorld.builder().start(java.time.Instant.parse("2026-11-26T12:00:00Z"))
+                .group(group("api", 10, Duration.ofSeconds(60)))
+                .service(new ServiceSpec("api", "api", 100, new Load.Daily(100, 500, Duration.ofHours(14)), List.of(),
+                        Optional.empty()))
+                .build();
+
+        assertThat(world.series("api").get(0).load()).as("12:00 UTC, two hours before the peak")
+                .isCloseTo(100 + 400 * (1 + Math.cos(2 * Math.PI * -2 / 24)) / 2, within(1e-9));
+        world.runFor(Duration.ofHours(2));
+        world.terminateRandomMember("api", "test");
+        assertThat(world.series("api").get(1).load()).as("14:00 UTC").isCloseTo(500, within(1e-9));
+    }
+
+    @Test
     void overloadedMembersCrashAfterOverloadCrashAfterAndTheGroupCascades() {
         SimulatedWorld world = SimulatedWorld.builder()
                 .group(group("api", 2, Duration.ofSeconds(60)))

@@ -7,7 +7,7 @@ public sealed interface Load {
 
     long DAY_NANOS = Duration.ofDays(1).toNanos();
 
-    /** Requests per second at {@code nanos} since the world's start. */
+    /** Requests per second at {@code nanos} since midnight UTC of the world's first day. */
     double at(long nanos);
 
     /** Whether the load never changes (availability is then integrated in closed form). */
@@ -33,8 +33,8 @@ public sealed interface Load {
     }
 
     /**
-     * A daily raised-cosine curve: {@code base} at {@code peakAt ± 12h}, {@code peak} at {@code peakAt} (time of day,
-     * counted from the world's start), smooth in between:
+     * A daily raised-cosine curve: {@code base} at {@code peakAt ± 12h}, {@code peak} at {@code peakAt} (UTC time of
+     * day), smooth in between:
      * {@code load(t) = base + (peak - base) * (1 + cos(2π (t - peakAt) / 1d)) / 2}.
      */
     record Daily(double base, double peak, Duration peakAt) implements Load {
