@@ -118,6 +118,23 @@ class RealTimeTest {
     }
 
     @Test
+    void theDemoWorldIsHealthyWithoutChaosAndDegradesVisiblyUnderIt() {
+        var demo = dev.macaque.simulated.scenario.ScenarioParser.parseResource(SimulatedProviderFactory.DEMO_RESOURCE);
+        SimulatedWorld calm = SimulatedWorld.of(demo);
+        calm.runFor(Duration.ofDays(2));
+        assertThat(calm.serviceNames()).allSatisfy(s -> assertThat(calm.availability(s)).as(s).isEqualTo(100.0));
+
+        SimulatedWorld stressed = SimulatedWorld.of(demo);
+        stressed.runFor(Duration.ofHours(13).plusMinutes(50));
+        stressed.terminateRandomMember("api", "test");
+        stressed.runFor(Duration.ofMinutes(20));
+        assertThat(stressed.availability("api")).as("api is short of capacity near its 14:00 peak").isLessThan(100);
+        assertThat(stressed.availability("web")).as("web calls api").isLessThan(100);
+        assertThat(stressed.availability("eu-web")).as("another region").isEqualTo(100.0);
+        assertThat(stressed.recoveryEpisodes("api")).singleElement().satisfies(e -> assertThat(e.isRecovered()).isTrue());
+    }
+
+    @Test
     void theDriverThreadFiresScheduledTasksOnTimeWithoutBeingAsked() throws Exception {
         SimulatedWorld world = SimulatedWorld.of(dev.macaque.simulated.scenario.ScenarioParser.parseResource(
                 SimulatedProviderFactory.DEMO_RESOURCE));
