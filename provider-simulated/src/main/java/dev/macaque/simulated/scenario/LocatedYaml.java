@@ -40,6 +40,10 @@ final class LocatedYaml {
                 return new LocatedYaml(JsonNodeFactory.instance.nullNode(), lines);
             }
             JsonNode root = readValue(parser, "", lines, file, errors);
+            if (parser.nextToken() != null) {
+                errors.add(new ScenarioError(file, parser.currentTokenLocation().getLineNr(), "",
+                        "a scenario file holds one YAML document; found another one here"));
+            }
             return new LocatedYaml(root, lines);
         }
     }

@@ -217,6 +217,12 @@ class ScenarioParserTest {
     }
 
     @Test
+    void aSecondYamlDocumentIsAnError() {
+        assertThat(errorsOf(VALID_HEAD + "---\nname: other\n"))
+                .containsExactly("test.yaml:6:: a scenario file holds one YAML document; found another one here");
+    }
+
+    @Test
     void aDocumentThatIsNotAMappingIsAnError() {
         assertThat(errorsOf("- a\n- b\n")).singleElement().asString().startsWith("test.yaml:1:: a scenario must be a mapping");
     }
