@@ -628,6 +628,9 @@ public final class SimulatedWorld {
     }
 
     private boolean isZoneDown(String region, String zone) {
+        if (zoneDownUntil.isEmpty()) {
+            return false;
+        }
         Long until = zoneDownUntil.get(region + "/" + zone);
         return until != null && queue.now() < until;
     }

@@ -153,6 +153,41 @@ class RealTimeTest {
     }
 
     @Test
+    void manyThreadsCanUseTheProviderWhileTheDriverRuns() throws Exception {
+        try (CloudProvider provider = new SimulatedProviderFactory().create(context(Map.of("speed", "3600"), Clock.systemUTC()))) {
+            List<GroupRef> groups = provider.listGroups(GroupFilter.tag(OptIn.ENABLED_KEY, "true")).stream()
+                    .map(GroupSummary::ref).toList();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.concurrent.atomic.AtomicInteger kills = new java.util.concurrent.atomic.AtomicInteger();
+            List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        GroupRef group = groups.get((thread + i) % groups.size());
+                        var health = provider.health(group);
+                        assertThat(health.healthyInService() + health.pending()).isLessThanOrEqualTo(health.desiredCapacity());
+                        var healthy = provider.describeGroup(group).healthyInService();
+                        if (i % 20 == 0 && !healthy.isEmpty()) {
+                            var outcome = provider.terminate(new TerminationRequest(group, healthy.get(0).id(), false, "test",
+                                    "t" + thread + "-" + i)).outcome();
+                            if (outcome == TerminationResult.Outcome.TERMINATED) {
+                                kills.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var w : work) {
+                w.get();
+            }
+            pool.shutdown();
+            assertThat(kills.get()).isPositive();
+        }
+    }
+
+    @Test
     void closingTheProviderStopsTheDriver() {
         MovableClock real = new MovableClock();
         CloudProvider provider = new SimulatedProviderFactory().create(context(Map.of(), real));
