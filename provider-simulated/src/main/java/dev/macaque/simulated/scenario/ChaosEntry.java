@@ -11,6 +11,12 @@ import java.util.Objects;
  */
 public record ChaosEntry(JsonNode node, int line) {
     public ChaosEntry {
-        Objects.requireNonNull(node, "node");
+        node = Objects.requireNonNull(node, "node").deepCopy();
+    }
+
+    /** A copy of the entry, so callers cannot change the scenario through it. */
+    @Override
+    public JsonNode node() {
+        return node.deepCopy();
     }
 }
