@@ -1,0 +1,42 @@
+package dev.macaque.simulated;
+
+import dev.macaque.simulated.events.SimEvent;
+import dev.macaque.spi.LifecycleState;
+
+/**
+ * One member of a simulated group. It is also the event of its own next lifecycle transition (boot finished,
+ * health check passed, termination finished), so a member's life allocates nothing beyond this object.
+ */
+final class InstanceState extends SimEvent {
+    final GroupState group;
+    final String id;
+    final int zoneIndex;
+    final long launchNanos;
+    LifecycleState state;
+    boolean healthy;
+    /** When it became healthy in service (overload crash timers start no earlier). */
+    long healthySinceNanos;
+
+    InstanceState(GroupState group, String id, int zoneIndex, long launchNanos, LifecycleState state, boolean healthy) {
+        this.group = group;
+        this.id = id;
+        this.zoneIndex = zoneIndex;
+        this.launchNanos = launchNanos;
+        this.state = state;
+        this.healthy = healthy;
+    }
+
+    boolean isHealthyInService() {
+        return healthy && state == LifecycleState.IN_SERVICE;
+    }
+
+    /** Booting or inside its health-check grace period. */
+    boolean isStarting() {
+        return state == LifecycleState.PENDING || (state == LifecycleState.IN_SERVICE && !healthy);
+    }
+
+    @Override
+    protected void fire() {
+        group.world.onInstanceTransition(this);
+    }
+}

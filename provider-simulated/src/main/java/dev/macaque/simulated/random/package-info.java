@@ -1,0 +1,2 @@
+/** Seeded randomness with named child streams. */
+package dev.macaque.simulated.random;
