@@ -11,6 +11,8 @@ import dev.macaque.config.ConfigModule;
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.engine.Durations;
+import dev.macaque.experiments.ExperimentService;
+import dev.macaque.experiments.ExperimentsModule;
 import dev.macaque.http.HttpModule;
 import dev.macaque.killswitch.KillSwitchModule;
 import dev.macaque.metrics.MetricsModule;
@@ -47,7 +49,7 @@ public final class MacaqueServer implements AutoCloseable {
     /** The modules of a server; tests add or override modules through {@code extra}. */
     public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Module... extra) {
         List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(),
-                new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(), new HttpModule()));
+                new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(), new ExperimentsModule(), new HttpModule()));
         modules.addAll(List.of(extra));
         return modules;
     }
@@ -71,6 +73,7 @@ public final class MacaqueServer implements AutoCloseable {
             out.flush();
             log.warn("Created the first admin token and printed it once on standard output; store it now, it is never shown again");
         });
+        injector.getInstance(ExperimentService.class).closeAbandonedRuns();
         MacaqueServer server = new MacaqueServer(injector, Durations.parse(config.server().shutdownTimeout()));
         server.http.start();
         log.info("Macaque listening on http://{}:{} (mode: {})", config.server().host(), server.port(),
@@ -100,6 +103,7 @@ public final class MacaqueServer implements AutoCloseable {
             // Jetty reports a graceful-stop timeout (e.g. idle keep-alive connections) after it has stopped anyway.
             log.warn("HTTP server did not stop gracefully within {}: {}", shutdownTimeout, e.getMessage());
         }
+        injector.getInstance(ExperimentService.class).close();
         injector.getInstance(ProviderInstances.class).close();
         injector.getInstance(Database.class).close();
         log.info("Macaque stopped");

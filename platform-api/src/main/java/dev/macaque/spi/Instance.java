@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * One member of a VM group.
  *
- * @param id         the cloud's instance id (AWS {@code i-…}, Azure scale-set instance id, GCP instance name)
+ * @param id         the instance's id, unique within its group and never reused for a replacement (AWS {@code i-…},
+ *                   Azure scale-set instance id, GCP {@code vmName@vmId} since GCP reuses names)
  * @param zone       availability zone, or empty when the cloud has none
  * @param state      where the instance is in its life
  * @param healthy    whether the group's health check considers it healthy

@@ -53,7 +53,7 @@ public final class ApiServer {
                 problem(ctx, 500, "about:blank", "internal error; see the server log", List.of());
             });
             config.routes.error(404, ctx -> {
-                if (!Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
+                if (ctx.res().getContentType() == null || !ctx.res().getContentType().startsWith(Problem.CONTENT_TYPE)) {
                     problem(ctx, 404, "about:blank", "no such resource: " + ctx.method() + " " + ctx.path(), List.of());
                 }
             });
@@ -75,7 +75,7 @@ public final class ApiServer {
 
     private static String detail(HttpResponseException e, Context ctx) {
         String message = e.getMessage();
-        if (e.getStatus() == 404 && (message == null || message.isBlank() || message.equals("Endpoint not found") || message.equals("Not Found"))) {
+        if (e.getStatus() == 404 && (message == null || message.isBlank() || message.startsWith("Endpoint ") || message.equals("Not Found"))) {
             return "no such resource: " + ctx.method() + " " + ctx.path();
         }
         return message == null || message.isBlank() ? HttpStatus.forStatus(e.getStatus()).getMessage() : message;

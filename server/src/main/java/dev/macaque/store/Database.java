@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
     public static Database open(MacaqueConfig.DatabaseConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("macaque-db");
-        hikari.setJdbcUrl(config.url());
+        hikari.setJdbcUrl(durableUrl(config.url()));
         hikari.setUsername(config.user());
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.maxPoolSize());
@@ -58,6 +58,17 @@ public final class Database implements AutoCloseable {
         }
         log.info("Database ready: {}", config.url());
         return new Database(dataSource, config.url().startsWith("jdbc:postgresql:"));
+    }
+
+    /**
+     * H2 keeps committed transactions in memory for up to a second by default; a killed process would lose them, and
+     * with them a termination intent. {@code WRITE_DELAY=0} writes each commit through before it returns.
+     */
+    static String durableUrl(String url) {
+        if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            return url + ";WRITE_DELAY=0";
+        }
+        return url;
     }
 
     public DataSource dataSource() {

@@ -231,7 +231,13 @@ public abstract class CloudProviderContract {
     @Test
     void aMemberOfAnotherGroupIsNeverTerminated() {
         GroupRef other = fixture().notOptedIn();
-        Instance bystander = firstHealthyMember(other);
+        // Instance ids need only be unique within a group (Azure numbers each scale set's members from 0): pick one
+        // the opted-in group does not also use, or the call would rightly target that group's own member.
+        List<String> ownIds = provider.describeGroup(fixture().optedIn()).instances().stream().map(Instance::id).toList();
+        Instance bystander = provider.describeGroup(other).healthyInService().stream()
+                .filter(i -> !ownIds.contains(i.id())).findFirst()
+                .orElseThrow(() -> new AssertionError("fixture: every member id of " + other + " is also used in "
+                        + fixture().optedIn() + "; give the groups distinct member ids"));
 
         assertNotFound(() -> provider.terminate(request(fixture().optedIn(), bystander.id(), false)));
 

@@ -1,0 +1,204 @@
+package dev.macaque.experiments;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.macaque.auth.Access;
+import dev.macaque.auth.Principal;
+import dev.macaque.auth.Role;
+import dev.macaque.engine.FieldError;
+import dev.macaque.engine.SpecValidationException;
+import dev.macaque.http.Cursors;
+import dev.macaque.http.Problem;
+import dev.macaque.http.ProblemException;
+import dev.macaque.http.RequestBodies;
+import dev.macaque.http.RouteGroup;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Experiment runs over HTTP: create (asynchronous, idempotent with {@code Idempotency-Key}), read, list, follow the
+ * events (JSON, or a live {@code text/event-stream}), abort.
+ */
+public final class ExperimentRoutes implements RouteGroup {
+    static final String VALIDATION = "https://macaque.dev/problems/validation";
+    private static final Set<String> STATES = Set.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED");
+    private static final int MAX_IDEMPOTENCY_KEY = 200;
+
+    private final ExperimentService experiments;
+    private final Access access;
+    private final ObjectMapper json;
+
+    @Inject
+    public ExperimentRoutes(ExperimentService experiments, Access access, ObjectMapper json) {
+        this.experiments = Objects.requireNonNull(experiments, "experiments is null");
+        this.access = Objects.requireNonNull(access, "access is null");
+        this.json = Objects.requireNonNull(json, "json is null");
+    }
+
+    public record RunPage(List<RunSummary> items, String nextCursor) {
+    }
+
+    public record RunSummary(String id, String name, String state, long seed, boolean dryRun, String createdBy, Instant createdAt,
+            Instant updatedAt) {
+    }
+
+    public record EventList(String runId, String state, List<StoredEvent> items) {
+    }
+
+    public record AbortRequest(String reason) {
+    }
+
+    @Override
+    public void addTo(RoutesConfig routes) {
+        routes.post("/api/v1/experiments", access.require(Role.OPERATOR, this::create));
+        routes.get("/api/v1/experiments", access.require(Role.VIEWER, this::list));
+        routes.get("/api/v1/experiments/{id}", access.require(Role.VIEWER, this::get));
+        routes.get("/api/v1/experiments/{id}/events", access.require(Role.VIEWER, this::events));
+        routes.post("/api/v1/experiments/{id}/abort", access.require(Role.OPERATOR, this::abort));
+    }
+
+    private void create(Context ctx) {
+        String key = ctx.header("Idempotency-Key");
+        if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(ch -> ch > 32 && ch < 127))) {
+            throw new ProblemException(400, VALIDATION, "Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY
+                    + " visible ASCII characters", List.of(new Problem.FieldError("Idempotency-Key", "invalid header value")));
+        }
+        JsonNode body = RequestBodies.tree(ctx, json);
+        ExperimentService.Outcome outcome;
+        try {
+            outcome = experiments.create(body, Access.principal(ctx), key, ctx.ip());
+        } catch (SpecValidationException e) {
+            List<Problem.FieldError> errors = e.errors().stream().map(ExperimentRoutes::fieldError).toList();
+            throw new ProblemException(400, VALIDATION, "invalid experiment: " + String.join("; ",
+                    e.errors().stream().map(FieldError::toString).toList()), errors);
+        }
+        if (outcome instanceof ExperimentService.Outcome.IdempotencyConflict conflict) {
+            throw new ProblemException(409, "https://macaque.dev/problems/idempotency-conflict", "Idempotency-Key '" + key
+                    + "' was already used with a different request body (for run " + conflict.existingRunId() + ")", List.of());
+        }
+        RunView run = outcome instanceof ExperimentService.Outcome.Started started ? started.run()
+                : ((ExperimentService.Outcome.Replayed) outcome).run();
+        ctx.status(201).header("Location", "/api/v1/experiments/" + run.id()).json(run);
+    }
+
+    private static Problem.FieldError fieldError(FieldError error) {
+        return new Problem.FieldError(error.path(), error.message());
+    }
+
+    private RunView find(String id) {
+        return experiments.view(id).orElseThrow(() -> new ProblemException(404, "no experiment run with id '" + id + "'"));
+    }
+
+    private void get(Context ctx) {
+        ctx.json(find(ctx.pathParam("id")));
+    }
+
+    private void list(Context ctx) {
+        int limit = Cursors.limit(ctx.queryParam("limit"), 20, 200);
+        String state = ctx.queryParam("state");
+        if (state != null && !STATES.contains(state)) {
+            throw new ProblemException(400, VALIDATION, "state must be one of " + String.join(", ", new java.util.TreeSet<>(STATES))
+                    + "; was '" + state + "'", List.of(new Problem.FieldError("state", "unknown state")));
+        }
+        Instant since = null;
+        if (ctx.queryParam("since") != null) {
+            try {
+                since = Instant.parse(ctx.queryParam("since"));
+            } catch (DateTimeParseException e) {
+                throw new ProblemException(400, VALIDATION, "since must be an ISO-8601 instant such as 2026-01-31T09:00:00Z, was '"
+                        + ctx.queryParam("since") + "'", List.of(new Problem.FieldError("since", "not an ISO-8601 instant")));
+            }
+        }
+        Instant beforeAt = null;
+        String beforeId = null;
+        if (ctx.queryParam("cursor") != null) {
+            String position = Cursors.decode(ctx.queryParam("cursor"), "run:");
+            int bar = position.indexOf('|');
+            try {
+                beforeAt = Instant.parse(position.substring(0, Math.max(bar, 0)));
+                beforeId = position.substring(bar + 1);
+            } catch (DateTimeParseException | StringIndexOutOfBoundsException e) {
+                throw new ProblemException(400, VALIDATION, "cursor is not valid: pass back the nextCursor of a previous page",
+                        List.of(new Problem.FieldError("cursor", "not a cursor returned by this API")));
+            }
+        }
+        List<StoredRun> rows = experiments.store().list(state, since, beforeAt, beforeId, limit + 1);
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            StoredRun last = rows.get(rows.size() - 1);
+            next = Cursors.encode("run:" + last.createdAt() + "|" + last.id());
+        }
+        ctx.json(new RunPage(rows.stream().map(r -> new RunSummary(r.id(), r.name(), r.state(), r.seed(), r.dryRun(), r.createdBy(),
+                r.createdAt(), r.updatedAt())).toList(), next));
+    }
+
+    private void events(Context ctx) throws Exception {
+        String id = ctx.pathParam("id");
+        RunView run = find(id);
+        String accept = ctx.header("Accept");
+        if (accept != null && accept.contains("text/event-stream")) {
+            new SseHandler(client -> stream(client, id)).handle(ctx);
+            return;
+        }
+        ctx.json(new EventList(id, run.state(), experiments.store().events(id, 0)));
+    }
+
+    /** Sends every event, then new ones as they are committed, until the run has ended and all its events are sent. */
+    private void stream(SseClient client, String id) {
+        long last = 0;
+        try {
+            while (!client.terminated()) {
+                boolean ended = isTerminal(experiments.view(id).map(RunView::state).orElse("FAILED"));
+                List<StoredEvent> fresh = experiments.store().events(id, last);
+                for (StoredEvent event : fresh) {
+                    client.sendEvent(event.type(), json.writeValueAsString(event), Long.toString(event.seq()));
+                    last = event.seq();
+                }
+                if (ended && fresh.isEmpty()) {
+                    client.sendEvent("end", "{\"runId\":\"" + id + "\"}", "end");
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isTerminal(String state) {
+        return state.equals("COMPLETED") || state.equals("FAILED") || state.equals("ABORTED");
+    }
+
+    private void abort(Context ctx) {
+        String id = ctx.pathParam("id");
+        RunView run = find(id);
+        String reason = null;
+        if (!ctx.body().isBlank()) {
+            AbortRequest request = RequestBodies.read(ctx, json, AbortRequest.class);
+            if (request.reason() != null && request.reason().length() > 500) {
+                throw new ProblemException(400, VALIDATION, "reason must be at most 500 characters",
+                        List.of(new Problem.FieldError("reason", "at most 500 characters")));
+            }
+            reason = request.reason();
+        }
+        if (isTerminal(run.state())) {
+            throw new ProblemException(409, "run " + id + " has already ended (" + run.state() + ")");
+        }
+        Principal principal = Access.principal(ctx);
+        RunView aborted = experiments.abort(id, principal, reason, ctx.ip())
+                .orElseThrow(() -> new ProblemException(409, "run " + id + " is not driven by this server; abort it on the node that runs it"));
+        ctx.status(202).json(aborted);
+    }
+}

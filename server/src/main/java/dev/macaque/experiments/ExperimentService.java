@@ -1,0 +1,270 @@
+package dev.macaque.experiments;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.macaque.audit.AuditLog;
+import dev.macaque.auth.Principal;
+import dev.macaque.engine.ExperimentRun;
+import dev.macaque.engine.ExperimentRunner;
+import dev.macaque.engine.ExperimentSpec;
+import dev.macaque.engine.ExperimentSpecParser;
+import dev.macaque.engine.GroupRecovery;
+import dev.macaque.engine.RecoveryStatus;
+import dev.macaque.engine.RunResult;
+import dev.macaque.engine.TerminationRecord;
+import dev.macaque.plugin.ConfiguredProvider;
+import dev.macaque.plugin.ProviderInstances;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts experiment runs from API requests and keeps them durable: the run row (and its idempotency key) is committed
+ * before the engine starts, every engine event is committed as it happens, and the final view is saved when the run
+ * ends. Runs this process drives are kept in memory for live views and abort.
+ */
+public final class ExperimentService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ExperimentService.class);
+    private static final SecureRandom SEEDS = new SecureRandom();
+
+    private final RunStore store;
+    private final ExperimentRunner runner;
+    private final ProviderInstances providers;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final ObjectMapper canonical;
+    private final MeterRegistry metrics;
+    private final DistributionSummary recoverySeconds;
+    private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
+
+    private record LiveRun(ExperimentRun run, JsonNode spec, boolean leashed) {
+    }
+
+    public ExperimentService(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
+            ObjectMapper json, MeterRegistry metrics) {
+        this.store = Objects.requireNonNull(store, "store is null");
+        this.runner = Objects.requireNonNull(runner, "runner is null");
+        this.providers = Objects.requireNonNull(providers, "providers is null");
+        this.audit = Objects.requireNonNull(audit, "audit is null");
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+        this.json = Objects.requireNonNull(json, "json is null");
+        this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        this.recoverySeconds = DistributionSummary.builder("macaque.recovery.seconds")
+                .description("Time from the first kill in a group until it was seen back at its pre-kill healthy count")
+                .baseUnit("seconds").publishPercentileHistogram().register(metrics);
+    }
+
+    /** What a create request led to. */
+    public sealed interface Outcome {
+        record Started(RunView run) implements Outcome {
+        }
+
+        record Replayed(RunView run) implements Outcome {
+        }
+
+        record IdempotencyConflict(String existingRunId) implements Outcome {
+        }
+    }
+
+    /**
+     * Validates {@code body} (throws {@code SpecValidationException} listing every bad field), then creates and starts
+     * a run.
+     */
+    public Outcome create(JsonNode body, Principal principal, String idempotencyKey, String source) {
+        ExperimentSpec parsed = new ExperimentSpecParser().parse(body);
+        boolean leashed = mayReachLeashedProvider(parsed);
+        ExperimentSpec spec = parsed.withSeed(parsed.seedIfAny().orElseGet(SEEDS::nextLong));
+        if (leashed && !spec.dryRun()) {
+            spec = spec.withDryRun(true);
+        }
+        String runId = "run_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String specJson = write(body);
+        RunStore.Creation creation = store.create(runId, spec.name(), spec.seed(), spec.dryRun(), principal.display(), clock.instant(),
+                specJson, idempotencyKey, idempotencyKey == null ? null : hash(body));
+        if (creation instanceof RunStore.Creation.Replayed replayed) {
+            return new Outcome.Replayed(view(replayed.runId()).orElseThrow());
+        }
+        if (creation instanceof RunStore.Creation.KeyConflict conflict) {
+            return new Outcome.IdempotencyConflict(conflict.runId());
+        }
+        audit.record(principal.display(), principal.role().wireName(), "experiment.create", runId, source, "ok",
+                "name=" + spec.name() + " dryRun=" + spec.dryRun() + (leashed ? " (leashed)" : ""));
+        ExperimentRun run = runner.start(runId, spec);
+        LiveRun liveRun = new LiveRun(run, body, leashed);
+        live.put(runId, liveRun);
+        metrics.counter("macaque.runs.started", "dryRun", Boolean.toString(spec.dryRun())).increment();
+        run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
+        return new Outcome.Started(RunView.of(run.result(), body, leashed));
+    }
+
+    /**
+     * In leashed mode a run may not terminate on a real cloud. A run that can reach any leashed provider (it names one,
+     * or names none while one is configured) becomes a dry run as a whole.
+     */
+    private boolean mayReachLeashedProvider(ExperimentSpec spec) {
+        Set<String> wanted = spec.targets().providers();
+        return providers.all().stream().filter(ConfiguredProvider::leashed)
+                .anyMatch(p -> wanted.isEmpty() || wanted.contains(p.id()));
+    }
+
+    private void finished(LiveRun liveRun, RunResult result, Throwable error) {
+        try {
+            RunResult last = result != null ? result : liveRun.run().result();
+            store.saveView(RunView.of(last, liveRun.spec(), liveRun.leashed()));
+            metrics.counter("macaque.runs.finished", "state", last.state().name()).increment();
+            for (TerminationRecord t : last.terminations()) {
+                metrics.counter("macaque.terminations", "provider", t.group().provider(), "outcome", t.status().name()).increment();
+                audit.record("engine", null, "instance.terminate", t.group() + "/" + t.instanceId(), "run " + last.runId(),
+                        t.status().name().toLowerCase(java.util.Locale.ROOT), t.errorMessage() != null ? t.errorMessage() : t.detail());
+            }
+            for (GroupRecovery r : last.recoveries()) {
+                if (r.status() == RecoveryStatus.RECOVERED && r.timeToRecover() != null) {
+                    recoverySeconds.record(r.timeToRecover().toMillis() / 1000.0);
+                }
+            }
+            if (error != null) {
+                log.error("Run {} ended with an error", last.runId(), error);
+            }
+        } catch (RuntimeException e) {
+            log.error("Could not save the end of run {}", liveRun.run().id(), e);
+        } finally {
+            live.remove(liveRun.run().id());
+        }
+    }
+
+    /** The run's current view: live when this process drives it, else the last saved one. */
+    public Optional<RunView> view(String runId) {
+        LiveRun liveRun = live.get(runId);
+        if (liveRun != null) {
+            return Optional.of(RunView.of(liveRun.run().result(), liveRun.spec(), liveRun.leashed()));
+        }
+        return store.find(runId).map(this::fromStore);
+    }
+
+    private RunView fromStore(StoredRun row) {
+        if (row.resultJson() != null) {
+            try {
+                RunView saved = json.readValue(row.resultJson(), RunView.class);
+                return saved.state().equals(row.state()) ? saved
+                        : new RunView(saved.id(), saved.name(), row.state(), saved.seed(), saved.dryRun(), saved.leashed(), saved.createdAt(),
+                                saved.finishedAt(), saved.failureReason(), saved.spec(), saved.victims(), saved.terminations(),
+                                saved.refusals(), saved.recoveries(), saved.eventCount());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored run " + row.id() + " is not readable", e);
+            }
+        }
+        // A run without a saved view: driven by another process, or closed after a crash. Its row and events tell.
+        JsonNode spec;
+        try {
+            spec = json.readTree(row.specJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored spec of run " + row.id() + " is not JSON", e);
+        }
+        List<StoredEvent> events = store.events(row.id(), 0);
+        String failure = events.stream().filter(e -> e.type().equals("RUN_FAILED")).map(e -> e.fields().get("reason"))
+                .filter(Objects::nonNull).reduce((a, b) -> b).orElse(null);
+        return new RunView(row.id(), row.name(), row.state(), row.seed(), row.dryRun(), false, row.createdAt(), null, failure, spec,
+                List.of(), List.of(), List.of(), List.of(), events.size());
+    }
+
+    /** Aborts a run this process drives; empty when it is not live here. */
+    public Optional<RunView> abort(String runId, Principal principal, String reason, String source) {
+        LiveRun liveRun = live.get(runId);
+        if (liveRun == null) {
+            return Optional.empty();
+        }
+        boolean aborted = liveRun.run().abort(reason == null ? "aborted by " + principal.display() : reason);
+        audit.record(principal.display(), principal.role().wireName(), "experiment.abort", runId, source, aborted ? "ok" : "already-ended",
+                reason);
+        return Optional.of(RunView.of(liveRun.run().result(), liveRun.spec(), liveRun.leashed()));
+    }
+
+    public boolean isLive(String runId) {
+        return live.containsKey(runId);
+    }
+
+    public RunStore store() {
+        return store;
+    }
+
+    /**
+     * Closes runs left unfinished by a process that stopped mid-run. The engine cannot pick a run up where it stopped,
+     * so such a run is closed as FAILED with its open termination intents marked UNKNOWN: never silently lost, and no
+     * kill is ever repeated.
+     */
+    public int closeAbandonedRuns() {
+        int closed = 0;
+        for (StoredRun row : store.unfinished()) {
+            if (live.containsKey(row.id())) {
+                continue;
+            }
+            List<Map<String, String>> open = store.openIntents(row.id());
+            String reason = "the server stopped while this run was " + row.state()
+                    + "; it was closed at restart without repeating any termination"
+                    + (open.isEmpty() ? "" : ". Terminations with an unknown outcome (check these groups): "
+                    + open.stream().map(i -> i.get("instance") + " in " + i.get("group")).collect(Collectors.joining(", ")));
+            store.closeAbandoned(row.id(), clock.instant(), reason);
+            audit.record("system", null, "experiment.close-abandoned", row.id(), "startup", "failed", reason);
+            log.warn("Closed run {} left {} by a previous process: {}", row.id(), row.state(), reason);
+            closed++;
+        }
+        return closed;
+    }
+
+    private String write(JsonNode body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SHA-256 of the body with object keys sorted, so that key order and spacing do not make two requests differ. */
+    private String hash(JsonNode body) {
+        try {
+            Object plain = canonical.treeToValue(body, Object.class);
+            byte[] bytes = canonical.writeValueAsString(plain).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Aborts every live run (server shutdown), so that none is left half-done without a record. */
+    @Override
+    public void close() {
+        List<java.util.concurrent.CompletableFuture<RunResult>> ending = live.values().stream().map(l -> {
+            l.run().abort("server shutting down");
+            return l.run().completion();
+        }).toList();
+        try {
+            // let the aborted runs record their end before the database closes
+            java.util.concurrent.CompletableFuture.allOf(ending.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Not every run recorded its end before shutdown; they will be closed at the next start");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

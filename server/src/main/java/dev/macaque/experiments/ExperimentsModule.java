@@ -1,0 +1,69 @@
+package dev.macaque.experiments;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import dev.macaque.audit.AuditLog;
+import dev.macaque.engine.ExecutorTaskScheduler;
+import dev.macaque.engine.ExperimentRunner;
+import dev.macaque.engine.ProviderDirectory;
+import dev.macaque.engine.RetryPolicy;
+import dev.macaque.engine.TaskScheduler;
+import dev.macaque.http.RouteGroup;
+import dev.macaque.killswitch.KillSwitchStore;
+import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.store.Database;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The experiment engine in real time, its durable run store, and the experiment routes. */
+public final class ExperimentsModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        bind(ExperimentRoutes.class).in(Singleton.class);
+        Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(ExperimentRoutes.class);
+    }
+
+    @Provides
+    @Singleton
+    RunStore runStore(Database database, ObjectMapper json) {
+        return new RunStore(database, json);
+    }
+
+    @Provides
+    @Singleton
+    TaskScheduler scheduler(Clock clock) {
+        AtomicInteger threads = new AtomicInteger();
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, task -> {
+            Thread thread = new Thread(task, "macaque-engine-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new ExecutorTaskScheduler(executor, clock);
+    }
+
+    @Provides
+    @Singleton
+    ExperimentRunner runner(ProviderInstances providers, TaskScheduler scheduler, RunStore store, KillSwitchStore killSwitch) {
+        List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
+        ProviderDirectory directory = () -> ready;
+        SecureRandom seeds = new SecureRandom();
+        return new ExperimentRunner(directory, scheduler, store, killSwitch::engaged, store, RetryPolicy.DEFAULT, seeds::nextLong);
+    }
+
+    @Provides
+    @Singleton
+    ExperimentService service(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
+            ObjectMapper json, MeterRegistry metrics) {
+        return new ExperimentService(store, runner, providers, audit, clock, json, metrics);
+    }
+}

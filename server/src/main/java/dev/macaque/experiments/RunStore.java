@@ -1,0 +1,401 @@
+package dev.macaque.experiments;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.macaque.engine.KillHistory;
+import dev.macaque.engine.RunEvent;
+import dev.macaque.engine.RunRecorder;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.store.Database;
+import dev.macaque.store.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs, their events and terminations, idempotency keys and the kill history, in the database.
+ *
+ * <p>It is the engine's {@link RunRecorder}: each event is committed before {@link #record(RunEvent)} returns, so a
+ * termination's intent row exists before the provider is called. It is also the engine's {@link KillHistory}, shared
+ * by every run and every node on the same database.
+ */
+public final class RunStore implements RunRecorder, KillHistory {
+    private static final TypeReference<LinkedHashMap<String, String>> FIELDS = new TypeReference<>() {
+    };
+
+    private final Database database;
+    private final ObjectMapper json;
+
+    public RunStore(Database database, ObjectMapper json) {
+        this.database = Objects.requireNonNull(database, "database is null");
+        this.json = Objects.requireNonNull(json, "json is null");
+    }
+
+    /** The outcome of {@link #create}: a new run, or the run an earlier request with the same idempotency key made. */
+    public sealed interface Creation {
+        record Created(String runId) implements Creation {
+        }
+
+        record Replayed(String runId) implements Creation {
+        }
+
+        record KeyConflict(String runId) implements Creation {
+        }
+    }
+
+    /**
+     * Inserts a PENDING run and, when {@code idempotencyKey} is set, claims the key for it, in one transaction. A key
+     * already claimed with the same request hash replays its run; with another hash it is a conflict.
+     */
+    public Creation create(String runId, String name, long seed, boolean dryRun, String createdBy, Instant now, String specJson,
+            String idempotencyKey, String requestHash) {
+        return database.inTransaction(c -> {
+            if (idempotencyKey != null) {
+                try (PreparedStatement select = c.prepareStatement("SELECT request_hash, run_id FROM idempotency_keys WHERE idem_key = ?")) {
+                    select.setString(1, idempotencyKey);
+                    try (ResultSet rs = select.executeQuery()) {
+                        if (rs.next()) {
+                            return rs.getString(1).equals(requestHash) ? new Creation.Replayed(rs.getString(2))
+                                    : new Creation.KeyConflict(rs.getString(2));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO runs (id, name, state, spec_json, seed, dry_run, "
+                    + "created_by, created_at, updated_at) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, runId);
+                insert.setString(2, name);
+                insert.setString(3, specJson);
+                insert.setLong(4, seed);
+                insert.setBoolean(5, dryRun);
+                insert.setString(6, createdBy);
+                Sql.setInstant(insert, 7, now);
+                Sql.setInstant(insert, 8, now);
+                insert.executeUpdate();
+            }
+            if (idempotencyKey != null) {
+                try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO idempotency_keys (idem_key, request_hash, run_id, created_at) VALUES (?, ?, ?, ?)")) {
+                    insert.setString(1, idempotencyKey);
+                    insert.setString(2, requestHash);
+                    insert.setString(3, runId);
+                    Sql.setInstant(insert, 4, now);
+                    insert.executeUpdate();
+                }
+            }
+            return new Creation.Created(runId);
+        });
+    }
+
+    @Override
+    public void record(RunEvent event) {
+        String fields = write(event.fields());
+        database.inTransaction(c -> {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO run_events (run_id, seq, occurred_at, type, data_json) VALUES (?, ?, ?, ?, ?)")) {
+                insert.setString(1, event.runId());
+                insert.setLong(2, event.seq());
+                Sql.setInstant(insert, 3, event.time());
+                insert.setString(4, event.type().name());
+                insert.setString(5, fields);
+                insert.executeUpdate();
+            }
+            switch (event.type()) {
+                case RUN_STARTED -> setState(c, event, "RUNNING");
+                case VERIFICATION_STARTED -> setState(c, event, "VERIFYING");
+                case RUN_COMPLETED -> setState(c, event, "COMPLETED");
+                case RUN_FAILED -> setState(c, event, "FAILED");
+                case RUN_ABORTED -> setState(c, event, "ABORTED");
+                case TERMINATION_INTENT -> insertIntent(c, event);
+                case TERMINATION_OUTCOME -> finishTermination(c, event, "DONE", event.field("outcome"));
+                case TERMINATION_FAILED -> finishTermination(c, event, "FAILED", "FAILED");
+                case TERMINATION_ABANDONED -> finishTermination(c, event, "ABANDONED", "ABANDONED");
+                default -> {
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void setState(Connection c, RunEvent event, String state) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, updated_at = ? WHERE id = ?")) {
+            update.setString(1, state);
+            Sql.setInstant(update, 2, event.time());
+            update.setString(3, event.runId());
+            update.executeUpdate();
+        }
+    }
+
+    private static void insertIntent(Connection c, RunEvent event) throws SQLException {
+        GroupRef group = parseGroup(event.field("group"));
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO terminations (run_id, seq, provider, region, group_name, "
+                + "instance_id, dry_run, state, intended_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'INTENDED', ?)")) {
+            insert.setString(1, event.runId());
+            insert.setLong(2, event.seq());
+            insert.setString(3, group.provider());
+            insert.setString(4, group.region());
+            insert.setString(5, group.name());
+            insert.setString(6, event.field("instance"));
+            insert.setBoolean(7, Boolean.parseBoolean(event.field("dryRun")));
+            Sql.setInstant(insert, 8, event.time());
+            insert.executeUpdate();
+        }
+    }
+
+    private static void finishTermination(Connection c, RunEvent event, String state, String outcome) throws SQLException {
+        GroupRef group = parseGroup(event.field("group"));
+        try (PreparedStatement update = c.prepareStatement("UPDATE terminations SET state = ?, outcome = ?, error_kind = ?, "
+                + "error_message = ?, completed_at = ? WHERE run_id = ? AND provider = ? AND region = ? AND group_name = ? "
+                + "AND instance_id = ? AND state = 'INTENDED'")) {
+            update.setString(1, state);
+            update.setString(2, outcome);
+            update.setString(3, event.field("errorKind"));
+            String message = event.field("errorMessage");
+            update.setString(4, message == null || message.length() <= 2000 ? message : message.substring(0, 2000));
+            Sql.setInstant(update, 5, event.time());
+            update.setString(6, event.runId());
+            update.setString(7, group.provider());
+            update.setString(8, group.region());
+            update.setString(9, group.name());
+            update.setString(10, event.field("instance"));
+            update.executeUpdate();
+        }
+    }
+
+    static GroupRef parseGroup(String text) {
+        int first = text.indexOf('/');
+        int second = text.indexOf('/', first + 1);
+        return new GroupRef(text.substring(0, first), text.substring(first + 1, second), text.substring(second + 1));
+    }
+
+    /** Saves the run's current view (final once its state is terminal). */
+    public void saveView(RunView view) {
+        String body = write(view);
+        database.inTransaction(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, result_json = ?, updated_at = ? WHERE id = ?")) {
+                update.setString(1, view.state());
+                update.setString(2, body);
+                Sql.setInstant(update, 3, view.finishedAt() != null ? view.finishedAt() : view.createdAt());
+                update.setString(4, view.id());
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    public Optional<StoredRun> find(String runId) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT * FROM runs WHERE id = ?")) {
+                select.setString(1, runId);
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Newest first: runs created before the cursor position (created_at, id) when one is given. */
+    public List<StoredRun> list(String state, Instant since, Instant beforeCreatedAt, String beforeId, int limit) {
+        return database.inTransaction(c -> {
+            StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
+            List<Object> args = new ArrayList<>();
+            if (state != null) {
+                sql.append(" AND state = ?");
+                args.add(state);
+            }
+            if (since != null) {
+                sql.append(" AND created_at >= ?");
+                args.add(since);
+            }
+            if (beforeCreatedAt != null) {
+                sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+                args.add(beforeCreatedAt);
+                args.add(beforeCreatedAt);
+                args.add(beforeId);
+            }
+            sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+            args.add(limit);
+            try (PreparedStatement select = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    Object arg = args.get(i);
+                    if (arg instanceof Instant instant) {
+                        Sql.setInstant(select, i + 1, instant);
+                    } else {
+                        select.setObject(i + 1, arg);
+                    }
+                }
+                List<StoredRun> runs = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        runs.add(read(rs));
+                    }
+                }
+                return runs;
+            }
+        });
+    }
+
+    /** Events with a sequence number above {@code afterSeq}, in order. */
+    public List<StoredEvent> events(String runId, long afterSeq) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq")) {
+                select.setString(1, runId);
+                select.setLong(2, afterSeq);
+                List<StoredEvent> events = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new StoredEvent(rs.getLong("seq"), Sql.instant(rs, "occurred_at"), rs.getString("type"),
+                                read(rs.getString("data_json"))));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /** Runs that were not in a terminal state: after a crash, the ones no process is driving any more. */
+    public List<StoredRun> unfinished() {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT * FROM runs WHERE state IN ('PENDING', 'RUNNING', 'VERIFYING') ORDER BY created_at, id");
+                 ResultSet rs = select.executeQuery()) {
+                List<StoredRun> runs = new ArrayList<>();
+                while (rs.next()) {
+                    runs.add(read(rs));
+                }
+                return runs;
+            }
+        });
+    }
+
+    /** Termination intents of a run that never got an outcome: instance, group and when intended. */
+    public List<Map<String, String>> openIntents(String runId) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT * FROM terminations WHERE run_id = ? AND state = 'INTENDED' ORDER BY seq")) {
+                select.setString(1, runId);
+                List<Map<String, String>> open = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, String> intent = new LinkedHashMap<>();
+                        intent.put("group", rs.getString("provider") + "/" + rs.getString("region") + "/" + rs.getString("group_name"));
+                        intent.put("instance", rs.getString("instance_id"));
+                        intent.put("intendedAt", Sql.instant(rs, "intended_at").toString());
+                        open.add(intent);
+                    }
+                }
+                return open;
+            }
+        });
+    }
+
+    /**
+     * Closes a run that no process drives any more: open intents are marked UNKNOWN (the provider may or may not have
+     * acted; they are never retried), a RUN_FAILED event is appended and the state becomes FAILED.
+     */
+    public void closeAbandoned(String runId, Instant now, String reason) {
+        database.inTransaction(c -> {
+            long nextSeq;
+            try (PreparedStatement max = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?")) {
+                max.setString(1, runId);
+                try (ResultSet rs = max.executeQuery()) {
+                    rs.next();
+                    nextSeq = rs.getLong(1) + 1;
+                }
+            }
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE terminations SET state = 'UNKNOWN', outcome = 'UNKNOWN', completed_at = ? WHERE run_id = ? AND state = 'INTENDED'")) {
+                Sql.setInstant(update, 1, now);
+                update.setString(2, runId);
+                update.executeUpdate();
+            }
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO run_events (run_id, seq, occurred_at, type, data_json) VALUES (?, ?, ?, 'RUN_FAILED', ?)")) {
+                insert.setString(1, runId);
+                insert.setLong(2, nextSeq);
+                Sql.setInstant(insert, 3, now);
+                insert.setString(4, write(Map.of("reason", reason)));
+                insert.executeUpdate();
+            }
+            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = 'FAILED', updated_at = ? WHERE id = ?")) {
+                Sql.setInstant(update, 1, now);
+                update.setString(2, runId);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Instant> lastKill(GroupRef group) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT last_kill_at FROM kill_history WHERE group_key = ?")) {
+                select.setString(1, group.toString());
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? Optional.of(Sql.instant(rs, "last_kill_at")) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void recordKill(GroupRef group, Instant at) {
+        database.inTransaction(c -> {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE kill_history SET last_kill_at = ? WHERE group_key = ? AND last_kill_at < ?")) {
+                Sql.setInstant(update, 1, at);
+                update.setString(2, group.toString());
+                Sql.setInstant(update, 3, at);
+                if (update.executeUpdate() == 1) {
+                    return null;
+                }
+            }
+            try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM kill_history WHERE group_key = ?")) {
+                exists.setString(1, group.toString());
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                        return null;
+                    }
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO kill_history (group_key, last_kill_at) VALUES (?, ?)")) {
+                insert.setString(1, group.toString());
+                Sql.setInstant(insert, 2, at);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private StoredRun read(ResultSet rs) throws SQLException {
+        return new StoredRun(rs.getString("id"), rs.getString("name"), rs.getString("state"), rs.getLong("seed"),
+                rs.getBoolean("dry_run"), rs.getString("created_by"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"),
+                rs.getString("spec_json"), rs.getString("result_json"));
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private Map<String, String> read(String fields) {
+        try {
+            return json.readValue(fields, FIELDS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored event fields are not JSON: " + fields, e);
+        }
+    }
+
+}

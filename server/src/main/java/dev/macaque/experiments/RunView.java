@@ -1,0 +1,60 @@
+package dev.macaque.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.macaque.engine.GroupRecovery;
+import dev.macaque.engine.Refusal;
+import dev.macaque.engine.RunResult;
+import dev.macaque.engine.TerminationRecord;
+import dev.macaque.engine.Victim;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An experiment run as the API shows it ({@code GET /api/v1/experiments/{id}}) and as it is kept in the database.
+ *
+ * @param leashed true when the server forced this run to a dry run because it may reach a leashed cloud provider
+ */
+public record RunView(String id, String name, String state, long seed, boolean dryRun, boolean leashed, Instant createdAt,
+        Instant finishedAt, String failureReason, JsonNode spec, List<VictimView> victims, List<TerminationView> terminations,
+        List<RefusalView> refusals, List<RecoveryView> recoveries, int eventCount) {
+
+    public record VictimView(String group, String instanceId) {
+        static VictimView of(Victim v) {
+            return new VictimView(v.group().toString(), v.instanceId());
+        }
+    }
+
+    /** @param intentAt when the intent was committed, before the provider was called; {@code status} is the outcome */
+    public record TerminationView(String group, String instanceId, boolean dryRun, String status, int attempts,
+            Instant intentAt, Instant finishedAt, String detail, String errorKind, String errorMessage) {
+        static TerminationView of(TerminationRecord t) {
+            return new TerminationView(t.group().toString(), t.instanceId(), t.dryRun(), t.status().name(), t.attempts(),
+                    t.intentAt(), t.finishedAt(), t.detail(), t.errorKind(), t.errorMessage());
+        }
+    }
+
+    public record RefusalView(String group, String instanceId, String reason, String message, Instant at) {
+        static RefusalView of(Refusal r) {
+            return new RefusalView(r.group().toString(), r.instanceId(), r.reason().name(), r.message(), r.at());
+        }
+    }
+
+    /** @param timeToRecoverSeconds from the first kill until the group was seen back, when it recovered */
+    public record RecoveryView(String group, String status, int preKillHealthy, int lastHealthy, Instant firstKillAt,
+            Double timeToRecoverSeconds, String detail) {
+        static RecoveryView of(GroupRecovery r) {
+            return new RecoveryView(r.group().toString(), r.status().name(), r.preKillHealthy(), r.lastHealthy(), r.firstKillAt(),
+                    r.timeToRecover() == null ? null : r.timeToRecover().toMillis() / 1000.0, r.detail());
+        }
+    }
+
+    static RunView of(RunResult result, JsonNode spec, boolean leashed) {
+        return new RunView(result.runId(), result.experiment(), result.state().name(), result.seed(), result.dryRun(), leashed,
+                result.createdAt(), result.finishedAt(), result.failureReason(), spec,
+                result.victims().stream().map(VictimView::of).toList(),
+                result.terminations().stream().map(TerminationView::of).toList(),
+                result.refusals().stream().map(RefusalView::of).toList(),
+                result.recoveries().stream().map(RecoveryView::of).toList(),
+                result.events().size());
+    }
+}

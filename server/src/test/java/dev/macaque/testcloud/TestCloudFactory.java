@@ -1,0 +1,132 @@
+package dev.macaque.testcloud;
+
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.ConfigKey;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupHealth;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.ProviderContext;
+import dev.macaque.spi.ProviderFactory;
+import dev.macaque.spi.SpiVersion;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
+import dev.macaque.spi.VmGroup;
+import dev.macaque.spi.testing.InMemoryCloud;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A built-in provider type {@code testcloud}, only on the test class path: the reference {@link InMemoryCloud} whose
+ * groups heal {@code healAfterMillis} after a kill, and whose terminations tests can watch or hold.
+ *
+ * <p>Config: {@code groups} as {@code region:name:size:optIn}, comma-separated; {@code healAfterMillis}.
+ */
+public final class TestCloudFactory implements ProviderFactory {
+    /** Every real (non-dry-run) termination any testcloud provider performed, as {@code provider/region/group/instance}. */
+    public static final List<String> TERMINATED = new CopyOnWriteArrayList<>();
+    /** Provider ids whose terminate calls wait for a permit, so that a test can stop a server mid-call. */
+    public static final Map<String, Semaphore> GATES = new ConcurrentHashMap<>();
+
+    @Override
+    public String type() {
+        return "testcloud";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public String description() {
+        return "in-memory test cloud";
+    }
+
+    @Override
+    public List<ConfigKey> configKeys() {
+        return List.of(ConfigKey.required("groups", "region:name:size:optIn,..."),
+                ConfigKey.optional("healAfterMillis", "delay before a group replaces a killed member", "100"),
+                ConfigKey.optional("holdTerminations", "true: real terminations block forever (a provider call in flight)", "false"));
+    }
+
+    @Override
+    public CloudProvider create(ProviderContext context) {
+        InMemoryCloud cloud = new InMemoryCloud(context.instanceId());
+        for (String spec : context.config().get("groups").split(",")) {
+            String[] p = spec.trim().split(":");
+            cloud.group(p[0], p[1], Integer.parseInt(p[2]),
+                    Boolean.parseBoolean(p[3]) ? Map.of("macaque-enabled", "true", "team", "payments") : Map.of("team", "core"));
+        }
+        long healAfter = Long.parseLong(context.config().get("healAfterMillis"));
+        if (Boolean.parseBoolean(context.config().get("holdTerminations"))) {
+            GATES.put(context.instanceId(), new Semaphore(0));
+        }
+        return new HealingCloud(cloud, healAfter);
+    }
+
+    private static final class HealingCloud implements CloudProvider {
+        private final InMemoryCloud cloud;
+        private final long healAfter;
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "testcloud-heal");
+            t.setDaemon(true);
+            return t;
+        });
+
+        HealingCloud(InMemoryCloud cloud, long healAfter) {
+            this.cloud = cloud;
+            this.healAfter = healAfter;
+        }
+
+        @Override
+        public String id() {
+            return cloud.id();
+        }
+
+        @Override
+        public String type() {
+            return "testcloud";
+        }
+
+        @Override
+        public List<GroupSummary> listGroups(GroupFilter filter) {
+            return cloud.listGroups(filter);
+        }
+
+        @Override
+        public VmGroup describeGroup(GroupRef group) {
+            return cloud.describeGroup(group);
+        }
+
+        @Override
+        public GroupHealth health(GroupRef group) {
+            return cloud.health(group);
+        }
+
+        @Override
+        public TerminationResult terminate(TerminationRequest request) {
+            Semaphore gate = GATES.get(cloud.id());
+            if (gate != null && !request.dryRun()) {
+                gate.acquireUninterruptibly();
+            }
+            TerminationResult result = cloud.terminate(request);
+            if (result.outcome() == TerminationResult.Outcome.TERMINATED) {
+                TERMINATED.add(request.group() + "/" + request.instanceId());
+                timer.schedule(cloud::heal, healAfter, TimeUnit.MILLISECONDS);
+            }
+            return result;
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+}
