@@ -13,6 +13,7 @@ import dev.macaque.config.MacaqueConfig;
 import dev.macaque.engine.Durations;
 import dev.macaque.experiments.ExperimentService;
 import dev.macaque.experiments.ExperimentsModule;
+import dev.macaque.groups.GroupsModule;
 import dev.macaque.http.HttpModule;
 import dev.macaque.killswitch.KillSwitchModule;
 import dev.macaque.metrics.MetricsModule;
@@ -49,7 +50,7 @@ public final class MacaqueServer implements AutoCloseable {
     /** The modules of a server; tests add or override modules through {@code extra}. */
     public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Module... extra) {
         List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(),
-                new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(), new ExperimentsModule(), new HttpModule()));
+                new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(), new GroupsModule(), new ExperimentsModule(), new HttpModule()));
         modules.addAll(List.of(extra));
         return modules;
     }

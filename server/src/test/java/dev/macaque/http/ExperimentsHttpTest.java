@@ -336,4 +336,27 @@ class ExperimentsHttpTest {
         });
         return port[0];
     }
+
+    @Test
+    void groupsAreListedWithOptInWeightAndHealthFilteredAndPaged() {
+        start(MacaqueConfig.Mode.UNLEASHED);
+
+        JsonNode all = TestServer.json(server.get("/api/v1/groups", operator));
+        assertThat(all.get("items").findValuesAsText("id")).containsExactly("tc/eu-west-1/db", "tc/eu-west-1/web", "tc/us-east-1/api");
+        JsonNode web = all.get("items").get(1);
+        assertThat(web.get("optedIn").asBoolean()).isTrue();
+        assertThat(web.get("weight").asInt()).isEqualTo(1);
+        assertThat(web.get("desiredCapacity").asInt()).isEqualTo(4);
+        assertThat(web.get("healthyInService").asInt()).isEqualTo(4);
+
+        assertThat(TestServer.json(server.get("/api/v1/groups?optedIn=false", operator)).get("items").findValuesAsText("name")).containsExactly("db");
+        assertThat(TestServer.json(server.get("/api/v1/groups?region=us-east-1", operator)).get("items").findValuesAsText("name")).containsExactly("api");
+        assertThat(TestServer.json(server.get("/api/v1/groups?tag=team:core", operator)).get("items").findValuesAsText("name")).containsExactly("db");
+        JsonNode page1 = TestServer.json(server.get("/api/v1/groups?limit=2", operator));
+        JsonNode page2 = TestServer.json(server.get("/api/v1/groups?limit=2&cursor=" + page1.get("nextCursor").asText(), operator));
+        assertThat(page2.get("items").findValuesAsText("name")).containsExactly("api");
+        assertProblem(server.get("/api/v1/groups?optedIn=maybe", operator), 400, "optedIn must be true or false");
+        assertProblem(server.get("/api/v1/groups?tag=novalue", operator), 400, "key:value");
+        assertProblem(server.get("/api/v1/groups?provider=nope", operator), 400, "no configured provider 'nope'");
+    }
 }

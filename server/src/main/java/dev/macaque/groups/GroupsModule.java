@@ -1,0 +1,15 @@
+package dev.macaque.groups;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import dev.macaque.http.RouteGroup;
+
+/** Discovered VM groups across providers. */
+public final class GroupsModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        bind(GroupRoutes.class).in(Singleton.class);
+        Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(GroupRoutes.class);
+    }
+}
