@@ -17,9 +17,11 @@ public final class HttpModule extends AbstractModule {
     protected void configure() {
         bind(ProviderRoutes.class).in(Singleton.class);
         bind(HealthRoutes.class).in(Singleton.class);
+        bind(OpenApiRoutes.class).in(Singleton.class);
         Multibinder<RouteGroup> routes = Multibinder.newSetBinder(binder(), RouteGroup.class);
         routes.addBinding().to(HealthRoutes.class);
         routes.addBinding().to(ProviderRoutes.class);
+        routes.addBinding().to(OpenApiRoutes.class);
     }
 
     @Provides
