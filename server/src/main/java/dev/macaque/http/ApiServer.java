@@ -44,6 +44,9 @@ public final class ApiServer {
             config.startup.showJavalinBanner = false;
             config.jetty.host = server.host();
             config.jetty.port = server.port();
+            ProblemErrorHandler jettyErrors = new ProblemErrorHandler();
+            config.jetty.modifyServer(jetty -> jetty.setErrorHandler(jettyErrors));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
             config.routes.exception(ProblemException.class, (e, ctx) ->
                     problem(ctx, e.status(), e.type(), e.getMessage(), e.errors()));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->

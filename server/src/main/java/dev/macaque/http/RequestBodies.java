@@ -30,8 +30,8 @@ public final class RequestBodies {
         try {
             tree = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ProblemException(400, "request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ProblemException(400, "request body is not valid JSON: " + e.getOriginalMessage() + where);
         }
         if (tree == null || !tree.isObject()) {
             throw new ProblemException(400, "request body must be a JSON object");
