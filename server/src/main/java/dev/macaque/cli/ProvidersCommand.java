@@ -2,6 +2,7 @@ package dev.macaque.cli;
 
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
+import dev.macaque.logging.LoggingSetup;
 import dev.macaque.plugin.InstalledProvider;
 import dev.macaque.plugin.PluginLoadError;
 import dev.macaque.plugin.PluginLoader;
@@ -28,6 +29,8 @@ public final class ProvidersCommand implements Callable<Integer> {
     public Integer call() {
         InstallLayout layout = InstallLayout.detect();
         MacaqueConfig config = configOptions.load(layout);
+        // a one-shot command: only warnings, so that its own output stands out
+        LoggingSetup.apply(new MacaqueConfig.LoggingConfig(config.logging().format(), "WARN"));
         ProviderCatalog catalog = new PluginLoader(ProvidersCommand.class.getClassLoader())
                 .load(layout.resolve(config.plugins().directory()));
         PrintWriter out = spec.commandLine().getOut();

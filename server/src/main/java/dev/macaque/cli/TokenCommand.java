@@ -4,6 +4,7 @@ import dev.macaque.auth.Role;
 import dev.macaque.auth.TokenStore;
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
+import dev.macaque.logging.LoggingSetup;
 import dev.macaque.store.Database;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -49,6 +50,8 @@ public final class TokenCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--role: " + e.getMessage());
             }
             MacaqueConfig config = configOptions.load(InstallLayout.detect());
+            // a one-shot command: only warnings, so that its own output stands out
+            LoggingSetup.apply(new MacaqueConfig.LoggingConfig(config.logging().format(), "WARN"));
             try (Database database = Database.open(config.database())) {
                 TokenStore.IssuedToken issued;
                 try {
