@@ -73,6 +73,7 @@ public final class ExperimentRoutes implements RouteGroup {
                     + " visible ASCII characters", List.of(new Problem.FieldError("Idempotency-Key", "invalid header value")));
         }
         JsonNode body = RequestBodies.tree(ctx, json);
+        RequestBodies.checkLimits(body);
         ExperimentService.Outcome outcome;
         try {
             outcome = experiments.create(body, Access.principal(ctx), key, ctx.ip());

@@ -52,6 +52,44 @@ public final class RequestBodies {
         }
     }
 
+    /** Longest string and array a request body may hold anywhere (the body itself is capped at 64 KiB). */
+    public static final int MAX_STRING = 256;
+    public static final int MAX_ARRAY = 1000;
+
+    /**
+     * Every string longer than {@link #MAX_STRING} and every array longer than {@link #MAX_ARRAY} in {@code tree}, as
+     * field errors with their paths; throws a 400 problem listing them all when there is any.
+     */
+    public static void checkLimits(JsonNode tree) {
+        List<Problem.FieldError> errors = new java.util.ArrayList<>();
+        collectLimitErrors(tree, "", errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(400, "https://macaque.dev/problems/validation", "request body exceeds limits: "
+                    + String.join("; ", errors.stream().map(e -> e.field() + " " + e.message()).toList()), errors);
+        }
+    }
+
+    private static void collectLimitErrors(JsonNode node, String path, List<Problem.FieldError> errors) {
+        if (node.isTextual() && node.textValue().length() > MAX_STRING) {
+            errors.add(new Problem.FieldError(path, "must be at most " + MAX_STRING + " characters"));
+        } else if (node.isArray()) {
+            if (node.size() > MAX_ARRAY) {
+                errors.add(new Problem.FieldError(path, "must have at most " + MAX_ARRAY + " elements"));
+            }
+            for (int i = 0; i < node.size(); i++) {
+                collectLimitErrors(node.get(i), path + "[" + i + "]", errors);
+            }
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(f -> {
+                if (f.getKey().length() > MAX_STRING) {
+                    errors.add(new Problem.FieldError(path, "has a field name longer than " + MAX_STRING + " characters"));
+                } else {
+                    collectLimitErrors(f.getValue(), path.isEmpty() ? f.getKey() : path + "." + f.getKey(), errors);
+                }
+            });
+        }
+    }
+
     static String path(JsonMappingException e) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {

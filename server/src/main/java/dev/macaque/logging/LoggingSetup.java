@@ -29,6 +29,13 @@ public final class LoggingSetup {
         if (logging.format() == MacaqueConfig.LoggingConfig.Format.JSON) {
             JsonEncoder json = new JsonEncoder();
             json.setContext(context);
+            // what a log shipper wants: the formatted message, not the pattern and its arguments apart
+            json.setWithFormattedMessage(true);
+            json.setWithMessage(false);
+            json.setWithArguments(false);
+            json.setWithContext(false);
+            json.setWithSequenceNumber(false);
+            json.setWithNanoseconds(false);
             json.start();
             encoder = json;
         } else {

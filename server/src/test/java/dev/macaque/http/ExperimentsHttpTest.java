@@ -147,6 +147,18 @@ class ExperimentsHttpTest {
     }
 
     @Test
+    void overlongStringsAndArraysAreRefusedWithTheirPaths() {
+        start(MacaqueConfig.Mode.UNLEASHED);
+
+        HttpResponse<String> response = server.sendJson("POST", "/api/v1/experiments", operator,
+                "{\"name\":\"" + "n".repeat(300) + "\",\"targets\":{\"groups\":[\"web\",\"" + "g".repeat(257) + "\"]},"
+                        + "\"selection\":{\"mode\":\"count\",\"value\":1}}");
+
+        assertProblem(response, 400, "exceeds limits");
+        assertThat(TestServer.json(response).get("errors").findValuesAsText("field")).containsExactly("name", "targets.groups[1]");
+    }
+
+    @Test
     void theSameIdempotencyKeyAndBodyReturnTheSameRunAndAnotherBodyIsAConflict() {
         start(MacaqueConfig.Mode.UNLEASHED);
         HttpRequest.Builder first = HttpRequest.newBuilder(server.uri("/api/v1/experiments"))
