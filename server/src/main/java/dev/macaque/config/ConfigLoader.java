@@ -200,7 +200,7 @@ public final class ConfigLoader {
         }
         out.append(": ");
         if (e instanceof UnrecognizedPropertyException unknown) {
-            String path = path(unknown);
+            String path = JsonPaths.of(unknown);
             out.append("unknown key '").append(path).append('\'');
             Set<String> known = new TreeSet<>();
             if (unknown.getKnownPropertyIds() != null) {
@@ -211,9 +211,9 @@ public final class ConfigLoader {
                 out.append("; known keys here: ").append(String.join(", ", known));
             }
         } else if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            out.append(path(mapping)).append(": ").append(firstLine(mapping.getOriginalMessage()));
+            out.append(JsonPaths.of(mapping)).append(": ").append(JsonPaths.firstLine(mapping.getOriginalMessage()));
         } else {
-            out.append(firstLine(e.getOriginalMessage()));
+            out.append(JsonPaths.firstLine(e.getOriginalMessage()));
         }
         return out.toString();
     }
@@ -238,26 +238,5 @@ public final class ConfigLoader {
         return null;
     }
 
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
-    }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "invalid value";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.macaque.config.JsonPaths;
 import io.javalin.http.Context;
 import java.util.List;
 
@@ -45,8 +46,8 @@ public final class RequestBodies {
         try {
             return json.treeToValue(tree, type);
         } catch (JsonProcessingException e) {
-            String field = e instanceof JsonMappingException m ? path(m) : "";
-            String message = e instanceof UnrecognizedPropertyException ? "unknown field" : firstLine(e.getOriginalMessage());
+            String field = e instanceof JsonMappingException m ? JsonPaths.of(m) : "";
+            String message = e instanceof UnrecognizedPropertyException ? "unknown field" : JsonPaths.firstLine(e.getOriginalMessage());
             throw new ProblemException(400, "https://macaque.dev/problems/validation", "invalid request body: "
                     + (field.isEmpty() ? "" : field + ": ") + message, List.of(new Problem.FieldError(field, message)));
         }
@@ -90,23 +91,5 @@ public final class RequestBodies {
         }
     }
 
-    static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
-    }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "invalid value";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }
