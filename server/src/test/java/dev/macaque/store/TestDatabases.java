@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * Real databases for tests: an H2 file database in a temporary folder, and PostgreSQL — the server named by
- * {@code MACAQUE_TEST_POSTGRES_URL} (set by {@code .ci/run}), or else a throw-away PostgreSQL started from the
+ * {@code TEST_POSTGRES_JDBC_URL} (set by {@code .ci/run}), or else a throw-away PostgreSQL started from the
  * machine's binaries for this JVM. Each call gets a fresh, empty database.
  */
 public final class TestDatabases {
@@ -35,7 +35,7 @@ public final class TestDatabases {
     /** A new, empty PostgreSQL database. */
     public static synchronized MacaqueConfig.DatabaseConfig postgres() {
         if (postgresBase == null) {
-            String given = System.getenv("MACAQUE_TEST_POSTGRES_URL");
+            String given = System.getenv("TEST_POSTGRES_JDBC_URL");
             postgresBase = given != null && !given.isBlank() ? given : startThrowAwayServer();
         }
         String name = "macaque_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
@@ -86,7 +86,7 @@ public final class TestDatabases {
                     .sorted().reduce((a, b) -> b)
                     .orElseThrow(() -> new IllegalStateException("no PostgreSQL server binaries under /usr/lib/postgresql"));
         } catch (IOException e) {
-            throw new IllegalStateException("PostgreSQL tests need either MACAQUE_TEST_POSTGRES_URL or the postgresql-15 package "
+            throw new IllegalStateException("PostgreSQL tests need either TEST_POSTGRES_JDBC_URL or the postgresql-15 package "
                     + "(initdb under /usr/lib/postgresql/*/bin) and root to run it as the postgres user", e);
         }
     }
