@@ -65,7 +65,14 @@ class ApiFuzzTest {
                         failures.add("case " + i + " (seed " + SEED + "): " + target.method() + " " + target.path() + " -> "
                                 + response.statusCode() + " " + response.body());
                     }
-                } catch (AssertionError | java.io.UncheckedIOException e) {
+                } catch (java.io.UncheckedIOException e) {
+                    HttpRequest built = request.build();
+                    // Jetty answers an illegal path (a NUL byte) with 400 and closes at once; a client still sending its
+                    // body may see the reset before the answer. That is no server error; anything else dropped is.
+                    if (!built.uri().getRawPath().contains("%00")) {
+                        failures.add("case " + i + " (seed " + SEED + "): " + built.method() + " " + built.uri() + ": " + e.getMessage());
+                    }
+                } catch (AssertionError e) {
                     HttpRequest built = request.build();
                     failures.add("case " + i + " (seed " + SEED + "): " + built.method() + " " + built.uri() + " body "
                             + built.bodyPublisher().map(HttpRequest.BodyPublisher::contentLength).orElse(0L) + " bytes: " + e.getMessage());
