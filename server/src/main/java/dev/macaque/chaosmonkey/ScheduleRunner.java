@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Chaos Monkey mode at run time. On each {@link #tick(Instant)} (every {@code cluster.pollInterval}), for every enabled
  * schedule and every eligible group, it asks the shared {@link ScheduleCalendar} for the kills planned on the window's
- * days from {@value #LOOKBACK_DAYS} days back to today; a planned kill whose time has come and that has no decision
- * yet gets one — the database's primary key (schedule, group, day) lets exactly one node create it:
+ * days from {@value #LOOKBACK_DAYS} days back to today; a planned kill whose time has come (and that is not older than
+ * the schedule's last change: a new, edited or re-enabled schedule starts afresh) and that has no decision yet gets one — the database's primary key (schedule, group, day) lets exactly one node create it:
  * <ul>
  *   <li>if the window of that day has already ended (no node ran in time), it is recorded
  *       {@link DecisionState#SKIPPED_MISSED_WINDOW} and never fired late;</li>
@@ -75,6 +75,11 @@ public final class ScheduleRunner {
     /** One pass at time {@code now}; returns the decisions this node executed or recorded in it. */
     public synchronized List<Decision> tick(Instant now) {
         List<Decision> handled = new ArrayList<>();
+        // First the decisions postponed earlier or abandoned by a node whose lease expired, then the newly due ones.
+        for (Decision retry : store.claimRetryable(node, now, now.plus(lease))) {
+            Optional<StoredSchedule> row = store.find(retry.scheduleId());
+            handled.add(execute(retry, row.orElse(null), row.map(this::parse).orElse(null), now));
+        }
         for (StoredSchedule row : store.list()) {
             if (!row.enabled()) {
                 continue;
@@ -87,10 +92,6 @@ public final class ScheduleRunner {
                 continue;
             }
             handled.addAll(planDue(row, schedule, now));
-        }
-        for (Decision retry : store.claimRetryable(node, now, now.plus(lease))) {
-            Optional<StoredSchedule> row = store.find(retry.scheduleId());
-            handled.add(execute(retry, row.orElse(null), row.map(this::parse).orElse(null), now));
         }
         return handled;
     }
@@ -122,8 +123,8 @@ public final class ScheduleRunner {
                     continue;
                 }
                 Optional<PlannedKill> kill = calendar.killOn(group, day);
-                if (kill.isEmpty() || kill.get().at().isAfter(now)) {
-                    continue;
+                if (kill.isEmpty() || kill.get().at().isAfter(now) || kill.get().at().isBefore(row.updatedAt())) {
+                    continue; // not due yet, or planned before the schedule took its current form
                 }
                 Instant windowEnd = day.atTime(schedule.window().to()).atZone(schedule.window().zone()).toInstant();
                 String runId = "run_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
