@@ -346,11 +346,14 @@ public final class RunStore implements RunRecorder, KillHistory {
     public void saveView(RunView view) {
         String body = write(view);
         database.inTransaction(c -> {
-            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, result_json = ?, updated_at = ? WHERE id = ?")) {
+            // A node that lost the run to a takeover must not overwrite the closure the other node recorded.
+            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, result_json = ?, updated_at = ? WHERE id = ? "
+                    + "AND (owner_node = ? OR owner_node IS NULL)")) {
                 update.setString(1, view.state());
                 update.setString(2, body);
                 Sql.setInstant(update, 3, view.finishedAt() != null ? view.finishedAt() : view.createdAt());
                 update.setString(4, view.id());
+                update.setString(5, nodeId);
                 return update.executeUpdate();
             }
         });
