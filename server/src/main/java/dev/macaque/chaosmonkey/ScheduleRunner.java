@@ -190,6 +190,9 @@ public final class ScheduleRunner {
     private Decision finish(Decision d, DecisionState state, int attempts, String detail, Instant now) {
         if (!store.finish(d, node, state, attempts, detail, now)) {
             log.warn("Decision {} {} {} was taken over by another node before node {} finished it", d.scheduleId(), d.groupKey(), d.day(), node);
+        } else if (state.name().startsWith("SKIPPED") || state == DecisionState.FAILED) {
+            audit.record("schedule:" + d.scheduleId(), null, "schedule.skip", d.groupKey(), node,
+                    state.name().toLowerCase(java.util.Locale.ROOT), detail);
         }
         return new Decision(d.scheduleId(), d.groupKey(), d.day(), d.plannedAt(), d.windowEnd(), state, d.runId(),
                 state == DecisionState.POSTPONED ? null : node, null, attempts, detail, now);

@@ -1,6 +1,7 @@
 package dev.macaque.cluster;
 
 import dev.macaque.experiments.ExperimentService;
+import dev.macaque.experiments.RunStore;
 import dev.macaque.killswitch.KillSwitchState;
 import dev.macaque.killswitch.KillSwitchStore;
 import dev.macaque.notify.Notification;
@@ -47,14 +48,15 @@ public final class ClusterDuties {
     /** At start: close what a previous process left (all unfinished runs when this is the only possible process). */
     public synchronized void onStart() {
         lastSeen = killSwitch.state();
-        experiments.closeAbandonedRuns(singleProcess, "startup");
+        experiments.closeAbandonedRuns(singleProcess ? RunStore.Abandoned.EVERY_UNFINISHED : RunStore.Abandoned.EXPIRED_OR_MINE,
+                "startup");
     }
 
     /** One poll; never throws (a failed poll is retried at the next one). */
     public synchronized void poll() {
         try {
             renewLeases();
-            experiments.closeAbandonedRuns(false, "takeover by " + node.nodeId());
+            experiments.closeAbandonedRuns(RunStore.Abandoned.EXPIRED, "takeover by " + node.nodeId());
             announceKillSwitchChange();
         } catch (RuntimeException e) {
             log.warn("Cluster poll on node {} failed (retried at the next poll): {}", node.nodeId(), e.toString());

@@ -252,24 +252,24 @@ public final class ExperimentService implements AutoCloseable {
      * kill is ever repeated.
      */
     public int closeAbandonedRuns() {
-        return closeAbandonedRuns(true, "startup");
+        return closeAbandonedRuns(RunStore.Abandoned.EVERY_UNFINISHED, "startup");
     }
 
     /**
-     * Closes abandoned runs: with {@code everyUnfinished} (a single-process database at start) every unfinished run
-     * not live here; otherwise those whose owner's lease expired, or that this node owned before it restarted. Of
-     * several nodes, exactly one closes each run (row lock in {@link RunStore#closeIfAbandoned}).
+     * Closes abandoned runs not live here, as {@code which} defines them. Of several nodes, exactly one closes each run
+     * (row lock in {@link RunStore#closeIfAbandoned}).
      */
-    public int closeAbandonedRuns(boolean everyUnfinished, String source) {
+    public int closeAbandonedRuns(RunStore.Abandoned which, String source) {
+        boolean atStart = which != RunStore.Abandoned.EXPIRED;
         int closed = 0;
-        for (StoredRun row : store.abandoned(clock.instant(), everyUnfinished)) {
+        for (StoredRun row : store.abandoned(clock.instant(), which)) {
             if (live.containsKey(row.id())) {
                 continue;
             }
             String[] reason = new String[1];
-            boolean done = store.closeIfAbandoned(row.id(), clock.instant(), everyUnfinished, open -> {
+            boolean done = store.closeIfAbandoned(row.id(), clock.instant(), which, open -> {
                 reason[0] = "the node driving this run stopped while it was " + row.state()
-                        + "; it was closed " + (everyUnfinished ? "at restart" : "by node " + store.nodeId() + " after its lease expired")
+                        + "; it was closed " + (atStart ? "at restart" : "by node " + store.nodeId() + " after its lease expired")
                         + " without repeating any termination"
                         + (open.isEmpty() ? "" : ". Terminations with an unknown outcome (check these groups): "
                         + open.stream().map(i -> i.get("instance") + " in " + i.get("group")).collect(Collectors.joining(", ")));

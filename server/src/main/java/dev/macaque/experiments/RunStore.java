@@ -279,20 +279,22 @@ public final class RunStore implements RunRecorder, KillHistory {
         });
     }
 
-    /**
-     * Unfinished runs that no node holds any more: their lease expired (or, with {@code everyUnfinished}, all of them —
-     * a single-process database after a restart).
-     */
-    public List<StoredRun> abandoned(Instant now, boolean everyUnfinished) {
+    /** Which unfinished runs count as abandoned. */
+    public enum Abandoned {
+        /** Every unfinished run: a single-process database at start, when no other process can be driving one. */
+        EVERY_UNFINISHED,
+        /** Expired leases, and runs this node id owned before it restarted: a node of several, at its start. */
+        EXPIRED_OR_MINE,
+        /** Expired leases only: the periodic takeover while this node drives runs of its own. */
+        EXPIRED
+    }
+
+    /** Unfinished runs that no node holds any more, as {@code which} defines it. */
+    public List<StoredRun> abandoned(Instant now, Abandoned which) {
         return database.inTransaction(c -> {
-            String sql = "SELECT * FROM runs WHERE state IN " + UNFINISHED
-                    + (everyUnfinished ? "" : " AND (lease_expires_at IS NULL OR lease_expires_at < ? OR owner_node = ?)")
-                    + " ORDER BY created_at, id";
+            String sql = "SELECT * FROM runs WHERE state IN " + UNFINISHED + abandonedCondition(which) + " ORDER BY created_at, id";
             try (PreparedStatement select = c.prepareStatement(sql)) {
-                if (!everyUnfinished) {
-                    Sql.setInstant(select, 1, now);
-                    select.setString(2, nodeId);
-                }
+                bindAbandoned(select, 1, now, which);
                 List<StoredRun> runs = new ArrayList<>();
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
@@ -305,21 +307,18 @@ public final class RunStore implements RunRecorder, KillHistory {
     }
 
     /**
-     * Takes over and closes {@code runId} if it is still unfinished and (unless {@code evenIfLeased}) its lease has
-     * expired or this node owns it — all in one transaction that locks the run's row, so that of several nodes
+     * Takes over and closes {@code runId} if it is still unfinished and abandoned as {@code which} defines it — all in
+     * one transaction that locks the run's row, so that of several nodes
      * only one closes it. Returns false when the run was not (or no longer) abandoned.
      */
-    public boolean closeIfAbandoned(String runId, Instant now, boolean evenIfLeased, java.util.function.Function<List<Map<String, String>>, String> reason) {
+    public boolean closeIfAbandoned(String runId, Instant now, Abandoned which,
+            java.util.function.Function<List<Map<String, String>>, String> reason) {
         return database.inTransaction(c -> {
-            String sql = "SELECT id FROM runs WHERE id = ? AND state IN " + UNFINISHED
-                    + (evenIfLeased ? "" : " AND (lease_expires_at IS NULL OR lease_expires_at < ? OR owner_node = ?)")
+            String sql = "SELECT id FROM runs WHERE id = ? AND state IN " + UNFINISHED + abandonedCondition(which)
                     + " FOR UPDATE" + (database.isPostgres() ? " SKIP LOCKED" : "");
             try (PreparedStatement lock = c.prepareStatement(sql)) {
                 lock.setString(1, runId);
-                if (!evenIfLeased) {
-                    Sql.setInstant(lock, 2, now);
-                    lock.setString(3, nodeId);
-                }
+                bindAbandoned(lock, 2, now, which);
                 try (ResultSet rs = lock.executeQuery()) {
                     if (!rs.next()) {
                         return false;
@@ -334,6 +333,23 @@ public final class RunStore implements RunRecorder, KillHistory {
             }
             return true;
         });
+    }
+
+    private static String abandonedCondition(Abandoned which) {
+        return switch (which) {
+            case EVERY_UNFINISHED -> "";
+            case EXPIRED_OR_MINE -> " AND (lease_expires_at IS NULL OR lease_expires_at < ? OR owner_node = ?)";
+            case EXPIRED -> " AND (lease_expires_at IS NULL OR lease_expires_at < ?)";
+        };
+    }
+
+    private void bindAbandoned(PreparedStatement statement, int first, Instant now, Abandoned which) throws SQLException {
+        if (which != Abandoned.EVERY_UNFINISHED) {
+            Sql.setInstant(statement, first, now);
+        }
+        if (which == Abandoned.EXPIRED_OR_MINE) {
+            statement.setString(first + 1, nodeId);
+        }
     }
 
     static GroupRef parseGroup(String text) {

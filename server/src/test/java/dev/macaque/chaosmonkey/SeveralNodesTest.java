@@ -266,4 +266,58 @@ class SeveralNodesTest {
         }
         assertThat(TestCloudFactory.TERMINATED).hasSize(2);
     }
+
+    @Test
+    void aServerProcessKilledWithSigkillMidRunHasItsRunClosedByAnotherNodeOnceItsLeaseExpires() throws Exception {
+        Path config = home.resolve("child.yaml");
+        java.nio.file.Files.createDirectories(home);
+        java.nio.file.Files.writeString(config, String.join("\n",
+                "server: {host: 127.0.0.1, port: 0}", "mode: unleashed",
+                "database: {url: \"" + database.url() + "\", user: " + database.user() + "}",
+                "cluster: {nodeId: child, leaseDuration: 2s, pollInterval: 500ms}",
+                "providers:", "  tc: {type: testcloud, groups: \"eu-west-1:web:4:true\", holdTerminations: true}", ""));
+        Path err = home.resolve("child.err");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.macaque.cli.Main", "serve", "--config", config.toString())
+                .redirectError(err.toFile()).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            String admin = out.readLine().substring("ADMIN TOKEN: ".length());
+            int[] port = new int[1];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)")
+                        .matcher(java.nio.file.Files.readString(err));
+                return m.find() && (port[0] = Integer.parseInt(m.group(1))) > 0;
+            });
+            Node b = start("b", "30s", Map.of("type", "testcloud", "groups", "eu-west-1:web:4:true", "healAfterMillis", "20"), List.of());
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            HttpResponse<String> created = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port[0] + "/api/v1/experiments"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(experiment("web", ""))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String runId = Node.json(created).get("id").asText();
+            RunStore store = b.get(RunStore.class);
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.events(runId, 0).stream().anyMatch(e -> e.type().equals("TERMINATION_INTENT")));
+
+            // While the child lives, it renews its 2-second lease: node b leaves the run alone.
+            Thread.sleep(3000);
+            b.poll();
+            assertThat(store.find(runId).orElseThrow().state()).isEqualTo("RUNNING");
+
+            child.destroyForcibly().waitFor(); // SIGKILL mid provider call: the intent is committed, its outcome never is
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                b.poll();
+                return store.find(runId).orElseThrow().state().equals("FAILED");
+            });
+            List<StoredEvent> events = store.events(runId, 0);
+            assertThat(events.get(events.size() - 1).fields().get("reason")).contains("by node b after its lease expired")
+                    .contains("unknown outcome").contains("tc/eu-west-1/web");
+            assertThat(events.stream().filter(e -> e.type().equals("TERMINATION_INTENT")).count()).isEqualTo(1);
+            Thread.sleep(300);
+            assertThat(TestCloudFactory.TERMINATED).as("node b repeats no termination").isEmpty();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
 }
