@@ -100,6 +100,12 @@ class ScheduleRunnerTest {
         assertThat(run.createdBy()).isEqualTo("schedule:weekday");
         assertThat(TestCloudFactory.TERMINATED).filteredOn(t -> t.startsWith(WEB + "/")).hasSize(1);
 
+        String scheduleId = node.get(ScheduleStore.class).list().get(0).id();
+        com.fasterxml.jackson.databind.JsonNode recent = Node.json(node.send("GET", "/api/v1/schedules/" + scheduleId + "/upcoming",
+                node.adminToken, null)).get("recentDecisions");
+        assertThat(recent.findValuesAsText("runId")).contains(web.runId());
+        assertThat(recent.get(0).get("day").asText()).isEqualTo(MONDAY.toString());
+
         node.tick(kill.at().plusSeconds(60));
         node.tick(endOfWindow(MONDAY).minusSeconds(1));
         assertThat(decisions()).filteredOn(d -> d.groupKey().equals(WEB.toString()) && d.day().equals(MONDAY)).hasSize(1);
