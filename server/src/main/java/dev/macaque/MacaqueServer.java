@@ -7,7 +7,15 @@ import com.google.inject.Stage;
 import dev.macaque.audit.AuditModule;
 import dev.macaque.auth.AuthModule;
 import dev.macaque.auth.TokenStore;
+import dev.macaque.chaosmonkey.ChaosMonkeyModule;
+import dev.macaque.chaosmonkey.ScheduleRunner;
+import dev.macaque.chaosmonkey.ScheduleService;
+import dev.macaque.cluster.ClusterDuties;
+import dev.macaque.cluster.ClusterModule;
+import dev.macaque.cluster.NodeIdentity;
+import dev.macaque.cluster.Poller;
 import dev.macaque.config.ConfigModule;
+import dev.macaque.notify.WebhookNotifier;
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.engine.Durations;
@@ -39,6 +47,7 @@ public final class MacaqueServer implements AutoCloseable {
     private final Injector injector;
     private final Javalin http;
     private final Duration shutdownTimeout;
+    private Poller poller;
     private boolean closed;
 
     private MacaqueServer(Injector injector, Duration shutdownTimeout) {
@@ -50,7 +59,8 @@ public final class MacaqueServer implements AutoCloseable {
     /** The modules of a server; tests add or override modules through {@code extra}. */
     public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Module... extra) {
         List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(),
-                new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(), new GroupsModule(), new ExperimentsModule(), new HttpModule()));
+                new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(),
+                new GroupsModule(), new ExperimentsModule(), new ClusterModule(), new ChaosMonkeyModule(), new HttpModule()));
         modules.addAll(List.of(extra));
         return modules;
     }
@@ -74,8 +84,14 @@ public final class MacaqueServer implements AutoCloseable {
             out.flush();
             log.warn("Created the first admin token and printed it once on standard output; store it now, it is never shown again");
         });
-        injector.getInstance(ExperimentService.class).closeAbandonedRuns();
+        injector.getInstance(ClusterDuties.class).onStart();
+        injector.getInstance(ScheduleService.class).seedFromConfig(config.schedules());
         MacaqueServer server = new MacaqueServer(injector, Durations.parse(config.server().shutdownTimeout()));
+        NodeIdentity node = injector.getInstance(NodeIdentity.class);
+        ScheduleRunner schedules = injector.getInstance(ScheduleRunner.class);
+        java.time.Clock clock = injector.getInstance(java.time.Clock.class);
+        server.poller = new Poller(node.pollInterval(), List.of(injector.getInstance(ClusterDuties.class)::poll,
+                () -> schedules.tick(clock.instant())));
         server.http.start();
         log.info("Macaque listening on http://{}:{} (mode: {})", config.server().host(), server.port(),
                 config.mode().name().toLowerCase(java.util.Locale.ROOT));
@@ -104,7 +120,11 @@ public final class MacaqueServer implements AutoCloseable {
             // Jetty reports a graceful-stop timeout (e.g. idle keep-alive connections) after it has stopped anyway.
             log.warn("HTTP server did not stop gracefully within {}: {}", shutdownTimeout, e.getMessage());
         }
+        if (poller != null) {
+            poller.close();
+        }
         injector.getInstance(ExperimentService.class).close();
+        injector.getInstance(WebhookNotifier.class).close();
         injector.getInstance(ProviderInstances.class).close();
         injector.getInstance(Database.class).close();
         log.info("Macaque stopped");

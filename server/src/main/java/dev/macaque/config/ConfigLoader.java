@@ -11,6 +11,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.macaque.engine.Durations;
+import dev.macaque.engine.FieldError;
+import dev.macaque.engine.SpecValidationException;
+import dev.macaque.schedule.KillSchedule;
+import dev.macaque.schedule.KillScheduleParser;
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +42,9 @@ public final class ConfigLoader {
     private static final List<String> SCHEMA_KEYS = List.of(
             "server.host", "server.port", "server.shutdownTimeout", "mode", "plugins.directory",
             "logging.format", "logging.level", "database.url", "database.user", "database.password",
-            "database.maxPoolSize");
+            "database.maxPoolSize", "notifications.maxAttempts", "notifications.initialBackoff", "cluster.nodeId",
+            "cluster.leaseDuration", "cluster.pollInterval", "outageCheck.url", "outageCheck.timeout",
+            "outageCheck.providerHealth");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -177,6 +184,7 @@ public final class ConfigLoader {
         if (config.database().maxPoolSize() < 1) {
             errors.add(source + ": database.maxPoolSize must be >= 1, was " + config.database().maxPoolSize());
         }
+        validateChaosMonkey(config, source, errors);
         config.providers().forEach((id, settings) -> {
             if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
                 errors.add(source + ": providers." + id + ": a provider id is lower-case letters, digits and '-'");
@@ -185,6 +193,68 @@ public final class ConfigLoader {
                 errors.add(source + ": providers." + id + ".type is required (e.g. simulated, aws, azure, gcp)");
             }
         });
+    }
+
+    private static void validateChaosMonkey(MacaqueConfig config, String source, List<String> errors) {
+        duration(source, "notifications.initialBackoff", config.notifications().initialBackoff(), errors);
+        if (config.notifications().maxAttempts() < 1 || config.notifications().maxAttempts() > 20) {
+            errors.add(source + ": notifications.maxAttempts must be between 1 and 20, was " + config.notifications().maxAttempts());
+        }
+        for (int i = 0; i < config.notifications().webhooks().size(); i++) {
+            MacaqueConfig.WebhookConfig hook = config.notifications().webhooks().get(i);
+            String at = source + ": notifications.webhooks[" + i + "]";
+            if (hook.url() == null || !(hook.url().startsWith("http://") || hook.url().startsWith("https://"))) {
+                errors.add(at + ".url must be an http:// or https:// URL, was " + (hook.url() == null ? "absent" : "'" + hook.url() + "'"));
+            }
+            for (String event : hook.events()) {
+                if (!dev.macaque.notify.NotificationType.WIRE_NAMES.contains(event)) {
+                    errors.add(at + ".events: '" + event + "' is not an event (known: "
+                            + String.join(", ", dev.macaque.notify.NotificationType.WIRE_NAMES) + ")");
+                }
+            }
+        }
+        Duration lease = duration(source, "cluster.leaseDuration", config.cluster().leaseDuration(), errors);
+        Duration poll = duration(source, "cluster.pollInterval", config.cluster().pollInterval(), errors);
+        if (lease != null && poll != null && lease.compareTo(poll.multipliedBy(2)) < 0) {
+            errors.add(source + ": cluster.leaseDuration (" + config.cluster().leaseDuration()
+                    + ") must be at least twice cluster.pollInterval (" + config.cluster().pollInterval() + ") so that leases are renewed in time");
+        }
+        String nodeId = config.cluster().nodeId();
+        if (nodeId != null && !nodeId.matches("[A-Za-z0-9._-]{1,100}")) {
+            errors.add(source + ": cluster.nodeId must be 1-100 letters, digits, '.', '_' or '-', was '" + nodeId + "'");
+        }
+        duration(source, "outageCheck.timeout", config.outageCheck().timeout(), errors);
+        String url = config.outageCheck().url();
+        if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
+            errors.add(source + ": outageCheck.url must be an http:// or https:// URL, was '" + url + "'");
+        }
+        Set<String> names = new TreeSet<>();
+        for (int i = 0; i < config.schedules().size(); i++) {
+            try {
+                KillSchedule schedule = new KillScheduleParser().parse(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(config.schedules().get(i)));
+                if (!names.add(schedule.name())) {
+                    errors.add(source + ": schedules[" + i + "].name '" + schedule.name() + "' is used by another schedule");
+                }
+            } catch (SpecValidationException e) {
+                for (FieldError error : e.errors()) {
+                    errors.add(source + ": schedules[" + i + "]" + (error.path().isEmpty() ? "" : "." + error.path()) + ": " + error.message());
+                }
+            }
+        }
+    }
+
+    private static Duration duration(String source, String key, String value, List<String> errors) {
+        try {
+            Duration parsed = Durations.parse(value);
+            if (parsed.isZero() || parsed.isNegative()) {
+                errors.add(source + ": " + key + " must be > 0, was '" + value + "'");
+                return null;
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            errors.add(source + ": " + key + ": " + e.getMessage());
+            return null;
+        }
     }
 
     private String describe(String source, JsonProcessingException e, String text) {

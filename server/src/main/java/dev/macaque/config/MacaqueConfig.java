@@ -1,7 +1,9 @@
 package dev.macaque.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,7 +16,12 @@ import java.util.Map;
  * @param plugins   where provider plugins are found
  * @param logging   log format and level
  * @param database  where runs, audit, tokens and the kill switch are stored
- * @param providers configured provider instances by id; each has a {@code type} and that provider's own keys
+ * @param providers     configured provider instances by id; each has a {@code type} and that provider's own keys
+ * @param schedules     kill schedules (Chaos Monkey mode), each as {@code KillScheduleParser} reads it; seeded into the
+ *                      database at start with {@code source: config}
+ * @param notifications webhooks
+ * @param cluster       this node's identity and the leases by which several nodes share one database
+ * @param outageCheck   what postpones a scheduled kill while an incident is under way
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -22,16 +29,33 @@ public record MacaqueConfig(
         PluginsConfig plugins,
         LoggingConfig logging,
         DatabaseConfig database,
-        Map<String, Map<String, Object>> providers) {
+        Map<String, Map<String, Object>> providers,
+        List<Map<String, Object>> schedules,
+        NotificationsConfig notifications,
+        ClusterConfig cluster,
+        OutageCheckConfig outageCheck) {
+
+    /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
+    public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
+            Map<String, Map<String, Object>> providers) {
+        this(server, mode, plugins, logging, database, providers, null, null, null, null);
+    }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
-        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers);
+        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
-        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers);
+        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck);
+    }
+
+    /** A copy with other schedules, notifications, cluster and outage-check settings. */
+    public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
+            ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
+                newOutageCheck);
     }
 
     public MacaqueConfig {
@@ -41,6 +65,70 @@ public record MacaqueConfig(
         logging = logging == null ? LoggingConfig.DEFAULT : logging;
         database = database == null ? DatabaseConfig.DEFAULT : database;
         providers = providers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        schedules = schedules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(schedules));
+        notifications = notifications == null ? NotificationsConfig.DEFAULT : notifications;
+        cluster = cluster == null ? ClusterConfig.DEFAULT : cluster;
+        outageCheck = outageCheck == null ? OutageCheckConfig.DEFAULT : outageCheck;
+    }
+
+    /**
+     * @param webhooks       where events are posted
+     * @param maxAttempts    delivery attempts per event and webhook (first try included)
+     * @param initialBackoff wait before the second attempt; doubled for each further one
+     */
+    public record NotificationsConfig(List<WebhookConfig> webhooks, Integer maxAttempts, String initialBackoff) {
+        public static final NotificationsConfig DEFAULT = new NotificationsConfig(null, null, null);
+
+        public NotificationsConfig {
+            webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+            maxAttempts = maxAttempts == null ? 5 : maxAttempts;
+            initialBackoff = initialBackoff == null ? "1s" : initialBackoff;
+        }
+    }
+
+    /**
+     * @param url    where events are POSTed as JSON
+     * @param secret HMAC-SHA256 key for the {@code X-Macaque-Signature} header; never logged
+     * @param events event types to send; empty = all
+     */
+    public record WebhookConfig(String url, String secret, List<String> events) {
+        public WebhookConfig {
+            events = events == null ? List.of() : List.copyOf(events);
+        }
+
+        @Override
+        public String toString() {
+            return "WebhookConfig[url=" + url + ", secret=" + (secret == null || secret.isEmpty() ? "" : "****") + ", events=" + events + "]";
+        }
+    }
+
+    /**
+     * @param nodeId        this server's name among the nodes sharing a database; default host name and process id
+     * @param leaseDuration how long a node's claim on a run or a scheduled decision lasts without renewal
+     * @param pollInterval  how often a node looks for due scheduled kills and expired leases
+     */
+    public record ClusterConfig(String nodeId, String leaseDuration, String pollInterval) {
+        public static final ClusterConfig DEFAULT = new ClusterConfig(null, null, null);
+
+        public ClusterConfig {
+            leaseDuration = leaseDuration == null ? "30s" : leaseDuration;
+            pollInterval = pollInterval == null ? "5s" : pollInterval;
+        }
+    }
+
+    /**
+     * @param url             an endpoint that answers 2xx while there is no incident; anything else postpones
+     *                        scheduled kills
+     * @param timeout         how long to wait for it
+     * @param providerHealth  also postpone while a targeted provider instance is not ready
+     */
+    public record OutageCheckConfig(String url, String timeout, Boolean providerHealth) {
+        public static final OutageCheckConfig DEFAULT = new OutageCheckConfig(null, null, null);
+
+        public OutageCheckConfig {
+            timeout = timeout == null ? "5s" : timeout;
+            providerHealth = providerHealth == null ? Boolean.TRUE : providerHealth;
+        }
     }
 
     /** Whether real clouds may be touched. Only the simulated cloud is ever unleashed in {@link #LEASHED} mode. */

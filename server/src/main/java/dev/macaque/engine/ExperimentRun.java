@@ -338,6 +338,20 @@ public final class ExperimentRun {
                     index++;
                     continue;
                 }
+                String idempotencyKey = runId + "-" + index;
+                try {
+                    record(RunEventType.TERMINATION_INTENT, "group", victim.group().toString(), "instance", victim.instanceId(),
+                            "dryRun", Boolean.toString(spec.dryRun()), "idempotencyKey", idempotencyKey,
+                            "minTimeBetweenKills", Durations.format(spec.guardrails().minTimeBetweenKills()));
+                } catch (TerminationClaimRefused refused) {
+                    // The recorder kept nothing: the guardrail failed where the intent would have committed.
+                    refusals.add(new Refusal(victim.group(), victim.instanceId(), refused.reason(), refused.getMessage(),
+                            scheduler.now()));
+                    record(RunEventType.TERMINATION_REFUSED, "group", victim.group().toString(),
+                            "instance", victim.instanceId(), "reason", refused.reason().name(), "message", refused.getMessage());
+                    index++;
+                    continue;
+                }
                 break;
             }
             Victim victim = victims.get(index);
@@ -348,8 +362,6 @@ public final class ExperimentRun {
             currentTermination = recordIndex;
             terminations.add(new TerminationRecord(victim.group(), victim.instanceId(), spec.dryRun(),
                     TerminationStatus.IN_PROGRESS, 0, scheduler.now(), null, "", null, null));
-            record(RunEventType.TERMINATION_INTENT, "group", victim.group().toString(), "instance", victim.instanceId(),
-                    "dryRun", Boolean.toString(spec.dryRun()), "idempotencyKey", request.idempotencyKey());
         }
         CloudProvider provider = providersById.get(request.group().provider());
         int next = index + 1;
@@ -594,6 +606,14 @@ public final class ExperimentRun {
         events.add(event);
         try {
             recorder.record(event);
+        } catch (TerminationClaimRefused refused) {
+            if (type != RunEventType.TERMINATION_INTENT) {
+                failBecauseTheRecorderFailed(event, refused);
+            }
+            // Not on record: take the event back so that the run's events stay gap-free and match the store.
+            events.remove(events.size() - 1);
+            nextSeq--;
+            throw refused;
         } catch (RuntimeException e) {
             failBecauseTheRecorderFailed(event, e);
         }

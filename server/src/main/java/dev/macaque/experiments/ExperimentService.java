@@ -117,6 +117,46 @@ public final class ExperimentService implements AutoCloseable {
     }
 
     /**
+     * Starts a run the schedule runner decided on, under the id the decision reserved: a second start under the same id
+     * (a node taking over a decision) fails on the run's primary key instead of running twice.
+     *
+     * @param spec     the narrowed spec (one group, one instance); made a dry run when it may reach a leashed provider
+     * @param specJson what the run's view shows as its spec
+     */
+    public RunView startScheduled(String runId, ExperimentSpec spec, JsonNode specJson, String createdBy) {
+        boolean leashed = mayReachLeashedProvider(spec);
+        ExperimentSpec effective = leashed && !spec.dryRun() ? spec.withDryRun(true) : spec;
+        store.create(runId, effective.name(), effective.seedIfAny().orElseGet(SEEDS::nextLong), effective.dryRun(), createdBy,
+                clock.instant(), write(specJson), null, null);
+        audit.record(createdBy, null, "experiment.create", runId, "schedule", "ok",
+                "name=" + effective.name() + " dryRun=" + effective.dryRun() + (leashed ? " (leashed)" : ""));
+        ExperimentRun run = runner.start(runId, effective);
+        LiveRun liveRun = new LiveRun(run, specJson, leashed);
+        live.put(runId, liveRun);
+        metrics.counter("macaque.runs.started", "dryRun", Boolean.toString(effective.dryRun())).increment();
+        run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
+        return RunView.of(run.result(), specJson, leashed);
+    }
+
+    /** Ids of the runs this process drives now. */
+    public Set<String> liveRunIds() {
+        return Set.copyOf(live.keySet());
+    }
+
+    /**
+     * Stops runs this node no longer owns (another node closed them after this node's lease expired): aborted here so
+     * that nothing more happens; their intents were already refused by the store.
+     */
+    public void abortLost(java.util.Collection<String> runIds) {
+        for (String id : runIds) {
+            LiveRun liveRun = live.get(id);
+            if (liveRun != null && liveRun.run().abort("this node lost its lease on the run; another node closed it")) {
+                log.warn("Aborted run {}: this node's lease on it expired and another node took it over", id);
+            }
+        }
+    }
+
+    /**
      * In leashed mode a run may not terminate on a real cloud. A run that can reach any leashed provider (it names one,
      * or names none while one is configured) becomes a dry run as a whole.
      */
@@ -212,19 +252,34 @@ public final class ExperimentService implements AutoCloseable {
      * kill is ever repeated.
      */
     public int closeAbandonedRuns() {
+        return closeAbandonedRuns(RunStore.Abandoned.EVERY_UNFINISHED, "startup");
+    }
+
+    /**
+     * Closes abandoned runs not live here, as {@code which} defines them. Of several nodes, exactly one closes each run
+     * (row lock in {@link RunStore#closeIfAbandoned}).
+     */
+    public int closeAbandonedRuns(RunStore.Abandoned which, String source) {
+        boolean atStart = which != RunStore.Abandoned.EXPIRED;
         int closed = 0;
-        for (StoredRun row : store.unfinished()) {
+        for (StoredRun row : store.abandoned(clock.instant(), which)) {
             if (live.containsKey(row.id())) {
                 continue;
             }
-            List<Map<String, String>> open = store.openIntents(row.id());
-            String reason = "the server stopped while this run was " + row.state()
-                    + "; it was closed at restart without repeating any termination"
-                    + (open.isEmpty() ? "" : ". Terminations with an unknown outcome (check these groups): "
-                    + open.stream().map(i -> i.get("instance") + " in " + i.get("group")).collect(Collectors.joining(", ")));
-            store.closeAbandoned(row.id(), clock.instant(), reason);
-            audit.record("system", null, "experiment.close-abandoned", row.id(), "startup", "failed", reason);
-            log.warn("Closed run {} left {} by a previous process: {}", row.id(), row.state(), reason);
+            String[] reason = new String[1];
+            boolean done = store.closeIfAbandoned(row.id(), clock.instant(), which, open -> {
+                reason[0] = "the node driving this run stopped while it was " + row.state()
+                        + "; it was closed " + (atStart ? "at restart" : "by node " + store.nodeId() + " after its lease expired")
+                        + " without repeating any termination"
+                        + (open.isEmpty() ? "" : ". Terminations with an unknown outcome (check these groups): "
+                        + open.stream().map(i -> i.get("instance") + " in " + i.get("group")).collect(Collectors.joining(", ")));
+                return reason[0];
+            });
+            if (!done) {
+                continue;
+            }
+            audit.record("system", null, "experiment.close-abandoned", row.id(), source, "failed", reason[0]);
+            log.warn("Closed run {} left {} by a stopped node: {}", row.id(), row.state(), reason[0]);
             closed++;
         }
         return closed;

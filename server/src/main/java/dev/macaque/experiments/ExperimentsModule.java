@@ -9,7 +9,11 @@ import dev.macaque.audit.AuditLog;
 import dev.macaque.engine.ExecutorTaskScheduler;
 import dev.macaque.engine.ExperimentRunner;
 import dev.macaque.engine.ProviderDirectory;
+import dev.macaque.cluster.NodeIdentity;
 import dev.macaque.engine.RetryPolicy;
+import dev.macaque.engine.RunRecorder;
+import dev.macaque.notify.RunNotifications;
+import dev.macaque.notify.WebhookNotifier;
 import dev.macaque.engine.TaskScheduler;
 import dev.macaque.http.RouteGroup;
 import dev.macaque.killswitch.KillSwitchStore;
@@ -35,8 +39,8 @@ public final class ExperimentsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RunStore runStore(Database database, ObjectMapper json) {
-        return new RunStore(database, json);
+    RunStore runStore(Database database, ObjectMapper json, NodeIdentity node) {
+        return new RunStore(database, json, node.nodeId(), node.leaseDuration());
     }
 
     @Provides
@@ -53,11 +57,17 @@ public final class ExperimentsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ExperimentRunner runner(ProviderInstances providers, TaskScheduler scheduler, RunStore store, KillSwitchStore killSwitch) {
+    ExperimentRunner runner(ProviderInstances providers, TaskScheduler scheduler, RunStore store, KillSwitchStore killSwitch,
+            WebhookNotifier notifier) {
         List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
         ProviderDirectory directory = () -> ready;
         SecureRandom seeds = new SecureRandom();
-        return new ExperimentRunner(directory, scheduler, store, killSwitch::engaged, store, RetryPolicy.DEFAULT, seeds::nextLong);
+        // Webhooks hear of an event once it is on record; publishing is asynchronous and never fails the run.
+        RunRecorder recorder = event -> {
+            store.record(event);
+            RunNotifications.of(event).ifPresent(notifier::publish);
+        };
+        return new ExperimentRunner(directory, scheduler, recorder, killSwitch::engaged, store, RetryPolicy.DEFAULT, seeds::nextLong);
     }
 
     @Provides

@@ -3,7 +3,10 @@ package dev.macaque.experiments;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.macaque.engine.Durations;
 import dev.macaque.engine.KillHistory;
+import dev.macaque.engine.RefusalReason;
+import dev.macaque.engine.TerminationClaimRefused;
 import dev.macaque.engine.RunEvent;
 import dev.macaque.engine.RunRecorder;
 import dev.macaque.spi.GroupRef;
@@ -13,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,12 +36,31 @@ public final class RunStore implements RunRecorder, KillHistory {
     private static final TypeReference<LinkedHashMap<String, String>> FIELDS = new TypeReference<>() {
     };
 
+    private static final String UNFINISHED = "('PENDING', 'RUNNING', 'VERIFYING')";
+
     private final Database database;
     private final ObjectMapper json;
+    private final String nodeId;
+    private final Duration lease;
 
+    /** A store for a single node ({@code local}) with 30-second run leases. */
     public RunStore(Database database, ObjectMapper json) {
+        this(database, json, "local", Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param nodeId this node's name: runs it creates are owned by it, and it may only record intents of runs it owns
+     * @param lease  how long a run stays this node's without {@link #renewLeases renewal}
+     */
+    public RunStore(Database database, ObjectMapper json, String nodeId, Duration lease) {
         this.database = Objects.requireNonNull(database, "database is null");
         this.json = Objects.requireNonNull(json, "json is null");
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId is null");
+        this.lease = Objects.requireNonNull(lease, "lease is null");
+    }
+
+    public String nodeId() {
+        return nodeId;
     }
 
     /** The outcome of {@link #create}: a new run, or the run an earlier request with the same idempotency key made. */
@@ -71,7 +94,7 @@ public final class RunStore implements RunRecorder, KillHistory {
                 }
             }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO runs (id, name, state, spec_json, seed, dry_run, "
-                    + "created_by, created_at, updated_at) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)")) {
+                    + "created_by, created_at, updated_at, owner_node, lease_expires_at) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, runId);
                 insert.setString(2, name);
                 insert.setString(3, specJson);
@@ -80,6 +103,8 @@ public final class RunStore implements RunRecorder, KillHistory {
                 insert.setString(6, createdBy);
                 Sql.setInstant(insert, 7, now);
                 Sql.setInstant(insert, 8, now);
+                insert.setString(9, nodeId);
+                Sql.setInstant(insert, 10, now.plus(lease));
                 insert.executeUpdate();
             }
             if (idempotencyKey != null) {
@@ -135,8 +160,25 @@ public final class RunStore implements RunRecorder, KillHistory {
         }
     }
 
-    private static void insertIntent(Connection c, RunEvent event) throws SQLException {
+    private void insertIntent(Connection c, RunEvent event) throws SQLException {
         GroupRef group = parseGroup(event.field("group"));
+        // Fencing: only the node that owns the run may commit an intent. A node whose lease expired and whose run
+        // another node closed meanwhile fails here, before the provider is called.
+        try (PreparedStatement own = c.prepareStatement("UPDATE runs SET lease_expires_at = ? WHERE id = ? AND owner_node = ? "
+                + "AND state IN " + UNFINISHED)) {
+            Sql.setInstant(own, 1, event.time().plus(lease));
+            own.setString(2, event.runId());
+            own.setString(3, nodeId);
+            if (own.executeUpdate() != 1) {
+                throw new IllegalStateException("run " + event.runId() + " is no longer driven by node " + nodeId
+                        + " (its lease expired and another node closed it); termination of " + event.field("instance") + " not started");
+            }
+        }
+        String minTime = event.field("minTimeBetweenKills");
+        Duration min = minTime == null || minTime.isEmpty() ? Duration.ZERO : Durations.parse(minTime);
+        if (!Boolean.parseBoolean(event.field("dryRun")) && !min.isZero()) {
+            claimGroup(c, group, event.time(), min);
+        }
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO terminations (run_id, seq, provider, region, group_name, "
                 + "instance_id, dry_run, state, intended_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'INTENDED', ?)")) {
             insert.setString(1, event.runId());
@@ -171,6 +213,145 @@ public final class RunStore implements RunRecorder, KillHistory {
         }
     }
 
+    /**
+     * Records {@code at} as the group's last kill, in the intent's transaction, unless the group was killed less than
+     * {@code min} before: then throws {@link TerminationClaimRefused} and nothing of the intent is kept. Concurrent
+     * claims serialise on the group's row (or its primary key), so two nodes can never both claim within {@code min}.
+     */
+    private static void claimGroup(Connection c, GroupRef group, Instant at, Duration min) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE kill_history SET last_kill_at = ? WHERE group_key = ? AND last_kill_at <= ?")) {
+            Sql.setInstant(update, 1, at);
+            update.setString(2, group.toString());
+            Sql.setInstant(update, 3, at.minus(min));
+            if (update.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT last_kill_at FROM kill_history WHERE group_key = ?")) {
+            select.setString(1, group.toString());
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    throw refusedBecauseKilledAt(group, Sql.instant(rs, "last_kill_at"), at, min);
+                }
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO kill_history (group_key, last_kill_at) VALUES (?, ?)")) {
+            insert.setString(1, group.toString());
+            Sql.setInstant(insert, 2, at);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new TerminationClaimRefused(RefusalReason.MIN_TIME_BETWEEN_KILLS, "group " + group
+                        + " was claimed for a kill by another run at the same moment; guardrails.minTimeBetweenKills is "
+                        + Durations.format(min));
+            }
+            throw e;
+        }
+    }
+
+    private static TerminationClaimRefused refusedBecauseKilledAt(GroupRef group, Instant last, Instant now, Duration min) {
+        Duration since = Duration.between(last, now);
+        return new TerminationClaimRefused(RefusalReason.MIN_TIME_BETWEEN_KILLS, "group " + group + " was last killed at " + last
+                + ", " + Durations.format(since.isNegative() ? Duration.ZERO : since) + " ago (seen when recording the intent); "
+                + "guardrails.minTimeBetweenKills is " + Durations.format(min));
+    }
+
+    /**
+     * Extends this node's lease on {@code runIds} to {@code now + lease}; returns the ids it no longer owns (another
+     * node took them over, or they ended).
+     */
+    public List<String> renewLeases(java.util.Collection<String> runIds, Instant now) {
+        return database.inTransaction(c -> {
+            List<String> lost = new ArrayList<>();
+            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET lease_expires_at = ? WHERE id = ? AND owner_node = ? "
+                    + "AND state IN " + UNFINISHED)) {
+                for (String id : runIds) {
+                    Sql.setInstant(update, 1, now.plus(lease));
+                    update.setString(2, id);
+                    update.setString(3, nodeId);
+                    if (update.executeUpdate() != 1) {
+                        lost.add(id);
+                    }
+                }
+            }
+            return lost;
+        });
+    }
+
+    /** Which unfinished runs count as abandoned. */
+    public enum Abandoned {
+        /** Every unfinished run: a single-process database at start, when no other process can be driving one. */
+        EVERY_UNFINISHED,
+        /** Expired leases, and runs this node id owned before it restarted: a node of several, at its start. */
+        EXPIRED_OR_MINE,
+        /** Expired leases only: the periodic takeover while this node drives runs of its own. */
+        EXPIRED
+    }
+
+    /** Unfinished runs that no node holds any more, as {@code which} defines it. */
+    public List<StoredRun> abandoned(Instant now, Abandoned which) {
+        return database.inTransaction(c -> {
+            String sql = "SELECT * FROM runs WHERE state IN " + UNFINISHED + abandonedCondition(which) + " ORDER BY created_at, id";
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                bindAbandoned(select, 1, now, which);
+                List<StoredRun> runs = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        runs.add(read(rs));
+                    }
+                }
+                return runs;
+            }
+        });
+    }
+
+    /**
+     * Takes over and closes {@code runId} if it is still unfinished and abandoned as {@code which} defines it — all in
+     * one transaction that locks the run's row, so that of several nodes
+     * only one closes it. Returns false when the run was not (or no longer) abandoned.
+     */
+    public boolean closeIfAbandoned(String runId, Instant now, Abandoned which,
+            java.util.function.Function<List<Map<String, String>>, String> reason) {
+        return database.inTransaction(c -> {
+            String sql = "SELECT id FROM runs WHERE id = ? AND state IN " + UNFINISHED + abandonedCondition(which)
+                    + " FOR UPDATE" + (database.isPostgres() ? " SKIP LOCKED" : "");
+            try (PreparedStatement lock = c.prepareStatement(sql)) {
+                lock.setString(1, runId);
+                bindAbandoned(lock, 2, now, which);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            closeAbandoned(c, runId, now, reason.apply(openIntents(c, runId)));
+            try (PreparedStatement owner = c.prepareStatement("UPDATE runs SET owner_node = ?, lease_expires_at = NULL WHERE id = ?")) {
+                owner.setString(1, nodeId);
+                owner.setString(2, runId);
+                owner.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    private static String abandonedCondition(Abandoned which) {
+        return switch (which) {
+            case EVERY_UNFINISHED -> "";
+            case EXPIRED_OR_MINE -> " AND (lease_expires_at IS NULL OR lease_expires_at < ? OR owner_node = ?)";
+            case EXPIRED -> " AND (lease_expires_at IS NULL OR lease_expires_at < ?)";
+        };
+    }
+
+    private void bindAbandoned(PreparedStatement statement, int first, Instant now, Abandoned which) throws SQLException {
+        if (which != Abandoned.EVERY_UNFINISHED) {
+            Sql.setInstant(statement, first, now);
+        }
+        if (which == Abandoned.EXPIRED_OR_MINE) {
+            statement.setString(first + 1, nodeId);
+        }
+    }
+
     static GroupRef parseGroup(String text) {
         int first = text.indexOf('/');
         int second = text.indexOf('/', first + 1);
@@ -181,11 +362,14 @@ public final class RunStore implements RunRecorder, KillHistory {
     public void saveView(RunView view) {
         String body = write(view);
         database.inTransaction(c -> {
-            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, result_json = ?, updated_at = ? WHERE id = ?")) {
+            // A node that lost the run to a takeover must not overwrite the closure the other node recorded.
+            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = ?, result_json = ?, updated_at = ? WHERE id = ? "
+                    + "AND (owner_node = ? OR owner_node IS NULL)")) {
                 update.setString(1, view.state());
                 update.setString(2, body);
                 Sql.setInstant(update, 3, view.finishedAt() != null ? view.finishedAt() : view.createdAt());
                 update.setString(4, view.id());
+                update.setString(5, nodeId);
                 return update.executeUpdate();
             }
         });
@@ -279,23 +463,25 @@ public final class RunStore implements RunRecorder, KillHistory {
 
     /** Termination intents of a run that never got an outcome: instance, group and when intended. */
     public List<Map<String, String>> openIntents(String runId) {
-        return database.inTransaction(c -> {
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT * FROM terminations WHERE run_id = ? AND state = 'INTENDED' ORDER BY seq")) {
-                select.setString(1, runId);
-                List<Map<String, String>> open = new ArrayList<>();
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        Map<String, String> intent = new LinkedHashMap<>();
-                        intent.put("group", rs.getString("provider") + "/" + rs.getString("region") + "/" + rs.getString("group_name"));
-                        intent.put("instance", rs.getString("instance_id"));
-                        intent.put("intendedAt", Sql.instant(rs, "intended_at").toString());
-                        open.add(intent);
-                    }
+        return database.inTransaction(c -> openIntents(c, runId));
+    }
+
+    private static List<Map<String, String>> openIntents(Connection c, String runId) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT * FROM terminations WHERE run_id = ? AND state = 'INTENDED' ORDER BY seq")) {
+            select.setString(1, runId);
+            List<Map<String, String>> open = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, String> intent = new LinkedHashMap<>();
+                    intent.put("group", rs.getString("provider") + "/" + rs.getString("region") + "/" + rs.getString("group_name"));
+                    intent.put("instance", rs.getString("instance_id"));
+                    intent.put("intendedAt", Sql.instant(rs, "intended_at").toString());
+                    open.add(intent);
                 }
-                return open;
             }
-        });
+            return open;
+        }
     }
 
     /**
@@ -304,6 +490,13 @@ public final class RunStore implements RunRecorder, KillHistory {
      */
     public void closeAbandoned(String runId, Instant now, String reason) {
         database.inTransaction(c -> {
+            closeAbandoned(c, runId, now, reason);
+            return null;
+        });
+    }
+
+    private void closeAbandoned(Connection c, String runId, Instant now, String reason) throws SQLException {
+        {
             long nextSeq;
             try (PreparedStatement max = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?")) {
                 max.setString(1, runId);
@@ -331,8 +524,7 @@ public final class RunStore implements RunRecorder, KillHistory {
                 update.setString(2, runId);
                 update.executeUpdate();
             }
-            return null;
-        });
+        }
     }
 
     @Override

@@ -182,4 +182,58 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.envName("server.shutdownTimeout")).isEqualTo("MACAQUE_SERVER_SHUTDOWN_TIMEOUT");
         assertThat(ConfigLoader.envName("providers.aws-prod.roleArn")).isEqualTo("MACAQUE_PROVIDERS_AWS_PROD_ROLE_ARN");
     }
+
+    @Test
+    void chaosMonkeySectionsHaveDefaultsAndAreRead() throws Exception {
+        MacaqueConfig defaults = new ConfigLoader(Map.of()).load(null);
+        assertThat(defaults.schedules()).isEmpty();
+        assertThat(defaults.cluster().leaseDuration()).isEqualTo("30s");
+        assertThat(defaults.cluster().pollInterval()).isEqualTo("5s");
+        assertThat(defaults.cluster().nodeId()).isNull();
+        assertThat(defaults.outageCheck().providerHealth()).isTrue();
+        assertThat(defaults.notifications().maxAttempts()).isEqualTo(5);
+
+        MacaqueConfig config = new ConfigLoader(Map.of("MACAQUE_CLUSTER_NODE_ID", "node-b", "MACAQUE_OUTAGE_CHECK_PROVIDER_HEALTH", "false"))
+                .load(yaml("""
+                schedules:
+                  - name: weekday-chaos
+                    meanTimeBetweenKills: 5d
+                    experiment: {targets: {tags: {team: payments}}}
+                    window: {zone: Europe/Paris, holidays: [2026-12-25]}
+                notifications:
+                  webhooks:
+                    - {url: "https://hooks.example.com/x", secret: s3cret, events: [termination, killswitch]}
+                cluster: {nodeId: node-a, leaseDuration: 20s, pollInterval: 2s}
+                outageCheck: {url: "http://status.internal/healthy"}
+                """));
+        assertThat(config.schedules()).singleElement().satisfies(s -> assertThat(s.get("name")).isEqualTo("weekday-chaos"));
+        assertThat(config.notifications().webhooks()).singleElement().satisfies(w -> {
+            assertThat(w.events()).containsExactly("termination", "killswitch");
+            assertThat(w.toString()).doesNotContain("s3cret");
+        });
+        assertThat(config.cluster().nodeId()).isEqualTo("node-b");
+        assertThat(config.cluster().leaseDuration()).isEqualTo("20s");
+        assertThat(config.outageCheck().providerHealth()).isFalse();
+        assertThat(config.outageCheck().url()).isEqualTo("http://status.internal/healthy");
+    }
+
+    @Test
+    void invalidChaosMonkeySettingsAreAllReportedWithTheirPath() throws Exception {
+        Path file = yaml("""
+                schedules:
+                  - name: a
+                    meanTimeBetweenKills: 5d
+                    experiment: {}
+                    window: {zone: Mars/Base}
+                  - name: b
+                    experiment: {}
+                notifications:
+                  webhooks: [{url: "ftp://x", events: [everything]}]
+                cluster: {leaseDuration: 5s, pollInterval: 5s}
+                """);
+        String message = errorsOf(() -> new ConfigLoader(Map.of()).load(file)).getMessage();
+        assertThat(message).contains("schedules[0].window.zone").contains("schedules[1].meanTimeBetweenKills")
+                .contains("notifications.webhooks[0].url").contains("'everything' is not an event")
+                .contains("cluster.leaseDuration (5s) must be at least twice cluster.pollInterval");
+    }
 }

@@ -1,0 +1,58 @@
+package dev.macaque.chaosmonkey;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import dev.macaque.audit.AuditLog;
+import dev.macaque.cluster.NodeIdentity;
+import dev.macaque.config.MacaqueConfig;
+import dev.macaque.engine.Durations;
+import dev.macaque.experiments.ExperimentService;
+import dev.macaque.http.RouteGroup;
+import dev.macaque.killswitch.KillSwitchStore;
+import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.store.Database;
+import java.time.Clock;
+
+/** Chaos Monkey mode: stored schedules, their routes, the outage check and the runner. */
+public final class ChaosMonkeyModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        bind(ScheduleRoutes.class).in(Singleton.class);
+        Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(ScheduleRoutes.class);
+    }
+
+    @Provides
+    @Singleton
+    ScheduleStore store(Database database) {
+        return new ScheduleStore(database);
+    }
+
+    @Provides
+    @Singleton
+    EligibleGroups eligibleGroups(ProviderInstances providers) {
+        return new EligibleGroups(providers::ready);
+    }
+
+    @Provides
+    @Singleton
+    ScheduleService service(ScheduleStore store, EligibleGroups groups, AuditLog audit, ObjectMapper json, Clock clock) {
+        return new ScheduleService(store, groups, audit, json, clock);
+    }
+
+    @Provides
+    @Singleton
+    OutageCheck outageCheck(MacaqueConfig config, ProviderInstances providers) {
+        MacaqueConfig.OutageCheckConfig check = config.outageCheck();
+        return new OutageCheck(check.url(), Durations.parse(check.timeout()), check.providerHealth(), providers::ready);
+    }
+
+    @Provides
+    @Singleton
+    ScheduleRunner runner(ScheduleStore store, EligibleGroups groups, OutageCheck outageCheck, KillSwitchStore killSwitch,
+            ExperimentService experiments, AuditLog audit, ObjectMapper json, NodeIdentity node) {
+        return new ScheduleRunner(store, groups, outageCheck, killSwitch, experiments, audit, json, node.nodeId(), node.leaseDuration());
+    }
+}

@@ -1,0 +1,162 @@
+package dev.macaque.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.macaque.config.MacaqueConfig.WebhookConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Posts each {@link Notification} as JSON to every webhook that wants its type, in the background. A failed delivery
+ * (no answer, or not 2xx) is retried after {@code initialBackoff}, doubling each time, at most {@code maxAttempts}
+ * times in all; every attempt is recorded. The body is signed: {@code X-Macaque-Signature: sha256=<hex HMAC-SHA256 of
+ * the body>} with the webhook's secret, which is never logged. Publishing never blocks or fails the caller.
+ */
+public final class WebhookNotifier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private final List<WebhookConfig> hooks;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final WebhookDeliveries deliveries;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+    private final HttpClient http;
+    private final String node;
+
+    public WebhookNotifier(List<WebhookConfig> hooks, int maxAttempts, Duration initialBackoff, WebhookDeliveries deliveries,
+            ObjectMapper json, Clock clock, ScheduledExecutorService executor, String node) {
+        this.hooks = List.copyOf(hooks);
+        this.maxAttempts = maxAttempts;
+        this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff is null");
+        this.deliveries = Objects.requireNonNull(deliveries, "deliveries is null");
+        this.json = Objects.requireNonNull(json, "json is null");
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+        this.executor = Objects.requireNonNull(executor, "executor is null");
+        this.node = Objects.requireNonNull(node, "node is null");
+        this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+    }
+
+    /** Queues {@code notification} for every interested webhook; returns at once. */
+    public void publish(Notification notification) {
+        if (hooks.isEmpty()) {
+            return;
+        }
+        byte[] body = body(notification);
+        for (WebhookConfig hook : hooks) {
+            if (hook.events().isEmpty() || hook.events().contains(notification.type().wireName())) {
+                submit(hook, notification, body, 1, Duration.ZERO);
+            }
+        }
+    }
+
+    private void submit(WebhookConfig hook, Notification notification, byte[] body, int attempt, Duration delay) {
+        try {
+            executor.schedule(() -> deliver(hook, notification, body, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.warn("Webhook delivery of {} to {} dropped: the server is stopping", notification.type().wireName(), hook.url());
+        }
+    }
+
+    private void deliver(WebhookConfig hook, Notification notification, byte[] body, int attempt) {
+        int status = 0;
+        String error = null;
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hook.url())).timeout(REQUEST_TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "macaque-webhook")
+                    .header("X-Macaque-Event", notification.type().wireName())
+                    .header("X-Macaque-Delivery", notification.id())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (hook.secret() != null && !hook.secret().isEmpty()) {
+                request.header("X-Macaque-Signature", "sha256=" + sign(hook.secret(), body));
+            }
+            status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status < 200 || status > 299) {
+                error = "answered HTTP " + status;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        }
+        boolean delivered = error == null;
+        boolean retry = !delivered && attempt < maxAttempts && !Thread.currentThread().isInterrupted();
+        String outcome = delivered ? "DELIVERED" : retry ? "RETRYING" : "GAVE_UP";
+        try {
+            deliveries.record(new WebhookDeliveries.Attempt(notification.id(), notification.type().wireName(), hook.url(), attempt,
+                    status, outcome, error, clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("Could not record webhook delivery attempt {} of {}: {}", attempt, notification.id(), e.getMessage());
+        }
+        if (retry) {
+            submit(hook, notification, body, attempt + 1, backoff(initialBackoff, attempt));
+        } else if (!delivered) {
+            log.warn("Webhook {} did not accept {} {} after {} attempts (last: {})", hook.url(), notification.type().wireName(),
+                    notification.id(), attempt, error);
+        }
+    }
+
+    /** The wait before attempt {@code failedAttempt + 1}: {@code initial * 2^(failedAttempt-1)}, at most 5 minutes. */
+    static Duration backoff(Duration initial, int failedAttempt) {
+        Duration wait = initial;
+        for (int i = 1; i < failedAttempt && wait.compareTo(MAX_BACKOFF) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+    }
+
+    /** Hex HMAC-SHA256 of {@code body} with {@code secret}: what a receiver recomputes to check the signature. */
+    public static String sign(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    private byte[] body(Notification notification) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", notification.id());
+        payload.put("type", notification.type().wireName());
+        payload.put("occurredAt", notification.at().toString());
+        payload.put("node", node);
+        payload.put("text", notification.text());
+        payload.put("data", new java.util.TreeMap<>(notification.data()));
+        try {
+            return json.writeValueAsBytes(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise notification " + notification.id(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
