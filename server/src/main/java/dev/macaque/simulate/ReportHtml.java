@@ -24,7 +24,7 @@ import java.util.Locale;
  */
 public final class ReportHtml {
     private static final int WIDTH = 1100;
-    private static final int LEFT = 70;
+    private static final int LEFT = 100;
     private static final int RIGHT = 20;
     private static final int PLOT = WIDTH - LEFT - RIGHT;
     private static final int MAX_KILL_ROWS = 500;
@@ -125,7 +125,7 @@ public final class ReportHtml {
 
     private void timeline() {
         List<GroupReport> groups = report.groups();
-        int row = 30;
+        int row = 34;
         int top = 28;
         int height = top + row * groups.size() + 34;
         out.append("<section>\n<h2>Timeline</h2>\n<p class=\"muted\">Per group: degraded periods (fewer healthy instances")
@@ -154,7 +154,7 @@ public final class ReportHtml {
                 long from = episode.leftService().toNanos();
                 long to = episode.recovered().map(Duration::toNanos).orElse(totalNanos);
                 double x0 = x(from);
-                double w = Math.max(2, x(to) - x0);
+                double w = Math.max(3, x(to) - x0);
                 out.append("<rect class=\"").append(episode.isRecovered() ? "episode" : "episode open").append("\" x=\"")
                         .append(fmt(x0)).append("\" y=\"").append(y + 8).append("\" width=\"").append(fmt(w))
                         .append("\" height=\"").append(row - 16).append("\" rx=\"2\"><title>").append(esc(group.name()))
@@ -286,8 +286,8 @@ public final class ReportHtml {
     private void groups() {
         out.append("<section>\n<h2>Groups</h2>\n<table>\n<thead><tr><th>Group</th><th class=\"num\">Desired</th>")
                 .append("<th class=\"num\">Kills</th><th class=\"num\">Refusals</th><th class=\"num\">Recovery p50</th>")
-                .append("<th class=\"num\">p95</th><th class=\"num\">max</th><th class=\"num\">Engine: recovered</th>")
-                .append("<th class=\"num\">not recovered</th><th class=\"num\">pending</th><th class=\"num\">Degraded periods</th></tr></thead>\n<tbody>\n");
+                .append("<th class=\"num\">p95</th><th class=\"num\">max</th><th class=\"num\">Engine recovered</th>")
+                .append("<th class=\"num\">Engine not recovered</th><th class=\"num\">Engine pending</th><th class=\"num\">Degraded periods</th></tr></thead>\n<tbody>\n");
         for (GroupReport g : report.groups()) {
             out.append("<tr><td>").append(esc(g.name())).append("</td><td class=\"num\">").append(g.desired())
                     .append("</td><td class=\"num\">").append(g.kills()).append("</td><td class=\"num\">").append(g.refusals())
@@ -335,7 +335,7 @@ public final class ReportHtml {
     private void band(long from, long to, int y, int height, String css, String title) {
         double x0 = x(from);
         out.append("<rect class=\"").append(css).append("\" x=\"").append(fmt(x0)).append("\" y=\"").append(y)
-                .append("\" width=\"").append(fmt(Math.max(1.5, x(to) - x0))).append("\" height=\"").append(height)
+                .append("\" width=\"").append(fmt(Math.max(3, x(to) - x0))).append("\" height=\"").append(height)
                 .append("\"><title>").append(esc(title)).append("</title></rect>\n");
     }
 
@@ -374,7 +374,7 @@ public final class ReportHtml {
             String text = step >= 86_400 || (when.getHour() == 0 && when.getMinute() == 0)
                     ? DAY.format(when) : TIME.format(when);
             out.append("<text class=\"tick\" x=\"").append(fmt(tx)).append("\" y=\"").append(y + 18)
-                    .append("\" text-anchor=\"").append(s == 0 ? "start" : "middle").append("\">").append(esc(text)).append("</text>\n");
+                    .append("\" text-anchor=\"").append(s == 0 ? "start" : tx > LEFT + PLOT - 30 ? "end" : "middle").append("\">").append(esc(text)).append("</text>\n");
         }
     }
 
@@ -462,7 +462,14 @@ public final class ReportHtml {
         if (Double.isInfinite(value)) {
             return "never";
         }
-        return SimulateCommand.number(value) + " s";
+        if (value < 120) {
+            return SimulateCommand.number(value) + " s";
+        }
+        long whole = Math.round(value);
+        long hours = whole / 3600;
+        long minutes = whole % 3600 / 60;
+        long rest = whole % 60;
+        return hours > 0 ? hours + " h " + minutes + " min" : minutes + " min " + rest + " s";
     }
 
     /** One decimal, from the exact value: SVG coordinates with the same text on every JVM. */
@@ -509,7 +516,7 @@ public final class ReportHtml {
             table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
             th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); }
             th { font-size: 12px; color: var(--muted); font-weight: 600; text-transform: uppercase; letter-spacing: .03em; }
-            td.num, th.num { text-align: right; }
+            td.num, th.num { text-align: right; } td.num { white-space: nowrap; }
             td.bad, td .bad { color: var(--bad); font-weight: 600; }
             code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
             .pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 700; }
