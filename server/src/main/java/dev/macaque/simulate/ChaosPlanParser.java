@@ -73,7 +73,7 @@ public final class ChaosPlanParser {
         }
         if (experiment == null || !experiment.isObject()) {
             out.add("experiment", experiment == null ? "is required: the experiment spec to run"
-                    : "must be an experiment spec (a mapping), was " + experiment.getNodeType().name().toLowerCase());
+                    : "must be an experiment spec (a mapping), was " + experiment.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             return null;
         }
         if (at != null && schedule == null) {
