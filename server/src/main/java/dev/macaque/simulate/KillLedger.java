@@ -42,7 +42,7 @@ final class KillLedger implements EventSink {
 
     private final List<OpenKill> kills = new ArrayList<>();
     private final Map<String, List<OpenKill>> unrecoveredByGroup = new TreeMap<>();
-    private final Map<String, Integer> refusalsByGroup = new TreeMap<>();
+    private final List<RefusalRecord> refusals = new ArrayList<>();
     private final Map<String, String> verdicts = new TreeMap<>();
     private final Map<String, Duration> engineTimes = new TreeMap<>();
     private final Map<String, Long> overloadStart = new LinkedHashMap<>();
@@ -70,7 +70,8 @@ final class KillLedger implements EventSink {
                 if (type.equals(OUTCOME)) {
                     onOutcome(event);
                 } else if (type.equals(REFUSED)) {
-                    refusalsByGroup.merge(groupName(event), 1, Integer::sum);
+                    refusals.add(new RefusalRecord((String) event.field("run"), groupName(event), (String) event.field("instance"),
+                            Duration.ofNanos(event.timeNanos()), (String) event.field("reason")));
                 } else if (type.equals(RECOVERED)) {
                     String key = event.field("run") + " " + groupName(event);
                     verdicts.put(key, "RECOVERED");
@@ -111,8 +112,9 @@ final class KillLedger implements EventSink {
         return records;
     }
 
-    int refusals(String group) {
-        return refusalsByGroup.getOrDefault(group, 0);
+    /** Every refused termination, in log order. */
+    List<RefusalRecord> refusals() {
+        return List.copyOf(refusals);
     }
 
     /** Engine verdicts per (run, group) for {@code group}: {RECOVERED, NOT_RECOVERED}. */

@@ -129,7 +129,8 @@ public final class ReportHtml {
         int top = 28;
         int height = top + row * groups.size() + 34;
         out.append("<section>\n<h2>Timeline</h2>\n<p class=\"muted\">Per group: degraded periods (fewer healthy instances")
-                .append(" than just before) as bars, engine kills as red marks; faults shaded across all groups.</p>\n");
+                .append(" than just before) as bars, engine kills as red marks, refused kills as crosses; faults shaded.")
+                .append(" Hover over a mark for details.</p>\n");
         svgOpen(height, "Timeline of kills, recoveries and faults");
         for (FaultSpec fault : report.faults()) {
             long from = fault.at().toNanos();
@@ -174,10 +175,22 @@ public final class ReportHtml {
                         .append(seconds(kill.recoverySeconds())).append(" (engine: ").append(esc(verdict(kill)))
                         .append(")</title></path>\n");
             }
+            for (RefusalRecord refusal : report.refusals()) {
+                if (refusal.group().equals(group.name())) {
+                    double rx = x(refusal.at().toNanos());
+                    int ry = y + row / 2;
+                    out.append("<path class=\"refusal\" d=\"M").append(fmt(rx - 4)).append(' ').append(ry - 4).append(" l8 8 M")
+                            .append(fmt(rx + 4)).append(' ').append(ry - 4).append(" l-8 8\"><title>")
+                            .append(esc(refusal.reason())).append(": ").append(esc(refusal.run())).append(" did not kill ")
+                            .append(esc(refusal.instance())).append(" at ").append(esc(stamp(refusal.at().toNanos())))
+                            .append("</title></path>\n");
+                }
+            }
         }
         axis(top + row * groups.size(), top);
         out.append("</svg>\n<div class=\"legend\"><span class=\"sw episode\"></span>degraded, recovered")
                 .append("<span class=\"sw open\"></span>still degraded at the end<span class=\"sw killsw\"></span>engine kill")
+                .append("<span class=\"sw refusalsw\">×</span>kill refused by a guardrail")
                 .append("<span class=\"sw faultsw\"></span>zone outage<span class=\"sw capsw\"></span>launch capacity error</div>\n</section>\n");
     }
 
@@ -528,6 +541,7 @@ public final class ReportHtml {
             .axis { stroke: #9ca3af; } .grid { stroke: #eef0f3; } .rowline { stroke: #f1f5f9; }
             .episode { fill: #fdba74; } .episode.open { fill: #ef4444; }
             .kill { fill: #b91c1c; stroke: #b91c1c; stroke-width: 1.5; }
+            .refusal { stroke: #475569; stroke-width: 2; fill: none; }
             .killmark { stroke: #b91c1c; stroke-width: 1; stroke-dasharray: 3 3; opacity: .55; }
             .fault { fill: #ede9fe; } .capacity { fill: #e0f2fe; } .overload { fill: #ffedd5; }
             .capline { fill: none; stroke: #2563eb; stroke-width: 2; }
@@ -538,6 +552,7 @@ public final class ReportHtml {
             .legend .sw { display: inline-block; width: 18px; height: 10px; margin: 0 6px 0 14px; vertical-align: middle; border-radius: 2px; }
             .legend .sw:first-child { margin-left: 0; }
             .sw.episode { background: #fdba74; } .sw.open { background: #ef4444; } .sw.killsw { background: #b91c1c; width: 3px; }
+            .sw.refusalsw { width: auto; height: auto; color: #475569; font-weight: 700; }
             .sw.faultsw { background: #ede9fe; } .sw.capsw { background: #e0f2fe; } .sw.overloadsw { background: #ffedd5; }
             .sw.capline { background: #2563eb; height: 3px; } .sw.loadline { background: #6b7280; height: 2px; }
             .sw.ratioline { background: #15803d; height: 3px; } .sw.lostsw { background: #fecaca; }

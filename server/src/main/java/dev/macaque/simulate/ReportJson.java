@@ -77,6 +77,15 @@ public final class ReportJson {
             node.put("engineVerdict", kill.engineVerdict());
             number(node, "engineSeconds", kill.engineRecovery().map(ReportJson::seconds).orElse(Double.NaN));
         }
+        ArrayNode refusals = root.putArray("refusals");
+        for (RefusalRecord refusal : report.refusals()) {
+            ObjectNode node = refusals.addObject();
+            node.put("run", refusal.run());
+            node.put("group", refusal.group());
+            node.put("instance", refusal.instance());
+            number(node, "atSeconds", seconds(refusal.at()));
+            node.put("reason", refusal.reason());
+        }
         ArrayNode runs = root.putArray("runs");
         for (RunSummary run : report.runs()) {
             ObjectNode node = runs.addObject();

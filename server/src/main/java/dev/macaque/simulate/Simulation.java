@@ -178,7 +178,8 @@ public final class Simulation {
             List<KillRecord> own = kills.stream().filter(k -> k.group().equals(spec.name())).toList();
             List<RecoveryEpisode> episodes = world.recoveryEpisodes(spec.name());
             int pending = (int) own.stream().filter(k -> k.engineVerdict().equals("PENDING")).map(KillRecord::run).distinct().count();
-            groups.add(new GroupReport(spec.name(), spec.desired(), own.size(), ledger.refusals(spec.name()),
+            int refusals = (int) ledger.refusals().stream().filter(r -> r.group().equals(spec.name())).count();
+            groups.add(new GroupReport(spec.name(), spec.desired(), own.size(), refusals,
                     RecoveryStats.of(own.stream().map(KillRecord::recoverySeconds).toList()),
                     (int) own.stream().filter(k -> k.recoveredAt().isEmpty()).count(),
                     ledger.verdicts(spec.name(), "RECOVERED"), ledger.verdicts(spec.name(), "NOT_RECOVERED"), pending, episodes));
@@ -191,6 +192,6 @@ public final class Simulation {
         }
         List<HypothesisResult> hypotheses = new HypothesisEvaluator(services, groups, kills).evaluate(input.hypotheses());
         return new SimulationReport(scenario.name(), scenario.source(), scenario.seed(), world.start(), scenario.duration(),
-                world.loggedEvents(), services, groups, kills, summaries, scenario.faults(), ledger.overloads(), hypotheses);
+                world.loggedEvents(), services, groups, kills, ledger.refusals(), summaries, scenario.faults(), ledger.overloads(), hypotheses);
     }
 }

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param services   per service, scenario order
  * @param groups     per group, scenario order
  * @param kills      every real kill, in time order
+ * @param refusals   every termination a guardrail refused, in time order
  * @param runs       every engine run started, in start order
  * @param faults     the scenario's faults
  * @param overloads  overload windows of services, in start order
@@ -29,6 +30,7 @@ import java.util.Objects;
  */
 public record SimulationReport(String scenario, String source, long seed, Instant start, Duration duration, long events,
                                List<ServiceReport> services, List<GroupReport> groups, List<KillRecord> kills,
+                               List<RefusalRecord> refusals,
                                List<RunSummary> runs, List<FaultSpec> faults, List<OverloadWindow> overloads,
                                List<HypothesisResult> hypotheses) {
     public SimulationReport {
@@ -36,6 +38,7 @@ public record SimulationReport(String scenario, String source, long seed, Instan
         services = List.copyOf(services);
         groups = List.copyOf(groups);
         kills = List.copyOf(kills);
+        refusals = List.copyOf(refusals);
         runs = List.copyOf(runs);
         faults = List.copyOf(faults);
         overloads = List.copyOf(overloads);

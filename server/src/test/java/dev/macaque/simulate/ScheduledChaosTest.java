@@ -84,6 +84,11 @@ class ScheduledChaosTest {
 
         assertThat(report.allHypothesesHold()).as("%s", report.hypotheses()).isTrue();
         assertThat(report.kills().get(0).run()).isEqualTo("sim-0-1");
+        assertThat(report.refusals()).singleElement().satisfies(refusal -> {
+            assertThat(refusal.run()).isEqualTo("sim-1-1");
+            assertThat(refusal.reason()).isEqualTo("MIN_TIME_BETWEEN_KILLS");
+        });
+        assertThat(ReportJson.write(report)).contains("\"reason\":\"MIN_TIME_BETWEEN_KILLS\"");
         assertThat(report.runs()).extracting(SimulationReport.RunSummary::run).containsExactly("sim-0-1", "sim-1-1");
     }
 
