@@ -43,8 +43,9 @@ final class KillLedger implements EventSink {
     private final List<OpenKill> kills = new ArrayList<>();
     private final Map<String, List<OpenKill>> unrecoveredByGroup = new TreeMap<>();
     private final List<RefusalRecord> refusals = new ArrayList<>();
-    private final Map<String, String> verdicts = new TreeMap<>();
-    private final Map<String, Duration> engineTimes = new TreeMap<>();
+    /** group → run → the engine's verdict for (run, group); group → run → its measured time when RECOVERED */
+    private final Map<String, Map<String, String>> verdicts = new TreeMap<>();
+    private final Map<String, Map<String, Duration>> engineTimes = new TreeMap<>();
     private final Map<String, Long> overloadStart = new LinkedHashMap<>();
     private final List<OverloadWindow> overloads = new ArrayList<>();
 
@@ -73,11 +74,12 @@ final class KillLedger implements EventSink {
                     refusals.add(new RefusalRecord((String) event.field("run"), groupName(event), (String) event.field("instance"),
                             Duration.ofNanos(event.timeNanos()), (String) event.field("reason")));
                 } else if (type.equals(RECOVERED)) {
-                    String key = event.field("run") + " " + groupName(event);
-                    verdicts.put(key, "RECOVERED");
-                    engineTimes.put(key, Durations.parse((String) event.field("after")));
+                    String group = groupName(event);
+                    String run = (String) event.field("run");
+                    verdicts.computeIfAbsent(group, g -> new TreeMap<>()).put(run, "RECOVERED");
+                    engineTimes.computeIfAbsent(group, g -> new TreeMap<>()).put(run, Durations.parse((String) event.field("after")));
                 } else if (type.equals(NOT_RECOVERED)) {
-                    verdicts.put(event.field("run") + " " + groupName(event), "NOT_RECOVERED");
+                    verdicts.computeIfAbsent(groupName(event), g -> new TreeMap<>()).put((String) event.field("run"), "NOT_RECOVERED");
                 }
             }
         }
@@ -104,10 +106,10 @@ final class KillLedger implements EventSink {
     List<KillRecord> kills() {
         List<KillRecord> records = new ArrayList<>(kills.size());
         for (OpenKill kill : kills) {
-            String key = kill.run + " " + kill.group;
             records.add(new KillRecord(kill.run, kill.group, kill.instance, Duration.ofNanos(kill.atNanos),
                     kill.recoveredNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(kill.recoveredNanos)),
-                    verdicts.getOrDefault(key, "PENDING"), Optional.ofNullable(engineTimes.get(key))));
+                    verdicts.getOrDefault(kill.group, Map.of()).getOrDefault(kill.run, "PENDING"),
+                    Optional.ofNullable(engineTimes.getOrDefault(kill.group, Map.of()).get(kill.run))));
         }
         return records;
     }
@@ -117,15 +119,9 @@ final class KillLedger implements EventSink {
         return List.copyOf(refusals);
     }
 
-    /** Engine verdicts per (run, group) for {@code group}: {RECOVERED, NOT_RECOVERED}. */
+    /** How many runs the engine judged {@code verdict} ({@code RECOVERED} or {@code NOT_RECOVERED}) for {@code group}. */
     int verdicts(String group, String verdict) {
-        int count = 0;
-        for (Map.Entry<String, String> entry : verdicts.entrySet()) {
-            if (entry.getKey().endsWith(" " + group) && entry.getValue().equals(verdict)) {
-                count++;
-            }
-        }
-        return count;
+        return (int) verdicts.getOrDefault(group, Map.of()).values().stream().filter(verdict::equals).count();
     }
 
     /** Overload windows in start order; the ones still open have no end. */

@@ -28,6 +28,9 @@ public final class ReportHtml {
     private static final int RIGHT = 20;
     private static final int PLOT = WIDTH - LEFT - RIGHT;
     private static final int MAX_KILL_ROWS = 500;
+    private static final int MAX_TIMELINE_ROWS = 40;
+    private static final int MAX_SERVICE_CHARTS = 20;
+    private static final int MAX_GROUP_ROWS = 200;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM", Locale.ENGLISH);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("EEE d MMM HH:mm:ss", Locale.ENGLISH);
@@ -89,22 +92,43 @@ public final class ReportHtml {
 
     private void cards() {
         out.append("<section class=\"cards\">\n");
-        for (ServiceReport service : report.services()) {
-            String tone = service.availability() >= 99.9 ? "good" : service.availability() >= 99 ? "warn" : "bad";
-            out.append("<div class=\"card ").append(tone).append("\"><div class=\"label\">").append(esc(service.name()))
-                    .append(" availability</div><div class=\"value\">").append(SimulateCommand.number(service.availability()))
-                    .append("%</div><div class=\"sub\">served by ").append(esc(service.group())).append("</div></div>\n");
-        }
-        for (GroupReport group : report.groups()) {
-            if (group.kills() == 0 && group.refusals() == 0) {
-                continue;
+        List<ServiceReport> services = report.services();
+        if (services.size() <= 8) {
+            for (ServiceReport service : services) {
+                card(tone(service.availability()), service.name() + " availability",
+                        SimulateCommand.number(service.availability()) + "%", "served by " + service.group());
             }
-            out.append("<div class=\"card\"><div class=\"label\">").append(esc(group.name()))
-                    .append(" recovery max</div><div class=\"value\">").append(seconds(group.recovery().max()))
-                    .append("</div><div class=\"sub\">").append(group.kills()).append(group.kills() == 1 ? " kill" : " kills")
-                    .append(", p50 ").append(seconds(group.recovery().p50())).append("</div></div>\n");
+        } else {
+            ServiceReport worst = services.stream().min(java.util.Comparator.comparingDouble(ServiceReport::availability)).orElseThrow();
+            card(tone(worst.availability()), "lowest availability", SimulateCommand.number(worst.availability()) + "%",
+                    worst.name() + ", of " + services.size() + " services");
+        }
+        List<GroupReport> killed = report.groups().stream().filter(g -> g.kills() > 0).toList();
+        if (killed.size() <= 4) {
+            for (GroupReport group : killed) {
+                card("", group.name() + " recovery max", seconds(group.recovery().max()), group.kills()
+                        + (group.kills() == 1 ? " kill" : " kills") + ", p50 " + seconds(group.recovery().p50()));
+            }
+        } else {
+            RecoveryStats all = RecoveryStats.of(report.kills().stream().map(KillRecord::recoverySeconds).toList());
+            card("", "recovery max", seconds(all.max()), report.kills().size() + " kills in " + killed.size()
+                    + " groups, p50 " + seconds(all.p50()) + ", p95 " + seconds(all.p95()));
+        }
+        long refusals = report.refusals().size();
+        if (refusals > 0) {
+            card("", "refused by guardrails", Long.toString(refusals), refusals == 1 ? "kill not made" : "kills not made");
         }
         out.append("</section>\n");
+    }
+
+    private static String tone(double availability) {
+        return availability >= 99.9 ? "good" : availability >= 99 ? "warn" : "bad";
+    }
+
+    private void card(String tone, String label, String value, String sub) {
+        out.append("<div class=\"card").append(tone.isEmpty() ? "" : " " + tone).append("\"><div class=\"label\">")
+                .append(esc(label)).append("</div><div class=\"value\">").append(esc(value)).append("</div><div class=\"sub\">")
+                .append(esc(sub)).append("</div></div>\n");
     }
 
     private void hypotheses() {
@@ -123,8 +147,29 @@ public final class ReportHtml {
         out.append("</tbody>\n</table>\n</section>\n");
     }
 
+    /** Groups something happened to (kills, refusals, degraded periods), in scenario order. */
+    private List<GroupReport> eventfulGroups() {
+        return report.groups().stream().filter(g -> g.kills() > 0 || g.refusals() > 0 || !g.episodes().isEmpty()).toList();
+    }
+
+    /** A big world cannot be drawn row by row: show what happened, and say what was left out. */
+    private List<GroupReport> shownGroups(int limit) {
+        if (report.groups().size() <= limit) {
+            return report.groups();
+        }
+        List<GroupReport> eventful = eventfulGroups();
+        return eventful.size() <= limit ? eventful : eventful.subList(0, limit);
+    }
+
+    private void leftOut(int shown, int total, String what) {
+        if (shown < total) {
+            out.append("<p class=\"muted\">").append(shown).append(" of ").append(total).append(' ').append(what)
+                    .append(" shown (those with kills, refusals or degraded periods first); report.json has them all.</p>\n");
+        }
+    }
+
     private void timeline() {
-        List<GroupReport> groups = report.groups();
+        List<GroupReport> groups = shownGroups(MAX_TIMELINE_ROWS);
         int row = 34;
         int top = 28;
         int height = top + row * groups.size() + 34;
@@ -138,8 +183,8 @@ public final class ReportHtml {
                 band(from, from + zone.duration().toNanos(), top, row * groups.size(), "fault",
                         "zone outage " + zone.region() + "/" + zone.zone() + ", " + Durations.format(zone.duration()));
                 label(x(from) + 3, top - 6, "zone " + zone.zone() + " out", "faultlabel");
-            } else if (fault instanceof FaultSpec.LaunchCapacityError capacity) {
-                int index = groupIndex(capacity.group());
+            } else if (fault instanceof FaultSpec.LaunchCapacityError capacity && groupIndex(groups, capacity.group()) >= 0) {
+                int index = groupIndex(groups, capacity.group());
                 band(from, from + capacity.duration().toNanos(), top + row * index, row, "capacity",
                         "no launch capacity for " + capacity.group() + ", " + Durations.format(capacity.duration()));
             }
@@ -191,13 +236,17 @@ public final class ReportHtml {
         out.append("</svg>\n<div class=\"legend\"><span class=\"sw episode\"></span>degraded, recovered")
                 .append("<span class=\"sw open\"></span>still degraded at the end<span class=\"sw killsw\"></span>engine kill")
                 .append("<span class=\"sw refusalsw\">×</span>kill refused by a guardrail")
-                .append("<span class=\"sw faultsw\"></span>zone outage<span class=\"sw capsw\"></span>launch capacity error</div>\n</section>\n");
+                .append("<span class=\"sw faultsw\"></span>zone outage<span class=\"sw capsw\"></span>launch capacity error</div>\n");
+        leftOut(groups.size(), report.groups().size(), "groups");
+        out.append("</section>\n");
     }
 
     private void services() {
         out.append("<section>\n<h2>Services</h2>\n<p class=\"muted\">Healthy capacity (healthy in-service instances × capacity")
                 .append(" per instance) against the offered load, and the share of requests served. Overloads shaded.</p>\n");
-        for (ServiceReport service : report.services()) {
+        List<ServiceReport> shown = report.services().size() > MAX_SERVICE_CHARTS
+                ? report.services().subList(0, MAX_SERVICE_CHARTS) : report.services();
+        for (ServiceReport service : shown) {
             out.append("<h3>").append(esc(service.name())).append(" <span class=\"muted\">served by ").append(esc(service.group()))
                     .append(" · availability ").append(SimulateCommand.number(service.availability())).append("%</span></h3>\n");
             capacityChart(service);
@@ -205,7 +254,12 @@ public final class ReportHtml {
         }
         out.append("<div class=\"legend\"><span class=\"sw capline\"></span>healthy capacity (req/s)<span class=\"sw loadline\"></span>")
                 .append("offered load (req/s)<span class=\"sw ratioline\"></span>success ratio<span class=\"sw lostsw\"></span>")
-                .append("requests not served<span class=\"sw overloadsw\"></span>overloaded</div>\n</section>\n");
+                .append("requests not served<span class=\"sw overloadsw\"></span>overloaded</div>\n");
+        if (shown.size() < report.services().size()) {
+            out.append("<p class=\"muted\">The first ").append(shown.size()).append(" of ").append(report.services().size())
+                    .append(" services are drawn; report.json has the availability of all.</p>\n");
+        }
+        out.append("</section>\n");
     }
 
     private void capacityChart(ServiceReport service) {
@@ -301,7 +355,8 @@ public final class ReportHtml {
                 .append("<th class=\"num\">Kills</th><th class=\"num\">Refusals</th><th class=\"num\">Recovery p50</th>")
                 .append("<th class=\"num\">p95</th><th class=\"num\">max</th><th class=\"num\">Engine recovered</th>")
                 .append("<th class=\"num\">Engine not recovered</th><th class=\"num\">Engine pending</th><th class=\"num\">Degraded periods</th></tr></thead>\n<tbody>\n");
-        for (GroupReport g : report.groups()) {
+        List<GroupReport> shown = shownGroups(MAX_GROUP_ROWS);
+        for (GroupReport g : shown) {
             out.append("<tr><td>").append(esc(g.name())).append("</td><td class=\"num\">").append(g.desired())
                     .append("</td><td class=\"num\">").append(g.kills()).append("</td><td class=\"num\">").append(g.refusals())
                     .append("</td><td class=\"num\">").append(seconds(g.recovery().p50())).append("</td><td class=\"num\">")
@@ -311,7 +366,9 @@ public final class ReportHtml {
                     .append("</td><td class=\"num\">").append(g.enginePending()).append("</td><td class=\"num\">")
                     .append(g.episodes().size()).append("</td></tr>\n");
         }
-        out.append("</tbody>\n</table>\n</section>\n");
+        out.append("</tbody>\n</table>\n");
+        leftOut(shown.size(), report.groups().size(), "groups");
+        out.append("</section>\n");
     }
 
     private void kills() {
@@ -439,13 +496,13 @@ public final class ReportHtml {
         return 10 * magnitude;
     }
 
-    private int groupIndex(String group) {
-        for (int i = 0; i < report.groups().size(); i++) {
-            if (report.groups().get(i).name().equals(group)) {
+    private static int groupIndex(List<GroupReport> groups, String group) {
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).name().equals(group)) {
                 return i;
             }
         }
-        return 0;
+        return -1;
     }
 
     // ------------------------------------------------------------------ text

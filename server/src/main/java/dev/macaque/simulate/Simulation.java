@@ -31,8 +31,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * One simulation: the scenario's world with its faults, the experiment engine running the {@code chaos} entries
@@ -135,7 +138,7 @@ public final class Simulation {
         }
         kills.sort(Comparator.comparing(PlannedKill::at).thenComparing(k -> k.group().toString()));
         world.log("chaos.schedule_planned", "entry", action.index(), "schedule", schedule.name(),
-                "groups", groups.stream().map(GroupRef::name).reduce((a, b) -> a + "," + b).orElse(""),
+                "groups", groups.stream().map(GroupRef::name).collect(Collectors.joining(",")),
                 "kills", kills.size());
         for (int n = 0; n < kills.size(); n++) {
             PlannedKill kill = kills.get(n);
@@ -158,10 +161,12 @@ public final class Simulation {
     }
 
     private SimulationReport report() {
+        Map<String, ExperimentRun> runsById = new HashMap<>();
+        runs.forEach(run -> runsById.put(run.id(), run));
         List<KillRecord> kills = new ArrayList<>();
         for (KillRecord kill : ledger.kills()) {
             // A run that ended (failed or aborted) without judging the group never will: its verdict is SKIPPED.
-            boolean ended = runs.stream().filter(r -> r.id().equals(kill.run())).anyMatch(r -> r.state().isTerminal());
+            boolean ended = runsById.get(kill.run()).state().isTerminal();
             kills.add(kill.engineVerdict().equals("PENDING") && ended
                     ? new KillRecord(kill.run(), kill.group(), kill.instance(), kill.at(), kill.recoveredAt(), "SKIPPED",
                     kill.engineRecovery())
@@ -173,12 +178,16 @@ public final class Simulation {
             services.add(new ServiceReport(spec.name(), spec.group(), metrics.availabilityPercent(), metrics.offeredRequests(),
                     metrics.servedRequests(), spec.load(), world.series(spec.name())));
         }
+        Map<String, List<KillRecord>> killsByGroup = new HashMap<>();
+        kills.forEach(kill -> killsByGroup.computeIfAbsent(kill.group(), g -> new ArrayList<>()).add(kill));
+        Map<String, Integer> refusalsByGroup = new HashMap<>();
+        ledger.refusals().forEach(refusal -> refusalsByGroup.merge(refusal.group(), 1, Integer::sum));
         List<GroupReport> groups = new ArrayList<>();
         for (GroupSpec spec : scenario.groups()) {
-            List<KillRecord> own = kills.stream().filter(k -> k.group().equals(spec.name())).toList();
+            List<KillRecord> own = killsByGroup.getOrDefault(spec.name(), List.of());
             List<RecoveryEpisode> episodes = world.recoveryEpisodes(spec.name());
             int pending = (int) own.stream().filter(k -> k.engineVerdict().equals("PENDING")).map(KillRecord::run).distinct().count();
-            int refusals = (int) ledger.refusals().stream().filter(r -> r.group().equals(spec.name())).count();
+            int refusals = refusalsByGroup.getOrDefault(spec.name(), 0);
             groups.add(new GroupReport(spec.name(), spec.desired(), own.size(), refusals,
                     RecoveryStats.of(own.stream().map(KillRecord::recoverySeconds).toList()),
                     (int) own.stream().filter(k -> k.recoveredAt().isEmpty()).count(),
