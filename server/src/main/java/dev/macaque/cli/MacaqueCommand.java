@@ -1,6 +1,7 @@
 package dev.macaque.cli;
 
 import dev.macaque.config.ConfigException;
+import dev.macaque.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Chaos engineering for VM groups on any cloud: kill opted-in instances on purpose, verify recovery.",
-        subcommands = {ServeCommand.class, ProvidersCommand.class, TokenCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ProvidersCommand.class, TokenCommand.class, SimulateCommand.class, VersionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class MacaqueCommand implements Runnable {
     /** Exit code for invalid input: bad arguments, an unreadable or invalid configuration or scenario. */
     public static final int EXIT_INVALID_INPUT = 2;

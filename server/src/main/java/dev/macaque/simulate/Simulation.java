@@ -1,0 +1,206 @@
+package dev.macaque.simulate;
+
+import dev.macaque.engine.ExperimentRun;
+import dev.macaque.engine.ExperimentRunner;
+import dev.macaque.engine.ExperimentSpec;
+import dev.macaque.engine.InMemoryKillHistory;
+import dev.macaque.engine.KillHistory;
+import dev.macaque.engine.KillSwitch;
+import dev.macaque.engine.ProviderDirectory;
+import dev.macaque.engine.RetryPolicy;
+import dev.macaque.engine.SeededRandom;
+import dev.macaque.schedule.KillSchedule;
+import dev.macaque.schedule.PlannedKill;
+import dev.macaque.schedule.ScheduleCalendar;
+import dev.macaque.simulate.SimulationReport.GroupReport;
+import dev.macaque.simulate.SimulationReport.RunSummary;
+import dev.macaque.simulate.SimulationReport.ServiceReport;
+import dev.macaque.simulated.RecoveryEpisode;
+import dev.macaque.simulated.ServiceMetrics;
+import dev.macaque.simulated.SimulatedProvider;
+import dev.macaque.simulated.SimulatedWorld;
+import dev.macaque.simulated.eventlog.EventSink;
+import dev.macaque.simulated.scenario.GroupSpec;
+import dev.macaque.simulated.scenario.Scenario;
+import dev.macaque.simulated.scenario.ServiceSpec;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * One simulation: the scenario's world with its faults, the experiment engine running the {@code chaos} entries
+ * inside it in virtual time, and the report measured from the event log.
+ *
+ * <p>Determinism: the world's randomness comes from the scenario seed; every engine run's seed (when its spec has
+ * none) and every schedule's calendar seed are named streams of the same seed ({@code engine/<runId>},
+ * {@code schedule/chaos[i]}); run ids are {@code sim-<entry>-<n>}. The world is always run in the same
+ * {@value #SLICES} slices whether or not anyone watches progress, so the event log does not depend on the terminal.
+ */
+public final class Simulation {
+    /** The world is run in this many equal slices of virtual time, reporting progress after each. */
+    static final int SLICES = 1000;
+
+    /** Told after each slice of virtual time. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        void advanced(Duration simulated, Duration total, long events);
+
+        ProgressListener NONE = (simulated, total, events) -> { };
+    }
+
+    private final SimulationInput input;
+    private final Scenario scenario;
+    private final SimulatedWorld world;
+    private final SimulatedProvider provider;
+    private final WorldTaskScheduler scheduler;
+    private final WorldRunRecorder recorder;
+    private final KillHistory killHistory = new InMemoryKillHistory();
+    private final KillLedger ledger = new KillLedger();
+    private final List<ExperimentRun> runs = new ArrayList<>();
+    private final List<Integer> runEntries = new ArrayList<>();
+
+    /** @param sinks receivers of every event (e.g. the {@code events.jsonl} writer), added before anything runs */
+    public Simulation(SimulationInput input, List<EventSink> sinks) {
+        this.input = Objects.requireNonNull(input, "input is null");
+        this.scenario = input.scenario();
+        this.world = SimulatedWorld.of(scenario);
+        world.addEventSink(ledger);
+        sinks.forEach(world::addEventSink);
+        this.provider = world.provider(ChaosPlanParser.PROVIDER_ID);
+        this.scheduler = new WorldTaskScheduler(world);
+        this.recorder = new WorldRunRecorder(world);
+    }
+
+    public SimulatedWorld world() {
+        return world;
+    }
+
+    /** Runs the whole scenario once and measures it. */
+    public SimulationReport run(ProgressListener progress) {
+        for (ChaosAction action : input.chaos()) {
+            if (action instanceof ChaosAction.OneShot oneShot) {
+                String runId = runId(oneShot.index(), 1);
+                world.schedule(world.start().plus(oneShot.at()),
+                        () -> startRun(oneShot.index(), runId, oneShot.experiment(), null));
+            } else if (action instanceof ChaosAction.Scheduled scheduled) {
+                plan(scheduled);
+            }
+        }
+        Duration total = scenario.duration();
+        long totalNanos = total.toNanos();
+        for (int slice = 1; slice <= SLICES; slice++) {
+            long until = slice == SLICES ? totalNanos : totalNanos / SLICES * slice;
+            world.runUntil(world.start().plusNanos(until));
+            progress.advanced(Duration.ofNanos(until), total, world.loggedEvents());
+        }
+        return report();
+    }
+
+    private static String runId(int entry, int n) {
+        return "sim-" + entry + "-" + n;
+    }
+
+    /**
+     * Plans a schedule over the whole run with the same calendar the server uses: for each eligible group (opted in
+     * and targeted, as listed by the provider at the start) and each day of the run in the window's zone, the
+     * calendar's kill, if any, becomes a run of {@link KillSchedule#experimentFor(GroupRef)} at that instant.
+     */
+    private void plan(ChaosAction.Scheduled action) {
+        KillSchedule schedule = action.schedule();
+        ExperimentSpec.Targets targets = schedule.experiment().targets();
+        long calendarSeed = SeededRandom.stream(scenario.seed(), "schedule/chaos[" + action.index() + "]").nextLong();
+        ScheduleCalendar calendar = new ScheduleCalendar(schedule, calendarSeed);
+        List<GroupRef> groups = new ArrayList<>();
+        for (GroupSummary summary : provider.listGroups(new GroupFilter(targets.regions(), targets.tags()))) {
+            if (summary.optedIn() && targets.matches(summary.ref(), summary.tags())) {
+                groups.add(summary.ref());
+            }
+        }
+        Instant start = world.start();
+        Instant end = start.plus(scenario.duration());
+        LocalDate first = start.atZone(schedule.window().zone()).toLocalDate();
+        LocalDate last = end.atZone(schedule.window().zone()).toLocalDate();
+        List<PlannedKill> kills = new ArrayList<>();
+        for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+            for (GroupRef group : groups) {
+                calendar.killOn(group, day).filter(k -> !k.at().isBefore(start) && k.at().isBefore(end)).ifPresent(kills::add);
+            }
+        }
+        kills.sort(Comparator.comparing(PlannedKill::at).thenComparing(k -> k.group().toString()));
+        world.log("chaos.schedule_planned", "entry", action.index(), "schedule", schedule.name(),
+                "groups", groups.stream().map(GroupRef::name).collect(Collectors.joining(",")),
+                "kills", kills.size());
+        for (int n = 0; n < kills.size(); n++) {
+            PlannedKill kill = kills.get(n);
+            String runId = runId(action.index(), n + 1);
+            world.schedule(kill.at(), () -> startRun(action.index(), runId, schedule.experimentFor(kill.group()), kill.group()));
+        }
+    }
+
+    private void startRun(int entry, String runId, ExperimentSpec spec, GroupRef plannedGroup) {
+        if (plannedGroup == null) {
+            world.log("chaos.run_started", "entry", entry, "run", runId, "experiment", spec.name());
+        } else {
+            world.log("chaos.run_started", "entry", entry, "run", runId, "experiment", spec.name(), "group", plannedGroup.name());
+        }
+        long seed = SeededRandom.stream(scenario.seed(), "engine/" + runId).nextLong();
+        ExperimentRunner runner = new ExperimentRunner(ProviderDirectory.of(provider), scheduler, recorder,
+                KillSwitch.NEVER_ENGAGED, killHistory, RetryPolicy.DEFAULT, () -> seed);
+        runs.add(runner.start(runId, spec));
+        runEntries.add(entry);
+    }
+
+    private SimulationReport report() {
+        Map<String, ExperimentRun> runsById = new HashMap<>();
+        runs.forEach(run -> runsById.put(run.id(), run));
+        List<KillRecord> kills = new ArrayList<>();
+        for (KillRecord kill : ledger.kills()) {
+            // A run that ended (failed or aborted) without judging the group never will: its verdict is SKIPPED.
+            boolean ended = runsById.get(kill.run()).state().isTerminal();
+            kills.add(kill.engineVerdict().equals("PENDING") && ended
+                    ? new KillRecord(kill.run(), kill.group(), kill.instance(), kill.at(), kill.recoveredAt(), "SKIPPED",
+                    kill.engineRecovery())
+                    : kill);
+        }
+        List<ServiceReport> services = new ArrayList<>();
+        for (ServiceSpec spec : scenario.services()) {
+            ServiceMetrics metrics = world.serviceMetrics(spec.name());
+            services.add(new ServiceReport(spec.name(), spec.group(), metrics.availabilityPercent(), metrics.offeredRequests(),
+                    metrics.servedRequests(), spec.load(), world.series(spec.name())));
+        }
+        Map<String, List<KillRecord>> killsByGroup = new HashMap<>();
+        kills.forEach(kill -> killsByGroup.computeIfAbsent(kill.group(), g -> new ArrayList<>()).add(kill));
+        Map<String, Integer> refusalsByGroup = new HashMap<>();
+        ledger.refusals().forEach(refusal -> refusalsByGroup.merge(refusal.group(), 1, Integer::sum));
+        List<GroupReport> groups = new ArrayList<>();
+        for (GroupSpec spec : scenario.groups()) {
+            List<KillRecord> own = killsByGroup.getOrDefault(spec.name(), List.of());
+            List<RecoveryEpisode> episodes = world.recoveryEpisodes(spec.name());
+            int pending = (int) own.stream().filter(k -> k.engineVerdict().equals("PENDING")).map(KillRecord::run).distinct().count();
+            int refusals = refusalsByGroup.getOrDefault(spec.name(), 0);
+            groups.add(new GroupReport(spec.name(), spec.desired(), own.size(), refusals,
+                    RecoveryStats.of(own.stream().map(KillRecord::recoverySeconds).toList()),
+                    (int) own.stream().filter(k -> k.recoveredAt().isEmpty()).count(),
+                    ledger.verdicts(spec.name(), "RECOVERED"), ledger.verdicts(spec.name(), "NOT_RECOVERED"), pending, episodes));
+        }
+        List<RunSummary> summaries = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            ExperimentRun run = runs.get(i);
+            summaries.add(new RunSummary(run.id(), runEntries.get(i), run.spec().name(),
+                    Duration.between(world.start(), run.result().createdAt()), run.state().name()));
+        }
+        List<HypothesisResult> hypotheses = new HypothesisEvaluator(services, groups, kills).evaluate(input.hypotheses());
+        return new SimulationReport(scenario.name(), scenario.source(), scenario.seed(), world.start(), scenario.duration(),
+                world.loggedEvents(), services, groups, kills, ledger.refusals(), summaries, scenario.faults(), ledger.overloads(), hypotheses);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.macaque.simulate;
+
+import dev.macaque.simulated.RecoveryEpisode;
+import dev.macaque.simulated.SeriesPoint;
+import dev.macaque.simulated.scenario.FaultSpec;
+import dev.macaque.simulated.scenario.Load;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a simulation measured, in a fixed order (groups and services in scenario order, kills in time order):
+ * what {@code report.json} and {@code report.html} are written from.
+ *
+ * @param scenario   the scenario's name
+ * @param source     the scenario file
+ * @param seed       the seed used
+ * @param start      the instant virtual time 0 stands for
+ * @param duration   virtual time simulated
+ * @param events     lines in the event log
+ * @param services   per service, scenario order
+ * @param groups     per group, scenario order
+ * @param kills      every real kill, in time order
+ * @param refusals   every termination a guardrail refused, in time order
+ * @param runs       every engine run started, in start order
+ * @param faults     the scenario's faults
+ * @param overloads  overload windows of services, in start order
+ * @param hypotheses the hypotheses, checked, in scenario order
+ */
+public record SimulationReport(String scenario, String source, long seed, Instant start, Duration duration, long events,
+                               List<ServiceReport> services, List<GroupReport> groups, List<KillRecord> kills,
+                               List<RefusalRecord> refusals,
+                               List<RunSummary> runs, List<FaultSpec> faults, List<OverloadWindow> overloads,
+                               List<HypothesisResult> hypotheses) {
+    public SimulationReport {
+        Objects.requireNonNull(scenario, "scenario");
+        services = List.copyOf(services);
+        groups = List.copyOf(groups);
+        kills = List.copyOf(kills);
+        refusals = List.copyOf(refusals);
+        runs = List.copyOf(runs);
+        faults = List.copyOf(faults);
+        overloads = List.copyOf(overloads);
+        hypotheses = List.copyOf(hypotheses);
+    }
+
+    /** Whether every hypothesis holds (true when there are none). */
+    public boolean allHypothesesHold() {
+        return hypotheses.stream().allMatch(HypothesisResult::passed);
+    }
+
+    /**
+     * @param availability served ÷ offered requests over the run, percent
+     * @param load         the offered load curve
+     * @param series       change points of healthy capacity, load and success ratio
+     */
+    public record ServiceReport(String name, String group, double availability, double offeredRequests,
+                                double servedRequests, Load load, List<SeriesPoint> series) {
+        public ServiceReport {
+            series = List.copyOf(series);
+        }
+    }
+
+    /**
+     * @param kills               real kills the engine made in the group
+     * @param refusals            terminations the guardrails refused
+     * @param recovery            the world's exact recovery times of those kills
+     * @param stillDegradedAtEnd  kills the group had not recovered from when the run ended
+     * @param engineRecovered     (run, group) verifications the engine judged RECOVERED
+     * @param engineNotRecovered  (run, group) verifications the engine judged NOT_RECOVERED
+     * @param enginePending       (run, group) verifications still going on at the end
+     * @param episodes            every recovery episode of the world (kills, faults, overload crashes)
+     */
+    public record GroupReport(String name, int desired, int kills, int refusals, RecoveryStats recovery, int stillDegradedAtEnd,
+                              int engineRecovered, int engineNotRecovered, int enginePending, List<RecoveryEpisode> episodes) {
+        public GroupReport {
+            episodes = List.copyOf(episodes);
+        }
+    }
+
+    /**
+     * @param run        the run's id
+     * @param entry      index of the chaos entry that started it
+     * @param experiment the experiment's name
+     * @param startedAt  since the world's start
+     * @param state      the run's state when the simulation ended
+     */
+    public record RunSummary(String run, int entry, String experiment, Duration startedAt, String state) {
+    }
+}
