@@ -2,6 +2,7 @@ package dev.macaque.benchmarks.selection;
 
 import dev.macaque.engine.ExperimentSpec.Guardrails;
 import dev.macaque.engine.ExperimentSpec.Selection;
+import dev.macaque.engine.ExperimentSpec.Targets;
 import dev.macaque.engine.FleetGroup;
 import dev.macaque.engine.GuardrailCheck;
 import dev.macaque.engine.InMemoryKillHistory;
@@ -70,10 +71,31 @@ public class TargetSelectionBenchmark {
         }
     }
 
+    /**
+     * Which target filter {@link #select} applies: {@code regionAndTag} ({@link FleetSnapshots#TARGETS}, the case the
+     * targets are about) or {@code none} ({@link Targets#ANY}; opt-in, weight and health only), which separates the
+     * cost of the filter from the cost of selecting.
+     */
+    @State(Scope.Benchmark)
+    public static class Filter {
+        @Param({"regionAndTag", "none"})
+        public String targets;
+
+        public Targets value;
+
+        @Setup(Level.Trial)
+        public void build() {
+            value = switch (targets) {
+                case "regionAndTag" -> FleetSnapshots.TARGETS;
+                case "none" -> Targets.ANY;
+                default -> throw new IllegalArgumentException("targets must be regionAndTag or none, was " + targets);
+            };
+        }
+    }
+
     @Benchmark
-    public List<Victim> select(Snapshot snapshot, Draws draws) {
-        return snapshot.engine.victims(snapshot.fleet, FleetSnapshots.TARGETS, draws.selection, LIMITS,
-                new SplittableRandom(SEED), NOW);
+    public List<Victim> select(Snapshot snapshot, Draws draws, Filter filter) {
+        return snapshot.engine.victims(snapshot.fleet, filter.value, draws.selection, LIMITS, new SplittableRandom(SEED), NOW);
     }
 
     @Benchmark
@@ -89,6 +111,7 @@ public class TargetSelectionBenchmark {
         return weight;
     }
 
+    /** Always with the region-and-tag filter: compare with {@code select} at {@code targets=regionAndTag}. */
     @Benchmark
     public List<Victim> naive(Snapshot snapshot, Draws draws) {
         return NaiveWeightedSelection.select(snapshot.fleet, FleetSnapshots.TARGETS, draws.k, new SplittableRandom(SEED));

@@ -29,6 +29,13 @@ class TargetSelectionBenchmarkTest {
         return draws;
     }
 
+    private static TargetSelectionBenchmark.Filter filter(String targets) {
+        TargetSelectionBenchmark.Filter filter = new TargetSelectionBenchmark.Filter();
+        filter.targets = targets;
+        filter.build();
+        return filter;
+    }
+
     private static Map<GroupRef, FleetGroup> byRef(List<FleetGroup> fleet) {
         return fleet.stream().collect(Collectors.toMap(FleetGroup::ref, Function.identity()));
     }
@@ -36,7 +43,7 @@ class TargetSelectionBenchmarkTest {
     @Test
     void selectReturnsKDistinctVictimsFromEligibleGroupsOnly() {
         TargetSelectionBenchmark.Snapshot snapshot = snapshot(1_000);
-        List<Victim> victims = benchmark.select(snapshot, draws(100));
+        List<Victim> victims = benchmark.select(snapshot, draws(100), filter("regionAndTag"));
 
         assertThat(victims).hasSize(100).doesNotHaveDuplicates();
         Map<GroupRef, FleetGroup> groups = byRef(snapshot.fleet);
@@ -51,7 +58,7 @@ class TargetSelectionBenchmarkTest {
     @Test
     void selectKeepsHalfOfEveryGroupWhenKExceedsWhatTheGuardrailsAllow() {
         TargetSelectionBenchmark.Snapshot snapshot = snapshot(1_000);
-        List<Victim> victims = benchmark.select(snapshot, draws(10_000));
+        List<Victim> victims = benchmark.select(snapshot, draws(10_000), filter("regionAndTag"));
 
         Map<GroupRef, Long> perGroup = victims.stream().collect(Collectors.groupingBy(Victim::group, Collectors.counting()));
         assertThat(perGroup.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(5));
@@ -59,9 +66,21 @@ class TargetSelectionBenchmarkTest {
     }
 
     @Test
+    void selectWithoutAFilterAlsoTakesOptedInGroupsOutsideTheTargets() {
+        TargetSelectionBenchmark.Snapshot snapshot = snapshot(1_000);
+        List<Victim> victims = benchmark.select(snapshot, draws(500), filter("none"));
+
+        Map<GroupRef, FleetGroup> groups = byRef(snapshot.fleet);
+        // A few draws may be refused: a group drawn a sixth time would keep fewer than half its instances.
+        assertThat(victims).hasSizeBetween(450, 500).allSatisfy(victim -> assertThat(groups.get(victim.group()).optedIn()).isTrue());
+        assertThat(victims).anySatisfy(victim -> assertThat(
+                FleetSnapshots.TARGETS.matches(victim.group(), groups.get(victim.group()).tags())).isFalse());
+    }
+
+    @Test
     void selectIsDeterministic() {
         TargetSelectionBenchmark.Snapshot snapshot = snapshot(1_000);
-        assertThat(benchmark.select(snapshot, draws(100))).isEqualTo(benchmark.select(snapshot, draws(100)));
+        assertThat(benchmark.select(snapshot, draws(100), filter("regionAndTag"))).isEqualTo(benchmark.select(snapshot, draws(100), filter("regionAndTag")));
     }
 
     @Test
