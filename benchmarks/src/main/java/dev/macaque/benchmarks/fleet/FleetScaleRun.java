@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * A month of chaos on a large simulated fleet, all through the engine: an experiment killing one instance anywhere
  * in the fleet every simulated hour, plus a Chaos Monkey schedule with {@code meanTimeBetweenKills: 1d} on every
  * group (every day of the week, all day), each planned kill run as {@link KillSchedule#experimentFor}. Every run
- * selects, kills and verifies recovery against the simulated provider.
+ * selects, kills and verifies recovery against the simulated provider. One month per instance.
  */
 public final class FleetScaleRun {
     private static final ExperimentSpec HOURLY = new ExperimentSpec("hourly", Targets.ANY, Selection.count(1),
@@ -56,6 +56,7 @@ public final class FleetScaleRun {
     private long started;
     private long completed;
     private long failed;
+    private boolean ran;
 
     public FleetScaleRun(long seed, int groupCount, int instancesPerGroup, int regions) {
         SimulatedWorld world = Fleets.world(seed, groupCount, instancesPerGroup, regions);
@@ -81,6 +82,10 @@ public final class FleetScaleRun {
     }
 
     private Outcome month(int days, boolean throughEngine) {
+        if (ran) {
+            throw new IllegalStateException("a FleetScaleRun simulates one month from its world's start; build another");
+        }
+        ran = true;
         SimulatedWorld world = engine.world();
         LocalDate first = world.start().atZone(ZoneOffset.UTC).toLocalDate();
         for (int day = 0; day < days; day++) {

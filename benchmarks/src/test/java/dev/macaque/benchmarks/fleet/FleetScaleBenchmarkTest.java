@@ -1,6 +1,7 @@
 package dev.macaque.benchmarks.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +46,13 @@ class FleetScaleBenchmarkTest {
         assertThat(outcome.runsStarted()).isEqualTo(48 + 200);
         assertThat(outcome.runsCompleted()).isEqualTo(outcome.runsStarted());
         assertThat(outcome.runEvents()).isZero();
+    }
+
+    @Test
+    void aRunSimulatesOneMonthOnly() {
+        FleetScaleRun run = new FleetScaleRun(1, 10, 10, 2);
+        run.worldOnly(1);
+
+        assertThatThrownBy(() -> run.run(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("one month");
     }
 }
