@@ -104,11 +104,9 @@ public final class ProviderInstances implements AutoCloseable {
             }
         }
         for (ConfigKey key : declared) {
+            // Defaults stay the provider's to apply: it must be able to tell a key the user set from one left out.
             if (key.required() && !flat.containsKey(key.name())) {
                 problems.add("missing required key '" + key.name() + "': " + key.description());
-            }
-            if (!flat.containsKey(key.name()) && key.defaultValue() != null) {
-                flat.put(key.name(), key.defaultValue());
             }
         }
         return problems;

@@ -206,7 +206,7 @@ class PluginLoaderTest {
 
             assertThat(result.outcome()).isEqualTo(TerminationResult.Outcome.DRY_RUN_WOULD_TERMINATE);
             assertThat(result.detail()).contains("leashed").contains("dryRun=true");
-            assertThat(provider.health(web).desiredCapacity()).as("declared default size=2 reaches the provider").isEqualTo(2);
+            assertThat(provider.health(web).desiredCapacity()).as("the provider applies its own declared default size=2").isEqualTo(2);
         }
     }
 

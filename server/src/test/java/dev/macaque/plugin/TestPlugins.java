@@ -126,7 +126,7 @@ public final class TestPlugins {
                     }
                     @Override public CloudProvider create(ProviderContext context) {
                         String region = context.configValue("region").orElseThrow();
-                        int size = Integer.parseInt(context.configValue("size").orElseThrow());
+                        int size = Integer.parseInt(context.configValue("size").orElse("2"));
                         GroupRef ref = new GroupRef(context.instanceId(), region, "web");
                         return new CloudProvider() {
                             @Override public String id() { return context.instanceId(); }

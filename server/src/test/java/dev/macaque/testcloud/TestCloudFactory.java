@@ -64,8 +64,8 @@ public final class TestCloudFactory implements ProviderFactory {
             cloud.group(p[0], p[1], Integer.parseInt(p[2]),
                     Boolean.parseBoolean(p[3]) ? Map.of("macaque-enabled", "true", "team", "payments") : Map.of("team", "core"));
         }
-        long healAfter = Long.parseLong(context.config().get("healAfterMillis"));
-        if (Boolean.parseBoolean(context.config().get("holdTerminations"))) {
+        long healAfter = Long.parseLong(context.config().getOrDefault("healAfterMillis", "100"));
+        if (Boolean.parseBoolean(context.config().getOrDefault("holdTerminations", "false"))) {
             GATES.put(context.instanceId(), new Semaphore(0));
         }
         return new HealingCloud(cloud, healAfter);
