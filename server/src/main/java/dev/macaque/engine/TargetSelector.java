@@ -95,12 +95,13 @@ public final class TargetSelector {
             eligible.groupIndex = new int[capacity];
             eligible.tree = new long[capacity + 1];
             boolean unrestricted = targets.isUnrestricted();
+            TargetMatcher matcher = unrestricted ? null : TargetMatcher.of(targets);
             int index = 0;
             for (FleetGroup group : fleet) {
                 int weight = group.weight();
                 int healthy = group.healthyCount();
                 if (group.optedIn() && weight > 0 && healthy > 0
-                        && (unrestricted || targets.matches(group.ref(), group.tags()))) {
+                        && (unrestricted || matcher.matches(group.ref(), group.tags()))) {
                     eligible.add(index, weight, healthy);
                 }
                 index++;

@@ -53,41 +53,55 @@ public final class RequestBodies {
         }
     }
 
-    /** Longest string and array a request body may hold anywhere (the body itself is capped at 64 KiB). */
+    /** Longest string and array a request body may hold anywhere, and how deeply it may nest (the body is capped at 64 KiB). */
     public static final int MAX_STRING = 256;
     public static final int MAX_ARRAY = 1000;
+    public static final int MAX_DEPTH = 32;
 
     /**
-     * Every string longer than {@link #MAX_STRING} and every array longer than {@link #MAX_ARRAY} in {@code tree}, as
-     * field errors with their paths; throws a 400 problem listing them all when there is any.
+     * Every string longer than {@link #MAX_STRING}, every array longer than {@link #MAX_ARRAY} and any nesting deeper
+     * than {@link #MAX_DEPTH} in {@code tree}, as field errors with their paths; throws a 400 problem listing them all
+     * when there is any. Walks the tree with its own stack: a hostile body cannot exhaust the thread's.
      */
     public static void checkLimits(JsonNode tree) {
         List<Problem.FieldError> errors = new java.util.ArrayList<>();
-        collectLimitErrors(tree, "", errors);
+        record Visit(JsonNode node, String path, int depth) {
+        }
+        java.util.Deque<Visit> pending = new java.util.ArrayDeque<>();
+        pending.push(new Visit(tree, "", 0));
+        while (!pending.isEmpty()) {
+            Visit visit = pending.pop();
+            JsonNode node = visit.node();
+            String path = visit.path();
+            if (visit.depth() > MAX_DEPTH) {
+                errors.add(new Problem.FieldError(path, "nests deeper than " + MAX_DEPTH + " levels"));
+                continue;
+            }
+            if (node.isTextual() && node.textValue().length() > MAX_STRING) {
+                errors.add(new Problem.FieldError(path, "must be at most " + MAX_STRING + " characters"));
+            } else if (node.isArray()) {
+                if (node.size() > MAX_ARRAY) {
+                    errors.add(new Problem.FieldError(path, "must have at most " + MAX_ARRAY + " elements"));
+                }
+                for (int i = node.size() - 1; i >= 0; i--) {
+                    pending.push(new Visit(node.get(i), path + "[" + i + "]", visit.depth() + 1));
+                }
+            } else if (node.isObject()) {
+                List<java.util.Map.Entry<String, JsonNode>> fields = new java.util.ArrayList<>();
+                node.fields().forEachRemaining(fields::add);
+                for (int i = fields.size() - 1; i >= 0; i--) {
+                    String key = fields.get(i).getKey();
+                    if (key.length() > MAX_STRING) {
+                        errors.add(new Problem.FieldError(path, "has a field name longer than " + MAX_STRING + " characters"));
+                    } else {
+                        pending.push(new Visit(fields.get(i).getValue(), path.isEmpty() ? key : path + "." + key, visit.depth() + 1));
+                    }
+                }
+            }
+        }
         if (!errors.isEmpty()) {
             throw new ProblemException(400, "https://macaque.dev/problems/validation", "request body exceeds limits: "
-                    + String.join("; ", errors.stream().map(e -> e.field() + " " + e.message()).toList()), errors);
-        }
-    }
-
-    private static void collectLimitErrors(JsonNode node, String path, List<Problem.FieldError> errors) {
-        if (node.isTextual() && node.textValue().length() > MAX_STRING) {
-            errors.add(new Problem.FieldError(path, "must be at most " + MAX_STRING + " characters"));
-        } else if (node.isArray()) {
-            if (node.size() > MAX_ARRAY) {
-                errors.add(new Problem.FieldError(path, "must have at most " + MAX_ARRAY + " elements"));
-            }
-            for (int i = 0; i < node.size(); i++) {
-                collectLimitErrors(node.get(i), path + "[" + i + "]", errors);
-            }
-        } else if (node.isObject()) {
-            node.fields().forEachRemaining(f -> {
-                if (f.getKey().length() > MAX_STRING) {
-                    errors.add(new Problem.FieldError(path, "has a field name longer than " + MAX_STRING + " characters"));
-                } else {
-                    collectLimitErrors(f.getValue(), path.isEmpty() ? f.getKey() : path + "." + f.getKey(), errors);
-                }
-            });
+                    + String.join("; ", errors.stream().limit(20).map(e -> e.field() + " " + e.message()).toList()), errors);
         }
     }
 

@@ -156,6 +156,11 @@ class ExperimentsHttpTest {
 
         assertProblem(response, 400, "exceeds limits");
         assertThat(TestServer.json(response).get("errors").findValuesAsText("field")).containsExactly("name", "targets.groups[1]");
+
+        String deep = "{\"a\":".repeat(900) + "1" + "}".repeat(900);
+        assertProblem(server.sendJson("POST", "/api/v1/experiments", operator, deep), 400, "nests deeper than 32 levels");
+        String deeper = "[".repeat(5000) + "]".repeat(5000);
+        assertThat(server.sendJson("POST", "/api/v1/experiments", operator, deeper).statusCode()).isEqualTo(400);
     }
 
     @Test
