@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every node does on each poll: renew the leases of the runs it drives (and stop those it lost), close runs
+ * What every node does on each poll: renew the leases of the runs it drives (and stop those it lost), abort the runs
+ * it drives that an abort was requested for through another node, close runs
  * whose node stopped renewing (exactly one node closes each, never repeating a committed intent), and announce a kill
  * switch change once across all nodes.
  */
@@ -56,6 +57,7 @@ public final class ClusterDuties {
     public synchronized void poll() {
         try {
             renewLeases();
+            experiments.applyAbortRequests();
             experiments.closeAbandonedRuns(RunStore.Abandoned.EXPIRED, "takeover by " + node.nodeId());
             announceKillSwitchChange();
         } catch (RuntimeException e) {

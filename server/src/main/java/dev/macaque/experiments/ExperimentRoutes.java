@@ -199,7 +199,7 @@ public final class ExperimentRoutes implements RouteGroup {
         }
         Principal principal = Access.principal(ctx);
         RunView aborted = experiments.abort(id, principal, reason, ctx.ip())
-                .orElseThrow(() -> new ProblemException(409, "run " + id + " is not driven by this server; abort it on the node that runs it"));
+                .orElseThrow(() -> new ProblemException(409, "run " + id + " has already ended"));
         ctx.status(202).json(aborted);
     }
 }

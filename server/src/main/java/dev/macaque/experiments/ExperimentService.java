@@ -143,6 +143,16 @@ public final class ExperimentService implements AutoCloseable {
         return Set.copyOf(live.keySet());
     }
 
+    /** Aborts the runs this node drives that an abort was requested for on another node. */
+    public void applyAbortRequests() {
+        store.abortRequests(liveRunIds()).forEach((id, reason) -> {
+            LiveRun liveRun = live.get(id);
+            if (liveRun != null && liveRun.run().abort(reason)) {
+                log.info("Aborted run {} as requested through another node: {}", id, reason);
+            }
+        });
+    }
+
     /**
      * Stops runs this node no longer owns (another node closed them after this node's lease expired): aborted here so
      * that nothing more happens; their intents were already refused by the store.
@@ -230,7 +240,12 @@ public final class ExperimentService implements AutoCloseable {
     public Optional<RunView> abort(String runId, Principal principal, String reason, String source) {
         LiveRun liveRun = live.get(runId);
         if (liveRun == null) {
-            return Optional.empty();
+            // Driven by another node (or by none): leave the request where the driving node looks at every poll.
+            if (!store.requestAbort(runId, reason, principal.display(), clock.instant())) {
+                return Optional.empty();
+            }
+            audit.record(principal.display(), principal.role().wireName(), "experiment.abort-requested", runId, source, "ok", reason);
+            return view(runId);
         }
         boolean aborted = liveRun.run().abort(reason == null ? "aborted by " + principal.display() : reason);
         audit.record(principal.display(), principal.role().wireName(), "experiment.abort", runId, source, aborted ? "ok" : "already-ended",

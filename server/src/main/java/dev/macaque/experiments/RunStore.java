@@ -261,6 +261,48 @@ public final class RunStore implements RunRecorder, KillHistory {
      * Extends this node's lease on {@code runIds} to {@code now + lease}; returns the ids it no longer owns (another
      * node took them over, or they ended).
      */
+    /**
+     * Asks for an unfinished run to be aborted by whichever node drives it; false when the run has already ended (or
+     * does not exist).
+     */
+    public boolean requestAbort(String runId, String reason, String requestedBy, Instant now) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET abort_requested_at = ?, abort_requested_by = ?, "
+                    + "abort_reason = ? WHERE id = ? AND state IN ('PENDING', 'RUNNING', 'VERIFYING')")) {
+                Sql.setInstant(update, 1, now);
+                update.setString(2, requestedBy);
+                update.setString(3, reason);
+                update.setString(4, runId);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Of {@code runIds}, those with an abort request: run id to the request's reason (or who asked). */
+    public Map<String, String> abortRequests(java.util.Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return Map.of();
+        }
+        return database.inTransaction(c -> {
+            String marks = String.join(", ", java.util.Collections.nCopies(runIds.size(), "?"));
+            try (PreparedStatement select = c.prepareStatement("SELECT id, abort_reason, abort_requested_by FROM runs WHERE id IN ("
+                    + marks + ") AND abort_requested_at IS NOT NULL")) {
+                int i = 1;
+                for (String id : runIds) {
+                    select.setString(i++, id);
+                }
+                Map<String, String> requests = new LinkedHashMap<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        String reason = rs.getString("abort_reason");
+                        requests.put(rs.getString("id"), reason != null ? reason : "aborted by " + rs.getString("abort_requested_by"));
+                    }
+                }
+                return requests;
+            }
+        });
+    }
+
     public List<String> renewLeases(java.util.Collection<String> runIds, Instant now) {
         return database.inTransaction(c -> {
             List<String> lost = new ArrayList<>();

@@ -194,6 +194,29 @@ class SeveralNodesTest {
     }
 
     @Test
+    void anAbortAskedOfAnotherNodeStopsTheRunOnTheNodeThatDrivesIt() {
+        Node a = start("a", "30s", CLOUD, List.of());
+        Node b = start("b", "30s", CLOUD, List.of());
+        TestCloudFactory.GATES.put("tc", new java.util.concurrent.Semaphore(0));
+        String runId = Node.json(a.send("POST", "/api/v1/experiments", admin(),
+                "{\"name\":\"two\",\"targets\":{\"providers\":[\"tc\"],\"groups\":[\"web\"]},\"selection\":{\"mode\":\"count\",\"value\":2}}"))
+                .get("id").asText();
+        RunStore store = b.get(RunStore.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.events(runId, 0).stream().anyMatch(e -> e.type().equals("TERMINATION_INTENT")));
+
+        HttpResponse<String> asked = b.send("POST", "/api/v1/experiments/" + runId + "/abort", admin(), "{\"reason\":\"asked on b\"}");
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+        a.poll();
+        TestCloudFactory.GATES.get("tc").release(10);
+
+        JsonNode run = awaitEnd(b, runId);
+        assertThat(run.get("state").asText()).isEqualTo("ABORTED");
+        assertThat(run.get("failureReason").asText()).isEqualTo("asked on b");
+        assertThat(run.get("terminations").size()).as("no kill after the abort").isEqualTo(1);
+        assertThat(b.send("POST", "/api/v1/experiments/" + runId + "/abort", admin(), "").statusCode()).isEqualTo(409);
+    }
+
+    @Test
     void aDecisionClaimedByANodeThatDiedIsTakenOverAndARunAlreadyStartedForItIsNotStartedAgain() {
         Map<String, Object> schedule = Map.of("name", "takeover", "meanTimeBetweenKills", "1d",
                 "experiment", Map.of("targets", Map.of("providers", List.of("tc")), "seed", 9,
