@@ -196,11 +196,26 @@ public final class ExperimentRun {
             chosen.sort(Comparator.comparing(CloudProvider::id));
             chosen.forEach(p -> providersById.put(p.id(), p));
         }
+        ExperimentSpec.Targets targets = spec.targets();
+        if (!targets.providers().isEmpty() && !targets.regions().isEmpty() && !targets.groups().isEmpty()) {
+            // Every candidate is named (a scheduled kill names exactly one group): read those groups instead of
+            // listing whole regions, which on a large account is many calls for one answer.
+            List<GroupRef> named = new ArrayList<>();
+            for (CloudProvider provider : chosen) {
+                for (String region : new java.util.TreeSet<>(targets.regions())) {
+                    for (String name : new java.util.TreeSet<>(targets.groups())) {
+                        named.add(new GroupRef(provider.id(), region, name));
+                    }
+                }
+            }
+            describeGroups(named, 0, new ArrayList<>(), new int[] {named.size(), 0});
+            return;
+        }
         listGroups(chosen, 0, new ArrayList<>(), new int[2]);
     }
 
     /** Lists the groups of each provider in turn; {@code counts} = {listed, not opted in}. */
-    private void listGroups(List<CloudProvider> chosen, int index, List<GroupSummary> candidates, int[] counts) {
+    private void listGroups(List<CloudProvider> chosen, int index, List<GroupRef> candidates, int[] counts) {
         if (index == chosen.size()) {
             describeGroups(candidates, 0, new ArrayList<>(), counts);
             return;
@@ -221,7 +236,7 @@ public final class ExperimentRun {
                             } else if (!summary.optedIn()) {
                                 counts[1]++;
                             } else if (spec.targets().matches(summary.ref(), summary.tags())) {
-                                candidates.add(summary);
+                                candidates.add(summary.ref());
                             }
                         }
                         continueWith(() -> listGroups(chosen, index + 1, candidates, counts));
@@ -231,12 +246,12 @@ public final class ExperimentRun {
                         + attempts + " attempt(s): " + error));
     }
 
-    private void describeGroups(List<GroupSummary> candidates, int index, List<FleetGroup> found, int[] counts) {
+    private void describeGroups(List<GroupRef> candidates, int index, List<FleetGroup> found, int[] counts) {
         if (index == candidates.size()) {
             selectVictims(found, counts);
             return;
         }
-        GroupRef ref = candidates.get(index).ref();
+        GroupRef ref = candidates.get(index);
         CloudProvider provider = providersById.get(ref.provider());
         callProvider("describeGroup", new String[] {"group", ref.toString()}, () -> provider.describeGroup(ref),
                 (group, attempts) -> {
@@ -264,7 +279,7 @@ public final class ExperimentRun {
                                 return;
                             }
                             record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason",
-                                    "vanished during discovery: " + error.message());
+                                    "not found during discovery: " + error.message());
                             continueWith(() -> describeGroups(candidates, index + 1, found, counts));
                         }
                     } else {

@@ -476,6 +476,23 @@ class ExperimentRunTest {
     }
 
     @Test
+    void targetsThatNameProviderRegionAndGroupAreReadDirectlyWithoutListingRegions() {
+        cloud.group("us-east-1", "api", 3, OPTED_IN).group("us-east-1", "web", 3, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+        // listing would fail the run: the named path must not list at all
+        cloud.listFailures.add(new dev.macaque.spi.ProviderException(dev.macaque.spi.ProviderException.Kind.PERMISSION_DENIED, "no list"));
+
+        RunResult result = runToEnd(spec("\"targets\": {\"providers\": [\"sim\"], \"regions\": [\"us-east-1\"],"
+                + " \"groups\": [\"api\", \"ghost\"]}, \"selection\": {\"mode\": \"count\", \"value\": 1}"));
+
+        assertThat(result.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(cloud.terminateCalls).extracting(r -> r.group().name()).containsExactly("api");
+        assertThat(result.events()).filteredOn(e -> e.type() == RunEventType.GROUP_SKIPPED).singleElement()
+                .satisfies(e -> assertThat(e.field("group")).isEqualTo("sim/us-east-1/ghost"))
+                .satisfies(e -> assertThat(e.field("reason")).startsWith("not found during discovery"));
+        assertThat(cloud.listFailures).as("listGroups was never called").hasSize(1);
+    }
+
+    @Test
     void groupsThatAreNotOptedInAreNeverCandidates() {
         cloud.group("us-east-1", "api", 5, Map.of("macaque-enabled", "false"))
                 .group("us-east-1", "web", 5, Map.of("team", "web"))
