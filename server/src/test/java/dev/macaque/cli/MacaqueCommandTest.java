@@ -120,4 +120,23 @@ class MacaqueCommandTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("--role: role must be one of viewer, operator, admin; was 'root'");
     }
+
+    @Test
+    void tokensCanBeListedWithoutSecretsAndRevoked() throws Exception {
+        Path config = dir.resolve("macaque.yaml");
+        Files.writeString(config, "database:\n  url: jdbc:h2:file:" + dir.resolve("db/macaque") + "\n");
+        String secret = run("token", "create", "--config", config.toString(), "--role", "viewer", "--name", "dash").out().trim();
+
+        Run list = run("token", "list", "--config", config.toString());
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("dash").contains("viewer").contains("active").doesNotContain(secret);
+        String id = list.out().lines().filter(l -> l.contains("dash")).findFirst().orElseThrow().split("\\s+")[0];
+
+        Run revoke = run("token", "revoke", "--config", config.toString(), id);
+        assertThat(revoke.exit()).isZero();
+        assertThat(run("token", "list", "--config", config.toString()).out()).contains("revoked");
+        Run again = run("token", "revoke", "--config", config.toString(), id);
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("no active token with id '" + id + "'");
+    }
 }
