@@ -7,6 +7,7 @@ import dev.macaque.engine.KillSwitch;
 import dev.macaque.engine.ProviderDirectory;
 import dev.macaque.engine.RetryPolicy;
 import dev.macaque.engine.RunResult;
+import dev.macaque.simulate.WorldTaskScheduler;
 import dev.macaque.simulated.SimulatedProvider;
 import dev.macaque.simulated.SimulatedWorld;
 import java.util.SplittableRandom;
