@@ -40,7 +40,7 @@ public final class AuditRoutes implements RouteGroup {
             try {
                 since = Instant.parse(ctx.queryParam("since"));
             } catch (DateTimeParseException e) {
-                throw new ProblemException(400, "https://macaque.dev/problems/validation",
+                throw new ProblemException(400, ProblemException.VALIDATION,
                         "since must be an ISO-8601 instant such as 2026-01-31T09:00:00Z, was '" + ctx.queryParam("since") + "'",
                         List.of(new Problem.FieldError("since", "not an ISO-8601 instant")));
             }

@@ -2,7 +2,6 @@ package dev.macaque.auth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.macaque.audit.AuditLog;
-import dev.macaque.http.Problem;
 import dev.macaque.http.ProblemException;
 import dev.macaque.http.RequestBodies;
 import dev.macaque.http.RouteGroup;
@@ -83,7 +82,6 @@ public final class TokenRoutes implements RouteGroup {
     }
 
     private static ProblemException invalid(String field, String message) {
-        return new ProblemException(400, "https://macaque.dev/problems/validation", field + ": " + message,
-                List.of(new Problem.FieldError(field, message)));
+        return ProblemException.invalid(field + ": " + message, field, message);
     }
 }

@@ -21,8 +21,7 @@ import java.util.Objects;
  * them. Schedules from the configuration file ({@code source: config}) are read-only here (409).
  */
 public final class ScheduleRoutes implements RouteGroup {
-    static final String VALIDATION = "https://macaque.dev/problems/validation";
-    private static final int MAX_UPCOMING = 200;
+        private static final int MAX_UPCOMING = 200;
 
     private final ScheduleService schedules;
     private final Access access;
@@ -80,7 +79,7 @@ public final class ScheduleRoutes implements RouteGroup {
                 count = -1;
             }
             if (count < 1 || count > MAX_UPCOMING) {
-                throw new ProblemException(400, VALIDATION, "count must be an integer from 1 to " + MAX_UPCOMING + ", was '" + given + "'",
+                throw new ProblemException(400, ProblemException.VALIDATION, "count must be an integer from 1 to " + MAX_UPCOMING + ", was '" + given + "'",
                         List.of(new Problem.FieldError("count", "must be 1-" + MAX_UPCOMING)));
             }
         }
@@ -92,7 +91,7 @@ public final class ScheduleRoutes implements RouteGroup {
             return change.get();
         } catch (SpecValidationException e) {
             List<Problem.FieldError> errors = e.errors().stream().map(f -> new Problem.FieldError(f.path(), f.message())).toList();
-            throw new ProblemException(400, VALIDATION, "invalid schedule: " + String.join("; ",
+            throw new ProblemException(400, ProblemException.VALIDATION, "invalid schedule: " + String.join("; ",
                     e.errors().stream().map(FieldError::toString).toList()), errors);
         }
     }

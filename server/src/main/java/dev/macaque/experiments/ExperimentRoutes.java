@@ -29,8 +29,7 @@ import java.util.Set;
  * events (JSON, or a live {@code text/event-stream}), abort.
  */
 public final class ExperimentRoutes implements RouteGroup {
-    static final String VALIDATION = "https://macaque.dev/problems/validation";
-    private static final Set<String> STATES = Set.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED");
+        private static final Set<String> STATES = Set.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED");
     private static final int MAX_IDEMPOTENCY_KEY = 200;
 
     private final ExperimentService experiments;
@@ -69,7 +68,7 @@ public final class ExperimentRoutes implements RouteGroup {
     private void create(Context ctx) {
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(ch -> ch > 32 && ch < 127))) {
-            throw new ProblemException(400, VALIDATION, "Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY
+            throw new ProblemException(400, ProblemException.VALIDATION, "Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY
                     + " visible ASCII characters", List.of(new Problem.FieldError("Idempotency-Key", "invalid header value")));
         }
         JsonNode body = RequestBodies.tree(ctx, json);
@@ -79,7 +78,7 @@ public final class ExperimentRoutes implements RouteGroup {
             outcome = experiments.create(body, Access.principal(ctx), key, ctx.ip());
         } catch (SpecValidationException e) {
             List<Problem.FieldError> errors = e.errors().stream().map(ExperimentRoutes::fieldError).toList();
-            throw new ProblemException(400, VALIDATION, "invalid experiment: " + String.join("; ",
+            throw new ProblemException(400, ProblemException.VALIDATION, "invalid experiment: " + String.join("; ",
                     e.errors().stream().map(FieldError::toString).toList()), errors);
         }
         if (outcome instanceof ExperimentService.Outcome.IdempotencyConflict conflict) {
@@ -107,7 +106,7 @@ public final class ExperimentRoutes implements RouteGroup {
         int limit = Cursors.limit(ctx.queryParam("limit"), 20, 200);
         String state = ctx.queryParam("state");
         if (state != null && !STATES.contains(state)) {
-            throw new ProblemException(400, VALIDATION, "state must be one of " + String.join(", ", new java.util.TreeSet<>(STATES))
+            throw new ProblemException(400, ProblemException.VALIDATION, "state must be one of " + String.join(", ", new java.util.TreeSet<>(STATES))
                     + "; was '" + state + "'", List.of(new Problem.FieldError("state", "unknown state")));
         }
         Instant since = null;
@@ -115,7 +114,7 @@ public final class ExperimentRoutes implements RouteGroup {
             try {
                 since = Instant.parse(ctx.queryParam("since"));
             } catch (DateTimeParseException e) {
-                throw new ProblemException(400, VALIDATION, "since must be an ISO-8601 instant such as 2026-01-31T09:00:00Z, was '"
+                throw new ProblemException(400, ProblemException.VALIDATION, "since must be an ISO-8601 instant such as 2026-01-31T09:00:00Z, was '"
                         + ctx.queryParam("since") + "'", List.of(new Problem.FieldError("since", "not an ISO-8601 instant")));
             }
         }
@@ -128,7 +127,7 @@ public final class ExperimentRoutes implements RouteGroup {
                 beforeAt = Instant.parse(position.substring(0, Math.max(bar, 0)));
                 beforeId = position.substring(bar + 1);
             } catch (DateTimeParseException | StringIndexOutOfBoundsException e) {
-                throw new ProblemException(400, VALIDATION, "cursor is not valid: pass back the nextCursor of a previous page",
+                throw new ProblemException(400, ProblemException.VALIDATION, "cursor is not valid: pass back the nextCursor of a previous page",
                         List.of(new Problem.FieldError("cursor", "not a cursor returned by this API")));
             }
         }
@@ -189,7 +188,7 @@ public final class ExperimentRoutes implements RouteGroup {
         if (!ctx.body().isBlank()) {
             AbortRequest request = RequestBodies.read(ctx, json, AbortRequest.class);
             if (request.reason() != null && request.reason().length() > 500) {
-                throw new ProblemException(400, VALIDATION, "reason must be at most 500 characters",
+                throw new ProblemException(400, ProblemException.VALIDATION, "reason must be at most 500 characters",
                         List.of(new Problem.FieldError("reason", "at most 500 characters")));
             }
             reason = request.reason();

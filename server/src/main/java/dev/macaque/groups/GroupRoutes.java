@@ -3,7 +3,6 @@ package dev.macaque.groups;
 import dev.macaque.auth.Access;
 import dev.macaque.auth.Role;
 import dev.macaque.http.Cursors;
-import dev.macaque.http.Problem;
 import dev.macaque.http.ProblemException;
 import dev.macaque.http.RouteGroup;
 import dev.macaque.plugin.ConfiguredProvider;
@@ -31,9 +30,7 @@ import java.util.TreeMap;
  * fails is listed under {@code errors}; the others still answer.
  */
 public final class GroupRoutes implements RouteGroup {
-    private static final String VALIDATION = "https://macaque.dev/problems/validation";
-
-    private final ProviderInstances providers;
+        private final ProviderInstances providers;
     private final Access access;
 
     @Inject
@@ -131,6 +128,6 @@ public final class GroupRoutes implements RouteGroup {
     }
 
     private static ProblemException invalid(String field, String message) {
-        return new ProblemException(400, VALIDATION, message, List.of(new Problem.FieldError(field, message)));
+        return ProblemException.invalid(message, field, message);
     }
 }

@@ -21,7 +21,7 @@ public final class Cursors {
             }
             return position.substring(prefix.length());
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "https://macaque.dev/problems/validation", "cursor is not valid: pass back the nextCursor of a previous page",
+            throw new ProblemException(400, ProblemException.VALIDATION, "cursor is not valid: pass back the nextCursor of a previous page",
                     java.util.List.of(new Problem.FieldError("cursor", "not a cursor returned by this API")));
         }
     }
@@ -39,7 +39,7 @@ public final class Cursors {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ProblemException(400, "https://macaque.dev/problems/validation", "limit must be an integer from 1 to " + max + ", was '" + text + "'",
+        throw new ProblemException(400, ProblemException.VALIDATION, "limit must be an integer from 1 to " + max + ", was '" + text + "'",
                 java.util.List.of(new Problem.FieldError("limit", "must be an integer from 1 to " + max)));
     }
 }

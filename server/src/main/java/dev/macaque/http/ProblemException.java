@@ -5,6 +5,9 @@ import java.util.List;
 /** Thrown by handlers to answer with a problem; {@link ApiServer} renders it as {@code application/problem+json}. */
 public class ProblemException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** Problem type of every 400 that lists offending fields. */
+    public static final String VALIDATION = "https://macaque.dev/problems/validation";
+
     private final int status;
     private final String type;
     private final transient List<Problem.FieldError> errors;
@@ -18,6 +21,11 @@ public class ProblemException extends RuntimeException {
         this.status = status;
         this.type = type;
         this.errors = List.copyOf(errors);
+    }
+
+    /** A 400 validation problem with {@code detail} for people and one offending field. */
+    public static ProblemException invalid(String detail, String field, String fieldMessage) {
+        return new ProblemException(400, VALIDATION, detail, List.of(new Problem.FieldError(field, fieldMessage)));
     }
 
     public int status() {

@@ -48,7 +48,7 @@ public final class RequestBodies {
         } catch (JsonProcessingException e) {
             String field = e instanceof JsonMappingException m ? JsonPaths.of(m) : "";
             String message = e instanceof UnrecognizedPropertyException ? "unknown field" : JsonPaths.firstLine(e.getOriginalMessage());
-            throw new ProblemException(400, "https://macaque.dev/problems/validation", "invalid request body: "
+            throw new ProblemException(400, ProblemException.VALIDATION, "invalid request body: "
                     + (field.isEmpty() ? "" : field + ": ") + message, List.of(new Problem.FieldError(field, message)));
         }
     }
@@ -100,7 +100,7 @@ public final class RequestBodies {
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(400, "https://macaque.dev/problems/validation", "request body exceeds limits: "
+            throw new ProblemException(400, ProblemException.VALIDATION, "request body exceeds limits: "
                     + String.join("; ", errors.stream().limit(20).map(e -> e.field() + " " + e.message()).toList()), errors);
         }
     }

@@ -5,14 +5,12 @@ import dev.macaque.audit.AuditLog;
 import dev.macaque.auth.Access;
 import dev.macaque.auth.Principal;
 import dev.macaque.auth.Role;
-import dev.macaque.http.Problem;
 import dev.macaque.http.ProblemException;
 import dev.macaque.http.RequestBodies;
 import dev.macaque.http.RouteGroup;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -67,7 +65,6 @@ public final class KillSwitchRoutes implements RouteGroup {
     }
 
     private static ProblemException invalid(String field, String message) {
-        return new ProblemException(400, "https://macaque.dev/problems/validation", field + " " + message,
-                List.of(new Problem.FieldError(field, message)));
+        return ProblemException.invalid(field + " " + message, field, message);
     }
 }
