@@ -1,7 +1,6 @@
 package dev.macaque.cli;
 
 import dev.macaque.config.ConfigException;
-import dev.macaque.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,9 +12,6 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ProvidersCommand.class, TokenCommand.class, SimulateCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class MacaqueCommand implements Runnable {
-    /** Exit code for invalid input: bad arguments, an unreadable or invalid configuration or scenario. */
-    public static final int EXIT_INVALID_INPUT = 2;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -30,10 +26,10 @@ public final class MacaqueCommand implements Runnable {
             if (e instanceof ConfigException config) {
                 commandLine.getErr().println("Invalid configuration:");
                 config.errors().forEach(error -> commandLine.getErr().println("  " + error));
-                return EXIT_INVALID_INPUT;
+                return ExitCodes.INVALID_INPUT;
             }
             commandLine.getErr().println("macaque: " + e.getMessage());
-            return 1;
+            return ExitCodes.FAILED;
         });
         return cli;
     }

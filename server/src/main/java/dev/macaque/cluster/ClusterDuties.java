@@ -1,11 +1,12 @@
 package dev.macaque.cluster;
 
+import dev.macaque.node.NodeIdentity;
 import dev.macaque.experiments.ExperimentService;
 import dev.macaque.experiments.RunStore;
 import dev.macaque.killswitch.KillSwitchState;
 import dev.macaque.killswitch.KillSwitchStore;
 import dev.macaque.notify.Notification;
-import dev.macaque.notify.NotificationType;
+import dev.macaque.notify.event.NotificationType;
 import dev.macaque.notify.WebhookDeliveries;
 import dev.macaque.notify.WebhookNotifier;
 import java.time.Clock;

@@ -1,11 +1,12 @@
 package dev.macaque.cluster;
 
+import dev.macaque.node.NodeIdentity;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.macaque.config.MacaqueConfig;
-import dev.macaque.engine.Durations;
+import dev.macaque.text.Durations;
 import dev.macaque.experiments.ExperimentService;
 import dev.macaque.killswitch.KillSwitchStore;
 import dev.macaque.notify.WebhookDeliveries;

@@ -1,5 +1,7 @@
 package dev.macaque.config;
 
+import dev.macaque.text.Suggestions;
+import dev.macaque.text.Durations;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,7 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.macaque.engine.Durations;
+import dev.macaque.text.Durations;
 import dev.macaque.engine.FieldError;
 import dev.macaque.engine.SpecValidationException;
 import dev.macaque.schedule.KillSchedule;
@@ -207,9 +209,9 @@ public final class ConfigLoader {
                 errors.add(at + ".url must be an http:// or https:// URL, was " + (hook.url() == null ? "absent" : "'" + hook.url() + "'"));
             }
             for (String event : hook.events()) {
-                if (!dev.macaque.notify.NotificationType.WIRE_NAMES.contains(event)) {
+                if (!dev.macaque.notify.event.NotificationType.WIRE_NAMES.contains(event)) {
                     errors.add(at + ".events: '" + event + "' is not an event (known: "
-                            + String.join(", ", dev.macaque.notify.NotificationType.WIRE_NAMES) + ")");
+                            + String.join(", ", dev.macaque.notify.event.NotificationType.WIRE_NAMES) + ")");
                 }
             }
         }

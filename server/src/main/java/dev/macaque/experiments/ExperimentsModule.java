@@ -9,7 +9,7 @@ import dev.macaque.audit.AuditLog;
 import dev.macaque.engine.ExecutorTaskScheduler;
 import dev.macaque.engine.ExperimentRunner;
 import dev.macaque.engine.ProviderDirectory;
-import dev.macaque.cluster.NodeIdentity;
+import dev.macaque.node.NodeIdentity;
 import dev.macaque.engine.RetryPolicy;
 import dev.macaque.engine.RunRecorder;
 import dev.macaque.notify.RunNotifications;

@@ -3,7 +3,7 @@ package dev.macaque.experiments;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.macaque.engine.Durations;
+import dev.macaque.text.Durations;
 import dev.macaque.engine.KillHistory;
 import dev.macaque.engine.RefusalReason;
 import dev.macaque.engine.TerminationClaimRefused;

@@ -1,5 +1,6 @@
 package dev.macaque.notify;
 
+import dev.macaque.notify.event.NotificationType;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.macaque.notify;
 
+import dev.macaque.notify.event.NotificationType;
 import dev.macaque.engine.RunEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.macaque.plugin;
 
 import dev.macaque.config.MacaqueConfig;
-import dev.macaque.config.Suggestions;
+import dev.macaque.text.Suggestions;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.ConfigKey;
 import dev.macaque.spi.ProviderContext;

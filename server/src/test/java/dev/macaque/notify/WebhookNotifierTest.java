@@ -1,5 +1,6 @@
 package dev.macaque.notify;
 
+import dev.macaque.notify.event.NotificationType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,7 @@
 package dev.macaque.simulated.scenario;
 
+import dev.macaque.text.Durations;
+import dev.macaque.text.Suggestions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -289,7 +291,7 @@ public final class ScenarioParser {
                 return null;
             }
             if (max.compareTo(min) < 0) {
-                error(path + ".max", "max (" + DurationText.format(max) + ") is less than min (" + DurationText.format(min) + ")");
+                error(path + ".max", "max (" + Durations.format(max) + ") is less than min (" + Durations.format(min) + ")");
                 return null;
             }
             return new BootTime(min, max);
@@ -380,7 +382,7 @@ public final class ScenarioParser {
             } else {
                 peakAt = duration(node.get("peakAt"), path + ".peakAt");
                 if (peakAt != null && peakAt.compareTo(Duration.ofDays(1)) >= 0) {
-                    error(path + ".peakAt", "peakAt must be a time of day below 24h, found " + DurationText.format(peakAt));
+                    error(path + ".peakAt", "peakAt must be a time of day below 24h, found " + Durations.format(peakAt));
                     peakAt = null;
                 }
             }
@@ -417,8 +419,8 @@ public final class ScenarioParser {
             } else {
                 at = duration(node.get("at"), path + ".at");
                 if (at != null && runDuration != null && at.compareTo(runDuration) > 0) {
-                    error(path + ".at", "fault starts at " + DurationText.format(at) + ", after the run ends ("
-                            + DurationText.format(runDuration) + ")");
+                    error(path + ".at", "fault starts at " + Durations.format(at) + ", after the run ends ("
+                            + Durations.format(runDuration) + ")");
                 }
             }
             Duration duration = Duration.ZERO;
@@ -593,7 +595,7 @@ public final class ScenarioParser {
                 return null;
             }
             try {
-                return DurationText.parse(node.asText());
+                return Durations.parse(node.asText());
             } catch (IllegalArgumentException e) {
                 error(path, e.getMessage());
                 return null;
@@ -605,42 +607,10 @@ public final class ScenarioParser {
                 String key = it.next();
                 if (!allowed.contains(key)) {
                     String child = path.isEmpty() ? key : path + "." + key;
-                    String suggestion = closest(key, allowed).map(s -> "; did you mean '" + s + "'?").orElse("");
+                    String suggestion = Suggestions.closest(key, allowed).map(s -> "; did you mean '" + s + "'?").orElse("");
                     error(child, "unknown key '" + key + "'" + suggestion + " (allowed: " + String.join(", ", allowed) + ")");
                 }
             }
-        }
-
-        private static Optional<String> closest(String key, List<String> allowed) {
-            String best = null;
-            int bestDistance = Integer.MAX_VALUE;
-            for (String candidate : allowed) {
-                int d = editDistance(key.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
-                if (d < bestDistance) {
-                    best = candidate;
-                    bestDistance = d;
-                }
-            }
-            return bestDistance <= Math.max(1, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
-        }
-
-        private static int editDistance(String a, String b) {
-            int[] previous = new int[b.length() + 1];
-            int[] current = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) {
-                previous[j] = j;
-            }
-            for (int i = 1; i <= a.length(); i++) {
-                current[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                    current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-                }
-                int[] swap = previous;
-                previous = current;
-                current = swap;
-            }
-            return previous[b.length()];
         }
 
         private static String describe(JsonNode node) {

@@ -1,5 +1,6 @@
 package dev.macaque.simulated.scenario;
 
+import dev.macaque.text.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -119,8 +120,8 @@ class ScenarioParserTest {
                     zones: [a]
                     desired: 1
                     bootTime: {min: 30s, max: 2 minutes}
-                """)).containsExactly("test.yaml:8:groups[0].bootTime.max: '2 minutes' is not a duration; write an integer "
-                + "and a unit: 500ms, 90s, 15m, 2h, 7d");
+                """)).containsExactly("test.yaml:8:groups[0].bootTime.max: '2 minutes' is not a duration; expected a whole "
+                + "number and a unit ms, s, m, h or d, e.g. 500ms, 90s, 15m, 2h, 7d");
     }
 
     @Test
@@ -229,16 +230,16 @@ class ScenarioParserTest {
 
     @Test
     void durationsParseAndFormatInEveryUnit() {
-        assertThat(DurationText.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(DurationText.parse("90s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(DurationText.parse("15m")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(DurationText.parse("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(DurationText.parse("7d")).isEqualTo(Duration.ofDays(7));
-        assertThat(DurationText.format(Duration.ofSeconds(90))).isEqualTo("90s");
-        assertThat(DurationText.format(Duration.ofDays(7))).isEqualTo("7d");
-        assertThat(DurationText.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThatThrownBy(() -> DurationText.parse("1.5h")).hasMessageContaining("'1.5h' is not a duration");
-        assertThatThrownBy(() -> DurationText.parse("-1s")).hasMessageContaining("'-1s' is not a duration");
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("15m")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(Durations.format(Duration.ofDays(7))).isEqualTo("7d");
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThatThrownBy(() -> Durations.parse("1.5h")).hasMessageContaining("'1.5h' is not a duration");
+        assertThatThrownBy(() -> Durations.parse("-1s")).hasMessageContaining("'-1s' is not a duration");
     }
 
     @Test

@@ -1,0 +1,743 @@
+package dev.macaque.engine;
+
+import dev.macaque.text.Durations;
+import dev.macaque.engine.GuardrailDecision.Refused;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupHealth;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.Instance;
+import dev.macaque.spi.OptIn;
+import dev.macaque.spi.ProviderException;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
+import dev.macaque.spi.VmGroup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * One run of an experiment: discover the candidate groups, select victims, check the guardrails and terminate one
+ * victim at a time, then verify that every affected group recovers.
+ *
+ * <p>Every step is a task on the {@link TaskScheduler}; waits (retry backoff, health polling) are scheduled tasks,
+ * never sleeps. Exactly one task of a run is pending at any time, so steps never overlap; the only concurrent
+ * entry is {@link #abort}. All state is guarded by one lock that is never held during a provider call.
+ *
+ * <p>Every step is recorded as a {@link RunEvent} through the {@link RunRecorder}, in order; a termination's
+ * {@link RunEventType#TERMINATION_INTENT} is recorded (the recorder has returned) before the provider is called,
+ * and its outcome after. An outcome of a provider call already under way when the run is aborted is still recorded,
+ * after {@link RunEventType#RUN_ABORTED}.
+ */
+public final class ExperimentRun {
+    private final String runId;
+    private final ExperimentSpec spec;
+    private final long seed;
+    private final ProviderDirectory directory;
+    private final TaskScheduler scheduler;
+    private final RunRecorder recorder;
+    private final KillHistory killHistory;
+    private final GuardrailCheck guardrails;
+    private final RetryPolicy retryPolicy;
+    private final TargetSelector selector;
+    private final SplittableRandom selectionRandom;
+    private final SplittableRandom jitterRandom;
+    private final CompletableFuture<RunResult> completion = new CompletableFuture<>();
+
+    private final Object lock = new Object();
+    private RunState state = RunState.PENDING;
+    private final Instant createdAt;
+    private Instant finishedAt;
+    private String failureReason;
+    private long nextSeq = 1;
+    private final List<RunEvent> events = new ArrayList<>();
+    private List<Victim> victims = List.of();
+    private final List<TerminationRecord> terminations = new ArrayList<>();
+    private final List<Refusal> refusals = new ArrayList<>();
+    private final Map<GroupRef, GroupRecovery> recoveries = new LinkedHashMap<>();
+    private final Map<GroupRef, FleetGroup> fleet = new HashMap<>();
+    private final Map<GroupRef, Integer> healthyNow = new HashMap<>();
+    private final Map<String, CloudProvider> providersById = new HashMap<>();
+    private int terminationsMade;
+    private Cancellable pending;
+    private boolean awaitingRetry;
+    private int currentTermination = -1;
+
+    ExperimentRun(String runId, ExperimentSpec spec, long seed, ProviderDirectory directory, TaskScheduler scheduler,
+                  RunRecorder recorder, KillHistory killHistory, GuardrailCheck guardrails, RetryPolicy retryPolicy,
+                  TargetSelector selector) {
+        this.runId = runId;
+        this.spec = spec;
+        this.seed = seed;
+        this.directory = directory;
+        this.scheduler = scheduler;
+        this.recorder = recorder;
+        this.killHistory = killHistory;
+        this.guardrails = guardrails;
+        this.retryPolicy = retryPolicy;
+        this.selector = selector;
+        this.selectionRandom = SeededRandom.stream(seed, "selection");
+        this.jitterRandom = SeededRandom.stream(seed, "retry-jitter");
+        this.createdAt = scheduler.now();
+    }
+
+    public String id() {
+        return runId;
+    }
+
+    public ExperimentSpec spec() {
+        return spec;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public RunState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** Completes with the final result when the run reaches a terminal state. */
+    public CompletableFuture<RunResult> completion() {
+        return completion;
+    }
+
+    /** Everything so far. */
+    public RunResult result() {
+        synchronized (lock) {
+            return new RunResult(runId, spec.name(), state, seed, spec.dryRun(), createdAt, finishedAt, failureReason,
+                    victims, terminations, refusals, new ArrayList<>(recoveries.values()), events);
+        }
+    }
+
+    /**
+     * Stops the run at once: no termination is started after this returns, pending tasks (retries, health polls)
+     * are cancelled, groups not yet verified are SKIPPED, the state becomes ABORTED.
+     *
+     * @return false when the run had already ended
+     */
+    public boolean abort(String reason) {
+        synchronized (lock) {
+            if (state.isTerminal()) {
+                return false;
+            }
+            cancelPending();
+            if (awaitingRetry && currentTermination >= 0) {
+                TerminationRecord waiting = terminations.get(currentTermination);
+                terminations.set(currentTermination, finish(waiting, TerminationStatus.ABANDONED, waiting.attempts(),
+                        "abandoned: the run was aborted while waiting to retry", null, null));
+                record(RunEventType.TERMINATION_ABANDONED, "group", waiting.group().toString(),
+                        "instance", waiting.instanceId());
+                currentTermination = -1;
+            }
+            awaitingRetry = false;
+            skipUnverified("run aborted");
+            end(RunState.ABORTED, reason);
+            try {
+                record(RunEventType.RUN_ABORTED, "reason", reason);
+            } catch (RecorderFailed e) {
+                // The abort stands; the event is still in the run's own list.
+            }
+            completion.complete(result());
+            return true;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Start and discovery
+
+    void launch() {
+        synchronized (lock) {
+            try {
+                record(RunEventType.RUN_CREATED, "experiment", spec.name(), "seed", Long.toString(seed),
+                        "dryRun", Boolean.toString(spec.dryRun()));
+            } catch (RecorderFailed e) {
+                return; // the run is FAILED and says why
+            }
+            pending = scheduler.schedule(Duration.ZERO, guarded(this::begin));
+        }
+    }
+
+    private void begin() {
+        List<CloudProvider> chosen = new ArrayList<>();
+        synchronized (lock) {
+            if (state != RunState.PENDING) {
+                return;
+            }
+            state = RunState.RUNNING;
+            record(RunEventType.RUN_STARTED, "experiment", spec.name(), "seed", Long.toString(seed),
+                    "dryRun", Boolean.toString(spec.dryRun()), "selection", describe(spec.selection()));
+            List<CloudProvider> all = directory.providers();
+            if (spec.targets().providers().isEmpty()) {
+                chosen.addAll(all);
+            } else {
+                for (String id : spec.targets().providers()) {
+                    Optional<CloudProvider> provider = directory.provider(id);
+                    if (provider.isEmpty()) {
+                        fail("targets.providers names '" + id + "', which is not a configured provider (configured: "
+                                + all.stream().map(CloudProvider::id).collect(Collectors.joining(", ")) + ")");
+                        return;
+                    }
+                    chosen.add(provider.get());
+                }
+            }
+            chosen.sort(Comparator.comparing(CloudProvider::id));
+            chosen.forEach(p -> providersById.put(p.id(), p));
+        }
+        ExperimentSpec.Targets targets = spec.targets();
+        if (!targets.providers().isEmpty() && !targets.regions().isEmpty() && !targets.groups().isEmpty()) {
+            // Every candidate is named (a scheduled kill names exactly one group): read those groups instead of
+            // listing whole regions, which on a large account is many calls for one answer.
+            List<GroupRef> named = new ArrayList<>();
+            for (CloudProvider provider : chosen) {
+                for (String region : new java.util.TreeSet<>(targets.regions())) {
+                    for (String name : new java.util.TreeSet<>(targets.groups())) {
+                        named.add(new GroupRef(provider.id(), region, name));
+                    }
+                }
+            }
+            describeGroups(named, 0, new ArrayList<>(), new int[] {named.size(), 0});
+            return;
+        }
+        listGroups(chosen, 0, new ArrayList<>(), new int[2]);
+    }
+
+    /** Lists the groups of each provider in turn; {@code counts} = {listed, not opted in}. */
+    private void listGroups(List<CloudProvider> chosen, int index, List<GroupRef> candidates, int[] counts) {
+        if (index == chosen.size()) {
+            describeGroups(candidates, 0, new ArrayList<>(), counts);
+            return;
+        }
+        CloudProvider provider = chosen.get(index);
+        GroupFilter filter = new GroupFilter(spec.targets().regions(), spec.targets().tags());
+        callProvider("listGroups", new String[] {"provider", provider.id()}, () -> provider.listGroups(filter),
+                (summaries, attempts) -> {
+                    synchronized (lock) {
+                        if (state != RunState.RUNNING) {
+                            return;
+                        }
+                        for (GroupSummary summary : summaries) {
+                            counts[0]++;
+                            if (!summary.ref().provider().equals(provider.id())) {
+                                record(RunEventType.GROUP_SKIPPED, "group", summary.ref().toString(), "reason",
+                                        "reported by provider " + provider.id() + " under another provider id");
+                            } else if (!summary.optedIn()) {
+                                counts[1]++;
+                            } else if (spec.targets().matches(summary.ref(), summary.tags())) {
+                                candidates.add(summary.ref());
+                            }
+                        }
+                        continueWith(() -> listGroups(chosen, index + 1, candidates, counts));
+                    }
+                },
+                (error, attempts) -> fail("discovery failed: listGroups on provider " + provider.id() + " after "
+                        + attempts + " attempt(s): " + error));
+    }
+
+    private void describeGroups(List<GroupRef> candidates, int index, List<FleetGroup> found, int[] counts) {
+        if (index == candidates.size()) {
+            selectVictims(found, counts);
+            return;
+        }
+        GroupRef ref = candidates.get(index);
+        CloudProvider provider = providersById.get(ref.provider());
+        callProvider("describeGroup", new String[] {"group", ref.toString()}, () -> provider.describeGroup(ref),
+                (group, attempts) -> {
+                    synchronized (lock) {
+                        if (state != RunState.RUNNING) {
+                            return;
+                        }
+                        // Tags are read again here: eligibility is decided on the freshest data before any kill.
+                        if (!OptIn.isEnabled(group.tags())) {
+                            counts[1]++;
+                        } else if (OptIn.weight(group.tags()).isEmpty()) {
+                            record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason", "invalid "
+                                    + OptIn.WEIGHT_KEY + " '" + group.tags().get(OptIn.WEIGHT_KEY)
+                                    + "': must be a positive integer");
+                        } else if (spec.targets().matches(ref, group.tags())) {
+                            found.add(fleetGroup(group));
+                        }
+                        continueWith(() -> describeGroups(candidates, index + 1, found, counts));
+                    }
+                },
+                (error, attempts) -> {
+                    if (ProviderException.Kind.NOT_FOUND.name().equals(error.kind())) {
+                        synchronized (lock) {
+                            if (state != RunState.RUNNING) {
+                                return;
+                            }
+                            record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason",
+                                    "not found during discovery: " + error.message());
+                            continueWith(() -> describeGroups(candidates, index + 1, found, counts));
+                        }
+                    } else {
+                        fail("discovery failed: describeGroup " + ref + " after " + attempts + " attempt(s): " + error);
+                    }
+                });
+    }
+
+    private static String describe(ExperimentSpec.Selection selection) {
+        double value = selection.value();
+        String number = value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        return selection.mode().wireName() + " " + number;
+    }
+
+    private static FleetGroup fleetGroup(VmGroup group) {
+        List<String> healthy = group.healthyInService().stream().map(Instance::id).toList();
+        return new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(), healthy);
+    }
+
+    private void selectVictims(List<FleetGroup> found, int[] counts) {
+        synchronized (lock) {
+            if (state != RunState.RUNNING) {
+                return;
+            }
+            List<FleetGroup> snapshot = found.stream()
+                    .sorted(Comparator.comparing((FleetGroup g) -> g.ref().provider())
+                            .thenComparing(g -> g.ref().region()).thenComparing(g -> g.ref().name()))
+                    .toList();
+            for (FleetGroup group : snapshot) {
+                fleet.put(group.ref(), group);
+                healthyNow.put(group.ref(), group.healthyCount());
+            }
+            SelectionResult selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
+            record(RunEventType.GROUPS_DISCOVERED, "listed", Integer.toString(counts[0]),
+                    "notOptedIn", Integer.toString(counts[1]), "candidates", Integer.toString(snapshot.size()),
+                    "eligibleGroups", Integer.toString(selection.eligibleGroups()),
+                    "eligibleInstances", Long.toString(selection.eligibleInstances()));
+            victims = selection.victims();
+            record(RunEventType.VICTIMS_SELECTED, "count", Integer.toString(victims.size()),
+                    "victims", victims.stream().map(Victim::toString).collect(Collectors.joining(",")));
+            continueWith(() -> killNext(0));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Terminations
+
+    private void killNext(int start) {
+        int index = start;
+        TerminationRequest request;
+        int recordIndex;
+        synchronized (lock) {
+            if (state != RunState.RUNNING) {
+                return;
+            }
+            while (true) {
+                if (index >= victims.size()) {
+                    beginVerification();
+                    return;
+                }
+                Victim victim = victims.get(index);
+                FleetGroup group = fleet.get(victim.group());
+                KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
+                        healthyNow.get(group.ref()));
+                GuardrailDecision decision = guardrails.check(candidate, spec.guardrails(), terminationsMade, scheduler.now());
+                if (decision instanceof Refused refused) {
+                    refusals.add(new Refusal(victim.group(), victim.instanceId(), refused.reason(), refused.message(),
+                            scheduler.now()));
+                    record(RunEventType.TERMINATION_REFUSED, "group", victim.group().toString(),
+                            "instance", victim.instanceId(), "reason", refused.reason().name(), "message", refused.message());
+                    index++;
+                    continue;
+                }
+                String idempotencyKey = runId + "-" + index;
+                try {
+                    record(RunEventType.TERMINATION_INTENT, "group", victim.group().toString(), "instance", victim.instanceId(),
+                            "dryRun", Boolean.toString(spec.dryRun()), "idempotencyKey", idempotencyKey,
+                            "minTimeBetweenKills", Durations.format(spec.guardrails().minTimeBetweenKills()));
+                } catch (TerminationClaimRefused refused) {
+                    // The recorder kept nothing: the guardrail failed where the intent would have committed.
+                    refusals.add(new Refusal(victim.group(), victim.instanceId(), refused.reason(), refused.getMessage(),
+                            scheduler.now()));
+                    record(RunEventType.TERMINATION_REFUSED, "group", victim.group().toString(),
+                            "instance", victim.instanceId(), "reason", refused.reason().name(), "message", refused.getMessage());
+                    index++;
+                    continue;
+                }
+                break;
+            }
+            Victim victim = victims.get(index);
+            request = new TerminationRequest(victim.group(), victim.instanceId(), spec.dryRun(),
+                    "macaque run " + runId + " (" + spec.name() + ")", runId + "-" + index);
+            terminationsMade++;
+            recordIndex = terminations.size();
+            currentTermination = recordIndex;
+            terminations.add(new TerminationRecord(victim.group(), victim.instanceId(), spec.dryRun(),
+                    TerminationStatus.IN_PROGRESS, 0, scheduler.now(), null, "", null, null));
+        }
+        CloudProvider provider = providersById.get(request.group().provider());
+        int next = index + 1;
+        callProvider("terminate", new String[] {"group", request.group().toString(), "instance", request.instanceId()},
+                () -> provider.terminate(request),
+                (result, attempts) -> onTerminated(recordIndex, result, attempts, next),
+                (error, attempts) -> onTerminationFailed(recordIndex, error, attempts, next));
+    }
+
+    private void onTerminated(int recordIndex, TerminationResult result, int attempts, int next) {
+        synchronized (lock) {
+            TerminationRecord intent = terminations.get(recordIndex);
+            TerminationStatus status = switch (result.outcome()) {
+                case TERMINATED -> TerminationStatus.TERMINATED;
+                case ALREADY_TERMINATED -> TerminationStatus.ALREADY_TERMINATED;
+                case DRY_RUN_WOULD_TERMINATE -> TerminationStatus.WOULD_TERMINATE;
+            };
+            if (status == TerminationStatus.WOULD_TERMINATE && !intent.dryRun()) {
+                // A provider that only pretended on a real request did not terminate: that is a failure to report.
+                terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, result.detail(),
+                        "UNEXPECTED", "provider answered a real termination with a dry-run outcome"));
+                record(RunEventType.TERMINATION_FAILED, "group", intent.group().toString(), "instance", intent.instanceId(),
+                        "attempts", Integer.toString(attempts), "errorKind", "UNEXPECTED",
+                        "errorMessage", "provider answered a real termination with a dry-run outcome");
+            } else {
+                terminations.set(recordIndex, finish(intent, status, attempts, result.detail(), null, null));
+                record(RunEventType.TERMINATION_OUTCOME, "group", intent.group().toString(), "instance", intent.instanceId(),
+                        "outcome", status.name(), "attempts", Integer.toString(attempts), "detail", result.detail());
+                Instant now = scheduler.now();
+                healthyNow.merge(intent.group(), -1, Integer::sum);
+                if (status.killed()) {
+                    killHistory.recordKill(intent.group(), now);
+                }
+                if (!recoveries.containsKey(intent.group())) {
+                    FleetGroup group = fleet.get(intent.group());
+                    boolean verify = status.killed() && state == RunState.RUNNING;
+                    String why = !status.killed() ? "dry run: nothing was terminated"
+                            : verify ? "" : "not verified: the run ended before this termination returned";
+                    recoveries.put(intent.group(), new GroupRecovery(intent.group(),
+                            verify ? RecoveryStatus.PENDING : RecoveryStatus.SKIPPED, group.healthyCount(), -1, now, null, why));
+                }
+            }
+            continueAfterTermination(next);
+        }
+    }
+
+    private void onTerminationFailed(int recordIndex, ProviderError error, int attempts, int next) {
+        synchronized (lock) {
+            TerminationRecord intent = terminations.get(recordIndex);
+            terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, "", error.kind(), error.message()));
+            record(RunEventType.TERMINATION_FAILED, "group", intent.group().toString(), "instance", intent.instanceId(),
+                    "attempts", Integer.toString(attempts), "errorKind", error.kind(), "errorMessage", error.message());
+            continueAfterTermination(next);
+        }
+    }
+
+    private void continueAfterTermination(int next) {
+        currentTermination = -1;
+        continueWith(() -> killNext(next));
+    }
+
+    /**
+     * Called under the lock: runs the next step as a new task rather than by a nested call, so that thousands of
+     * groups or victims never build a deep stack, and an abort between two steps takes effect.
+     */
+    private void continueWith(Runnable step) {
+        if (state == RunState.RUNNING) {
+            pending = scheduler.schedule(Duration.ZERO, guarded(step));
+        }
+    }
+
+    private TerminationRecord finish(TerminationRecord intent, TerminationStatus status, int attempts, String detail,
+                                     String errorKind, String errorMessage) {
+        return new TerminationRecord(intent.group(), intent.instanceId(), intent.dryRun(), status, attempts,
+                intent.intentAt(), scheduler.now(), detail, errorKind, errorMessage);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Recovery verification
+
+    /** Called under the lock once every victim was handled. */
+    private void beginVerification() {
+        if (unverified().isEmpty()) {
+            complete();
+            return;
+        }
+        state = RunState.VERIFYING;
+        record(RunEventType.VERIFICATION_STARTED, "groups", unverified().stream().map(GroupRef::toString)
+                        .collect(Collectors.joining(",")),
+                "timeout", Durations.format(spec.recovery().timeout()),
+                "pollInterval", Durations.format(spec.recovery().pollInterval()));
+        scheduleNextPoll();
+    }
+
+    private List<GroupRef> unverified() {
+        return recoveries.values().stream().filter(r -> r.status() == RecoveryStatus.PENDING).map(GroupRecovery::group).toList();
+    }
+
+    private void scheduleNextPoll() {
+        Instant now = scheduler.now();
+        Instant earliestDeadline = recoveries.values().stream().filter(r -> r.status() == RecoveryStatus.PENDING)
+                .map(r -> r.firstKillAt().plus(spec.recovery().timeout())).min(Comparator.naturalOrder()).orElseThrow();
+        Duration untilDeadline = Duration.between(now, earliestDeadline);
+        Duration delay = untilDeadline.compareTo(spec.recovery().pollInterval()) < 0 ? untilDeadline : spec.recovery().pollInterval();
+        pending = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay, guarded(this::poll));
+    }
+
+    private void poll() {
+        List<GroupRef> groups;
+        synchronized (lock) {
+            if (state != RunState.VERIFYING) {
+                return;
+            }
+            groups = unverified();
+        }
+        for (GroupRef ref : groups) {
+            CloudProvider provider = providersById.get(ref.provider());
+            GroupHealth health = null;
+            String error = null;
+            try {
+                health = provider.health(ref);
+            } catch (ProviderException e) {
+                error = e.kind().name() + ": " + e.getMessage();
+            } catch (RuntimeException e) {
+                error = "UNEXPECTED: " + e;
+            }
+            synchronized (lock) {
+                if (state != RunState.VERIFYING) {
+                    return;
+                }
+                settle(ref, health, error);
+            }
+        }
+        synchronized (lock) {
+            if (state != RunState.VERIFYING) {
+                return;
+            }
+            if (unverified().isEmpty()) {
+                complete();
+            } else {
+                scheduleNextPoll();
+            }
+        }
+    }
+
+    private void settle(GroupRef ref, GroupHealth health, String error) {
+        GroupRecovery current = recoveries.get(ref);
+        Instant now = scheduler.now();
+        int lastHealthy = current.lastHealthy();
+        String detail = current.detail();
+        if (health != null) {
+            lastHealthy = health.healthyInService();
+            record(RunEventType.HEALTH_CHECKED, "group", ref.toString(), "healthyInService", Integer.toString(lastHealthy),
+                    "desiredCapacity", Integer.toString(health.desiredCapacity()),
+                    "target", Integer.toString(current.preKillHealthy()));
+            if (lastHealthy >= current.preKillHealthy()) {
+                Duration took = Duration.between(current.firstKillAt(), now);
+                recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.RECOVERED, current.preKillHealthy(), lastHealthy,
+                        current.firstKillAt(), took, "back to " + lastHealthy + " healthy in service"));
+                record(RunEventType.GROUP_RECOVERED, "group", ref.toString(), "after", Durations.format(took),
+                        "healthyInService", Integer.toString(lastHealthy));
+                return;
+            }
+        } else {
+            detail = "last health read failed: " + error;
+            record(RunEventType.HEALTH_CHECK_FAILED, "group", ref.toString(), "error", error);
+        }
+        Instant deadline = current.firstKillAt().plus(spec.recovery().timeout());
+        if (!now.isBefore(deadline)) {
+            String finding = "not back to " + current.preKillHealthy() + " healthy in service within "
+                    + Durations.format(spec.recovery().timeout()) + " (last read: "
+                    + (lastHealthy < 0 ? "none" : Integer.toString(lastHealthy)) + ")"
+                    + (health == null ? "; " + detail : "");
+            recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.NOT_RECOVERED, current.preKillHealthy(), lastHealthy,
+                    current.firstKillAt(), null, finding));
+            record(RunEventType.GROUP_NOT_RECOVERED, "group", ref.toString(), "timeout",
+                    Durations.format(spec.recovery().timeout()), "lastHealthy", Integer.toString(lastHealthy),
+                    "target", Integer.toString(current.preKillHealthy()));
+        } else {
+            recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.PENDING, current.preKillHealthy(), lastHealthy,
+                    current.firstKillAt(), null, health == null ? detail : ""));
+        }
+    }
+
+    private void skipUnverified(String why) {
+        for (GroupRef ref : unverified()) {
+            GroupRecovery current = recoveries.get(ref);
+            recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.SKIPPED, current.preKillHealthy(), current.lastHealthy(),
+                    current.firstKillAt(), null, "not verified: " + why));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Endings
+
+    private void complete() {
+        end(RunState.COMPLETED, null);
+        Map<TerminationStatus, Long> byStatus = terminations.stream()
+                .collect(Collectors.groupingBy(TerminationRecord::status, () -> new java.util.EnumMap<>(TerminationStatus.class),
+                        Collectors.counting()));
+        Map<RecoveryStatus, Long> byRecovery = recoveries.values().stream()
+                .collect(Collectors.groupingBy(GroupRecovery::status, () -> new java.util.EnumMap<>(RecoveryStatus.class),
+                        Collectors.counting()));
+        record(RunEventType.RUN_COMPLETED, "victims", Integer.toString(victims.size()),
+                "refused", Integer.toString(refusals.size()),
+                "terminations", byStatus.toString(), "recoveries", byRecovery.toString());
+        completion.complete(result());
+    }
+
+    private void fail(String reason) {
+        synchronized (lock) {
+            if (state.isTerminal()) {
+                return;
+            }
+            cancelPending();
+            skipUnverified("run failed");
+            end(RunState.FAILED, reason);
+            record(RunEventType.RUN_FAILED, "reason", reason);
+            completion.complete(result());
+        }
+    }
+
+    private void end(RunState terminal, String reason) {
+        state = terminal;
+        failureReason = reason;
+        finishedAt = scheduler.now();
+    }
+
+    private void cancelPending() {
+        if (pending != null) {
+            pending.cancel();
+            pending = null;
+        }
+    }
+
+    private void record(RunEventType type, String... keyValues) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            fields.put(keyValues[i], keyValues[i + 1] == null ? "" : keyValues[i + 1]);
+        }
+        RunEvent event = new RunEvent(runId, nextSeq++, scheduler.now(), type, fields);
+        events.add(event);
+        try {
+            recorder.record(event);
+        } catch (TerminationClaimRefused refused) {
+            if (type != RunEventType.TERMINATION_INTENT) {
+                failBecauseTheRecorderFailed(event, refused);
+            }
+            // Not on record: take the event back so that the run's events stay gap-free and match the store.
+            events.remove(events.size() - 1);
+            nextSeq--;
+            throw refused;
+        } catch (RuntimeException e) {
+            failBecauseTheRecorderFailed(event, e);
+        }
+    }
+
+    /**
+     * An event that cannot be kept must stop the run: nothing may be done that is not on record (above all, no
+     * termination without its intent). The run ends FAILED, and the current step unwinds.
+     */
+    private void failBecauseTheRecorderFailed(RunEvent event, RuntimeException cause) {
+        if (!state.isTerminal()) {
+            cancelPending();
+            skipUnverified("run failed");
+            end(RunState.FAILED, "could not record event " + event.seq() + " (" + event.type() + "): " + cause);
+            events.add(new RunEvent(runId, nextSeq++, scheduler.now(), RunEventType.RUN_FAILED,
+                    Map.of("reason", failureReason)));
+            completion.complete(result());
+        }
+        throw new RecorderFailed(cause);
+    }
+
+    /** Unwinds a step after the recorder failed; caught by {@link #guarded}. */
+    private static final class RecorderFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RecorderFailed(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** A task of this run: a recorder failure has already ended the run, so it stops the task quietly. */
+    private Runnable guarded(Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RecorderFailed alreadyHandled) {
+                // The run is FAILED and its result says why; nothing is left to do in this task.
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Provider calls with bounded retries
+
+    /** A provider failure as the run records it. */
+    record ProviderError(String kind, String message, boolean retryable, Duration retryAfter) {
+        @Override
+        public String toString() {
+            return kind + ": " + message;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Success<T> {
+        void accept(T value, int attempts);
+    }
+
+    @FunctionalInterface
+    private interface Failure {
+        void accept(ProviderError error, int attempts);
+    }
+
+    /**
+     * Calls the provider outside the lock; a retryable failure is retried after a backoff (a scheduled task), up to
+     * the policy's attempts. The callbacks run without the lock held.
+     */
+    private <T> void callProvider(String operation, String[] context, Supplier<T> call, Success<T> onSuccess,
+                                  Failure onFailure) {
+        callProvider(operation, context, call, 1, onSuccess, onFailure);
+    }
+
+    private <T> void callProvider(String operation, String[] context, Supplier<T> call, int attempt,
+                                  Success<T> onSuccess, Failure onFailure) {
+        T value;
+        try {
+            value = call.get();
+        } catch (ProviderException e) {
+            ProviderError error = new ProviderError(e.kind().name(), String.valueOf(e.getMessage()), e.retryable(),
+                    e.retryAfter().orElse(null));
+            if (error.retryable() && attempt < retryPolicy.maxAttempts()) {
+                synchronized (lock) {
+                    if (!state.isTerminal()) {
+                        Duration delay = retryPolicy.backoff(attempt, error.retryAfter(), jitterRandom);
+                        List<String> keyValues = new ArrayList<>(List.of("operation", operation));
+                        keyValues.addAll(List.of(context));
+                        keyValues.addAll(List.of("attempt", Integer.toString(attempt), "errorKind", error.kind(),
+                                "errorMessage", error.message(), "retryIn", Durations.format(delay)));
+                        record(RunEventType.PROVIDER_CALL_RETRY, keyValues.toArray(String[]::new));
+                        awaitingRetry = true;
+                        pending = scheduler.schedule(delay, guarded(() -> {
+                            synchronized (lock) {
+                                awaitingRetry = false;
+                                if (state.isTerminal()) {
+                                    return;
+                                }
+                            }
+                            callProvider(operation, context, call, attempt + 1, onSuccess, onFailure);
+                        }));
+                        return;
+                    }
+                }
+            }
+            onFailure.accept(error, attempt);
+            return;
+        } catch (RuntimeException e) {
+            onFailure.accept(new ProviderError("UNEXPECTED", e.toString(), false, null), attempt);
+            return;
+        }
+        onSuccess.accept(value, attempt);
+    }
+}

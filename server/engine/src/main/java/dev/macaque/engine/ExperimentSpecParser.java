@@ -1,0 +1,357 @@
+package dev.macaque.engine;
+
+import dev.macaque.text.Durations;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.macaque.engine.ExperimentSpec.Guardrails;
+import dev.macaque.engine.ExperimentSpec.Recovery;
+import dev.macaque.engine.ExperimentSpec.Selection;
+import dev.macaque.engine.ExperimentSpec.SelectionMode;
+import dev.macaque.engine.ExperimentSpec.Targets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reads an {@link ExperimentSpec} from JSON or YAML (the same shape for the HTTP API and scenario files), checks
+ * every field, and reports all errors at once as a {@link SpecValidationException}. Unknown fields are errors.
+ *
+ * <pre>{@code
+ * { "name": "kill-one-api",
+ *   "targets":    {"providers": ["sim"], "regions": ["us-east-1"], "groups": ["api"], "tags": {"team": "payments"}},
+ *   "selection":  {"mode": "count", "value": 1},
+ *   "guardrails": {"minHealthyPercent": 50, "minHealthyInstances": 1, "maxTerminations": 5, "minTimeBetweenKills": "1h"},
+ *   "recovery":   {"timeout": "10m", "pollInterval": "15s"},
+ *   "dryRun": false,
+ *   "seed": 1234 }
+ * }</pre>
+ *
+ * Required: {@code name}, {@code selection.mode}, {@code selection.value}. Defaults: see {@link Guardrails} and
+ * {@link Recovery}; {@code targets} any opted-in group; {@code dryRun} false; {@code seed} drawn by the runner.
+ * Thread-safe.
+ */
+public final class ExperimentSpecParser {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new YAMLMapper();
+
+    /** Parses JSON or YAML: a document whose first non-blank character is <code>{</code> is read as JSON. */
+    public ExperimentSpec parse(String text) {
+        String trimmed = text.stripLeading();
+        return trimmed.startsWith("{") ? parseJson(text) : parseYaml(text);
+    }
+
+    public ExperimentSpec parseJson(String json) {
+        return parse(readTree(JSON, json, "JSON"));
+    }
+
+    public ExperimentSpec parseYaml(String yaml) {
+        return parse(readTree(YAML, yaml, "YAML"));
+    }
+
+    private static JsonNode readTree(ObjectMapper mapper, String text, String format) {
+        try {
+            JsonNode node = mapper.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new SpecValidationException(List.of(new FieldError("", "the document is empty")));
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new SpecValidationException(List.of(new FieldError("",
+                    "is not valid " + format + where + ": " + e.getOriginalMessage())));
+        }
+    }
+
+    /** Validates an already parsed tree (e.g. a part of a larger scenario file). */
+    public ExperimentSpec parse(JsonNode root) {
+        Errors errors = new Errors();
+        if (!root.isObject()) {
+            errors.add("", "the experiment must be an object, was " + describe(root));
+            throw new SpecValidationException(errors.list);
+        }
+        errors.unknownFields(root, "", Set.of("name", "targets", "selection", "guardrails", "recovery", "dryRun", "seed"));
+
+        String name = null;
+        JsonNode nameNode = root.get("name");
+        if (nameNode == null || nameNode.isNull()) {
+            errors.add("name", "is required");
+        } else if (!nameNode.isTextual() || nameNode.asText().isBlank()) {
+            errors.add("name", "must be a non-blank string, was " + describe(nameNode));
+        } else {
+            name = nameNode.asText();
+        }
+
+        Targets targets = targets(root.get("targets"), errors);
+        Selection selection = selection(root.get("selection"), errors);
+        Guardrails guardrails = guardrails(root.get("guardrails"), errors);
+        Recovery recovery = recovery(root.get("recovery"), errors);
+
+        boolean dryRun = false;
+        JsonNode dryRunNode = root.get("dryRun");
+        if (dryRunNode != null && !dryRunNode.isNull()) {
+            if (dryRunNode.isBoolean()) {
+                dryRun = dryRunNode.booleanValue();
+            } else {
+                errors.add("dryRun", "must be true or false, was " + describe(dryRunNode));
+            }
+        }
+
+        Long seed = null;
+        JsonNode seedNode = root.get("seed");
+        if (seedNode != null && !seedNode.isNull()) {
+            if (seedNode.isIntegralNumber() && seedNode.canConvertToLong()) {
+                seed = seedNode.longValue();
+            } else {
+                errors.add("seed", "must be a whole number that fits in 64 bits, was " + describe(seedNode));
+            }
+        }
+
+        if (!errors.list.isEmpty()) {
+            throw new SpecValidationException(errors.list);
+        }
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, seed);
+    }
+
+    private static Targets targets(JsonNode node, Errors errors) {
+        if (node == null || node.isNull()) {
+            return Targets.ANY;
+        }
+        if (!node.isObject()) {
+            errors.add("targets", "must be an object, was " + describe(node));
+            return Targets.ANY;
+        }
+        errors.unknownFields(node, "targets", Set.of("providers", "regions", "groups", "tags"));
+        Set<String> providers = stringSet(node.get("providers"), "targets.providers", errors);
+        Set<String> regions = stringSet(node.get("regions"), "targets.regions", errors);
+        Set<String> groups = stringSet(node.get("groups"), "targets.groups", errors);
+        Map<String, String> tags = new TreeMap<>();
+        JsonNode tagsNode = node.get("tags");
+        if (tagsNode != null && !tagsNode.isNull()) {
+            if (!tagsNode.isObject()) {
+                errors.add("targets.tags", "must be an object of tag names to values, was " + describe(tagsNode));
+            } else {
+                for (Iterator<Map.Entry<String, JsonNode>> it = tagsNode.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> tag = it.next();
+                    if (tag.getKey().isBlank()) {
+                        errors.add("targets.tags", "has a blank tag name");
+                    } else if (!tag.getValue().isTextual() && !tag.getValue().isNumber() && !tag.getValue().isBoolean()) {
+                        errors.add("targets.tags." + tag.getKey(), "must be a string, was " + describe(tag.getValue()));
+                    } else {
+                        tags.put(tag.getKey(), tag.getValue().asText());
+                    }
+                }
+            }
+        }
+        return new Targets(providers, regions, groups, tags);
+    }
+
+    private static Set<String> stringSet(JsonNode node, String path, Errors errors) {
+        Set<String> values = new TreeSet<>();
+        if (node == null || node.isNull()) {
+            return values;
+        }
+        if (!node.isArray()) {
+            errors.add(path, "must be a list of strings, was " + describe(node));
+            return values;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode element = node.get(i);
+            if (!element.isTextual() || element.asText().isBlank()) {
+                errors.add(path + "[" + i + "]", "must be a non-blank string, was " + describe(element));
+            } else {
+                values.add(element.asText());
+            }
+        }
+        return values;
+    }
+
+    private static Selection selection(JsonNode node, Errors errors) {
+        if (node == null || node.isNull()) {
+            errors.add("selection", "is required, e.g. {\"mode\": \"count\", \"value\": 1}");
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add("selection", "must be an object, was " + describe(node));
+            return null;
+        }
+        errors.unknownFields(node, "selection", Set.of("mode", "value"));
+        SelectionMode mode = null;
+        JsonNode modeNode = node.get("mode");
+        if (modeNode == null || modeNode.isNull()) {
+            errors.add("selection.mode", "is required (count, percent or perGroup)");
+        } else {
+            for (SelectionMode candidate : SelectionMode.values()) {
+                if (candidate.wireName().equals(modeNode.asText())) {
+                    mode = candidate;
+                }
+            }
+            if (mode == null) {
+                errors.add("selection.mode", "must be count, percent or perGroup, was " + describe(modeNode));
+            }
+        }
+        JsonNode valueNode = node.get("value");
+        if (valueNode == null || valueNode.isNull()) {
+            errors.add("selection.value", "is required");
+            return null;
+        }
+        if (!valueNode.isNumber()) {
+            errors.add("selection.value", "must be a number, was " + describe(valueNode));
+            return null;
+        }
+        double value = valueNode.doubleValue();
+        if (!(value > 0)) {
+            errors.add("selection.value", "must be > 0, was " + valueNode.asText());
+            return null;
+        }
+        if (mode == null) {
+            return null;
+        }
+        switch (mode) {
+            case COUNT -> {
+                if (value != Math.rint(value) || value > Integer.MAX_VALUE) {
+                    errors.add("selection.value", "must be a whole number of instances for mode count, was " + valueNode.asText());
+                    return null;
+                }
+            }
+            case PERCENT -> {
+                if (value > 100) {
+                    errors.add("selection.value", "must be <= 100 for mode percent, was " + valueNode.asText());
+                    return null;
+                }
+            }
+            case PER_GROUP -> {
+                if (value > 1) {
+                    errors.add("selection.value", "must be a probability in (0, 1] for mode perGroup, was " + valueNode.asText());
+                    return null;
+                }
+            }
+        }
+        return new Selection(mode, value);
+    }
+
+    private static Guardrails guardrails(JsonNode node, Errors errors) {
+        Guardrails defaults = Guardrails.DEFAULTS;
+        if (node == null || node.isNull()) {
+            return defaults;
+        }
+        if (!node.isObject()) {
+            errors.add("guardrails", "must be an object, was " + describe(node));
+            return defaults;
+        }
+        errors.unknownFields(node, "guardrails",
+                Set.of("minHealthyPercent", "minHealthyInstances", "maxTerminations", "minTimeBetweenKills"));
+        int minHealthyPercent = intField(node, "minHealthyPercent", "guardrails", 0, 100, defaults.minHealthyPercent(), errors);
+        int minHealthyInstances = intField(node, "minHealthyInstances", "guardrails", 0, Integer.MAX_VALUE,
+                defaults.minHealthyInstances(), errors);
+        int maxTerminations = intField(node, "maxTerminations", "guardrails", 1, Integer.MAX_VALUE,
+                defaults.maxTerminations(), errors);
+        Duration minTimeBetweenKills = durationField(node, "minTimeBetweenKills", "guardrails", false,
+                defaults.minTimeBetweenKills(), errors);
+        return new Guardrails(minHealthyPercent, minHealthyInstances, maxTerminations, minTimeBetweenKills);
+    }
+
+    private static Recovery recovery(JsonNode node, Errors errors) {
+        Recovery defaults = Recovery.DEFAULTS;
+        if (node == null || node.isNull()) {
+            return defaults;
+        }
+        if (!node.isObject()) {
+            errors.add("recovery", "must be an object, was " + describe(node));
+            return defaults;
+        }
+        errors.unknownFields(node, "recovery", Set.of("timeout", "pollInterval"));
+        Duration timeout = durationField(node, "timeout", "recovery", true, defaults.timeout(), errors);
+        Duration pollInterval = durationField(node, "pollInterval", "recovery", true, defaults.pollInterval(), errors);
+        return new Recovery(timeout, pollInterval);
+    }
+
+    private static int intField(JsonNode parent, String field, String prefix, int min, int max, int fallback, Errors errors) {
+        JsonNode node = parent.get(field);
+        String path = prefix + "." + field;
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            errors.add(path, "must be a whole number, was " + describe(node));
+            return fallback;
+        }
+        int value = node.intValue();
+        if (value < min) {
+            errors.add(path, "must be >= " + min + ", was " + value);
+            return fallback;
+        }
+        if (value > max) {
+            errors.add(path, "must be <= " + max + ", was " + value);
+            return fallback;
+        }
+        return value;
+    }
+
+    private static Duration durationField(JsonNode parent, String field, String prefix, boolean positive,
+                                          Duration fallback, Errors errors) {
+        JsonNode node = parent.get(field);
+        String path = prefix + "." + field;
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isTextual()) {
+            errors.add(path, "must be a duration string such as 90s, 15m or 2h, was " + describe(node));
+            return fallback;
+        }
+        try {
+            Duration value = Durations.parse(node.asText());
+            if (positive && value.isZero()) {
+                errors.add(path, "must be > 0, was " + node.asText());
+                return fallback;
+            }
+            return value;
+        } catch (IllegalArgumentException e) {
+            errors.add(path, e.getMessage());
+            return fallback;
+        }
+    }
+
+    private static String describe(JsonNode node) {
+        if (node.getNodeType() == JsonNodeType.STRING) {
+            return "\"" + node.asText() + "\"";
+        }
+        if (node.isObject()) {
+            return "an object";
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        return node.toString();
+    }
+
+    private static final class Errors {
+        final List<FieldError> list = new ArrayList<>();
+
+        void add(String path, String message) {
+            list.add(new FieldError(path, message));
+        }
+
+        void unknownFields(JsonNode object, String prefix, Set<String> known) {
+            Set<String> unknown = new LinkedHashSet<>();
+            object.fieldNames().forEachRemaining(field -> {
+                if (!known.contains(field)) {
+                    unknown.add(field);
+                }
+            });
+            for (String field : unknown) {
+                String path = prefix.isEmpty() ? field : prefix + "." + field;
+                add(path, "is not a known field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+            }
+        }
+    }
+}

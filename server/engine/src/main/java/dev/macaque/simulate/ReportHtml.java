@@ -1,0 +1,618 @@
+package dev.macaque.simulate;
+
+import dev.macaque.text.Durations;
+import dev.macaque.simulate.SimulationReport.GroupReport;
+import dev.macaque.simulate.SimulationReport.ServiceReport;
+import dev.macaque.simulated.RecoveryEpisode;
+import dev.macaque.simulated.SeriesPoint;
+import dev.macaque.simulated.scenario.FaultSpec;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code report.html}: one self-contained page (inline CSS and SVG, no script, nothing fetched) with the verdict,
+ * the hypotheses, a timeline of kills, recoveries and faults, and per service its healthy capacity against the load
+ * and its success ratio over time. Deterministic bytes: nothing from the real run (no wall-clock time) and every
+ * number printed from its exact decimal value.
+ */
+public final class ReportHtml {
+    private static final int WIDTH = 1100;
+    private static final int LEFT = 100;
+    private static final int RIGHT = 20;
+    private static final int PLOT = WIDTH - LEFT - RIGHT;
+    private static final int MAX_KILL_ROWS = 500;
+    private static final int MAX_TIMELINE_ROWS = 40;
+    private static final int MAX_SERVICE_CHARTS = 20;
+    private static final int MAX_GROUP_ROWS = 200;
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM", Locale.ENGLISH);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("EEE d MMM HH:mm:ss", Locale.ENGLISH);
+    private static final long[] TICK_STEPS = {60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800,
+        604800, 1209600, 2592000};
+
+    private final SimulationReport report;
+    private final long totalNanos;
+    private final StringBuilder out = new StringBuilder(1 << 16);
+
+    private ReportHtml(SimulationReport report) {
+        this.report = report;
+        this.totalNanos = Math.max(1, report.duration().toNanos());
+    }
+
+    public static String write(SimulationReport report) {
+        return new ReportHtml(report).page();
+    }
+
+    private String page() {
+        long failed = report.hypotheses().stream().filter(h -> !h.passed()).count();
+        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>").append(esc(report.scenario())).append(" — Macaque simulation</title>\n")
+                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
+        out.append("<header><h1>").append(esc(report.scenario())).append("</h1>\n<p class=\"meta\">")
+                .append(esc(fileName())).append(" · seed ").append(report.seed()).append(" · ")
+                .append(Durations.format(report.duration())).append(" of virtual time from ")
+                .append(esc(STAMP.format(at(0)))).append(" UTC · ").append(report.events()).append(" events · ")
+                .append(report.kills().size()).append(report.kills().size() == 1 ? " kill" : " kills").append(" in ")
+                .append(report.runs().size()).append(report.runs().size() == 1 ? " run" : " runs").append("</p>\n");
+        if (report.hypotheses().isEmpty()) {
+            out.append("<p class=\"verdict neutral\">No hypotheses to check</p>\n");
+        } else if (failed == 0) {
+            out.append("<p class=\"verdict pass\">All ").append(report.hypotheses().size()).append(" hypotheses hold</p>\n");
+        } else {
+            out.append("<p class=\"verdict fail\">").append(failed).append(" of ").append(report.hypotheses().size())
+                    .append(" hypotheses failed</p>\n");
+        }
+        out.append("</header>\n");
+        cards();
+        hypotheses();
+        timeline();
+        services();
+        groups();
+        kills();
+        out.append("<footer>Written by <code>macaque simulate ").append(esc(fileName())).append(" --seed ")
+                .append(report.seed()).append("</code>. Times are virtual; recovery times are the world's exact ones")
+                .append(" from the event log, the engine's verdicts are measured by its polling.</footer>\n");
+        out.append("</main>\n</body>\n</html>\n");
+        return out.toString();
+    }
+
+    private String fileName() {
+        return java.nio.file.Path.of(report.source()).getFileName().toString();
+    }
+
+    // ------------------------------------------------------------------ sections
+
+    private void cards() {
+        out.append("<section class=\"cards\">\n");
+        List<ServiceReport> services = report.services();
+        if (services.size() <= 8) {
+            for (ServiceReport service : services) {
+                card(tone(service.availability()), service.name() + " availability",
+                        ReportNumbers.number(service.availability()) + "%", "served by " + service.group());
+            }
+        } else {
+            ServiceReport worst = services.stream().min(java.util.Comparator.comparingDouble(ServiceReport::availability)).orElseThrow();
+            card(tone(worst.availability()), "lowest availability", ReportNumbers.number(worst.availability()) + "%",
+                    worst.name() + ", of " + services.size() + " services");
+        }
+        List<GroupReport> killed = report.groups().stream().filter(g -> g.kills() > 0).toList();
+        if (killed.size() <= 4) {
+            for (GroupReport group : killed) {
+                card("", group.name() + " recovery max", seconds(group.recovery().max()), group.kills()
+                        + (group.kills() == 1 ? " kill" : " kills") + ", p50 " + seconds(group.recovery().p50()));
+            }
+        } else {
+            RecoveryStats all = RecoveryStats.of(report.kills().stream().map(KillRecord::recoverySeconds).toList());
+            card("", "recovery max", seconds(all.max()), report.kills().size() + " kills in " + killed.size()
+                    + " groups, p50 " + seconds(all.p50()) + ", p95 " + seconds(all.p95()));
+        }
+        long refusals = report.refusals().size();
+        if (refusals > 0) {
+            card("", "refused by guardrails", Long.toString(refusals), refusals == 1 ? "kill not made" : "kills not made");
+        }
+        out.append("</section>\n");
+    }
+
+    private static String tone(double availability) {
+        return availability >= 99.9 ? "good" : availability >= 99 ? "warn" : "bad";
+    }
+
+    private void card(String tone, String label, String value, String sub) {
+        out.append("<div class=\"card").append(tone.isEmpty() ? "" : " " + tone).append("\"><div class=\"label\">")
+                .append(esc(label)).append("</div><div class=\"value\">").append(esc(value)).append("</div><div class=\"sub\">")
+                .append(esc(sub)).append("</div></div>\n");
+    }
+
+    private void hypotheses() {
+        out.append("<section>\n<h2>Hypotheses</h2>\n");
+        if (report.hypotheses().isEmpty()) {
+            out.append("<p class=\"muted\">The scenario states none.</p>\n</section>\n");
+            return;
+        }
+        out.append("<table>\n<thead><tr><th></th><th>Hypothesis</th><th class=\"num\">Measured</th><th class=\"num\">Line</th></tr></thead>\n<tbody>\n");
+        for (HypothesisResult result : report.hypotheses()) {
+            out.append("<tr><td><span class=\"pill ").append(result.passed() ? "pass\">PASS" : "fail\">FAIL").append("</span></td><td><code>")
+                    .append(esc(result.expression().text())).append("</code></td><td class=\"num\">")
+                    .append(result.note().isEmpty() ? ReportNumbers.number(result.value()) : esc(result.note()))
+                    .append("</td><td class=\"num\">").append(result.expression().line()).append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    /** Groups something happened to (kills, refusals, degraded periods), in scenario order. */
+    private List<GroupReport> eventfulGroups() {
+        return report.groups().stream().filter(g -> g.kills() > 0 || g.refusals() > 0 || !g.episodes().isEmpty()).toList();
+    }
+
+    /** A big world cannot be drawn row by row: show what happened, and say what was left out. */
+    private List<GroupReport> shownGroups(int limit) {
+        if (report.groups().size() <= limit) {
+            return report.groups();
+        }
+        List<GroupReport> eventful = eventfulGroups();
+        return eventful.size() <= limit ? eventful : eventful.subList(0, limit);
+    }
+
+    private void leftOut(int shown, int total, String what) {
+        if (shown < total) {
+            out.append("<p class=\"muted\">").append(shown).append(" of ").append(total).append(' ').append(what)
+                    .append(" shown (those with kills, refusals or degraded periods first); report.json has them all.</p>\n");
+        }
+    }
+
+    private void timeline() {
+        List<GroupReport> groups = shownGroups(MAX_TIMELINE_ROWS);
+        int row = 34;
+        int top = 28;
+        int height = top + row * groups.size() + 34;
+        out.append("<section>\n<h2>Timeline</h2>\n<p class=\"muted\">Per group: degraded periods (fewer healthy instances")
+                .append(" than just before) as bars, engine kills as red marks, refused kills as crosses; faults shaded.")
+                .append(" Hover over a mark for details.</p>\n");
+        svgOpen(height, "Timeline of kills, recoveries and faults");
+        for (FaultSpec fault : report.faults()) {
+            long from = fault.at().toNanos();
+            if (fault instanceof FaultSpec.ZoneOutage zone) {
+                band(from, from + zone.duration().toNanos(), top, row * groups.size(), "fault",
+                        "zone outage " + zone.region() + "/" + zone.zone() + ", " + Durations.format(zone.duration()));
+                label(x(from) + 3, top - 6, "zone " + zone.zone() + " out", "faultlabel");
+            } else if (fault instanceof FaultSpec.LaunchCapacityError capacity && groupIndex(groups, capacity.group()) >= 0) {
+                int index = groupIndex(groups, capacity.group());
+                band(from, from + capacity.duration().toNanos(), top + row * index, row, "capacity",
+                        "no launch capacity for " + capacity.group() + ", " + Durations.format(capacity.duration()));
+            }
+        }
+        for (int i = 0; i < groups.size(); i++) {
+            GroupReport group = groups.get(i);
+            int y = top + row * i;
+            out.append("<line class=\"rowline\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT).append("\" y1=\"")
+                    .append(y + row).append("\" y2=\"").append(y + row).append("\"/>\n");
+            out.append("<text class=\"rowlabel\" x=\"").append(LEFT - 8).append("\" y=\"").append(y + row / 2 + 4)
+                    .append("\" text-anchor=\"end\">").append(esc(group.name())).append("</text>\n");
+            for (RecoveryEpisode episode : group.episodes()) {
+                long from = episode.leftService().toNanos();
+                long to = episode.recovered().map(Duration::toNanos).orElse(totalNanos);
+                double x0 = x(from);
+                double w = Math.max(3, x(to) - x0);
+                out.append("<rect class=\"").append(episode.isRecovered() ? "episode" : "episode open").append("\" x=\"")
+                        .append(fmt(x0)).append("\" y=\"").append(y + 8).append("\" width=\"").append(fmt(w))
+                        .append("\" height=\"").append(row - 16).append("\" rx=\"2\"><title>").append(esc(group.name()))
+                        .append(" degraded from ").append(esc(stamp(from))).append(episode.isRecovered()
+                                ? ", back to " + episode.healthyBefore() + " healthy after " + seconds(episode.seconds())
+                                : ", still degraded at the end").append("</title></rect>\n");
+            }
+            for (KillRecord kill : report.kills()) {
+                if (!kill.group().equals(group.name())) {
+                    continue;
+                }
+                double kx = x(kill.at().toNanos());
+                out.append("<path class=\"kill\" d=\"M").append(fmt(kx)).append(' ').append(y + 3).append(" l-4 -5 h8 z M")
+                        .append(fmt(kx)).append(' ').append(y + 3).append(" V").append(y + row - 3).append("\"><title>kill of ")
+                        .append(esc(kill.instance())).append(" by ").append(esc(kill.run())).append(" at ")
+                        .append(esc(stamp(kill.at().toNanos()))).append(": recovered after ")
+                        .append(seconds(kill.recoverySeconds())).append(" (engine: ").append(esc(verdict(kill)))
+                        .append(")</title></path>\n");
+            }
+            for (RefusalRecord refusal : report.refusals()) {
+                if (refusal.group().equals(group.name())) {
+                    double rx = x(refusal.at().toNanos());
+                    int ry = y + row / 2;
+                    out.append("<path class=\"refusal\" d=\"M").append(fmt(rx - 4)).append(' ').append(ry - 4).append(" l8 8 M")
+                            .append(fmt(rx + 4)).append(' ').append(ry - 4).append(" l-8 8\"><title>")
+                            .append(esc(refusal.reason())).append(": ").append(esc(refusal.run())).append(" did not kill ")
+                            .append(esc(refusal.instance())).append(" at ").append(esc(stamp(refusal.at().toNanos())))
+                            .append("</title></path>\n");
+                }
+            }
+        }
+        axis(top + row * groups.size(), top);
+        out.append("</svg>\n<div class=\"legend\"><span class=\"sw episode\"></span>degraded, recovered")
+                .append("<span class=\"sw open\"></span>still degraded at the end<span class=\"sw killsw\"></span>engine kill")
+                .append("<span class=\"sw refusalsw\">×</span>kill refused by a guardrail")
+                .append("<span class=\"sw faultsw\"></span>zone outage<span class=\"sw capsw\"></span>launch capacity error</div>\n");
+        leftOut(groups.size(), report.groups().size(), "groups");
+        out.append("</section>\n");
+    }
+
+    private void services() {
+        out.append("<section>\n<h2>Services</h2>\n<p class=\"muted\">Healthy capacity (healthy in-service instances × capacity")
+                .append(" per instance) against the offered load, and the share of requests served. Overloads shaded.</p>\n");
+        List<ServiceReport> shown = report.services().size() > MAX_SERVICE_CHARTS
+                ? report.services().subList(0, MAX_SERVICE_CHARTS) : report.services();
+        for (ServiceReport service : shown) {
+            out.append("<h3>").append(esc(service.name())).append(" <span class=\"muted\">served by ").append(esc(service.group()))
+                    .append(" · availability ").append(ReportNumbers.number(service.availability())).append("%</span></h3>\n");
+            capacityChart(service);
+            ratioChart(service);
+        }
+        out.append("<div class=\"legend\"><span class=\"sw capline\"></span>healthy capacity (req/s)<span class=\"sw loadline\"></span>")
+                .append("offered load (req/s)<span class=\"sw ratioline\"></span>success ratio<span class=\"sw lostsw\"></span>")
+                .append("requests not served<span class=\"sw overloadsw\"></span>overloaded</div>\n");
+        if (shown.size() < report.services().size()) {
+            out.append("<p class=\"muted\">The first ").append(shown.size()).append(" of ").append(report.services().size())
+                    .append(" services are drawn; report.json has the availability of all.</p>\n");
+        }
+        out.append("</section>\n");
+    }
+
+    private void capacityChart(ServiceReport service) {
+        List<SeriesPoint> points = service.series();
+        int top = 10;
+        int plotHeight = 130;
+        double max = 0;
+        for (SeriesPoint p : points) {
+            max = Math.max(max, Math.max(p.healthyCapacity(), p.load()));
+        }
+        int samples = service.load().isConstant() ? 0 : 480;
+        for (int i = 0; i <= samples; i++) {
+            max = Math.max(max, service.load().at(totalNanos / Math.max(1, samples) * i));
+        }
+        double yMax = niceCeiling(max * 1.1);
+        svgOpen(top + plotHeight + 28, "Healthy capacity and load of " + service.name());
+        for (OverloadWindow overload : report.overloads()) {
+            if (overload.service().equals(service.name())) {
+                band(overload.from().toNanos(), overload.to().map(Duration::toNanos).orElse(totalNanos), top, plotHeight,
+                        "overload", service.name() + " overloaded from " + stamp(overload.from().toNanos()));
+            }
+        }
+        yAxis(top, plotHeight, yMax, false);
+        StringBuilder capacity = new StringBuilder();
+        StringBuilder load = new StringBuilder();
+        for (int i = 0; i < points.size(); i++) {
+            SeriesPoint p = points.get(i);
+            double px = x(p.at().toNanos());
+            double cy = y(p.healthyCapacity(), yMax, top, plotHeight);
+            double ly = y(p.load(), yMax, top, plotHeight);
+            if (i == 0) {
+                capacity.append('M').append(fmt(px)).append(' ').append(fmt(cy));
+                load.append('M').append(fmt(px)).append(' ').append(fmt(ly));
+            } else {
+                capacity.append('H').append(fmt(px)).append('V').append(fmt(cy));
+                load.append('H').append(fmt(px)).append('V').append(fmt(ly));
+            }
+        }
+        capacity.append('H').append(fmt(x(totalNanos)));
+        load.append('H').append(fmt(x(totalNanos)));
+        if (samples > 0) {
+            // A daily curve changes between change points: draw it from the curve itself.
+            load.setLength(0);
+            for (int i = 0; i <= samples; i++) {
+                long t = totalNanos / samples * i;
+                load.append(i == 0 ? 'M' : 'L').append(fmt(x(t))).append(' ')
+                        .append(fmt(y(service.load().at(t), yMax, top, plotHeight)));
+            }
+        }
+        out.append("<path class=\"loadline\" d=\"").append(load).append("\"/>\n");
+        out.append("<path class=\"capline\" d=\"").append(capacity).append("\"/>\n");
+        killMarks(service.group(), top, plotHeight);
+        axis(top + plotHeight, top);
+        out.append("</svg>\n");
+    }
+
+    private void ratioChart(ServiceReport service) {
+        List<SeriesPoint> points = service.series();
+        int top = 6;
+        int plotHeight = 70;
+        double lowest = 1;
+        for (SeriesPoint p : points) {
+            lowest = Math.min(lowest, p.successRatio());
+        }
+        // Zoom in on small losses so that a 1% dip is visible, but always show the full scale for real outages.
+        double yMin = lowest >= 0.9 ? 0.9 : lowest >= 0.5 ? 0.5 : 0;
+        svgOpen(top + plotHeight + 28, "Success ratio of " + service.name());
+        yAxisRatio(top, plotHeight, yMin);
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < points.size(); i++) {
+            SeriesPoint p = points.get(i);
+            double py = ratioY(p.successRatio(), yMin, top, plotHeight);
+            double px = x(p.at().toNanos());
+            if (i == 0) {
+                line.append('M').append(fmt(px)).append(' ').append(fmt(py));
+            } else {
+                line.append('H').append(fmt(px)).append('V').append(fmt(py));
+            }
+        }
+        line.append('H').append(fmt(x(totalNanos)));
+        if (!points.isEmpty()) {
+            double top1 = ratioY(1, yMin, top, plotHeight);
+            out.append("<path class=\"lost\" d=\"").append(line).append("V").append(fmt(top1)).append("H")
+                    .append(fmt(x(points.get(0).at().toNanos()))).append("Z\"/>\n");
+        }
+        out.append("<path class=\"ratioline\" d=\"").append(line).append("\"/>\n");
+        axis(top + plotHeight, top);
+        out.append("</svg>\n");
+    }
+
+    private void groups() {
+        out.append("<section>\n<h2>Groups</h2>\n<table>\n<thead><tr><th>Group</th><th class=\"num\">Desired</th>")
+                .append("<th class=\"num\">Kills</th><th class=\"num\">Refusals</th><th class=\"num\">Recovery p50</th>")
+                .append("<th class=\"num\">p95</th><th class=\"num\">max</th><th class=\"num\">Engine recovered</th>")
+                .append("<th class=\"num\">Engine not recovered</th><th class=\"num\">Engine pending</th><th class=\"num\">Degraded periods</th></tr></thead>\n<tbody>\n");
+        List<GroupReport> shown = shownGroups(MAX_GROUP_ROWS);
+        for (GroupReport g : shown) {
+            out.append("<tr><td>").append(esc(g.name())).append("</td><td class=\"num\">").append(g.desired())
+                    .append("</td><td class=\"num\">").append(g.kills()).append("</td><td class=\"num\">").append(g.refusals())
+                    .append("</td><td class=\"num\">").append(seconds(g.recovery().p50())).append("</td><td class=\"num\">")
+                    .append(seconds(g.recovery().p95())).append("</td><td class=\"num\">").append(seconds(g.recovery().max()))
+                    .append("</td><td class=\"num\">").append(g.engineRecovered()).append("</td><td class=\"num")
+                    .append(g.engineNotRecovered() > 0 ? " bad" : "").append("\">").append(g.engineNotRecovered())
+                    .append("</td><td class=\"num\">").append(g.enginePending()).append("</td><td class=\"num\">")
+                    .append(g.episodes().size()).append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n");
+        leftOut(shown.size(), report.groups().size(), "groups");
+        out.append("</section>\n");
+    }
+
+    private void kills() {
+        out.append("<section>\n<h2>Kills</h2>\n");
+        if (report.kills().isEmpty()) {
+            out.append("<p class=\"muted\">The engine killed nothing.</p>\n</section>\n");
+            return;
+        }
+        out.append("<table>\n<thead><tr><th>When (UTC)</th><th>Group</th><th>Instance</th><th>Run</th>")
+                .append("<th class=\"num\">Recovered after (world)</th><th>Engine verdict</th></tr></thead>\n<tbody>\n");
+        List<KillRecord> shown = report.kills().size() > MAX_KILL_ROWS ? report.kills().subList(0, MAX_KILL_ROWS) : report.kills();
+        for (KillRecord kill : shown) {
+            out.append("<tr><td>").append(esc(stamp(kill.at().toNanos()))).append("</td><td>").append(esc(kill.group()))
+                    .append("</td><td><code>").append(esc(kill.instance())).append("</code></td><td><code>").append(esc(kill.run()))
+                    .append("</code></td><td class=\"num\">").append(seconds(kill.recoverySeconds())).append("</td><td")
+                    .append(kill.engineVerdict().equals("NOT_RECOVERED") ? " class=\"bad\"" : "").append(">")
+                    .append(esc(verdict(kill))).append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n");
+        if (shown.size() < report.kills().size()) {
+            out.append("<p class=\"muted\">First ").append(MAX_KILL_ROWS).append(" of ").append(report.kills().size())
+                    .append(" kills; report.json lists all.</p>\n");
+        }
+        out.append("</section>\n");
+    }
+
+    // ------------------------------------------------------------------ drawing
+
+    private void svgOpen(int height, String label) {
+        out.append("<svg viewBox=\"0 0 ").append(WIDTH).append(' ').append(height).append("\" role=\"img\" aria-label=\"")
+                .append(esc(label)).append("\">\n");
+    }
+
+    private void band(long from, long to, int y, int height, String css, String title) {
+        double x0 = x(from);
+        out.append("<rect class=\"").append(css).append("\" x=\"").append(fmt(x0)).append("\" y=\"").append(y)
+                .append("\" width=\"").append(fmt(Math.max(3, x(to) - x0))).append("\" height=\"").append(height)
+                .append("\"><title>").append(esc(title)).append("</title></rect>\n");
+    }
+
+    private void label(double x, int y, String text, String css) {
+        out.append("<text class=\"").append(css).append("\" x=\"").append(fmt(x)).append("\" y=\"").append(y).append("\">")
+                .append(esc(text)).append("</text>\n");
+    }
+
+    private void killMarks(String group, int top, int height) {
+        for (KillRecord kill : report.kills()) {
+            if (kill.group().equals(group)) {
+                double kx = x(kill.at().toNanos());
+                out.append("<line class=\"killmark\" x1=\"").append(fmt(kx)).append("\" x2=\"").append(fmt(kx)).append("\" y1=\"")
+                        .append(top).append("\" y2=\"").append(top + height).append("\"/>\n");
+            }
+        }
+    }
+
+    /** The time axis along {@code y}, with grid lines up to {@code top}. */
+    private void axis(int y, int top) {
+        long totalSeconds = Math.max(1, totalNanos / 1_000_000_000L);
+        long step = TICK_STEPS[TICK_STEPS.length - 1];
+        for (long candidate : TICK_STEPS) {
+            if (totalSeconds / candidate <= 10) {
+                step = candidate;
+                break;
+            }
+        }
+        out.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT).append("\" y1=\"").append(y)
+                .append("\" y2=\"").append(y).append("\"/>\n");
+        for (long s = 0; s <= totalSeconds; s += step) {
+            double tx = x(s * 1_000_000_000L);
+            out.append("<line class=\"grid\" x1=\"").append(fmt(tx)).append("\" x2=\"").append(fmt(tx)).append("\" y1=\"").append(top)
+                    .append("\" y2=\"").append(y + 4).append("\"/>\n");
+            ZonedDateTime when = at(s * 1_000_000_000L);
+            String text = step >= 86_400 || (when.getHour() == 0 && when.getMinute() == 0)
+                    ? DAY.format(when) : TIME.format(when);
+            out.append("<text class=\"tick\" x=\"").append(fmt(tx)).append("\" y=\"").append(y + 18)
+                    .append("\" text-anchor=\"").append(s == 0 ? "start" : tx > LEFT + PLOT - 30 ? "end" : "middle").append("\">").append(esc(text)).append("</text>\n");
+        }
+    }
+
+    private void yAxis(int top, int height, double yMax, boolean percent) {
+        for (int i = 0; i <= 4; i++) {
+            double value = yMax * i / 4;
+            double py = y(value, yMax, top, height);
+            out.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT).append("\" y1=\"")
+                    .append(fmt(py)).append("\" y2=\"").append(fmt(py)).append("\"/>\n");
+            out.append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(fmt(py + 4))
+                    .append("\" text-anchor=\"end\">").append(ReportNumbers.number(value)).append(percent ? "%" : "")
+                    .append("</text>\n");
+        }
+    }
+
+    private void yAxisRatio(int top, int height, double yMin) {
+        double[] ticks = {yMin, (yMin + 1) / 2, 1};
+        for (double value : ticks) {
+            double py = ratioY(value, yMin, top, height);
+            out.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT).append("\" y1=\"")
+                    .append(fmt(py)).append("\" y2=\"").append(fmt(py)).append("\"/>\n");
+            out.append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(fmt(py + 4))
+                    .append("\" text-anchor=\"end\">").append(ReportNumbers.number(value * 100)).append("%</text>\n");
+        }
+    }
+
+    private double x(long nanos) {
+        return LEFT + PLOT * (double) Math.min(nanos, totalNanos) / totalNanos;
+    }
+
+    private static double y(double value, double yMax, int top, int height) {
+        return top + height - height * value / yMax;
+    }
+
+    private static double ratioY(double value, double yMin, int top, int height) {
+        return top + height - height * (Math.max(value, yMin) - yMin) / (1 - yMin);
+    }
+
+    private static double niceCeiling(double value) {
+        if (!(value > 0)) {
+            return 1;
+        }
+        double magnitude = Math.pow(10, Math.floor(Math.log10(value)));
+        for (double factor : new double[] {1, 2, 2.5, 4, 5, 8, 10}) {
+            if (factor * magnitude >= value) {
+                return factor * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+
+    private static int groupIndex(List<GroupReport> groups, String group) {
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).name().equals(group)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ text
+
+    private ZonedDateTime at(long nanos) {
+        return report.start().plusNanos(nanos).atZone(ZoneOffset.UTC);
+    }
+
+    private String stamp(long nanos) {
+        Instant instant = report.start().plusNanos(nanos);
+        return STAMP.format(instant.atZone(ZoneOffset.UTC));
+    }
+
+    private static String verdict(KillRecord kill) {
+        return switch (kill.engineVerdict()) {
+            case "RECOVERED" -> "recovered (seen after " + kill.engineRecovery().map(Durations::format).orElse("?") + ")";
+            case "NOT_RECOVERED" -> "NOT_RECOVERED within the recovery timeout";
+            case "PENDING" -> "still verifying at the end";
+            default -> kill.engineVerdict().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static String seconds(double value) {
+        if (Double.isNaN(value)) {
+            return "–";
+        }
+        if (Double.isInfinite(value)) {
+            return "never";
+        }
+        if (value < 120) {
+            return ReportNumbers.number(value) + " s";
+        }
+        long whole = Math.round(value);
+        long hours = whole / 3600;
+        long minutes = whole % 3600 / 60;
+        long rest = whole % 60;
+        return hours > 0 ? hours + " h " + minutes + " min" : minutes + " min " + rest + " s";
+    }
+
+    /** One decimal, from the exact value: SVG coordinates with the same text on every JVM. */
+    private static String fmt(double value) {
+        return new BigDecimal(value).setScale(1, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+    }
+
+    private static String esc(String text) {
+        StringBuilder escaped = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> escaped.append("&lt;");
+                case '>' -> escaped.append("&gt;");
+                case '&' -> escaped.append("&amp;");
+                case '"' -> escaped.append("&quot;");
+                default -> escaped.append(c);
+            }
+        }
+        return escaped.toString();
+    }
+
+    private static final String CSS = """
+            :root { --fg: #1f2937; --muted: #6b7280; --line: #e5e7eb; --good: #15803d; --bad: #b91c1c; --warn: #b45309; }
+            * { box-sizing: border-box; }
+            body { margin: 0; background: #f8fafc; color: var(--fg); font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+            main { max-width: 1160px; margin: 0 auto; padding: 24px 28px 40px; }
+            h1 { font-size: 26px; margin: 0 0 4px; }
+            h2 { font-size: 18px; margin: 0 0 6px; }
+            h3 { font-size: 15px; margin: 18px 0 2px; }
+            section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin: 16px 0; }
+            .meta, .muted { color: var(--muted); }
+            .muted { font-weight: normal; }
+            .verdict { display: inline-block; margin: 10px 0 0; padding: 6px 14px; border-radius: 999px; font-weight: 600; }
+            .verdict.pass { background: #dcfce7; color: var(--good); }
+            .verdict.fail { background: #fee2e2; color: var(--bad); }
+            .verdict.neutral { background: #f1f5f9; color: var(--muted); }
+            .cards { display: flex; flex-wrap: wrap; gap: 12px; background: none; border: 0; padding: 0; }
+            .card { background: #fff; border: 1px solid var(--line); border-left: 4px solid #94a3b8; border-radius: 8px; padding: 10px 14px; min-width: 170px; }
+            .card.good { border-left-color: var(--good); } .card.warn { border-left-color: var(--warn); } .card.bad { border-left-color: var(--bad); }
+            .card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+            .card .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }
+            .card .sub { color: var(--muted); font-size: 12px; }
+            table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+            th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); }
+            th { font-size: 12px; color: var(--muted); font-weight: 600; text-transform: uppercase; letter-spacing: .03em; }
+            td.num, th.num { text-align: right; } td.num { white-space: nowrap; }
+            td.bad, td .bad { color: var(--bad); font-weight: 600; }
+            code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+            .pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 700; }
+            .pill.pass { background: #dcfce7; color: var(--good); } .pill.fail { background: #fee2e2; color: var(--bad); }
+            svg { width: 100%; height: auto; display: block; margin: 4px 0; }
+            svg text { font: 11px system-ui, sans-serif; fill: #4b5563; }
+            svg .rowlabel { font-size: 12px; font-weight: 600; fill: var(--fg); }
+            svg .faultlabel { font-size: 11px; fill: #7c3aed; }
+            .axis { stroke: #9ca3af; } .grid { stroke: #eef0f3; } .rowline { stroke: #f1f5f9; }
+            .episode { fill: #fdba74; } .episode.open { fill: #ef4444; }
+            .kill { fill: #b91c1c; stroke: #b91c1c; stroke-width: 1.5; }
+            .refusal { stroke: #475569; stroke-width: 2; fill: none; }
+            .killmark { stroke: #b91c1c; stroke-width: 1; stroke-dasharray: 3 3; opacity: .55; }
+            .fault { fill: #ede9fe; } .capacity { fill: #e0f2fe; } .overload { fill: #ffedd5; }
+            .capline { fill: none; stroke: #2563eb; stroke-width: 2; }
+            .loadline { fill: none; stroke: #6b7280; stroke-width: 1.5; stroke-dasharray: 5 4; }
+            .ratioline { fill: none; stroke: #15803d; stroke-width: 2; }
+            .lost { fill: #fecaca; }
+            .legend { color: var(--muted); font-size: 12px; margin-top: 6px; }
+            .legend .sw { display: inline-block; width: 18px; height: 10px; margin: 0 6px 0 14px; vertical-align: middle; border-radius: 2px; }
+            .legend .sw:first-child { margin-left: 0; }
+            .sw.episode { background: #fdba74; } .sw.open { background: #ef4444; } .sw.killsw { background: #b91c1c; width: 3px; }
+            .sw.refusalsw { width: auto; height: auto; color: #475569; font-weight: 700; }
+            .sw.faultsw { background: #ede9fe; } .sw.capsw { background: #e0f2fe; } .sw.overloadsw { background: #ffedd5; }
+            .sw.capline { background: #2563eb; height: 3px; } .sw.loadline { background: #6b7280; height: 2px; }
+            .sw.ratioline { background: #15803d; height: 3px; } .sw.lostsw { background: #fecaca; }
+            footer { color: var(--muted); font-size: 12px; margin-top: 20px; }
+            """;
+}

@@ -1,0 +1,14 @@
+package dev.macaque.cli;
+
+/** Every exit code of the {@code macaque} command, in one place, so that scripts can rely on them. */
+public final class ExitCodes {
+    /** The command did what was asked. */
+    public static final int OK = 0;
+    /** The command ran, and what it found is a failure: a hypothesis that does not hold, an unexpected error. */
+    public static final int FAILED = 1;
+    /** Bad arguments, an unreadable or invalid configuration or scenario. */
+    public static final int INVALID_INPUT = 2;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,38 @@
+package dev.macaque.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server's feature packages form no cycle (each can be read, tested and changed on its own), and the engine
+ * module never reaches back into the server.
+ */
+class ServerArchitectureTest {
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.macaque");
+
+    @Test
+    void serverPackagesFormNoCycle() {
+        ArchRule rule = slices().matching("dev.macaque.(**)").should().beFreeOfCycles();
+        rule.check(MAIN);
+    }
+
+    @Test
+    void theEngineModuleUsesNothingOfTheServer() {
+        ArchRule rule = noClasses().that().resideInAnyPackage("dev.macaque.engine..", "dev.macaque.schedule..",
+                        "dev.macaque.simulate..", "dev.macaque.simulated..", "dev.macaque.text..", "dev.macaque.spi..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.macaque.audit..", "dev.macaque.auth..",
+                        "dev.macaque.chaosmonkey..", "dev.macaque.cli..", "dev.macaque.cluster..", "dev.macaque.config..",
+                        "dev.macaque.experiments..", "dev.macaque.groups..", "dev.macaque.http..", "dev.macaque.killswitch..",
+                        "dev.macaque.logging..", "dev.macaque.metrics..", "dev.macaque.notify..", "dev.macaque.plugin..",
+                        "dev.macaque.store..");
+        rule.check(MAIN);
+    }
+}
