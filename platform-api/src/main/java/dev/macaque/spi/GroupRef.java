@@ -17,10 +17,27 @@ public record GroupRef(String provider, String region, String name) {
         requireText(name, "name");
     }
 
-    /** {@code provider/region/name}, the form used in logs, events and URLs. */
+    /** {@code provider/region/name}, the form used in logs, events and URLs; {@link #parse} reads it back. */
     @Override
     public String toString() {
         return provider + "/" + region + "/" + name;
+    }
+
+    /**
+     * Reads the {@link #toString} form. Provider ids and regions never contain {@code /}; a name may (an Azure
+     * {@code resourceGroup/scaleSet}), so everything after the second {@code /} is the name.
+     *
+     * @throws IllegalArgumentException when {@code text} is not {@code provider/region/name}
+     * @since SPI 1.1
+     */
+    public static GroupRef parse(String text) {
+        Objects.requireNonNull(text, "group reference is null");
+        int first = text.indexOf('/');
+        int second = first < 0 ? -1 : text.indexOf('/', first + 1);
+        if (first <= 0 || second <= first + 1 || second == text.length() - 1) {
+            throw new IllegalArgumentException("'" + text + "' is not a group reference; expected provider/region/name");
+        }
+        return new GroupRef(text.substring(0, first), text.substring(first + 1, second), text.substring(second + 1));
     }
 
     static String requireText(String value, String field) {

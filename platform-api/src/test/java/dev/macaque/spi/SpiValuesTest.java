@@ -65,4 +65,16 @@ class SpiValuesTest {
         assertThat(new GroupRef("aws-prod", "us-east-1", "api")).hasToString("aws-prod/us-east-1/api");
         assertThatThrownBy(() -> new GroupRef("aws", " ", "api")).hasMessageContaining("region");
     }
+
+    @Test
+    void aGroupReferenceReadsBackFromItsTextEvenWithSlashesInTheName() {
+        GroupRef plain = new GroupRef("aws-prod", "us-east-1", "web");
+        GroupRef azure = new GroupRef("azure", "westeurope", "rg-shop/vmss-web");
+        org.assertj.core.api.Assertions.assertThat(GroupRef.parse(plain.toString())).isEqualTo(plain);
+        org.assertj.core.api.Assertions.assertThat(GroupRef.parse(azure.toString())).isEqualTo(azure);
+        for (String bad : new String[] {"web", "aws/web", "/r/web", "aws//web", "aws/r/", ""}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> GroupRef.parse(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("provider/region/name");
+        }
+    }
 }

@@ -1,12 +1,12 @@
 package dev.macaque.chaosmonkey;
 
+import dev.macaque.engine.Eligibility;
 import dev.macaque.engine.ExperimentSpec.Targets;
 import dev.macaque.schedule.KillSchedule;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
-import dev.macaque.spi.OptIn;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,8 +38,7 @@ public final class EligibleGroups {
                 .forEach(provider -> {
                     try {
                         for (GroupSummary group : provider.listGroups(new GroupFilter(targets.regions(), targets.tags()))) {
-                            if (group.ref().provider().equals(provider.id()) && OptIn.isEnabled(group.tags())
-                                    && targets.matches(group.ref(), group.tags())) {
+                            if (Eligibility.ofListed(provider.id(), group, targets).eligible()) {
                                 out.add(group.ref());
                             }
                         }

@@ -167,7 +167,7 @@ public final class ScheduleRunner {
         if (killSwitch.engaged()) {
             return finish(decision, DecisionState.SKIPPED_KILL_SWITCH, decision.attempts(), "the kill switch was engaged at " + now, now);
         }
-        GroupRef group = parseGroup(decision.groupKey());
+        GroupRef group = GroupRef.parse(decision.groupKey());
         Optional<String> incident = outageCheck.incident(group);
         if (incident.isPresent()) {
             audit.record("schedule:" + row.name(), null, "schedule.postpone", decision.groupKey(), node, "postponed", incident.get());
@@ -212,11 +212,5 @@ public final class ScheduleRunner {
             throw new IllegalStateException(e);
         }
         return spec;
-    }
-
-    static GroupRef parseGroup(String text) {
-        int first = text.indexOf('/');
-        int second = text.indexOf('/', first + 1);
-        return new GroupRef(text.substring(0, first), text.substring(first + 1, second), text.substring(second + 1));
     }
 }

@@ -50,7 +50,7 @@ public final class ExperimentRoutes implements RouteGroup {
             Instant updatedAt) {
     }
 
-    public record EventList(String runId, String state, List<StoredEvent> items) {
+    public record EventList(String runId, String state, List<RunEventView> items) {
     }
 
     public record AbortRequest(String reason) {
@@ -150,7 +150,7 @@ public final class ExperimentRoutes implements RouteGroup {
             new SseHandler(client -> stream(client, id)).handle(ctx);
             return;
         }
-        ctx.json(new EventList(id, run.state(), experiments.store().events(id, 0)));
+        ctx.json(new EventList(id, run.state(), experiments.store().events(id, 0).stream().map(RunEventView::of).toList()));
     }
 
     /** Sends every event, then new ones as they are committed, until the run has ended and all its events are sent. */
@@ -159,8 +159,8 @@ public final class ExperimentRoutes implements RouteGroup {
         try {
             while (!client.terminated()) {
                 boolean ended = isTerminal(experiments.view(id).map(RunView::state).orElse("FAILED"));
-                List<StoredEvent> fresh = experiments.store().events(id, last);
-                for (StoredEvent event : fresh) {
+                List<RunEventView> fresh = experiments.store().events(id, last).stream().map(RunEventView::of).toList();
+                for (RunEventView event : fresh) {
                     client.sendEvent(event.type(), json.writeValueAsString(event), Long.toString(event.seq()));
                     last = event.seq();
                 }

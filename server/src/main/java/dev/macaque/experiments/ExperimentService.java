@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.macaque.audit.AuditLog;
 import dev.macaque.auth.Principal;
+import dev.macaque.engine.RunStep;
+import dev.macaque.engine.RunEvent;
 import dev.macaque.engine.ExperimentRun;
 import dev.macaque.engine.ExperimentRunner;
 import dev.macaque.engine.ExperimentSpec;
@@ -229,9 +231,9 @@ public final class ExperimentService implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored spec of run " + row.id() + " is not JSON", e);
         }
-        List<StoredEvent> events = store.events(row.id(), 0);
-        String failure = events.stream().filter(e -> e.type().equals("RUN_FAILED")).map(e -> e.fields().get("reason"))
-                .filter(Objects::nonNull).reduce((a, b) -> b).orElse(null);
+        List<RunEvent> events = store.events(row.id(), 0);
+        String failure = events.stream().map(RunEvent::step).filter(RunStep.RunFailed.class::isInstance)
+                .map(step -> ((RunStep.RunFailed) step).reason()).reduce((a, b) -> b).orElse(null);
         return new RunView(row.id(), row.name(), row.state(), row.seed(), row.dryRun(), false, row.createdAt(), null, failure, spec,
                 List.of(), List.of(), List.of(), List.of(), events.size());
     }

@@ -8,7 +8,10 @@ import dev.macaque.engine.KillHistory;
 import dev.macaque.engine.RefusalReason;
 import dev.macaque.engine.TerminationClaimRefused;
 import dev.macaque.engine.RunEvent;
+import dev.macaque.engine.RunEventFields;
+import dev.macaque.engine.RunEventType;
 import dev.macaque.engine.RunRecorder;
+import dev.macaque.engine.RunStep;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.store.Database;
 import dev.macaque.store.Sql;
@@ -134,18 +137,26 @@ public final class RunStore implements RunRecorder, KillHistory {
                 insert.setString(5, fields);
                 insert.executeUpdate();
             }
-            switch (event.type()) {
-                case RUN_STARTED -> setState(c, event, "RUNNING");
-                case VERIFICATION_STARTED -> setState(c, event, "VERIFYING");
-                case RUN_COMPLETED -> setState(c, event, "COMPLETED");
-                case RUN_FAILED -> setState(c, event, "FAILED");
-                case RUN_ABORTED -> setState(c, event, "ABORTED");
-                case TERMINATION_INTENT -> insertIntent(c, event);
-                case TERMINATION_OUTCOME -> finishTermination(c, event, "DONE", event.field("outcome"));
-                case TERMINATION_FAILED -> finishTermination(c, event, "FAILED", "FAILED");
-                case TERMINATION_ABANDONED -> finishTermination(c, event, "ABANDONED", "ABANDONED");
-                default -> {
-                }
+            RunStep step = event.step();
+            if (step instanceof RunStep.RunStarted) {
+                setState(c, event, "RUNNING");
+            } else if (step instanceof RunStep.VerificationStarted) {
+                setState(c, event, "VERIFYING");
+            } else if (step instanceof RunStep.RunCompleted) {
+                setState(c, event, "COMPLETED");
+            } else if (step instanceof RunStep.RunFailed) {
+                setState(c, event, "FAILED");
+            } else if (step instanceof RunStep.RunAborted) {
+                setState(c, event, "ABORTED");
+            } else if (step instanceof RunStep.TerminationIntent intent) {
+                insertIntent(c, event, intent);
+            } else if (step instanceof RunStep.TerminationOutcome outcome) {
+                finishTermination(c, event, outcome.group(), outcome.instance(), "DONE", outcome.outcome().name(), null, null);
+            } else if (step instanceof RunStep.TerminationFailed failed) {
+                finishTermination(c, event, failed.group(), failed.instance(), "FAILED", "FAILED", failed.errorKind(),
+                        failed.errorMessage());
+            } else if (step instanceof RunStep.TerminationAbandoned abandoned) {
+                finishTermination(c, event, abandoned.group(), abandoned.instance(), "ABANDONED", "ABANDONED", null, null);
             }
             return null;
         });
@@ -160,8 +171,8 @@ public final class RunStore implements RunRecorder, KillHistory {
         }
     }
 
-    private void insertIntent(Connection c, RunEvent event) throws SQLException {
-        GroupRef group = parseGroup(event.field("group"));
+    private void insertIntent(Connection c, RunEvent event, RunStep.TerminationIntent intent) throws SQLException {
+        GroupRef group = intent.group();
         // Fencing: only the node that owns the run may commit an intent. A node whose lease expired and whose run
         // another node closed meanwhile fails here, before the provider is called.
         try (PreparedStatement own = c.prepareStatement("UPDATE runs SET lease_expires_at = ? WHERE id = ? AND owner_node = ? "
@@ -171,12 +182,11 @@ public final class RunStore implements RunRecorder, KillHistory {
             own.setString(3, nodeId);
             if (own.executeUpdate() != 1) {
                 throw new IllegalStateException("run " + event.runId() + " is no longer driven by node " + nodeId
-                        + " (its lease expired and another node closed it); termination of " + event.field("instance") + " not started");
+                        + " (its lease expired and another node closed it); termination of " + intent.instance() + " not started");
             }
         }
-        String minTime = event.field("minTimeBetweenKills");
-        Duration min = minTime == null || minTime.isEmpty() ? Duration.ZERO : Durations.parse(minTime);
-        if (!Boolean.parseBoolean(event.field("dryRun")) && !min.isZero()) {
+        Duration min = intent.minTimeBetweenKills();
+        if (!intent.dryRun() && !min.isZero()) {
             claimGroup(c, group, event.time(), min);
         }
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO terminations (run_id, seq, provider, region, group_name, "
@@ -186,29 +196,28 @@ public final class RunStore implements RunRecorder, KillHistory {
             insert.setString(3, group.provider());
             insert.setString(4, group.region());
             insert.setString(5, group.name());
-            insert.setString(6, event.field("instance"));
-            insert.setBoolean(7, Boolean.parseBoolean(event.field("dryRun")));
+            insert.setString(6, intent.instance());
+            insert.setBoolean(7, intent.dryRun());
             Sql.setInstant(insert, 8, event.time());
             insert.executeUpdate();
         }
     }
 
-    private static void finishTermination(Connection c, RunEvent event, String state, String outcome) throws SQLException {
-        GroupRef group = parseGroup(event.field("group"));
+    private static void finishTermination(Connection c, RunEvent event, GroupRef group, String instance, String state,
+            String outcome, String errorKind, String message) throws SQLException {
         try (PreparedStatement update = c.prepareStatement("UPDATE terminations SET state = ?, outcome = ?, error_kind = ?, "
                 + "error_message = ?, completed_at = ? WHERE run_id = ? AND provider = ? AND region = ? AND group_name = ? "
                 + "AND instance_id = ? AND state = 'INTENDED'")) {
             update.setString(1, state);
             update.setString(2, outcome);
-            update.setString(3, event.field("errorKind"));
-            String message = event.field("errorMessage");
+            update.setString(3, errorKind);
             update.setString(4, message == null || message.length() <= 2000 ? message : message.substring(0, 2000));
             Sql.setInstant(update, 5, event.time());
             update.setString(6, event.runId());
             update.setString(7, group.provider());
             update.setString(8, group.region());
             update.setString(9, group.name());
-            update.setString(10, event.field("instance"));
+            update.setString(10, instance);
             update.executeUpdate();
         }
     }
@@ -394,12 +403,6 @@ public final class RunStore implements RunRecorder, KillHistory {
         }
     }
 
-    static GroupRef parseGroup(String text) {
-        int first = text.indexOf('/');
-        int second = text.indexOf('/', first + 1);
-        return new GroupRef(text.substring(0, first), text.substring(first + 1, second), text.substring(second + 1));
-    }
-
     /** Saves the run's current view (final once its state is terminal). */
     public void saveView(RunView view) {
         String body = write(view);
@@ -470,17 +473,17 @@ public final class RunStore implements RunRecorder, KillHistory {
     }
 
     /** Events with a sequence number above {@code afterSeq}, in order. */
-    public List<StoredEvent> events(String runId, long afterSeq) {
+    public List<RunEvent> events(String runId, long afterSeq) {
         return database.inTransaction(c -> {
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq")) {
                 select.setString(1, runId);
                 select.setLong(2, afterSeq);
-                List<StoredEvent> events = new ArrayList<>();
+                List<RunEvent> events = new ArrayList<>();
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        events.add(new StoredEvent(rs.getLong("seq"), Sql.instant(rs, "occurred_at"), rs.getString("type"),
-                                read(rs.getString("data_json"))));
+                        events.add(new RunEvent(runId, rs.getLong("seq"), Sql.instant(rs, "occurred_at"),
+                                RunEventType.valueOf(rs.getString("type")), read(rs.getString("data_json"))));
                     }
                 }
                 return events;
@@ -558,7 +561,7 @@ public final class RunStore implements RunRecorder, KillHistory {
                 insert.setString(1, runId);
                 insert.setLong(2, nextSeq);
                 Sql.setInstant(insert, 3, now);
-                insert.setString(4, write(Map.of("reason", reason)));
+                insert.setString(4, write(RunEventFields.of(new RunStep.RunFailed(reason))));
                 insert.executeUpdate();
             }
             try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = 'FAILED', updated_at = ? WHERE id = ?")) {

@@ -2,6 +2,8 @@ package dev.macaque.notify;
 
 import dev.macaque.notify.event.NotificationType;
 import dev.macaque.engine.RunEvent;
+import dev.macaque.engine.RunStep;
+import dev.macaque.text.Durations;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,28 +18,35 @@ public final class RunNotifications {
         Map<String, String> data = new LinkedHashMap<>(event.fields());
         data.put("runId", event.runId());
         String run = "run " + event.runId();
-        return switch (event.type()) {
-            case RUN_STARTED -> Optional.of(notification(event, NotificationType.RUN_STARTED, data,
-                    "Macaque: " + run + " (" + event.field("experiment") + ") started" + dry(event)));
-            case RUN_COMPLETED, RUN_FAILED, RUN_ABORTED -> {
-                data.put("state", event.type().name().substring(4));
-                String reason = event.field("reason");
-                yield Optional.of(notification(event, NotificationType.RUN_FINISHED, data, "Macaque: " + run + " "
-                        + event.type().name().substring(4).toLowerCase(java.util.Locale.ROOT) + (reason == null ? "" : ": " + reason)));
-            }
-            case TERMINATION_OUTCOME -> Optional.of(notification(event, NotificationType.TERMINATION, data, "Macaque: "
-                    + event.field("outcome") + " " + event.field("instance") + " in " + event.field("group") + " (" + run + ")"));
-            case TERMINATION_FAILED -> Optional.of(notification(event, NotificationType.TERMINATION, data, "Macaque: could not terminate "
-                    + event.field("instance") + " in " + event.field("group") + ": " + event.field("errorMessage") + " (" + run + ")"));
-            case GROUP_NOT_RECOVERED -> Optional.of(notification(event, NotificationType.NOT_RECOVERED, data, ":rotating_light: Macaque: group "
-                    + event.field("group") + " did not recover to " + event.field("target") + " healthy within " + event.field("timeout")
-                    + " (last seen " + event.field("lastHealthy") + ", " + run + ")"));
-            default -> Optional.empty();
-        };
+        RunStep step = event.step();
+        if (step instanceof RunStep.RunStarted started) {
+            return Optional.of(notification(event, NotificationType.RUN_STARTED, data,
+                    "Macaque: " + run + " (" + started.experiment() + ") started" + (started.dryRun() ? " (dry run)" : "")));
+        } else if (step instanceof RunStep.RunCompleted) {
+            return finished(event, data, run, null);
+        } else if (step instanceof RunStep.RunFailed failed) {
+            return finished(event, data, run, failed.reason());
+        } else if (step instanceof RunStep.RunAborted aborted) {
+            return finished(event, data, run, aborted.reason());
+        } else if (step instanceof RunStep.TerminationOutcome outcome) {
+            return Optional.of(notification(event, NotificationType.TERMINATION, data,
+                    "Macaque: " + outcome.outcome() + " " + outcome.instance() + " in " + outcome.group() + " (" + run + ")"));
+        } else if (step instanceof RunStep.TerminationFailed failed) {
+            return Optional.of(notification(event, NotificationType.TERMINATION, data, "Macaque: could not terminate "
+                    + failed.instance() + " in " + failed.group() + ": " + failed.errorMessage() + " (" + run + ")"));
+        } else if (step instanceof RunStep.GroupNotRecovered notRecovered) {
+            return Optional.of(notification(event, NotificationType.NOT_RECOVERED, data, ":rotating_light: Macaque: group "
+                    + notRecovered.group() + " did not recover to " + notRecovered.target() + " healthy within "
+                    + Durations.format(notRecovered.timeout()) + " (last seen " + notRecovered.lastHealthy() + ", " + run + ")"));
+        }
+        return Optional.empty();
     }
 
-    private static String dry(RunEvent event) {
-        return "true".equals(event.field("dryRun")) ? " (dry run)" : "";
+    private static Optional<Notification> finished(RunEvent event, Map<String, String> data, String run, String reason) {
+        String state = event.type().name().substring(4);
+        data.put("state", state);
+        return Optional.of(notification(event, NotificationType.RUN_FINISHED, data, "Macaque: " + run + " "
+                + state.toLowerCase(java.util.Locale.ROOT) + (reason == null ? "" : ": " + reason)));
     }
 
     private static Notification notification(RunEvent event, NotificationType type, Map<String, String> data, String text) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import dev.macaque.engine.RetryPolicy;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Posts each {@link Notification} as JSON to every webhook that wants its type, in the background. A failed delivery
- * (no answer, or not 2xx) is retried after {@code initialBackoff}, doubling each time, at most {@code maxAttempts}
- * times in all; every attempt is recorded. The body is signed: {@code X-Macaque-Signature: sha256=<hex HMAC-SHA256 of
+ * (no answer, or not 2xx) is retried after {@code initialBackoff}, doubling each time up to the cap (the engine's
+ * {@link RetryPolicy} bounds), at most {@code maxAttempts} times in all; every attempt is recorded. The body is signed: {@code X-Macaque-Signature: sha256=<hex HMAC-SHA256 of
  * the body>} with the webhook's secret, which is never logged. Publishing never blocks or fails the caller.
  */
 public final class WebhookNotifier implements AutoCloseable {
@@ -38,7 +39,7 @@ public final class WebhookNotifier implements AutoCloseable {
 
     private final List<WebhookConfig> hooks;
     private final int maxAttempts;
-    private final Duration initialBackoff;
+    private final RetryPolicy retries;
     private final WebhookDeliveries deliveries;
     private final ObjectMapper json;
     private final Clock clock;
@@ -50,7 +51,7 @@ public final class WebhookNotifier implements AutoCloseable {
             ObjectMapper json, Clock clock, ScheduledExecutorService executor, String node) {
         this.hooks = List.copyOf(hooks);
         this.maxAttempts = maxAttempts;
-        this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff is null");
+        this.retries = policy(maxAttempts, Objects.requireNonNull(initialBackoff, "initialBackoff is null"));
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries is null");
         this.json = Objects.requireNonNull(json, "json is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
@@ -113,20 +114,23 @@ public final class WebhookNotifier implements AutoCloseable {
             log.warn("Could not record webhook delivery attempt {} of {}: {}", attempt, notification.id(), e.getMessage());
         }
         if (retry) {
-            submit(hook, notification, body, attempt + 1, backoff(initialBackoff, attempt));
+            submit(hook, notification, body, attempt + 1, retries.bound(attempt));
         } else if (!delivered) {
             log.warn("Webhook {} did not accept {} {} after {} attempts (last: {})", hook.url(), notification.type().wireName(),
                     notification.id(), attempt, error);
         }
     }
 
-    /** The wait before attempt {@code failedAttempt + 1}: {@code initial * 2^(failedAttempt-1)}, at most 5 minutes. */
+    /** The engine's retry policy with this notifier's attempts and first backoff, capped at 5 minutes. */
+    private static RetryPolicy policy(int maxAttempts, Duration initialBackoff) {
+        Duration initial = initialBackoff.isZero() || initialBackoff.isNegative() ? Duration.ofMillis(1)
+                : initialBackoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : initialBackoff;
+        return new RetryPolicy(Math.max(1, maxAttempts), initial, MAX_BACKOFF);
+    }
+
+    /** The wait before attempt {@code failedAttempt + 1}: the retry policy's bound (a webhook waits it in full). */
     static Duration backoff(Duration initial, int failedAttempt) {
-        Duration wait = initial;
-        for (int i = 1; i < failedAttempt && wait.compareTo(MAX_BACKOFF) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+        return policy(Integer.MAX_VALUE, initial).bound(failedAttempt);
     }
 
     /** Hex HMAC-SHA256 of {@code body} with {@code secret}: what a receiver recomputes to check the signature. */

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.experiments.RunStore;
-import dev.macaque.experiments.StoredEvent;
+import dev.macaque.engine.RunEvent;
 import dev.macaque.experiments.StoredRun;
 import dev.macaque.schedule.KillSchedule;
 import dev.macaque.schedule.KillScheduleParser;
@@ -169,7 +169,7 @@ class SeveralNodesTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String runId = Node.json(created).get("id").asText();
         RunStore store = b.get(RunStore.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.events(runId, 0).stream().anyMatch(e -> e.type().equals("TERMINATION_INTENT")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.events(runId, 0).stream().anyMatch(e -> e.type().name().equals("TERMINATION_INTENT")));
 
         // Node a is stuck in the provider call and renews nothing; once its lease has expired, node b takes over.
         b.poll();
@@ -178,8 +178,8 @@ class SeveralNodesTest {
             b.poll();
             return store.find(runId).orElseThrow().state().equals("FAILED");
         });
-        List<StoredEvent> events = store.events(runId, 0);
-        assertThat(events.get(events.size() - 1).type()).isEqualTo("RUN_FAILED");
+        List<RunEvent> events = store.events(runId, 0);
+        assertThat(events.get(events.size() - 1).type().name()).isEqualTo("RUN_FAILED");
         assertThat(events.get(events.size() - 1).fields().get("reason")).contains("by node b after its lease expired")
                 .contains("without repeating any termination").contains("unknown outcome");
         assertThat(store.openIntents(runId)).isEmpty();
@@ -190,7 +190,7 @@ class SeveralNodesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !a.get(dev.macaque.experiments.ExperimentService.class).isLive(runId));
         assertThat(store.find(runId).orElseThrow().state()).isEqualTo("FAILED");
         assertThat(TestCloudFactory.TERMINATED).hasSizeLessThanOrEqualTo(1);
-        assertThat(events.stream().filter(e -> e.type().equals("TERMINATION_INTENT")).count()).isEqualTo(1);
+        assertThat(events.stream().filter(e -> e.type().name().equals("TERMINATION_INTENT")).count()).isEqualTo(1);
     }
 
     @Test
@@ -202,7 +202,7 @@ class SeveralNodesTest {
                 "{\"name\":\"two\",\"targets\":{\"providers\":[\"tc\"],\"groups\":[\"web\"]},\"selection\":{\"mode\":\"count\",\"value\":2}}"))
                 .get("id").asText();
         RunStore store = b.get(RunStore.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.events(runId, 0).stream().anyMatch(e -> e.type().equals("TERMINATION_INTENT")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.events(runId, 0).stream().anyMatch(e -> e.type().name().equals("TERMINATION_INTENT")));
 
         HttpResponse<String> asked = b.send("POST", "/api/v1/experiments/" + runId + "/abort", admin(), "{\"reason\":\"asked on b\"}");
         assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
@@ -321,7 +321,7 @@ class SeveralNodesTest {
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             String runId = Node.json(created).get("id").asText();
             RunStore store = b.get(RunStore.class);
-            await().atMost(Duration.ofSeconds(20)).until(() -> store.events(runId, 0).stream().anyMatch(e -> e.type().equals("TERMINATION_INTENT")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.events(runId, 0).stream().anyMatch(e -> e.type().name().equals("TERMINATION_INTENT")));
 
             // While the child lives, it renews its 2-second lease: node b leaves the run alone.
             Thread.sleep(3000);
@@ -333,10 +333,10 @@ class SeveralNodesTest {
                 b.poll();
                 return store.find(runId).orElseThrow().state().equals("FAILED");
             });
-            List<StoredEvent> events = store.events(runId, 0);
+            List<RunEvent> events = store.events(runId, 0);
             assertThat(events.get(events.size() - 1).fields().get("reason")).contains("by node b after its lease expired")
                     .contains("unknown outcome").contains("tc/eu-west-1/web");
-            assertThat(events.stream().filter(e -> e.type().equals("TERMINATION_INTENT")).count()).isEqualTo(1);
+            assertThat(events.stream().filter(e -> e.type().name().equals("TERMINATION_INTENT")).count()).isEqualTo(1);
             Thread.sleep(300);
             assertThat(TestCloudFactory.TERMINATED).as("node b repeats no termination").isEmpty();
         } finally {

@@ -2,13 +2,31 @@ package dev.macaque.engine;
 
 import dev.macaque.text.Durations;
 import dev.macaque.engine.GuardrailDecision.Refused;
+import dev.macaque.engine.RunStep.GroupNotRecovered;
+import dev.macaque.engine.RunStep.GroupRecovered;
+import dev.macaque.engine.RunStep.GroupSkipped;
+import dev.macaque.engine.RunStep.GroupsDiscovered;
+import dev.macaque.engine.RunStep.HealthCheckFailed;
+import dev.macaque.engine.RunStep.HealthChecked;
+import dev.macaque.engine.RunStep.ProviderCallRetry;
+import dev.macaque.engine.RunStep.RunAborted;
+import dev.macaque.engine.RunStep.RunCompleted;
+import dev.macaque.engine.RunStep.RunCreated;
+import dev.macaque.engine.RunStep.RunFailed;
+import dev.macaque.engine.RunStep.RunStarted;
+import dev.macaque.engine.RunStep.TerminationAbandoned;
+import dev.macaque.engine.RunStep.TerminationFailed;
+import dev.macaque.engine.RunStep.TerminationIntent;
+import dev.macaque.engine.RunStep.TerminationOutcome;
+import dev.macaque.engine.RunStep.TerminationRefused;
+import dev.macaque.engine.RunStep.VerificationStarted;
+import dev.macaque.engine.RunStep.VictimsSelected;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.Instance;
-import dev.macaque.spi.OptIn;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
@@ -139,15 +157,14 @@ public final class ExperimentRun {
                 TerminationRecord waiting = terminations.get(currentTermination);
                 terminations.set(currentTermination, finish(waiting, TerminationStatus.ABANDONED, waiting.attempts(),
                         "abandoned: the run was aborted while waiting to retry", null, null));
-                record(RunEventType.TERMINATION_ABANDONED, "group", waiting.group().toString(),
-                        "instance", waiting.instanceId());
+                record(new TerminationAbandoned(waiting.group(), waiting.instanceId()));
                 currentTermination = -1;
             }
             awaitingRetry = false;
             skipUnverified("run aborted");
             end(RunState.ABORTED, reason);
             try {
-                record(RunEventType.RUN_ABORTED, "reason", reason);
+                record(new RunAborted(reason));
             } catch (RecorderFailed e) {
                 // The abort stands; the event is still in the run's own list.
             }
@@ -162,8 +179,7 @@ public final class ExperimentRun {
     void launch() {
         synchronized (lock) {
             try {
-                record(RunEventType.RUN_CREATED, "experiment", spec.name(), "seed", Long.toString(seed),
-                        "dryRun", Boolean.toString(spec.dryRun()));
+                record(new RunCreated(spec.name(), seed, spec.dryRun()));
             } catch (RecorderFailed e) {
                 return; // the run is FAILED and says why
             }
@@ -178,8 +194,7 @@ public final class ExperimentRun {
                 return;
             }
             state = RunState.RUNNING;
-            record(RunEventType.RUN_STARTED, "experiment", spec.name(), "seed", Long.toString(seed),
-                    "dryRun", Boolean.toString(spec.dryRun()), "selection", describe(spec.selection()));
+            record(new RunStarted(spec.name(), seed, spec.dryRun(), describe(spec.selection())));
             List<CloudProvider> all = directory.providers();
             if (spec.targets().providers().isEmpty()) {
                 chosen.addAll(all);
@@ -223,7 +238,7 @@ public final class ExperimentRun {
         }
         CloudProvider provider = chosen.get(index);
         GroupFilter filter = new GroupFilter(spec.targets().regions(), spec.targets().tags());
-        callProvider("listGroups", new String[] {"provider", provider.id()}, () -> provider.listGroups(filter),
+        callProvider("listGroups", new CallContext(provider.id(), null, null), () -> provider.listGroups(filter),
                 (summaries, attempts) -> {
                     synchronized (lock) {
                         if (state != RunState.RUNNING) {
@@ -231,13 +246,11 @@ public final class ExperimentRun {
                         }
                         for (GroupSummary summary : summaries) {
                             counts[0]++;
-                            if (!summary.ref().provider().equals(provider.id())) {
-                                record(RunEventType.GROUP_SKIPPED, "group", summary.ref().toString(), "reason",
-                                        "reported by provider " + provider.id() + " under another provider id");
-                            } else if (!summary.optedIn()) {
-                                counts[1]++;
-                            } else if (spec.targets().matches(summary.ref(), summary.tags())) {
+                            Eligibility.Verdict verdict = Eligibility.ofListed(provider.id(), summary, spec.targets());
+                            if (verdict.eligible()) {
                                 candidates.add(summary.ref());
+                            } else if (verdict instanceof Eligibility.Excluded excluded) {
+                                countOrSkip(summary.ref(), excluded, counts);
                             }
                         }
                         continueWith(() -> listGroups(chosen, index + 1, candidates, counts));
@@ -254,21 +267,18 @@ public final class ExperimentRun {
         }
         GroupRef ref = candidates.get(index);
         CloudProvider provider = providersById.get(ref.provider());
-        callProvider("describeGroup", new String[] {"group", ref.toString()}, () -> provider.describeGroup(ref),
+        callProvider("describeGroup", new CallContext(null, ref, null), () -> provider.describeGroup(ref),
                 (group, attempts) -> {
                     synchronized (lock) {
                         if (state != RunState.RUNNING) {
                             return;
                         }
                         // Tags are read again here: eligibility is decided on the freshest data before any kill.
-                        if (!OptIn.isEnabled(group.tags())) {
-                            counts[1]++;
-                        } else if (OptIn.weight(group.tags()).isEmpty()) {
-                            record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason", "invalid "
-                                    + OptIn.WEIGHT_KEY + " '" + group.tags().get(OptIn.WEIGHT_KEY)
-                                    + "': must be a positive integer");
-                        } else if (spec.targets().matches(ref, group.tags())) {
+                        Eligibility.Verdict verdict = Eligibility.ofDescribed(ref, group.tags(), spec.targets());
+                        if (verdict.eligible()) {
                             found.add(fleetGroup(group));
+                        } else if (verdict instanceof Eligibility.Excluded excluded) {
+                            countOrSkip(ref, excluded, counts);
                         }
                         continueWith(() -> describeGroups(candidates, index + 1, found, counts));
                     }
@@ -279,14 +289,27 @@ public final class ExperimentRun {
                             if (state != RunState.RUNNING) {
                                 return;
                             }
-                            record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason",
-                                    "not found during discovery: " + error.message());
+                            record(new GroupSkipped(ref, "not found during discovery: " + error.message()));
                             continueWith(() -> describeGroups(candidates, index + 1, found, counts));
                         }
                     } else {
                         fail("discovery failed: describeGroup " + ref + " after " + attempts + " attempt(s): " + error);
                     }
                 });
+    }
+
+    /**
+     * Not opted in is counted (a fleet is mostly groups that did not opt in: one event each would drown the run);
+     * a group excluded for a reason its owner would want to hear of (a foreign provider id, an invalid weight) is a
+     * {@code GROUP_SKIPPED} event; a group the filters leave out is simply not a candidate.
+     */
+    private void countOrSkip(GroupRef ref, Eligibility.Excluded excluded, int[] counts) {
+        switch (excluded.reason()) {
+            case NOT_OPTED_IN -> counts[1]++;
+            case FOREIGN_PROVIDER_ID, INVALID_WEIGHT -> record(new GroupSkipped(ref, excluded.detail()));
+            default -> {
+            }
+        }
     }
 
     private static String describe(ExperimentSpec.Selection selection) {
@@ -314,13 +337,10 @@ public final class ExperimentRun {
                 healthyNow.put(group.ref(), group.healthyCount());
             }
             SelectionResult selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
-            record(RunEventType.GROUPS_DISCOVERED, "listed", Integer.toString(counts[0]),
-                    "notOptedIn", Integer.toString(counts[1]), "candidates", Integer.toString(snapshot.size()),
-                    "eligibleGroups", Integer.toString(selection.eligibleGroups()),
-                    "eligibleInstances", Long.toString(selection.eligibleInstances()));
+            record(new GroupsDiscovered(counts[0], counts[1], snapshot.size(), selection.eligibleGroups(),
+                    selection.eligibleInstances()));
             victims = selection.victims();
-            record(RunEventType.VICTIMS_SELECTED, "count", Integer.toString(victims.size()),
-                    "victims", victims.stream().map(Victim::toString).collect(Collectors.joining(",")));
+            record(new VictimsSelected(victims));
             continueWith(() -> killNext(0));
         }
     }
@@ -349,22 +369,19 @@ public final class ExperimentRun {
                 if (decision instanceof Refused refused) {
                     refusals.add(new Refusal(victim.group(), victim.instanceId(), refused.reason(), refused.message(),
                             scheduler.now()));
-                    record(RunEventType.TERMINATION_REFUSED, "group", victim.group().toString(),
-                            "instance", victim.instanceId(), "reason", refused.reason().name(), "message", refused.message());
+                    record(new TerminationRefused(victim.group(), victim.instanceId(), refused.reason(), refused.message()));
                     index++;
                     continue;
                 }
                 String idempotencyKey = runId + "-" + index;
                 try {
-                    record(RunEventType.TERMINATION_INTENT, "group", victim.group().toString(), "instance", victim.instanceId(),
-                            "dryRun", Boolean.toString(spec.dryRun()), "idempotencyKey", idempotencyKey,
-                            "minTimeBetweenKills", Durations.format(spec.guardrails().minTimeBetweenKills()));
+                    record(new TerminationIntent(victim.group(), victim.instanceId(), spec.dryRun(), idempotencyKey,
+                            spec.guardrails().minTimeBetweenKills()));
                 } catch (TerminationClaimRefused refused) {
                     // The recorder kept nothing: the guardrail failed where the intent would have committed.
                     refusals.add(new Refusal(victim.group(), victim.instanceId(), refused.reason(), refused.getMessage(),
                             scheduler.now()));
-                    record(RunEventType.TERMINATION_REFUSED, "group", victim.group().toString(),
-                            "instance", victim.instanceId(), "reason", refused.reason().name(), "message", refused.getMessage());
+                    record(new TerminationRefused(victim.group(), victim.instanceId(), refused.reason(), refused.getMessage()));
                     index++;
                     continue;
                 }
@@ -381,7 +398,7 @@ public final class ExperimentRun {
         }
         CloudProvider provider = providersById.get(request.group().provider());
         int next = index + 1;
-        callProvider("terminate", new String[] {"group", request.group().toString(), "instance", request.instanceId()},
+        callProvider("terminate", new CallContext(null, request.group(), request.instanceId()),
                 () -> provider.terminate(request),
                 (result, attempts) -> onTerminated(recordIndex, result, attempts, next),
                 (error, attempts) -> onTerminationFailed(recordIndex, error, attempts, next));
@@ -399,13 +416,11 @@ public final class ExperimentRun {
                 // A provider that only pretended on a real request did not terminate: that is a failure to report.
                 terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, result.detail(),
                         "UNEXPECTED", "provider answered a real termination with a dry-run outcome"));
-                record(RunEventType.TERMINATION_FAILED, "group", intent.group().toString(), "instance", intent.instanceId(),
-                        "attempts", Integer.toString(attempts), "errorKind", "UNEXPECTED",
-                        "errorMessage", "provider answered a real termination with a dry-run outcome");
+                record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, "UNEXPECTED",
+                        "provider answered a real termination with a dry-run outcome"));
             } else {
                 terminations.set(recordIndex, finish(intent, status, attempts, result.detail(), null, null));
-                record(RunEventType.TERMINATION_OUTCOME, "group", intent.group().toString(), "instance", intent.instanceId(),
-                        "outcome", status.name(), "attempts", Integer.toString(attempts), "detail", result.detail());
+                record(new TerminationOutcome(intent.group(), intent.instanceId(), status, attempts, result.detail()));
                 Instant now = scheduler.now();
                 healthyNow.merge(intent.group(), -1, Integer::sum);
                 if (status.killed()) {
@@ -428,8 +443,7 @@ public final class ExperimentRun {
         synchronized (lock) {
             TerminationRecord intent = terminations.get(recordIndex);
             terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, "", error.kind(), error.message()));
-            record(RunEventType.TERMINATION_FAILED, "group", intent.group().toString(), "instance", intent.instanceId(),
-                    "attempts", Integer.toString(attempts), "errorKind", error.kind(), "errorMessage", error.message());
+            record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, error.kind(), error.message()));
             continueAfterTermination(next);
         }
     }
@@ -465,10 +479,7 @@ public final class ExperimentRun {
             return;
         }
         state = RunState.VERIFYING;
-        record(RunEventType.VERIFICATION_STARTED, "groups", unverified().stream().map(GroupRef::toString)
-                        .collect(Collectors.joining(",")),
-                "timeout", Durations.format(spec.recovery().timeout()),
-                "pollInterval", Durations.format(spec.recovery().pollInterval()));
+        record(new VerificationStarted(unverified(), spec.recovery().timeout(), spec.recovery().pollInterval()));
         scheduleNextPoll();
     }
 
@@ -530,20 +541,17 @@ public final class ExperimentRun {
         String detail = current.detail();
         if (health != null) {
             lastHealthy = health.healthyInService();
-            record(RunEventType.HEALTH_CHECKED, "group", ref.toString(), "healthyInService", Integer.toString(lastHealthy),
-                    "desiredCapacity", Integer.toString(health.desiredCapacity()),
-                    "target", Integer.toString(current.preKillHealthy()));
+            record(new HealthChecked(ref, lastHealthy, health.desiredCapacity(), current.preKillHealthy()));
             if (lastHealthy >= current.preKillHealthy()) {
                 Duration took = Duration.between(current.firstKillAt(), now);
                 recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.RECOVERED, current.preKillHealthy(), lastHealthy,
                         current.firstKillAt(), took, "back to " + lastHealthy + " healthy in service"));
-                record(RunEventType.GROUP_RECOVERED, "group", ref.toString(), "after", Durations.format(took),
-                        "healthyInService", Integer.toString(lastHealthy));
+                record(new GroupRecovered(ref, took, lastHealthy));
                 return;
             }
         } else {
             detail = "last health read failed: " + error;
-            record(RunEventType.HEALTH_CHECK_FAILED, "group", ref.toString(), "error", error);
+            record(new HealthCheckFailed(ref, error));
         }
         Instant deadline = current.firstKillAt().plus(spec.recovery().timeout());
         if (!now.isBefore(deadline)) {
@@ -553,9 +561,7 @@ public final class ExperimentRun {
                     + (health == null ? "; " + detail : "");
             recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.NOT_RECOVERED, current.preKillHealthy(), lastHealthy,
                     current.firstKillAt(), null, finding));
-            record(RunEventType.GROUP_NOT_RECOVERED, "group", ref.toString(), "timeout",
-                    Durations.format(spec.recovery().timeout()), "lastHealthy", Integer.toString(lastHealthy),
-                    "target", Integer.toString(current.preKillHealthy()));
+            record(new GroupNotRecovered(ref, spec.recovery().timeout(), lastHealthy, current.preKillHealthy()));
         } else {
             recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.PENDING, current.preKillHealthy(), lastHealthy,
                     current.firstKillAt(), null, health == null ? detail : ""));
@@ -581,9 +587,7 @@ public final class ExperimentRun {
         Map<RecoveryStatus, Long> byRecovery = recoveries.values().stream()
                 .collect(Collectors.groupingBy(GroupRecovery::status, () -> new java.util.EnumMap<>(RecoveryStatus.class),
                         Collectors.counting()));
-        record(RunEventType.RUN_COMPLETED, "victims", Integer.toString(victims.size()),
-                "refused", Integer.toString(refusals.size()),
-                "terminations", byStatus.toString(), "recoveries", byRecovery.toString());
+        record(new RunCompleted(victims.size(), refusals.size(), byStatus, byRecovery));
         completion.complete(result());
     }
 
@@ -595,7 +599,7 @@ public final class ExperimentRun {
             cancelPending();
             skipUnverified("run failed");
             end(RunState.FAILED, reason);
-            record(RunEventType.RUN_FAILED, "reason", reason);
+            record(new RunFailed(reason));
             completion.complete(result());
         }
     }
@@ -613,17 +617,13 @@ public final class ExperimentRun {
         }
     }
 
-    private void record(RunEventType type, String... keyValues) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            fields.put(keyValues[i], keyValues[i + 1] == null ? "" : keyValues[i + 1]);
-        }
-        RunEvent event = new RunEvent(runId, nextSeq++, scheduler.now(), type, fields);
+    private void record(RunStep step) {
+        RunEvent event = new RunEvent(runId, nextSeq++, scheduler.now(), step);
         events.add(event);
         try {
             recorder.record(event);
         } catch (TerminationClaimRefused refused) {
-            if (type != RunEventType.TERMINATION_INTENT) {
+            if (!(step instanceof TerminationIntent)) {
                 failBecauseTheRecorderFailed(event, refused);
             }
             // Not on record: take the event back so that the run's events stay gap-free and match the store.
@@ -644,8 +644,7 @@ public final class ExperimentRun {
             cancelPending();
             skipUnverified("run failed");
             end(RunState.FAILED, "could not record event " + event.seq() + " (" + event.type() + "): " + cause);
-            events.add(new RunEvent(runId, nextSeq++, scheduler.now(), RunEventType.RUN_FAILED,
-                    Map.of("reason", failureReason)));
+            events.add(new RunEvent(runId, nextSeq++, scheduler.now(), new RunFailed(failureReason)));
             completion.complete(result());
         }
         throw new RecorderFailed(cause);
@@ -674,6 +673,10 @@ public final class ExperimentRun {
     // ---------------------------------------------------------------------------------------------------------------
     // Provider calls with bounded retries
 
+    /** What a provider call was about, for its retry events: a provider's listing, a group, or an instance. */
+    private record CallContext(String provider, GroupRef group, String instance) {
+    }
+
     /** A provider failure as the run records it. */
     record ProviderError(String kind, String message, boolean retryable, Duration retryAfter) {
         @Override
@@ -696,12 +699,12 @@ public final class ExperimentRun {
      * Calls the provider outside the lock; a retryable failure is retried after a backoff (a scheduled task), up to
      * the policy's attempts. The callbacks run without the lock held.
      */
-    private <T> void callProvider(String operation, String[] context, Supplier<T> call, Success<T> onSuccess,
+    private <T> void callProvider(String operation, CallContext context, Supplier<T> call, Success<T> onSuccess,
                                   Failure onFailure) {
         callProvider(operation, context, call, 1, onSuccess, onFailure);
     }
 
-    private <T> void callProvider(String operation, String[] context, Supplier<T> call, int attempt,
+    private <T> void callProvider(String operation, CallContext context, Supplier<T> call, int attempt,
                                   Success<T> onSuccess, Failure onFailure) {
         T value;
         try {
@@ -713,11 +716,8 @@ public final class ExperimentRun {
                 synchronized (lock) {
                     if (!state.isTerminal()) {
                         Duration delay = retryPolicy.backoff(attempt, error.retryAfter(), jitterRandom);
-                        List<String> keyValues = new ArrayList<>(List.of("operation", operation));
-                        keyValues.addAll(List.of(context));
-                        keyValues.addAll(List.of("attempt", Integer.toString(attempt), "errorKind", error.kind(),
-                                "errorMessage", error.message(), "retryIn", Durations.format(delay)));
-                        record(RunEventType.PROVIDER_CALL_RETRY, keyValues.toArray(String[]::new));
+                        record(new ProviderCallRetry(operation, context.provider(), context.group(), context.instance(),
+                                attempt, error.kind(), error.message(), delay));
                         awaitingRetry = true;
                         pending = scheduler.schedule(delay, guarded(() -> {
                             synchronized (lock) {

@@ -66,23 +66,9 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
             tags = Collections.unmodifiableMap(new TreeMap<>(tags));
         }
 
-        /** Whether a group passes every filter (opt-in is checked separately). */
+        /** Whether a group passes every filter (opt-in is checked separately); see {@link Eligibility}. */
         public boolean matches(GroupRef ref, Map<String, String> groupTags) {
-            if (!providers.isEmpty() && !providers.contains(ref.provider())) {
-                return false;
-            }
-            if (!regions.isEmpty() && !regions.contains(ref.region())) {
-                return false;
-            }
-            if (!groups.isEmpty() && !groups.contains(ref.name())) {
-                return false;
-            }
-            for (Map.Entry<String, String> wanted : tags.entrySet()) {
-                if (!wanted.getValue().equals(groupTags.get(wanted.getKey()))) {
-                    return false;
-                }
-            }
-            return true;
+            return Eligibility.filtered(ref, groupTags, this).eligible();
         }
 
         public boolean isUnrestricted() {

@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Bounded retries of retryable provider errors with exponential backoff and "equal jitter": before attempt
+ * Bounded retries with exponential backoff, the one policy of the engine's provider calls and the server's webhook
+ * deliveries: retryable errors are retried with exponential backoff and "equal jitter": before attempt
  * {@code n+1} the engine waits a random time in [b/2, b] where {@code b = min(maxBackoff, initialBackoff * 2^(n-1))},
  * and never less than the cloud's own retry-after hint.
  *
@@ -30,16 +31,20 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     /** The wait before the attempt after {@code failedAttempt} (1-based), drawn from {@code random}. */
     public Duration backoff(int failedAttempt, Duration retryAfterHint, SplittableRandom random) {
-        long initial = initialBackoff.toMillis();
-        long cap = maxBackoff.toMillis();
-        long bound = initial;
-        for (int i = 1; i < failedAttempt && bound < cap; i++) {
-            bound *= 2;
-        }
-        bound = Math.min(bound, cap);
+        long bound = bound(failedAttempt).toMillis();
         long half = bound / 2;
         long millis = half + random.nextLong(bound - half + 1);
         Duration delay = Duration.ofMillis(millis);
         return retryAfterHint != null && retryAfterHint.compareTo(delay) > 0 ? retryAfterHint : delay;
+    }
+
+    /** The upper bound of the wait after {@code failedAttempt}: {@code min(maxBackoff, initialBackoff * 2^(n-1))}. */
+    public Duration bound(int failedAttempt) {
+        long cap = maxBackoff.toMillis();
+        long bound = initialBackoff.toMillis();
+        for (int i = 1; i < failedAttempt && bound < cap; i++) {
+            bound *= 2;
+        }
+        return Duration.ofMillis(Math.min(bound, cap));
     }
 }

@@ -100,7 +100,7 @@ public final class TargetSelector {
             for (FleetGroup group : fleet) {
                 int weight = group.weight();
                 int healthy = group.healthyCount();
-                if (group.optedIn() && weight > 0 && healthy > 0
+                if (Eligibility.optedInWithValidWeight(group) && healthy > 0
                         && (unrestricted || matcher.matches(group.ref(), group.tags()))) {
                     eligible.add(index, weight, healthy);
                 }

@@ -1,7 +1,8 @@
 package dev.macaque.simulate;
 
-import dev.macaque.text.Durations;
-import dev.macaque.engine.RunEventType;
+import dev.macaque.engine.RunEvent;
+import dev.macaque.engine.RunStep;
+import dev.macaque.engine.TerminationStatus;
 import dev.macaque.simulated.eventlog.EventSink;
 import dev.macaque.simulated.eventlog.LoggedEvent;
 import java.time.Duration;
@@ -13,17 +14,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Reads the world's event log as it is written and pairs every engine kill with the world's recovery: a kill at
- * {@code t} in group {@code g} belongs to the recovery episode open at {@code t} (the kill opens one when none is
- * open) and recovers when the world logs the next {@code group.recovered} of {@code g}. The times are the log's
- * exact virtual instants, not the engine's polling. Also counts refusals, engine verdicts and overload windows.
+ * Reads the world's event log as it is written, and the engine's typed run events right after each is logged, and
+ * pairs every engine kill with the world's recovery: a kill at {@code t} in group {@code g} belongs to the recovery
+ * episode open at {@code t} (the kill opens one when none is open) and recovers when the world logs the next
+ * {@code group.recovered} of {@code g}. The times are the log's exact virtual instants, not the engine's polling.
+ * Also counts refusals, engine verdicts and overload windows.
  */
-final class KillLedger implements EventSink {
-    private static final String OUTCOME = WorldRunRecorder.PREFIX + RunEventType.TERMINATION_OUTCOME.name();
-    private static final String REFUSED = WorldRunRecorder.PREFIX + RunEventType.TERMINATION_REFUSED.name();
-    private static final String RECOVERED = WorldRunRecorder.PREFIX + RunEventType.GROUP_RECOVERED.name();
-    private static final String NOT_RECOVERED = WorldRunRecorder.PREFIX + RunEventType.GROUP_NOT_RECOVERED.name();
-
+final class KillLedger implements EventSink, WorldRunRecorder.TypedListener {
     /** A kill whose recovery and verdict are filled in as the log goes on. */
     private static final class OpenKill {
         final String run;
@@ -49,10 +46,10 @@ final class KillLedger implements EventSink {
     private final Map<String, Long> overloadStart = new LinkedHashMap<>();
     private final List<OverloadWindow> overloads = new ArrayList<>();
 
+    /** The world's own events. */
     @Override
     public void accept(LoggedEvent event) {
-        String type = event.type();
-        switch (type) {
+        switch (event.type()) {
             case "group.recovered" -> {
                 List<OpenKill> open = unrecoveredByGroup.remove((String) event.field("group"));
                 if (open != null) {
@@ -68,39 +65,32 @@ final class KillLedger implements EventSink {
                 }
             }
             default -> {
-                if (type.equals(OUTCOME)) {
-                    onOutcome(event);
-                } else if (type.equals(REFUSED)) {
-                    refusals.add(new RefusalRecord((String) event.field("run"), groupName(event), (String) event.field("instance"),
-                            Duration.ofNanos(event.timeNanos()), (String) event.field("reason")));
-                } else if (type.equals(RECOVERED)) {
-                    String group = groupName(event);
-                    String run = (String) event.field("run");
-                    verdicts.computeIfAbsent(group, g -> new TreeMap<>()).put(run, "RECOVERED");
-                    engineTimes.computeIfAbsent(group, g -> new TreeMap<>()).put(run, Durations.parse((String) event.field("after")));
-                } else if (type.equals(NOT_RECOVERED)) {
-                    verdicts.computeIfAbsent(groupName(event), g -> new TreeMap<>()).put((String) event.field("run"), "NOT_RECOVERED");
-                }
             }
         }
     }
 
-    private void onOutcome(LoggedEvent event) {
-        String outcome = (String) event.field("outcome");
-        // Only real terminations are kills: a dry run's WOULD_TERMINATE and ALREADY_TERMINATED take nothing out.
-        if (!"TERMINATED".equals(outcome)) {
-            return;
+    /** The engine's events; a world group's name is the name of the engine's group reference. */
+    @Override
+    public void onRunEvent(RunEvent event, long timeNanos) {
+        String run = event.runId();
+        RunStep step = event.step();
+        if (step instanceof RunStep.TerminationOutcome outcome) {
+            // Only real terminations are kills: a dry run's WOULD_TERMINATE and ALREADY_TERMINATED take nothing out.
+            if (outcome.outcome() == TerminationStatus.TERMINATED) {
+                OpenKill kill = new OpenKill(run, outcome.group().name(), outcome.instance(), timeNanos);
+                kills.add(kill);
+                unrecoveredByGroup.computeIfAbsent(kill.group, g -> new ArrayList<>()).add(kill);
+            }
+        } else if (step instanceof RunStep.TerminationRefused refused) {
+            refusals.add(new RefusalRecord(run, refused.group().name(), refused.instance(), Duration.ofNanos(timeNanos),
+                    refused.reason().name()));
+        } else if (step instanceof RunStep.GroupRecovered recovered) {
+            String group = recovered.group().name();
+            verdicts.computeIfAbsent(group, g -> new TreeMap<>()).put(run, "RECOVERED");
+            engineTimes.computeIfAbsent(group, g -> new TreeMap<>()).put(run, recovered.after());
+        } else if (step instanceof RunStep.GroupNotRecovered notRecovered) {
+            verdicts.computeIfAbsent(notRecovered.group().name(), g -> new TreeMap<>()).put(run, "NOT_RECOVERED");
         }
-        OpenKill kill = new OpenKill((String) event.field("run"), groupName(event), (String) event.field("instance"),
-                event.timeNanos());
-        kills.add(kill);
-        unrecoveredByGroup.computeIfAbsent(kill.group, g -> new ArrayList<>()).add(kill);
-    }
-
-    /** The world group's name from the engine's {@code provider/region/name}. */
-    private static String groupName(LoggedEvent event) {
-        String ref = (String) event.field("group");
-        return ref.substring(ref.lastIndexOf('/') + 1);
     }
 
     List<KillRecord> kills() {

@@ -2,6 +2,7 @@ package dev.macaque.simulate;
 
 import dev.macaque.engine.ExperimentRun;
 import dev.macaque.engine.ExperimentRunner;
+import dev.macaque.engine.Eligibility;
 import dev.macaque.engine.ExperimentSpec;
 import dev.macaque.engine.InMemoryKillHistory;
 import dev.macaque.engine.KillHistory;
@@ -78,7 +79,7 @@ public final class Simulation {
         sinks.forEach(world::addEventSink);
         this.provider = world.provider(ChaosPlanParser.PROVIDER_ID);
         this.scheduler = new WorldTaskScheduler(world);
-        this.recorder = new WorldRunRecorder(world);
+        this.recorder = new WorldRunRecorder(world, List.of(ledger));
     }
 
     public SimulatedWorld world() {
@@ -122,7 +123,7 @@ public final class Simulation {
         ScheduleCalendar calendar = new ScheduleCalendar(schedule, calendarSeed);
         List<GroupRef> groups = new ArrayList<>();
         for (GroupSummary summary : provider.listGroups(new GroupFilter(targets.regions(), targets.tags()))) {
-            if (summary.optedIn() && targets.matches(summary.ref(), summary.tags())) {
+            if (Eligibility.ofListed(provider.id(), summary, targets).eligible()) {
                 groups.add(summary.ref());
             }
         }

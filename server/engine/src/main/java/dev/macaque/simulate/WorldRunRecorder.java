@@ -19,9 +19,18 @@ public final class WorldRunRecorder implements RunRecorder {
     public static final String PREFIX = "engine.";
 
     private final SimulatedWorld world;
+    private final List<TypedListener> listeners;
 
-    public WorldRunRecorder(SimulatedWorld world) {
+    /** Hears each engine event, typed, right after it is logged (so in the log's order). */
+    @FunctionalInterface
+    public interface TypedListener {
+        /** @param timeNanos the event's virtual time since the world's start, as the log has it */
+        void onRunEvent(RunEvent event, long timeNanos);
+    }
+
+    public WorldRunRecorder(SimulatedWorld world, List<TypedListener> listeners) {
         this.world = Objects.requireNonNull(world, "world is null");
+        this.listeners = List.copyOf(listeners);
     }
 
     @Override
@@ -33,5 +42,9 @@ public final class WorldRunRecorder implements RunRecorder {
             fields.add(new LoggedEvent.Field(field.getKey(), field.getValue()));
         }
         world.log(PREFIX + event.type().name(), fields);
+        long timeNanos = java.time.Duration.between(world.start(), event.time()).toNanos();
+        for (TypedListener listener : listeners) {
+            listener.onRunEvent(event, timeNanos);
+        }
     }
 }

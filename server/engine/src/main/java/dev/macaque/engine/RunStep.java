@@ -1,0 +1,166 @@
+package dev.macaque.engine;
+
+import dev.macaque.spi.GroupRef;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a run did at one step, with typed values: the closed set of everything a {@link RunEvent} can say. The
+ * stored and JSON form (ordered string fields) is made and read in one place only, {@link RunEventFields}; nothing
+ * else formats these values into strings to parse them back.
+ */
+public sealed interface RunStep {
+    RunEventType type();
+
+    record RunCreated(String experiment, long seed, boolean dryRun) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.RUN_CREATED;
+        }
+    }
+
+    /** @param selection as the spec said it, e.g. {@code count 3}, {@code percent 12.5} */
+    record RunStarted(String experiment, long seed, boolean dryRun, String selection) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.RUN_STARTED;
+        }
+    }
+
+    /**
+     * A provider call failed with a retryable error and will be tried again after {@code retryIn}.
+     *
+     * @param provider the provider instance listed, for a listing; else null
+     * @param group    the group described or acted on; null for a listing
+     * @param instance the instance to terminate, for a termination; else null
+     */
+    record ProviderCallRetry(String operation, String provider, GroupRef group, String instance, int attempt,
+                             String errorKind, String errorMessage, Duration retryIn) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.PROVIDER_CALL_RETRY;
+        }
+    }
+
+    record GroupSkipped(GroupRef group, String reason) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.GROUP_SKIPPED;
+        }
+    }
+
+    record GroupsDiscovered(int listed, int notOptedIn, int candidates, int eligibleGroups, long eligibleInstances)
+            implements RunStep {
+        public RunEventType type() {
+            return RunEventType.GROUPS_DISCOVERED;
+        }
+    }
+
+    record VictimsSelected(List<Victim> victims) implements RunStep {
+        public VictimsSelected {
+            victims = List.copyOf(victims);
+        }
+
+        public RunEventType type() {
+            return RunEventType.VICTIMS_SELECTED;
+        }
+    }
+
+    record TerminationRefused(GroupRef group, String instance, RefusalReason reason, String message) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.TERMINATION_REFUSED;
+        }
+    }
+
+    /** Recorded (and stored) before the provider is asked to terminate. */
+    record TerminationIntent(GroupRef group, String instance, boolean dryRun, String idempotencyKey,
+                             Duration minTimeBetweenKills) implements RunStep {
+        public TerminationIntent {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(minTimeBetweenKills, "minTimeBetweenKills");
+        }
+
+        public RunEventType type() {
+            return RunEventType.TERMINATION_INTENT;
+        }
+    }
+
+    record TerminationOutcome(GroupRef group, String instance, TerminationStatus outcome, int attempts, String detail)
+            implements RunStep {
+        public RunEventType type() {
+            return RunEventType.TERMINATION_OUTCOME;
+        }
+    }
+
+    record TerminationFailed(GroupRef group, String instance, int attempts, String errorKind, String errorMessage)
+            implements RunStep {
+        public RunEventType type() {
+            return RunEventType.TERMINATION_FAILED;
+        }
+    }
+
+    /** An intended termination that was waiting to be retried when the run was aborted. */
+    record TerminationAbandoned(GroupRef group, String instance) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.TERMINATION_ABANDONED;
+        }
+    }
+
+    record VerificationStarted(List<GroupRef> groups, Duration timeout, Duration pollInterval) implements RunStep {
+        public VerificationStarted {
+            groups = List.copyOf(groups);
+        }
+
+        public RunEventType type() {
+            return RunEventType.VERIFICATION_STARTED;
+        }
+    }
+
+    record HealthChecked(GroupRef group, int healthyInService, int desiredCapacity, int target) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.HEALTH_CHECKED;
+        }
+    }
+
+    record HealthCheckFailed(GroupRef group, String error) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.HEALTH_CHECK_FAILED;
+        }
+    }
+
+    record GroupRecovered(GroupRef group, Duration after, int healthyInService) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.GROUP_RECOVERED;
+        }
+    }
+
+    record GroupNotRecovered(GroupRef group, Duration timeout, int lastHealthy, int target) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.GROUP_NOT_RECOVERED;
+        }
+    }
+
+    /** Counts by outcome, in the enums' order. */
+    record RunCompleted(int victims, int refused, Map<TerminationStatus, Long> terminations,
+                        Map<RecoveryStatus, Long> recoveries) implements RunStep {
+        public RunCompleted {
+            terminations = RunEventFields.enumCounts(TerminationStatus.class, terminations);
+            recoveries = RunEventFields.enumCounts(RecoveryStatus.class, recoveries);
+        }
+
+        public RunEventType type() {
+            return RunEventType.RUN_COMPLETED;
+        }
+    }
+
+    record RunFailed(String reason) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.RUN_FAILED;
+        }
+    }
+
+    record RunAborted(String reason) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.RUN_ABORTED;
+        }
+    }
+}
