@@ -18,6 +18,12 @@ public final class AuditModule extends AbstractModule {
 
     @Provides
     @Singleton
+    RefusalAudit refusalAudit(AuditLog audit, Clock clock) {
+        return new RefusalAudit(audit, clock);
+    }
+
+    @Provides
+    @Singleton
     AuditLog auditLog(Database database, Clock clock) {
         return new AuditLog(database, clock);
     }

@@ -2,6 +2,7 @@ package dev.macaque.cli;
 
 import dev.macaque.config.ConfigException;
 import dev.macaque.simulate.SimulateCommand;
+import dev.macaque.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,10 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ProvidersCommand.class, TokenCommand.class, SimulateCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class MacaqueCommand implements Runnable {
-    /** Exit code for invalid input: bad arguments, an unreadable or invalid configuration or scenario. */
+    /**
+     * Exit code for invalid input: bad arguments, an unreadable or invalid configuration or scenario, a database that
+     * cannot be opened.
+     */
     public static final int EXIT_INVALID_INPUT = 2;
 
     @CommandLine.Spec
@@ -30,6 +34,11 @@ public final class MacaqueCommand implements Runnable {
             if (e instanceof ConfigException config) {
                 commandLine.getErr().println("Invalid configuration:");
                 config.errors().forEach(error -> commandLine.getErr().println("  " + error));
+                return EXIT_INVALID_INPUT;
+            }
+            if (e instanceof StoreException database) {
+                // one line naming the database and the cause: locked, permission denied, no space, unreachable
+                commandLine.getErr().println("macaque: " + database.getMessage());
                 return EXIT_INVALID_INPUT;
             }
             commandLine.getErr().println("macaque: " + e.getMessage());
