@@ -32,21 +32,18 @@ public final class Access {
     }
 
     /**
-     * Before-handler for every {@code /api/v1} request. A source that has used up its refused calls gets 429 before
-     * any token lookup; refused calls are counted per source and minute, not written one by one; a valid token is
-     * charged against its own limit.
+     * Before-handler for every {@code /api/v1} request. A source that has used up its refused calls gets 429 (a call
+     * without a token before anything else is done); refused calls are counted per source and minute, not written one
+     * by one; a valid token is charged against its own limit.
      */
     public void authenticate(Context ctx) {
-        String source = ctx.ip();
-        if (limits.sourceExhausted(source) instanceof RateLimits.Decision.Refused refused) {
-            refusals.count(source, request(ctx), null, true);
-            throw tooMany(ctx, "too many unauthenticated or failed-authentication requests from " + source, refused);
-        }
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
+            denyUnlessExhausted(ctx);
             deny(ctx, "missing Authorization header: send 'Authorization: Bearer <token>'");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            denyUnlessExhausted(ctx);
             deny(ctx, "the Authorization header must use the Bearer scheme");
         }
         Optional<ApiToken> token = tokens.authenticate(header.substring(7).trim());
@@ -83,10 +80,26 @@ public final class Access {
         return principal;
     }
 
+    /**
+     * A call without a token from a source that has used up its refused calls: 429 at once. (A call with a bearer
+     * token is looked up first, so that one noisy client cannot lock out a valid token from the same address.)
+     */
+    private void denyUnlessExhausted(Context ctx) {
+        String source = ctx.ip();
+        if (limits.sourceExhausted(source) instanceof RateLimits.Decision.Refused refused) {
+            refusals.count(source, request(ctx), null, true);
+            throw tooMany(ctx, "too many unauthenticated or failed-authentication requests from " + source, refused);
+        }
+    }
+
+    /** 401, or 429 once the source is over its limit of refused calls; counted per source and minute either way. */
     private void deny(Context ctx, String detail) {
         String source = ctx.ip();
-        boolean overLimit = limits.chargeRefusal(source) instanceof RateLimits.Decision.Refused;
-        refusals.count(source, request(ctx), detail, overLimit);
+        if (limits.chargeRefusal(source) instanceof RateLimits.Decision.Refused refused) {
+            refusals.count(source, request(ctx), detail, true);
+            throw tooMany(ctx, "too many unauthenticated or failed-authentication requests from " + source, refused);
+        }
+        refusals.count(source, request(ctx), detail, false);
         ctx.header("WWW-Authenticate", "Bearer realm=\"macaque\"");
         throw new ProblemException(401, detail);
     }

@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded database on a real file system that fills up, then gets space back. */
-class DiskFullTest {
+public class DiskFullTest {
     @TempDir
     Path dir;
 
     /** Writes audit rows of about 1 KiB until one fails; the number of rows written before the failure. */
-    static int writeUntilAFailure(AuditLog audit) {
+    public static int writeUntilAFailure(AuditLog audit) {
         String kilobyte = "x".repeat(1000);
         for (int i = 0; i < 20_000; i++) {
             try {
@@ -36,8 +36,7 @@ class DiskFullTest {
     @Test
     void aFullDiskMakesTheDatabaseUnwritableAndItRecoversByItselfWhenSpaceIsFreedWithoutLosingCommittedData() throws Exception {
         Optional<SmallFileSystem> mounted = SmallFileSystem.mount(dir.resolve("small"), 24);
-        assumeThat(mounted).as("this machine permits mounting a tmpfs (root); see DatabaseUnavailableHttpTest for the same "
-                + "behaviour through a database that refuses writes").isPresent();
+        assumeThat(mounted).as("this machine permits mounting a tmpfs (root); the tests run as root here and in CI").isPresent();
         try (SmallFileSystem disk = mounted.get();
              Database database = Database.open(new MacaqueConfig.DatabaseConfig(
                      "jdbc:h2:file:" + disk.path().resolve("macaque"), "macaque", "", 4))) {
