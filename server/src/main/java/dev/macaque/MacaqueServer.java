@@ -5,6 +5,8 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
 import dev.macaque.audit.api.AuditModule;
+import dev.macaque.audit.RefusalAudit;
+import dev.macaque.experiments.RunEventBroadcaster;
 import dev.macaque.auth.AuthModule;
 import dev.macaque.auth.TokenStore;
 import dev.macaque.chaosmonkey.ChaosMonkeyModule;
@@ -56,9 +58,9 @@ public final class MacaqueServer implements AutoCloseable {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    /** The modules of a server; tests add or override modules through {@code extra}. */
-    public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Module... extra) {
-        List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(),
+    /** The modules of a server over an open {@code database}; tests add or override modules through {@code extra}. */
+    public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Database database, Module... extra) {
+        List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(database),
                 new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(),
                 new GroupsModule(), new ExperimentsModule(), new ClusterModule(), new ChaosMonkeyModule(), new HttpModule()));
         modules.addAll(List.of(extra));
@@ -67,35 +69,61 @@ public final class MacaqueServer implements AutoCloseable {
 
     /**
      * Starts a server. On the first start against an empty database an admin token is created and printed once to
-     * {@code out} as {@code ADMIN TOKEN: <token>}.
+     * {@code out} as {@code ADMIN TOKEN: <token>} — only once the server is listening, so that a start that fails
+     * (port in use, a bad plugin) never uses it up.
+     *
+     * @throws dev.macaque.store.StoreException when the database cannot be opened: thrown once, before anything else
+     *                                          starts, naming the URL and the cause
      */
     public static MacaqueServer start(MacaqueConfig config, InstallLayout layout, Module... extra) {
         return start(config, layout, System.out, extra);
     }
 
     public static MacaqueServer start(MacaqueConfig config, InstallLayout layout, PrintStream out, Module... extra) {
-        Injector injector = Guice.createInjector(Stage.PRODUCTION, binder -> {
-            binder.requireExplicitBindings();
-            binder.disableCircularProxies();
-            modules(config, layout, extra).forEach(binder::install);
-        });
-        injector.getInstance(TokenStore.class).bootstrapAdmin().ifPresent(admin -> {
-            out.println("ADMIN TOKEN: " + admin.secret());
-            out.flush();
-            log.warn("Created the first admin token and printed it once on standard output; store it now, it is never shown again");
-        });
-        injector.getInstance(ClusterDuties.class).onStart();
-        injector.getInstance(ScheduleService.class).seedFromConfig(config.schedules());
-        MacaqueServer server = new MacaqueServer(injector, Durations.parse(config.server().shutdownTimeout()));
-        NodeIdentity node = injector.getInstance(NodeIdentity.class);
-        ScheduleRunner schedules = injector.getInstance(ScheduleRunner.class);
-        java.time.Clock clock = injector.getInstance(java.time.Clock.class);
-        server.poller = new Poller(node.pollInterval(), List.of(injector.getInstance(ClusterDuties.class)::poll,
-                () -> schedules.tick(clock.instant())));
-        server.http.start();
-        log.info("Macaque listening on http://{}:{} (mode: {})", config.server().host(), server.port(),
-                config.mode().name().toLowerCase(java.util.Locale.ROOT));
-        return server;
+        // Opened once, here: a database that cannot be opened is one error, not one per singleton that needs it.
+        Database database = Database.open(config.database());
+        MacaqueServer server = null;
+        try {
+            Injector injector = Guice.createInjector(Stage.PRODUCTION, binder -> {
+                binder.requireExplicitBindings();
+                binder.disableCircularProxies();
+                modules(config, layout, database, extra).forEach(binder::install);
+            });
+            injector.getInstance(ClusterDuties.class).onStart();
+            injector.getInstance(ScheduleService.class).seedFromConfig(config.schedules());
+            server = new MacaqueServer(injector, Durations.parse(config.server().shutdownTimeout()));
+            server.http.start();
+            NodeIdentity node = injector.getInstance(NodeIdentity.class);
+            ScheduleRunner schedules = injector.getInstance(ScheduleRunner.class);
+            java.time.Clock clock = injector.getInstance(java.time.Clock.class);
+            RefusalAudit refusals = injector.getInstance(RefusalAudit.class);
+            server.poller = new Poller(node.pollInterval(), List.of(injector.getInstance(ClusterDuties.class)::poll,
+                    () -> schedules.tick(clock.instant()), () -> refusals.flush(false)));
+            injector.getInstance(TokenStore.class).bootstrapAdmin().ifPresent(admin -> {
+                out.println("ADMIN TOKEN: " + admin.secret());
+                out.flush();
+                log.warn("Created the first admin token and printed it once on standard output; store it now, it is never shown again");
+            });
+            log.info("Macaque listening on http://{}:{} (mode: {})", config.server().host(), server.port(),
+                    config.mode().name().toLowerCase(java.util.Locale.ROOT));
+            return server;
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.closeQuietly();
+            } else {
+                database.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Stops what a failed start had started; the start's own error is what gets reported. */
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            log.debug("Cleaning up after a failed start", e);
+        }
     }
 
     public int port() {
@@ -113,6 +141,8 @@ public final class MacaqueServer implements AutoCloseable {
         }
         closed = true;
         log.info("Stopping Macaque (allowing {} for in-flight requests)", shutdownTimeout);
+        // live event streams first: they would otherwise hold the graceful stop for its whole timeout
+        injector.getInstance(RunEventBroadcaster.class).close();
         http.jettyServer().server().setStopTimeout(shutdownTimeout.toMillis());
         try {
             http.stop();
@@ -124,6 +154,11 @@ public final class MacaqueServer implements AutoCloseable {
             poller.close();
         }
         injector.getInstance(ExperimentService.class).close();
+        try {
+            injector.getInstance(RefusalAudit.class).flush(true);
+        } catch (RuntimeException e) {
+            log.warn("Could not write the last refused-call counts to the audit trail: {}", e.getMessage());
+        }
         injector.getInstance(WebhookNotifier.class).close();
         injector.getInstance(ProviderInstances.class).close();
         injector.getInstance(Database.class).close();

@@ -1,6 +1,7 @@
 package dev.macaque.auth;
 
 import dev.macaque.audit.AuditLog;
+import dev.macaque.audit.RefusalAudit;
 import dev.macaque.http.ProblemException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -9,35 +10,50 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Bearer-token authentication and role checks for {@code /api/v1}. {@link #authenticate(Context)} runs before every
- * API route (401 when the token is missing or unknown); {@link #require(Role, Handler)} wraps each route with the
- * role it needs (403 otherwise). Both refusals are audited.
+ * Bearer-token authentication, rate limits and role checks for {@code /api/v1}. {@link #authenticate(Context)} runs
+ * before every API route (401 when the token is missing or unknown, 429 over a limit); {@link #require(Role, Handler)}
+ * wraps each route with the role it needs (403 otherwise). Both refusals are audited: 403s one by one, 401s as a
+ * count per source and minute ({@link RefusalAudit}).
  */
 public final class Access {
     private static final String PRINCIPAL = "macaque.principal";
+    public static final String RATE_LIMITED = "https://macaque.dev/problems/rate-limited";
 
     private final TokenStore tokens;
     private final AuditLog audit;
+    private final RefusalAudit refusals;
+    private final RateLimits limits;
 
-    public Access(TokenStore tokens, AuditLog audit) {
+    public Access(TokenStore tokens, AuditLog audit, RefusalAudit refusals, RateLimits limits) {
         this.tokens = Objects.requireNonNull(tokens, "tokens is null");
         this.audit = Objects.requireNonNull(audit, "audit is null");
+        this.refusals = Objects.requireNonNull(refusals, "refusals is null");
+        this.limits = Objects.requireNonNull(limits, "limits is null");
     }
 
-    /** Before-handler for every {@code /api/v1} request. */
+    /**
+     * Before-handler for every {@code /api/v1} request. A source that has used up its refused calls gets 429 (a call
+     * without a token before anything else is done); refused calls are counted per source and minute, not written one
+     * by one; a valid token is charged against its own limit.
+     */
     public void authenticate(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
-            deny(ctx, 401, "unauthenticated", "missing Authorization header: send 'Authorization: Bearer <token>'");
+            denyUnlessExhausted(ctx);
+            deny(ctx, "missing Authorization header: send 'Authorization: Bearer <token>'");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            deny(ctx, 401, "unauthenticated", "the Authorization header must use the Bearer scheme");
+            denyUnlessExhausted(ctx);
+            deny(ctx, "the Authorization header must use the Bearer scheme");
         }
         Optional<ApiToken> token = tokens.authenticate(header.substring(7).trim());
         if (token.isEmpty()) {
-            deny(ctx, 401, "unauthenticated", "the bearer token is not valid or was revoked");
+            deny(ctx, "the bearer token is not valid or was revoked");
         }
         ApiToken t = token.get();
+        if (limits.chargeToken(t.id()) instanceof RateLimits.Decision.Refused refused) {
+            throw tooMany(ctx, "too many requests with the token '" + t.name() + "'", refused);
+        }
         ctx.attribute(PRINCIPAL, new Principal(t.id(), t.name(), t.role()));
     }
 
@@ -64,10 +80,39 @@ public final class Access {
         return principal;
     }
 
-    private void deny(Context ctx, int status, String outcome, String detail) {
-        audit.record("anonymous", null, "auth." + outcome, ctx.method().name().toUpperCase(Locale.ROOT) + " " + ctx.path(),
-                ctx.ip(), outcome, detail);
+    /**
+     * A call without a token from a source that has used up its refused calls: 429 at once. (A call with a bearer
+     * token is looked up first, so that one noisy client cannot lock out a valid token from the same address.)
+     */
+    private void denyUnlessExhausted(Context ctx) {
+        String source = ctx.ip();
+        if (limits.sourceExhausted(source) instanceof RateLimits.Decision.Refused refused) {
+            refusals.count(source, request(ctx), null, true);
+            throw tooMany(ctx, "too many unauthenticated or failed-authentication requests from " + source, refused);
+        }
+    }
+
+    /** 401, or 429 once the source is over its limit of refused calls; counted per source and minute either way. */
+    private void deny(Context ctx, String detail) {
+        String source = ctx.ip();
+        if (limits.chargeRefusal(source) instanceof RateLimits.Decision.Refused refused) {
+            refusals.count(source, request(ctx), detail, true);
+            throw tooMany(ctx, "too many unauthenticated or failed-authentication requests from " + source, refused);
+        }
+        refusals.count(source, request(ctx), detail, false);
         ctx.header("WWW-Authenticate", "Bearer realm=\"macaque\"");
-        throw new ProblemException(status, detail);
+        throw new ProblemException(401, detail);
+    }
+
+    private static String request(Context ctx) {
+        String method = ctx.req().getMethod();
+        return (method.length() > 16 ? method.substring(0, 16) + "…" : method) + " " + ctx.path();
+    }
+
+    private static ProblemException tooMany(Context ctx, String what, RateLimits.Decision.Refused refused) {
+        long seconds = Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000);
+        ctx.header("Retry-After", Long.toString(seconds));
+        return new ProblemException(429, RATE_LIMITED, what + ": at most " + refused.limit() + " a minute; retry after "
+                + seconds + " s", java.util.List.of());
     }
 }

@@ -5,6 +5,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.macaque.audit.AuditLog;
+import dev.macaque.audit.RefusalAudit;
+import dev.macaque.config.MacaqueConfig;
 import dev.macaque.http.RouteGroup;
 import dev.macaque.store.Database;
 import java.time.Clock;
@@ -28,7 +30,13 @@ public final class AuthModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Access access(TokenStore tokens, AuditLog audit) {
-        return new Access(tokens, audit);
+    RateLimits rateLimits(MacaqueConfig config) {
+        return new RateLimits(config.limits());
+    }
+
+    @Provides
+    @Singleton
+    Access access(TokenStore tokens, AuditLog audit, RefusalAudit refusals, RateLimits limits) {
+        return new Access(tokens, audit, refusals, limits);
     }
 }

@@ -1,6 +1,7 @@
 package dev.macaque.cli;
 
 import dev.macaque.config.ConfigException;
+import dev.macaque.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,11 @@ public final class MacaqueCommand implements Runnable {
             if (e instanceof ConfigException config) {
                 commandLine.getErr().println("Invalid configuration:");
                 config.errors().forEach(error -> commandLine.getErr().println("  " + error));
+                return ExitCodes.INVALID_INPUT;
+            }
+            if (e instanceof StoreException database) {
+                // one line naming the database and the cause: locked, permission denied, no space, unreachable
+                commandLine.getErr().println("macaque: " + database.getMessage());
                 return ExitCodes.INVALID_INPUT;
             }
             commandLine.getErr().println("macaque: " + e.getMessage());

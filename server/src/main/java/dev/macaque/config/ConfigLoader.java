@@ -46,7 +46,8 @@ public final class ConfigLoader {
             "logging.format", "logging.level", "database.url", "database.user", "database.password",
             "database.maxPoolSize", "notifications.maxAttempts", "notifications.initialBackoff", "cluster.nodeId",
             "cluster.leaseDuration", "cluster.pollInterval", "outageCheck.url", "outageCheck.timeout",
-            "outageCheck.providerHealth");
+            "outageCheck.providerHealth", "limits.unauthenticatedPerSource", "limits.requestsPerToken",
+            "limits.eventStreamsPerRun", "limits.eventStreams");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -87,19 +88,18 @@ public final class ConfigLoader {
     }
 
     private ObjectNode readFile(Path file) {
-        String text;
+        String text = readText(file);
         try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(List.of(file + ": cannot read configuration file: " + e.getMessage()));
-        }
-        try {
-            // Bind the text once so that errors carry the file's line numbers; the tree is what overrides edit.
-            yaml.readValue(text, MacaqueConfig.class);
             JsonNode node = yaml.readTree(text);
-            if (node == null || node.isMissingNode() || node.isNull()) {
+            if (node == null || node.isMissingNode()) {
+                // Nothing but comments and blank lines: a file that sets nothing means the built-in defaults.
+                return yaml.valueToTree(MacaqueConfig.defaults());
+            }
+            if (node.isNull()) {
                 return JsonNodeFactory.instance.objectNode();
             }
+            // Bind the text once so that errors carry the file's line numbers; the tree is what overrides edit.
+            yaml.readValue(text, MacaqueConfig.class);
             if (!node.isObject()) {
                 throw new ConfigException(List.of(file + ": the configuration must be a YAML mapping of keys"));
             }
@@ -107,6 +107,34 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException(List.of(describe(file.toString(), e, text)));
         }
+    }
+
+    /** The file as UTF-8 text; a binary file (not UTF-8, or holding NUL or other control bytes) is an error naming it. */
+    private static String readText(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read configuration file: " + e.getMessage()));
+        }
+        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        String text;
+        try {
+            text = utf8.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(List.of(file + ": not a text file: the configuration must be YAML in UTF-8, and this file is "
+                    + "binary or in another encoding"));
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+                throw new ConfigException(List.of(file + ": not a text file: it holds the control character U+"
+                        + String.format("%04X", (int) c) + " at offset " + i + "; the configuration must be YAML in UTF-8"));
+            }
+        }
+        return text;
     }
 
     private void applyEnvironment(ObjectNode tree, List<String> errors) {
@@ -181,12 +209,17 @@ public final class ConfigLoader {
             errors.add(source + ": logging.level must be one of " + levels + ", was '" + config.logging().level() + "'");
         }
         if (!config.database().url().startsWith("jdbc:h2:") && !config.database().url().startsWith("jdbc:postgresql:")) {
-            errors.add(source + ": database.url must be a jdbc:h2: or jdbc:postgresql: URL, was '" + config.database().url() + "'");
+            errors.add(source + ": database.url must be a jdbc:h2: or jdbc:postgresql: URL, was '" + JdbcUrls.redact(config.database().url()) + "'");
         }
         if (config.database().maxPoolSize() < 1) {
             errors.add(source + ": database.maxPoolSize must be >= 1, was " + config.database().maxPoolSize());
         }
         validateChaosMonkey(config, source, errors);
+        MacaqueConfig.LimitsConfig limits = config.limits();
+        atLeastOne(source, "limits.unauthenticatedPerSource", limits.unauthenticatedPerSource(), errors);
+        atLeastOne(source, "limits.requestsPerToken", limits.requestsPerToken(), errors);
+        atLeastOne(source, "limits.eventStreamsPerRun", limits.eventStreamsPerRun(), errors);
+        atLeastOne(source, "limits.eventStreams", limits.eventStreams(), errors);
         config.providers().forEach((id, settings) -> {
             if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
                 errors.add(source + ": providers." + id + ": a provider id is lower-case letters, digits and '-'");
@@ -195,6 +228,12 @@ public final class ConfigLoader {
                 errors.add(source + ": providers." + id + ".type is required (e.g. simulated, aws, azure, gcp)");
             }
         });
+    }
+
+    private static void atLeastOne(String source, String key, int value, List<String> errors) {
+        if (value < 1) {
+            errors.add(source + ": " + key + " must be >= 1, was " + value);
+        }
     }
 
     private static void validateChaosMonkey(MacaqueConfig config, String source, List<String> errors) {

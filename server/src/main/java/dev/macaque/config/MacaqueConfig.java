@@ -22,6 +22,7 @@ import java.util.Map;
  * @param notifications webhooks
  * @param cluster       this node's identity and the leases by which several nodes share one database
  * @param outageCheck   what postpones a scheduled kill while an incident is under way
+ * @param limits        request rate limits and live event-stream limits of the HTTP API
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -33,29 +34,43 @@ public record MacaqueConfig(
         List<Map<String, Object>> schedules,
         NotificationsConfig notifications,
         ClusterConfig cluster,
-        OutageCheckConfig outageCheck) {
+        OutageCheckConfig outageCheck,
+        LimitsConfig limits) {
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers) {
-        this(server, mode, plugins, logging, database, providers, null, null, null, null);
+        this(server, mode, plugins, logging, database, providers, null, null, null, null, null);
+    }
+
+    /** The configuration with the default limits. */
+    public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
+            Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
+            ClusterConfig cluster, OutageCheckConfig outageCheck) {
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null);
+    }
+
+    /** A copy with other limits; everything else unchanged. */
+    public MacaqueConfig withLimits(LimitsConfig newLimits) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                newLimits);
     }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
-        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck);
+        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
-        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck);
+        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck, limits);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck);
+                newOutageCheck, limits);
     }
 
     public MacaqueConfig {
@@ -69,6 +84,29 @@ public record MacaqueConfig(
         notifications = notifications == null ? NotificationsConfig.DEFAULT : notifications;
         cluster = cluster == null ? ClusterConfig.DEFAULT : cluster;
         outageCheck = outageCheck == null ? OutageCheckConfig.DEFAULT : outageCheck;
+        limits = limits == null ? LimitsConfig.DEFAULT : limits;
+    }
+
+    /**
+     * Limits that keep a server next to production from being worn down by its own clients (see README "Operating
+     * Macaque"). A request over a rate limit is answered 429 with {@code Retry-After}; a stream over a stream limit 503.
+     *
+     * @param unauthenticatedPerSource {@code /api/v1} calls without a valid token accepted per client address and minute;
+     *                                 beyond that they are refused before any token lookup
+     * @param requestsPerToken         {@code /api/v1} calls per token and minute
+     * @param eventStreamsPerRun       live event streams ({@code text/event-stream}) open at once on one run
+     * @param eventStreams             live event streams open at once on this server
+     */
+    public record LimitsConfig(Integer unauthenticatedPerSource, Integer requestsPerToken, Integer eventStreamsPerRun,
+            Integer eventStreams) {
+        public static final LimitsConfig DEFAULT = new LimitsConfig(null, null, null, null);
+
+        public LimitsConfig {
+            unauthenticatedPerSource = unauthenticatedPerSource == null ? 60 : unauthenticatedPerSource;
+            requestsPerToken = requestsPerToken == null ? 6000 : requestsPerToken;
+            eventStreamsPerRun = eventStreamsPerRun == null ? 20 : eventStreamsPerRun;
+            eventStreams = eventStreams == null ? 200 : eventStreams;
+        }
     }
 
     /**
@@ -203,7 +241,7 @@ public record MacaqueConfig(
 
         @Override
         public String toString() {
-            return "DatabaseConfig[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "****")
+            return "DatabaseConfig[url=" + JdbcUrls.redact(url) + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "****")
                     + ", maxPoolSize=" + maxPoolSize + "]";
         }
     }

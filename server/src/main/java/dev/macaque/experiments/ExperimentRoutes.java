@@ -35,9 +35,11 @@ public final class ExperimentRoutes implements RouteGroup {
     private final ExperimentService experiments;
     private final Access access;
     private final ObjectMapper json;
+    private final RunEventBroadcaster broadcaster;
 
     @Inject
-    public ExperimentRoutes(ExperimentService experiments, Access access, ObjectMapper json) {
+    public ExperimentRoutes(ExperimentService experiments, Access access, ObjectMapper json, RunEventBroadcaster broadcaster) {
+        this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster is null");
         this.experiments = Objects.requireNonNull(experiments, "experiments is null");
         this.access = Objects.requireNonNull(access, "access is null");
         this.json = Objects.requireNonNull(json, "json is null");
@@ -147,33 +149,62 @@ public final class ExperimentRoutes implements RouteGroup {
         RunView run = find(id);
         String accept = ctx.header("Accept");
         if (accept != null && accept.contains("text/event-stream")) {
-            new SseHandler(client -> stream(client, id)).handle(ctx);
+            RunEventBroadcaster.Slot slot;
+            try {
+                slot = broadcaster.reserve(id);
+            } catch (RunEventBroadcaster.TooManySubscribers e) {
+                ctx.header("Retry-After", "30");
+                throw new ProblemException(503, "https://macaque.dev/problems/too-many-streams", e.getMessage()
+                        + "; retry later, or read the events without Accept: text/event-stream", List.of());
+            }
+            try {
+                // The request thread returns at once (keepAlive); the broadcaster pushes the run's events to the client.
+                new SseHandler(client -> {
+                    client.keepAlive();
+                    slot.attach(new SseSubscriber(client, json));
+                }).handle(ctx);
+            } catch (RuntimeException e) {
+                slot.release();
+                throw e;
+            }
             return;
         }
         ctx.json(new EventList(id, run.state(), experiments.store().events(id, 0).stream().map(RunEventView::of).toList()));
     }
 
-    /** Sends every event, then new ones as they are committed, until the run has ended and all its events are sent. */
-    private void stream(SseClient client, String id) {
-        long last = 0;
-        try {
-            while (!client.terminated()) {
-                boolean ended = isTerminal(experiments.view(id).map(RunView::state).orElse("FAILED"));
-                List<RunEventView> fresh = experiments.store().events(id, last).stream().map(RunEventView::of).toList();
-                for (RunEventView event : fresh) {
-                    client.sendEvent(event.type(), json.writeValueAsString(event), Long.toString(event.seq()));
-                    last = event.seq();
-                }
-                if (ended && fresh.isEmpty()) {
-                    client.sendEvent("end", "{\"runId\":\"" + id + "\"}", "end");
-                    return;
-                }
-                Thread.sleep(200);
+    /** A live stream as the broadcaster sees it. */
+    private record SseSubscriber(SseClient client, ObjectMapper json) implements RunEventBroadcaster.Subscriber {
+        @Override
+        public void send(RunEventView event) throws JsonProcessingException {
+            client.sendEvent(event.type(), json.writeValueAsString(event), Long.toString(event.seq()));
+            failIfGone();
+        }
+
+        @Override
+        public void heartbeat() {
+            client.sendComment("heartbeat");
+            failIfGone();
+        }
+
+        @Override
+        public void end(String runId) throws JsonProcessingException {
+            client.sendEvent("end", json.writeValueAsString(java.util.Map.of("runId", runId)), "end");
+        }
+
+        @Override
+        public boolean closed() {
+            return client.terminated();
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+
+        private void failIfGone() {
+            if (client.terminated()) {
+                throw new IllegalStateException("the client hung up");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

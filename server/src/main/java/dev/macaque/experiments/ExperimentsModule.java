@@ -20,6 +20,9 @@ import dev.macaque.killswitch.KillSwitchStore;
 import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.store.Database;
+import dev.macaque.store.DatabaseHealth;
+import dev.macaque.config.MacaqueConfig;
+import dev.macaque.engine.RunEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -58,16 +61,31 @@ public final class ExperimentsModule extends AbstractModule {
     @Provides
     @Singleton
     ExperimentRunner runner(ProviderInstances providers, TaskScheduler scheduler, RunStore store, KillSwitchStore killSwitch,
-            WebhookNotifier notifier) {
+            WebhookNotifier notifier, DatabaseHealth databaseHealth) {
         List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
         ProviderDirectory directory = () -> ready;
         SecureRandom seeds = new SecureRandom();
         // Webhooks hear of an event once it is on record; publishing is asynchronous and never fails the run.
-        RunRecorder recorder = event -> {
-            store.record(event);
-            RunNotifications.of(event).ifPresent(notifier::publish);
+        RunRecorder recorder = new RunRecorder() {
+            @Override
+            public void record(RunEvent event) {
+                store.record(event);
+                RunNotifications.of(event).ifPresent(notifier::publish);
+            }
+
+            @Override
+            public boolean canRecord() {
+                return databaseHealth.writable();
+            }
         };
         return new ExperimentRunner(directory, scheduler, recorder, killSwitch::engaged, store, RetryPolicy.DEFAULT, seeds::nextLong);
+    }
+
+    @Provides
+    @Singleton
+    RunEventBroadcaster broadcaster(RunStore store, ExperimentService experiments, MacaqueConfig config) {
+        return new RunEventBroadcaster(store, id -> experiments.view(id).map(RunView::state).orElse("FAILED"),
+                config.limits().eventStreamsPerRun(), config.limits().eventStreams(), RunEventBroadcaster.DEFAULT_HEARTBEAT);
     }
 
     @Provides

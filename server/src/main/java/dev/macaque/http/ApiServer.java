@@ -2,6 +2,8 @@ package dev.macaque.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.macaque.config.MacaqueConfig;
+import dev.macaque.store.DatabaseHealth;
+import dev.macaque.store.StoreException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -28,12 +30,17 @@ public final class ApiServer {
     private ApiServer() {
     }
 
+    /** Problem type of the 503 while the database cannot write. */
+    public static final String DATABASE_UNAVAILABLE = "https://macaque.dev/problems/database-unavailable";
+    /** What a 503 asks clients to wait before they try again, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
     public static Javalin create(MacaqueConfig.ServerConfig server, ObjectMapper json, Set<RouteGroup> routeGroups,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, DatabaseHealth database) {
         return Javalin.create(config -> {
             config.requestLogger.http((ctx, millis) -> Timer.builder("http.server.requests")
                     .description("HTTP request latency by route template, method and status")
-                    .tag("method", ctx.method().name())
+                    .tag("method", methodLabel(ctx.req().getMethod()))
                     .tag("uri", routeTemplate(ctx))
                     .tag("status", Integer.toString(ctx.statusCode()))
                     .publishPercentileHistogram()
@@ -47,6 +54,26 @@ public final class ApiServer {
             ProblemErrorHandler jettyErrors = new ProblemErrorHandler();
             config.jetty.modifyServer(jetty -> jetty.setErrorHandler(jettyErrors));
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
+            // Before any route reads a path parameter: a malformed escape is the client's error, not a 500.
+            config.routes.before(ctx -> PathEncoding.check(ctx.req().getRequestURI()));
+            // First of the API's before-handlers: while the database cannot write, nothing the API does can be kept.
+            config.routes.before("/api/v1/*", ctx -> {
+                DatabaseHealth.Status status = database.status();
+                if (!status.writable()) {
+                    throw unavailable(ctx, status);
+                }
+            });
+            config.routes.exception(StoreException.class, (e, ctx) -> {
+                database.suspect();
+                DatabaseHealth.Status status = database.status();
+                if (!status.writable()) {
+                    ProblemException problem = unavailable(ctx, status);
+                    problem(ctx, problem.status(), problem.type(), problem.getMessage(), List.of());
+                    return;
+                }
+                log.error("Database error in {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, 500, "about:blank", "internal error; see the server log", List.of());
+            });
             config.routes.exception(ProblemException.class, (e, ctx) ->
                     problem(ctx, e.status(), e.type(), e.getMessage(), e.errors()));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
@@ -64,6 +91,20 @@ public final class ApiServer {
                     .sorted(java.util.Comparator.comparing(g -> g.getClass().getName()))
                     .forEach(group -> group.addTo(config.routes));
         });
+    }
+
+    private static ProblemException unavailable(Context ctx, DatabaseHealth.Status status) {
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        return new ProblemException(503, DATABASE_UNAVAILABLE, "the database cannot write (" + status.reason() + "); nothing can be "
+                + "recorded, so no call is served and no run starts until it can; retry later", List.of());
+    }
+
+    /** Methods that get their own label; whatever else a client sends is counted as {@code OTHER}. */
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
+
+    /** The request method as a metric label: one of {@link #KNOWN_METHODS} or {@code OTHER}, so that clients cannot add series. */
+    static String methodLabel(String method) {
+        return method != null && KNOWN_METHODS.contains(method) ? method : "OTHER";
     }
 
     /** The matched route's template ({@code /api/v1/experiments/{id}}), never the raw path: bounded label values. */

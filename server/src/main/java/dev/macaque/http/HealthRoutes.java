@@ -2,7 +2,7 @@ package dev.macaque.http;
 
 import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
-import dev.macaque.store.Database;
+import dev.macaque.store.DatabaseHealth;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import jakarta.inject.Inject;
@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code /health/live} (the process answers) and {@code /health/ready} (the database answers and every configured
- * provider instance was created; 503 with the failing checks otherwise).
+ * {@code /health/live} (the process answers) and {@code /health/ready} (the database can commit a write — a probe
+ * cached for a second — and every configured provider instance was created; 503 with the failing checks otherwise).
  */
 public final class HealthRoutes implements RouteGroup {
     private final ProviderInstances instances;
-    private final Database database;
+    private final DatabaseHealth database;
 
     @Inject
-    public HealthRoutes(ProviderInstances instances, Database database) {
+    public HealthRoutes(ProviderInstances instances, DatabaseHealth database) {
         this.instances = Objects.requireNonNull(instances, "instances is null");
         this.database = Objects.requireNonNull(database, "database is null");
     }
@@ -35,8 +35,9 @@ public final class HealthRoutes implements RouteGroup {
 
     private void ready(Context ctx) {
         Map<String, String> checks = new LinkedHashMap<>();
-        boolean ready = database.isReachable();
-        checks.put("database", ready ? "UP" : "DOWN: not reachable");
+        DatabaseHealth.Status writable = database.status();
+        boolean ready = writable.writable();
+        checks.put("database", ready ? "UP" : "DOWN: cannot write: " + writable.reason());
         for (ConfiguredProvider provider : instances.all()) {
             checks.put("provider:" + provider.id(), provider.isReady() ? "UP" : "DOWN: " + provider.error());
             ready &= provider.isReady();

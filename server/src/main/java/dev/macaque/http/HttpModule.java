@@ -6,6 +6,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.macaque.config.MacaqueConfig;
+import dev.macaque.store.DatabaseHealth;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
@@ -32,7 +33,7 @@ public final class HttpModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Javalin javalin(MacaqueConfig config, ObjectMapper json, Set<RouteGroup> routes, MeterRegistry metrics) {
-        return ApiServer.create(config.server(), json, routes, metrics);
+    Javalin javalin(MacaqueConfig config, ObjectMapper json, Set<RouteGroup> routes, MeterRegistry metrics, DatabaseHealth database) {
+        return ApiServer.create(config.server(), json, routes, metrics, database);
     }
 }

@@ -77,7 +77,7 @@ public final class WebhookNotifier implements AutoCloseable {
         try {
             executor.schedule(() -> deliver(hook, notification, body, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.warn("Webhook delivery of {} to {} dropped: the server is stopping", notification.type().wireName(), hook.url());
+            log.warn("Webhook delivery of {} to {} dropped: the server is stopping", notification.type().wireName(), host(hook.url()));
         }
     }
 
@@ -98,8 +98,11 @@ public final class WebhookNotifier implements AutoCloseable {
             if (status < 200 || status > 299) {
                 error = "answered HTTP " + status;
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (IllegalArgumentException e) {
+            // its message quotes the whole URL, credential and all
+            error = "the webhook URL is not a valid URI";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";
@@ -116,8 +119,21 @@ public final class WebhookNotifier implements AutoCloseable {
         if (retry) {
             submit(hook, notification, body, attempt + 1, retries.bound(attempt));
         } else if (!delivered) {
-            log.warn("Webhook {} did not accept {} {} after {} attempts (last: {})", hook.url(), notification.type().wireName(),
+            log.warn("Webhook at {} did not accept {} {} after {} attempts (last: {})", host(hook.url()), notification.type().wireName(),
                     notification.id(), attempt, error);
+        }
+    }
+
+    /**
+     * What a log line may say about a webhook: its host only. Webhook URLs often carry their credential in the path
+     * (Slack's {@code /services/T000/B000/XXXX}) or the query, so the full URL is never logged.
+     */
+    static String host(String url) {
+        try {
+            String host = URI.create(url).getHost();
+            return host == null ? "(a webhook URL without a host)" : host;
+        } catch (IllegalArgumentException e) {
+            return "(an unparseable webhook URL)";
         }
     }
 

@@ -2,6 +2,7 @@ package dev.macaque.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.macaque.config.JdbcUrls;
 import dev.macaque.config.MacaqueConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,21 +43,23 @@ public final class Database implements AutoCloseable {
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.maxPoolSize());
         hikari.setAutoCommit(false);
+        // A database that cannot hand out a connection makes callers wait at most this long, never Hikari's 30 s.
+        hikari.setConnectionTimeout(5_000);
         // PostgreSQL may still be starting next to us; an embedded file that is locked will not come free by waiting.
         hikari.setInitializationFailTimeout(config.isH2() ? 1 : 10_000);
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot open database " + config.url() + ": " + rootMessage(e), e);
+            throw new StoreException("cannot open database " + JdbcUrls.redact(config.url()) + ": " + rootMessage(e), e);
         }
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         } catch (FlywayException e) {
             dataSource.close();
-            throw new StoreException("cannot migrate database " + config.url() + ": " + rootMessage(e), e);
+            throw new StoreException("cannot migrate database " + JdbcUrls.redact(config.url()) + ": " + rootMessage(e), e);
         }
-        log.info("Database ready: {}", config.url());
+        log.info("Database ready: {}", JdbcUrls.redact(config.url()));
         return new Database(dataSource, config.url().startsWith("jdbc:postgresql:"));
     }
 
@@ -97,12 +100,28 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Whether the database answers a trivial query (readiness). */
-    public boolean isReachable() {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(2);
-        } catch (SQLException e) {
-            return false;
+    /**
+     * Commits a one-row write, the cheapest proof that the database can write now (a full disk, a read-only replica
+     * and a closed embedded database all fail it); throws {@link StoreException} otherwise.
+     */
+    public void probeWrite() {
+        inTransaction(c -> {
+            try (java.sql.PreparedStatement update = c.prepareStatement("UPDATE write_probe SET probed_at = ? WHERE id = 1")) {
+                Sql.setInstant(update, 1, java.time.Instant.now());
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Replaces the pool's connections as they come free: after the database failed (an embedded database that closed
+     * itself on a full disk, a restarted PostgreSQL), new connections reopen it, so that the server recovers without
+     * a restart.
+     */
+    public void renewConnections() {
+        var pool = dataSource.getHikariPoolMXBean();
+        if (pool != null) {
+            pool.softEvictConnections();
         }
     }
 
@@ -116,10 +135,22 @@ public final class Database implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage();
-        if (message != null && (message.contains("Database may be already in use") || message.contains("The file is locked"))) {
-            return "the embedded database is already in use by another Macaque process (only one server may use a data "
-                    + "directory; run several servers against PostgreSQL instead)";
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String text = String.valueOf(t.getMessage());
+            if (text.contains("Database may be already in use") || text.contains("The file is locked")) {
+                return "the embedded database is already in use by another Macaque process (only one server may use a data "
+                        + "directory; run several servers against PostgreSQL instead)";
+            }
+            if (text.contains("No space left on device")) {
+                return "no space left on the device that holds it (" + message + ")";
+            }
+            if (text.contains("Permission denied") || t instanceof java.nio.file.AccessDeniedException) {
+                return "permission denied (" + message + ")";
+            }
+            if (text.contains("Read-only file system")) {
+                return "the file system that holds it is read-only (" + message + ")";
+            }
         }
         return message;
     }

@@ -139,4 +139,25 @@ class MacaqueCommandTest {
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("no active token with id '" + id + "'");
     }
+
+    @Test
+    void serveOnALockedDatabaseExitsTwoWithinSecondsWithOneMessageNamingTheFileAndTheCause() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("db/macaque");
+        Path config = dir.resolve("macaque.yaml");
+        Files.writeString(config, "server:\n  port: 0\ndatabase:\n  url: " + url + "\n");
+        try (var held = dev.macaque.store.Database.open(new dev.macaque.config.MacaqueConfig.DatabaseConfig(url, null, null, null))) {
+            long started = System.nanoTime();
+            Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--config", config.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(serve.getInputStream().readAllBytes());
+            assertThat(serve.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(serve.exitValue()).as(output).isEqualTo(2);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as(output).isLessThan(java.time.Duration.ofSeconds(30));
+            assertThat(output).contains("macaque: cannot open database " + url).contains("already in use by another Macaque process")
+                    .doesNotContain("ADMIN TOKEN");
+            assertThat(output.lines().filter(l -> l.contains("cannot open database"))).as(output).hasSize(1);
+            assertThat(output.lines().count()).as("no flood: " + output).isLessThan(25);
+        }
+    }
 }

@@ -236,4 +236,54 @@ class ConfigLoaderTest {
                 .contains("notifications.webhooks[0].url").contains("'everything' is not an event")
                 .contains("cluster.leaseDuration (5s) must be at least twice cluster.pollInterval");
     }
+
+    @Test
+    void aFileOfOnlyCommentsMeansTheBuiltInDefaults() throws Exception {
+        MacaqueConfig config = new ConfigLoader(Map.of()).load(yaml("""
+                # everything commented out, as an operator might leave it
+                #server:
+                #  port: 9090
+
+                """));
+
+        assertThat(config).isEqualTo(new ConfigLoader(Map.of()).load(null));
+        assertThat(config.providers()).containsOnlyKeys("sim");
+    }
+
+    @Test
+    void anEmptyFileMeansTheBuiltInDefaults() throws Exception {
+        assertThat(new ConfigLoader(Map.of()).load(yaml(""))).isEqualTo(new ConfigLoader(Map.of()).load(null));
+    }
+
+    @Test
+    void aBinaryFileIsRejectedWithAnErrorNamingIt() throws Exception {
+        Path notUtf8 = dir.resolve("macaque.yaml.gz");
+        Files.write(notUtf8, new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00, (byte) 0xff, (byte) 0xfe, 0x00, 0x03});
+        assertThat(errorsOf(() -> new ConfigLoader(Map.of()).load(notUtf8)).errors())
+                .singleElement().asString().startsWith(notUtf8 + ": not a text file");
+
+        Path withNul = dir.resolve("macaque.bin");
+        Files.write(withNul, new byte[] {'s', 'e', 'r', 'v', 'e', 'r', ':', 0x00, 0x01, '\n'});
+        assertThat(errorsOf(() -> new ConfigLoader(Map.of()).load(withNul)).errors())
+                .singleElement().asString().startsWith(withNul + ": not a text file").contains("U+0000");
+    }
+
+    @Test
+    void passwordsInTheDatabaseUrlNeverReachAnErrorOrTheConfigsText() throws Exception {
+        Path file = yaml("database:\n  url: jdbc:mysql://db/m?user=u&password=hunter2\n");
+        ConfigException invalid = errorsOf(() -> new ConfigLoader(Map.of()).load(file));
+        assertThat(String.join("\n", invalid.errors())).contains("jdbc:mysql://db/m?user=u&password=****").doesNotContain("hunter2");
+        assertThat(new MacaqueConfig.DatabaseConfig("jdbc:postgresql://db/m?password=hunter2", "u", "p", 1).toString())
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void jdbcUrlsAreRedactedInEveryFormACredentialTakes() {
+        assertThat(JdbcUrls.redact("jdbc:postgresql://db:5432/macaque?user=mq&password=s3cr%3Bet&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/macaque?user=mq&password=****&ssl=true");
+        assertThat(JdbcUrls.redact("jdbc:h2:file:./data/macaque;PASSWORD=s3cret;WRITE_DELAY=0"))
+                .isEqualTo("jdbc:h2:file:./data/macaque;PASSWORD=****;WRITE_DELAY=0");
+        assertThat(JdbcUrls.redact("jdbc:postgresql://mq:s3cret@db/macaque")).isEqualTo("jdbc:postgresql://mq:****@db/macaque");
+        assertThat(JdbcUrls.redact("jdbc:h2:file:./data/macaque")).isEqualTo("jdbc:h2:file:./data/macaque");
+    }
 }

@@ -24,7 +24,9 @@ class SecurityHttpTest {
 
     @AfterEach
     void stop() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String detailPart) {
@@ -50,6 +52,26 @@ class SecurityHttpTest {
     }
 
     @Test
+    void aStartThatFailsOnAPortInUsePrintsNoAdminTokenAndTheNextStartStillGetsOne() throws Exception {
+        server.close();
+        server = null;
+        Path fresh = home.resolve("fresh");
+        var freshDatabase = dev.macaque.store.TestDatabases.h2(fresh);
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            var config = new dev.macaque.config.MacaqueConfig(new dev.macaque.config.MacaqueConfig.ServerConfig("127.0.0.1",
+                    taken.getLocalPort(), "200ms"), null, null, null, freshDatabase, Map.of());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.macaque.MacaqueServer.start(config,
+                    new dev.macaque.config.InstallLayout(fresh), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)))
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("ADMIN TOKEN");
+        }
+        server = TestServer.start(fresh, freshDatabase, dev.macaque.config.MacaqueConfig.Mode.LEASHED, Map.of());
+        assertThat(server.adminToken).as("the failed start used up nothing").startsWith("mq_");
+        assertThat(server.get("/api/v1/killswitch", server.adminToken).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void everyApiCallNeedsAValidBearerToken() {
         assertProblem(server.get("/api/v1/providers", null), 401, "missing Authorization header");
         assertProblem(server.get("/api/v1/providers", "mq_not-a-real-token"), 401, "not valid");
@@ -70,6 +92,7 @@ class SecurityHttpTest {
         assertProblem(server.sendJson("POST", "/api/v1/tokens", operator, "{\"name\":\"x\",\"role\":\"admin\"}"), 403, "needs the admin role");
         assertProblem(server.get("/api/v1/providers", "mq_forged"), 401, "not valid");
 
+        server.server.injector().getInstance(dev.macaque.audit.RefusalAudit.class).flush(true);
         JsonNode audit = TestServer.json(server.get("/api/v1/audit?limit=50", viewer)).get("items");
         assertThat(audit.findValuesAsText("outcome")).contains("forbidden", "unauthenticated");
         assertThat(audit.findValuesAsText("action")).contains("auth.denied", "auth.unauthenticated", "token.create");

@@ -41,11 +41,58 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(Path home, MacaqueConfig.DatabaseConfig database, MacaqueConfig.Mode mode,
             Map<String, Map<String, Object>> providers, Module... extra) {
-        MacaqueConfig config = new MacaqueConfig(new MacaqueConfig.ServerConfig("127.0.0.1", 0, "200ms"), mode, null, null,
-                database, providers);
+        return startWith(home, database, mode, providers, java.util.function.UnaryOperator.identity(), extra);
+    }
+
+    /** A server whose configuration {@code adjust} changes first (limits, the port, ...). */
+    public static TestServer startWith(Path home, MacaqueConfig.DatabaseConfig database, MacaqueConfig.Mode mode,
+            Map<String, Map<String, Object>> providers, java.util.function.UnaryOperator<MacaqueConfig> adjust, Module... extra) {
+        MacaqueConfig config = adjust.apply(new MacaqueConfig(new MacaqueConfig.ServerConfig("127.0.0.1", 0, "200ms"), mode, null, null,
+                database, providers));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MacaqueServer server = MacaqueServer.start(config, new InstallLayout(home), new PrintStream(out, true, StandardCharsets.UTF_8), extra);
         return new TestServer(server, out.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends {@code requestLine}'s request as raw bytes (for what {@link java.net.URI} refuses to build, such as a
+     * malformed escape) and returns the status code and the body.
+     */
+    public RawResponse raw(String method, String rawPath, String token) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            String request = method + " " + rawPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "Content-Length: 0\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(answer.substring(9, 12));
+            int split = answer.indexOf("\r\n\r\n");
+            String headers = answer.substring(0, split);
+            String body = answer.substring(split + 4);
+            if (headers.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                body = dechunk(body);
+            }
+            return new RawResponse(status, headers, body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public record RawResponse(int status, String headers, String body) {
+    }
+
+    private static String dechunk(String chunked) {
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int end = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, end).trim(), 16);
+            if (size == 0) {
+                return out.toString();
+            }
+            out.append(chunked, end + 2, end + 2 + size);
+            at = end + 2 + size + 2;
+        }
     }
 
     public URI uri(String path) {

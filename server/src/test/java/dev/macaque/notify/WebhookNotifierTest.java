@@ -126,4 +126,37 @@ class WebhookNotifierTest {
         assertThat(WebhookNotifier.backoff(Duration.ofSeconds(1), 4)).isEqualTo(Duration.ofSeconds(8));
         assertThat(WebhookNotifier.backoff(Duration.ofSeconds(1), 30)).isEqualTo(Duration.ofMinutes(5));
     }
+
+    @Test
+    void aFailingDeliveryLogsTheWebhookHostButNeverItsUrl() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String slackStyle = "http://127.0.0.1:" + closedPort + "/services/T0001/B0002/sEcReTpAtH?token=qUeRySeCrEt";
+        try (var logs = new dev.macaque.logging.LogCapture()) {
+            notifier = new WebhookNotifier(List.of(new WebhookConfig(slackStyle, null, List.of())), 1, Duration.ofMillis(10),
+                    new WebhookDeliveries(database), JSON, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(), "node-1");
+            notifier.publish(termination());
+            await().atMost(Duration.ofSeconds(10)).until(() -> logs.text().contains("did not accept"));
+
+            assertThat(logs.text()).contains("Webhook at 127.0.0.1 did not accept termination evt-1")
+                    .doesNotContain("sEcReTpAtH").doesNotContain("qUeRySeCrEt").doesNotContain("/services/");
+        }
+    }
+
+    @Test
+    void anInvalidWebhookUrlIsReportedWithoutQuotingIt() throws Exception {
+        try (var logs = new dev.macaque.logging.LogCapture()) {
+            notifier = new WebhookNotifier(List.of(new WebhookConfig("http://127.0.0.1/hooks/sEcReT value", null, List.of())), 1,
+                    Duration.ofMillis(10), new WebhookDeliveries(database), JSON, Clock.systemUTC(),
+                    Executors.newSingleThreadScheduledExecutor(), "node-1");
+            notifier.publish(termination());
+            WebhookDeliveries deliveries = new WebhookDeliveries(database);
+            await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.attempts().size() == 1 && logs.text().contains("did not accept"));
+
+            assertThat(deliveries.attempts().get(0).error()).isEqualTo("the webhook URL is not a valid URI");
+            assertThat(logs.text()).doesNotContain("sEcReT");
+        }
+    }
 }

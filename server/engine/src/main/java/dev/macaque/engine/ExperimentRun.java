@@ -59,6 +59,8 @@ import java.util.stream.Collectors;
  * after {@link RunEventType#RUN_ABORTED}.
  */
 public final class ExperimentRun {
+    /** How long a termination waits before looking again whether its intent can be recorded. */
+    static final Duration RECORDER_HOLD = Duration.ofSeconds(1);
     private final String runId;
     private final ExperimentSpec spec;
     private final long seed;
@@ -359,6 +361,12 @@ public final class ExperimentRun {
             while (true) {
                 if (index >= victims.size()) {
                     beginVerification();
+                    return;
+                }
+                if (!recorder.canRecord()) {
+                    // No intent could be committed now: hold this termination and look again, instead of failing the run.
+                    int held = index;
+                    pending = scheduler.schedule(RECORDER_HOLD, guarded(() -> killNext(held)));
                     return;
                 }
                 Victim victim = victims.get(index);

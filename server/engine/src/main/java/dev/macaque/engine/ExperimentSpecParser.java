@@ -255,7 +255,7 @@ public final class ExperimentSpecParser {
                 defaults.minHealthyInstances(), errors);
         int maxTerminations = intField(node, "maxTerminations", "guardrails", 1, Integer.MAX_VALUE,
                 defaults.maxTerminations(), errors);
-        Duration minTimeBetweenKills = durationField(node, "minTimeBetweenKills", "guardrails", false,
+        Duration minTimeBetweenKills = durationField(node, "minTimeBetweenKills", "guardrails", false, MAX_MIN_TIME_BETWEEN_KILLS,
                 defaults.minTimeBetweenKills(), errors);
         return new Guardrails(minHealthyPercent, minHealthyInstances, maxTerminations, minTimeBetweenKills);
     }
@@ -270,8 +270,8 @@ public final class ExperimentSpecParser {
             return defaults;
         }
         errors.unknownFields(node, "recovery", Set.of("timeout", "pollInterval"));
-        Duration timeout = durationField(node, "timeout", "recovery", true, defaults.timeout(), errors);
-        Duration pollInterval = durationField(node, "pollInterval", "recovery", true, defaults.pollInterval(), errors);
+        Duration timeout = durationField(node, "timeout", "recovery", true, MAX_RECOVERY_TIMEOUT, defaults.timeout(), errors);
+        Duration pollInterval = durationField(node, "pollInterval", "recovery", true, MAX_POLL_INTERVAL, defaults.pollInterval(), errors);
         return new Recovery(timeout, pollInterval);
     }
 
@@ -297,7 +297,15 @@ public final class ExperimentSpecParser {
         return value;
     }
 
-    private static Duration durationField(JsonNode parent, String field, String prefix, boolean positive,
+    /**
+     * Upper bounds of a spec's durations: a run holds resources (a lease, live streams, a place in memory) until it
+     * ends, so no duration may keep it going for ever.
+     */
+    public static final Duration MAX_RECOVERY_TIMEOUT = Duration.ofHours(24);
+    public static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
+    public static final Duration MAX_MIN_TIME_BETWEEN_KILLS = Duration.ofDays(365);
+
+    private static Duration durationField(JsonNode parent, String field, String prefix, boolean positive, Duration max,
                                           Duration fallback, Errors errors) {
         JsonNode node = parent.get(field);
         String path = prefix + "." + field;
@@ -312,6 +320,10 @@ public final class ExperimentSpecParser {
             Duration value = Durations.parse(node.asText());
             if (positive && value.isZero()) {
                 errors.add(path, "must be > 0, was " + node.asText());
+                return fallback;
+            }
+            if (value.compareTo(max) > 0) {
+                errors.add(path, "must be at most " + Durations.format(max) + ", was " + node.asText());
                 return fallback;
             }
             return value;

@@ -8,4 +8,12 @@ package dev.macaque.engine;
 @FunctionalInterface
 public interface RunRecorder {
     void record(RunEvent event);
+
+    /**
+     * Whether events can be kept now. While they cannot (the server's database cannot write), a run holds its next
+     * termination instead of failing on its intent, and goes on once they can.
+     */
+    default boolean canRecord() {
+        return true;
+    }
 }

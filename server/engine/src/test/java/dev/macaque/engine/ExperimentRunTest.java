@@ -275,6 +275,44 @@ class ExperimentRunTest {
     }
 
     @Test
+    void whileTheRecorderCannotRecordTheNextTerminationIsHeldAndGoesOnOnceItCan() {
+        cloud.group("us-east-1", "api", 4, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+        AtomicBoolean writable = new AtomicBoolean(true);
+        RunRecorder diskFillsAfterSelection = new RunRecorder() {
+            @Override
+            public void record(RunEvent event) {
+                if (!writable.get()) {
+                    throw new IllegalStateException("database cannot write");
+                }
+                recorder.record(event);
+                if (event.type() == VICTIMS_SELECTED) {
+                    writable.set(false);
+                }
+            }
+
+            @Override
+            public boolean canRecord() {
+                return writable.get();
+            }
+        };
+        ExperimentRunner holding = new ExperimentRunner(ProviderDirectory.of(cloud), scheduler, diskFillsAfterSelection,
+                killSwitch::get, history, RetryPolicy.DEFAULT, () -> 1L);
+        ExperimentRun run = holding.start("run-1", spec("\"selection\": {\"mode\": \"count\", \"value\": 1}"));
+
+        scheduler.runFor(Duration.ofMinutes(10));
+        assertThat(cloud.terminateCalls).as("no kill while its intent cannot be recorded").isEmpty();
+        assertThat(run.completion()).as("the run holds instead of failing").isNotDone();
+        assertThat(recorder.events("run-1")).extracting(RunEvent::type).doesNotContain(TERMINATION_INTENT);
+
+        writable.set(true);
+        scheduler.runUntilIdle();
+        RunResult result = run.completion().join();
+        assertThat(result.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(cloud.terminateCalls).hasSize(1);
+        assertThat(types(result)).containsSubsequence(VICTIMS_SELECTED, TERMINATION_INTENT, TERMINATION_OUTCOME, RUN_COMPLETED);
+    }
+
+    @Test
     void aRunAbortedBeforeItStartsTouchesNothing() {
         cloud.group("us-east-1", "api", 4, OPTED_IN);
         ExperimentRun run = runner.start("run-1", spec("\"selection\": {\"mode\": \"percent\", \"value\": 50}"));

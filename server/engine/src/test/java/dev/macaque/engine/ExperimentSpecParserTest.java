@@ -123,4 +123,14 @@ class ExperimentSpecParserTest {
         return catchThrowableOfType(SpecValidationException.class, () -> parser.parse(text)).errors().stream()
                 .map(FieldError::toString).toList();
     }
+
+    @Test
+    void everyDurationInASpecHasAnUpperBound() {
+        assertThat(errorsOf("{\"name\":\"x\",\"selection\":{\"mode\":\"count\",\"value\":1},"
+                + "\"recovery\":{\"timeout\":\"25h\",\"pollInterval\":\"2h\"},\"guardrails\":{\"minTimeBetweenKills\":\"366d\"}}"))
+                .containsExactlyInAnyOrder("recovery.timeout must be at most 1d, was 25h", "recovery.pollInterval must be at most 1h, was 2h",
+                        "guardrails.minTimeBetweenKills must be at most 365d, was 366d");
+        assertThat(parser.parse("{\"name\":\"x\",\"selection\":{\"mode\":\"count\",\"value\":1},"
+                + "\"recovery\":{\"timeout\":\"24h\",\"pollInterval\":\"1h\"}}").recovery().timeout()).isEqualTo(Duration.ofHours(24));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.macaque.audit.api;
 
+import dev.macaque.audit.RefusalAudit;
 import dev.macaque.audit.AuditLog;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -15,6 +16,12 @@ public final class AuditModule extends AbstractModule {
     protected void configure() {
         bind(AuditRoutes.class).in(Singleton.class);
         Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(AuditRoutes.class);
+    }
+
+    @Provides
+    @Singleton
+    RefusalAudit refusalAudit(AuditLog audit, Clock clock) {
+        return new RefusalAudit(audit, clock);
     }
 
     @Provides
