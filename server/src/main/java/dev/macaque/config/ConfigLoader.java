@@ -44,7 +44,7 @@ public final class ConfigLoader {
             "logging.format", "logging.level", "database.url", "database.user", "database.password",
             "database.maxPoolSize", "notifications.maxAttempts", "notifications.initialBackoff", "cluster.nodeId",
             "cluster.leaseDuration", "cluster.pollInterval", "outageCheck.url", "outageCheck.timeout",
-            "outageCheck.providerHealth");
+            "outageCheck.providerHealth", "dashboard.sessionTimeout", "dashboard.simulationsDirectory");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -224,6 +224,7 @@ public final class ConfigLoader {
             errors.add(source + ": cluster.nodeId must be 1-100 letters, digits, '.', '_' or '-', was '" + nodeId + "'");
         }
         duration(source, "outageCheck.timeout", config.outageCheck().timeout(), errors);
+        duration(source, "dashboard.sessionTimeout", config.dashboard().sessionTimeout(), errors);
         String url = config.outageCheck().url();
         if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
             errors.add(source + ": outageCheck.url must be an http:// or https:// URL, was '" + url + "'");

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param notifications webhooks
  * @param cluster       this node's identity and the leases by which several nodes share one database
  * @param outageCheck   what postpones a scheduled kill while an incident is under way
+ * @param dashboard     the web dashboard served at {@code /}: sign-in sessions and where simulation reports are found
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -33,29 +34,45 @@ public record MacaqueConfig(
         List<Map<String, Object>> schedules,
         NotificationsConfig notifications,
         ClusterConfig cluster,
-        OutageCheckConfig outageCheck) {
+        OutageCheckConfig outageCheck,
+        DashboardConfig dashboard) {
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers) {
-        this(server, mode, plugins, logging, database, providers, null, null, null, null);
+        this(server, mode, plugins, logging, database, providers, null, null, null, null, null);
+    }
+
+    /** The configuration with the dashboard's defaults. */
+    public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
+            Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
+            ClusterConfig cluster, OutageCheckConfig outageCheck) {
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null);
     }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
-        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck);
+        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                dashboard);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
-        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck);
+        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck,
+                dashboard);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck);
+                newOutageCheck, dashboard);
+    }
+
+    /** A copy with other dashboard settings. */
+    public MacaqueConfig withDashboard(DashboardConfig newDashboard) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                newDashboard);
     }
 
     public MacaqueConfig {
@@ -69,6 +86,21 @@ public record MacaqueConfig(
         notifications = notifications == null ? NotificationsConfig.DEFAULT : notifications;
         cluster = cluster == null ? ClusterConfig.DEFAULT : cluster;
         outageCheck = outageCheck == null ? OutageCheckConfig.DEFAULT : outageCheck;
+        dashboard = dashboard == null ? DashboardConfig.DEFAULT : dashboard;
+    }
+
+    /**
+     * @param sessionTimeout       how long a dashboard sign-in lasts; signing out ends it sooner
+     * @param simulationsDirectory where the Simulations page looks for the reports of {@code macaque simulate}
+     *                             (one folder per run, as {@code --out} writes them); relative to the installation folder
+     */
+    public record DashboardConfig(String sessionTimeout, String simulationsDirectory) {
+        public static final DashboardConfig DEFAULT = new DashboardConfig(null, null);
+
+        public DashboardConfig {
+            sessionTimeout = sessionTimeout == null ? "8h" : sessionTimeout;
+            simulationsDirectory = simulationsDirectory == null ? "simulation-out" : simulationsDirectory;
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.macaque.experiments;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.macaque.auth.Access;
@@ -155,30 +154,20 @@ public final class ExperimentRoutes implements RouteGroup {
 
     /** Sends every event, then new ones as they are committed, until the run has ended and all its events are sent. */
     private void stream(SseClient client, String id) {
-        long last = 0;
         try {
-            while (!client.terminated()) {
-                boolean ended = isTerminal(experiments.view(id).map(RunView::state).orElse("FAILED"));
-                List<StoredEvent> fresh = experiments.store().events(id, last);
-                for (StoredEvent event : fresh) {
-                    client.sendEvent(event.type(), json.writeValueAsString(event), Long.toString(event.seq()));
-                    last = event.seq();
-                }
-                if (ended && fresh.isEmpty()) {
-                    client.sendEvent("end", "{\"runId\":\"" + id + "\"}", "end");
-                    return;
-                }
-                Thread.sleep(200);
+            if (experiments.follow(id, 0, () -> !client.terminated(),
+                    event -> client.sendEvent(event.type(), json.writeValueAsString(event), Long.toString(event.seq())))) {
+                client.sendEvent("end", "{\"runId\":\"" + id + "\"}", "end");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stream the events of run " + id, e);
         }
     }
 
     private static boolean isTerminal(String state) {
-        return state.equals("COMPLETED") || state.equals("FAILED") || state.equals("ABORTED");
+        return ExperimentService.isTerminal(state);
     }
 
     private void abort(Context ctx) {
