@@ -227,6 +227,17 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void theApiReferenceRendersTheOpenApiDocumentWithSwaggerUi() {
+        open("/docs");
+        waitUntil(() -> !browser.findElements(By.cssSelector(".swagger-ui .info .title")).isEmpty());
+        assertThat(text(By.cssSelector(".swagger-ui .info .title"))).contains("Macaque");
+        waitUntil(() -> !browser.findElements(By.cssSelector(".opblock-summary-path")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector(".opblock-summary-path")).stream().map(e -> e.getAttribute("data-path")).toList())
+                .contains("/api/v1/experiments", "/api/v1/killswitch");
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void signOutEndsTheSession() {
         signIn(server.adminToken);
         browser.findElement(By.xpath("//button[text()='Sign out']")).click();
