@@ -17,6 +17,7 @@ import dev.macaque.cluster.ClusterModule;
 import dev.macaque.node.NodeIdentity;
 import dev.macaque.cluster.Poller;
 import dev.macaque.config.ConfigModule;
+import dev.macaque.dashboard.DashboardModule;
 import dev.macaque.notify.WebhookNotifier;
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
@@ -62,7 +63,8 @@ public final class MacaqueServer implements AutoCloseable {
     public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Database database, Module... extra) {
         List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(database),
                 new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(),
-                new GroupsModule(), new ExperimentsModule(), new ClusterModule(), new ChaosMonkeyModule(), new HttpModule()));
+                new GroupsModule(), new ExperimentsModule(), new ClusterModule(), new ChaosMonkeyModule(), new HttpModule(),
+                new DashboardModule()));
         modules.addAll(List.of(extra));
         return modules;
     }

@@ -39,8 +39,37 @@ public final class AuditLog {
 
     /** Newest first; entries with an id below {@code beforeId} when it is set, and not older than {@code since}. */
     public List<AuditEntry> list(Instant since, Long beforeId, int limit) {
+        return list(Filter.NONE, since, beforeId, limit);
+    }
+
+    /**
+     * Which entries to list; null fields do not filter.
+     *
+     * @param action  the action, or its start ({@code experiment.} matches every experiment action)
+     * @param actor   part of the actor, case-insensitive
+     * @param outcome the exact outcome
+     */
+    public record Filter(String action, String actor, String outcome) {
+        public static final Filter NONE = new Filter(null, null, null);
+    }
+
+    /** As {@link #list(Instant, Long, int)}, narrowed by {@code filter}. */
+    public List<AuditEntry> list(Filter filter, Instant since, Long beforeId, int limit) {
         return database.inTransaction(c -> {
             StringBuilder sql = new StringBuilder("SELECT * FROM audit_log WHERE 1 = 1");
+            List<String> texts = new ArrayList<>();
+            if (filter.action() != null) {
+                sql.append(" AND action LIKE ? ESCAPE '!'");
+                texts.add(likeEscaped(filter.action()) + "%");
+            }
+            if (filter.actor() != null) {
+                sql.append(" AND LOWER(actor) LIKE ? ESCAPE '!'");
+                texts.add("%" + likeEscaped(filter.actor().toLowerCase(java.util.Locale.ROOT)) + "%");
+            }
+            if (filter.outcome() != null) {
+                sql.append(" AND outcome = ?");
+                texts.add(filter.outcome());
+            }
             if (since != null) {
                 sql.append(" AND occurred_at >= ?");
             }
@@ -50,6 +79,9 @@ public final class AuditLog {
             sql.append(" ORDER BY id DESC LIMIT ?");
             try (PreparedStatement select = c.prepareStatement(sql.toString())) {
                 int i = 1;
+                for (String text : texts) {
+                    select.setString(i++, text);
+                }
                 if (since != null) {
                     Sql.setInstant(select, i++, since);
                 }
@@ -68,6 +100,10 @@ public final class AuditLog {
                 return entries;
             }
         });
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     private static String truncate(String value, int max) {

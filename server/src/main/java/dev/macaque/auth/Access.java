@@ -71,6 +71,14 @@ public final class Access {
         };
     }
 
+    /**
+     * Marks {@code ctx} as made by {@code principal}, authenticated some other way than by bearer token (the
+     * dashboard's session cookie), so that {@link #require(Role, Handler)} decides its role checks exactly as for the API.
+     */
+    public static void authenticated(Context ctx, Principal principal) {
+        ctx.attribute(PRINCIPAL, Objects.requireNonNull(principal, "principal is null"));
+    }
+
     /** The authenticated principal of this request. */
     public static Principal principal(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL);

@@ -97,6 +97,18 @@ public final class TokenStore {
         });
     }
 
+    /** Whether the token {@code id} exists and was not revoked (a revoked token also ends its dashboard sessions). */
+    public boolean isActive(String id) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT 1 FROM api_tokens WHERE id = ? AND revoked_at IS NULL")) {
+                select.setString(1, id);
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     public List<ApiToken> list() {
         return database.inTransaction(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT * FROM api_tokens ORDER BY created_at, id");

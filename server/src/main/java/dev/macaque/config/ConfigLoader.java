@@ -47,7 +47,8 @@ public final class ConfigLoader {
             "database.maxPoolSize", "notifications.maxAttempts", "notifications.initialBackoff", "cluster.nodeId",
             "cluster.leaseDuration", "cluster.pollInterval", "outageCheck.url", "outageCheck.timeout",
             "outageCheck.providerHealth", "limits.unauthenticatedPerSource", "limits.requestsPerToken",
-            "limits.eventStreamsPerRun", "limits.eventStreams");
+            "limits.eventStreamsPerRun", "limits.eventStreams", "dashboard.sessionTimeout", "dashboard.simulationsDirectory",
+            "safety.maxTerminationsPerHour", "safety.maxTerminationsPerDay", "safety.maxGroupsDegraded");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -220,6 +221,10 @@ public final class ConfigLoader {
         atLeastOne(source, "limits.requestsPerToken", limits.requestsPerToken(), errors);
         atLeastOne(source, "limits.eventStreamsPerRun", limits.eventStreamsPerRun(), errors);
         atLeastOne(source, "limits.eventStreams", limits.eventStreams(), errors);
+        MacaqueConfig.SafetyConfig safety = config.safety();
+        atLeastOne(source, "safety.maxTerminationsPerHour", safety.maxTerminationsPerHour(), errors);
+        atLeastOne(source, "safety.maxTerminationsPerDay", safety.maxTerminationsPerDay(), errors);
+        atLeastOne(source, "safety.maxGroupsDegraded", safety.maxGroupsDegraded(), errors);
         config.providers().forEach((id, settings) -> {
             if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
                 errors.add(source + ": providers." + id + ": a provider id is lower-case letters, digits and '-'");
@@ -265,6 +270,7 @@ public final class ConfigLoader {
             errors.add(source + ": cluster.nodeId must be 1-100 letters, digits, '.', '_' or '-', was '" + nodeId + "'");
         }
         duration(source, "outageCheck.timeout", config.outageCheck().timeout(), errors);
+        duration(source, "dashboard.sessionTimeout", config.dashboard().sessionTimeout(), errors);
         String url = config.outageCheck().url();
         if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
             errors.add(source + ": outageCheck.url must be an http:// or https:// URL, was '" + url + "'");

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param cluster       this node's identity and the leases by which several nodes share one database
  * @param outageCheck   what postpones a scheduled kill while an incident is under way
  * @param limits        request rate limits and live event-stream limits of the HTTP API
+ * @param dashboard     the web dashboard served at {@code /}: sign-in sessions and where simulation reports are found
+ * @param safety        fleet-wide budgets checked before every termination of every run, schedule and node
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -35,42 +37,58 @@ public record MacaqueConfig(
         NotificationsConfig notifications,
         ClusterConfig cluster,
         OutageCheckConfig outageCheck,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        DashboardConfig dashboard,
+        SafetyConfig safety) {
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers) {
-        this(server, mode, plugins, logging, database, providers, null, null, null, null, null);
+        this(server, mode, plugins, logging, database, providers, null, null, null, null, null, null, null);
     }
 
-    /** The configuration with the default limits. */
+    /** The configuration with the default limits and dashboard settings. */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
             ClusterConfig cluster, OutageCheckConfig outageCheck) {
-        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null);
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null, null, null);
     }
 
     /** A copy with other limits; everything else unchanged. */
     public MacaqueConfig withLimits(LimitsConfig newLimits) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                newLimits);
+                newLimits, dashboard, safety);
+    }
+
+    /** A copy with other fleet-wide budgets. */
+    public MacaqueConfig withSafety(SafetyConfig newSafety) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                limits, dashboard, newSafety);
+    }
+
+    /** A copy with other dashboard settings. */
+    public MacaqueConfig withDashboard(DashboardConfig newDashboard) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                limits, newDashboard, safety);
     }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
-        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits);
+        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits,
+                dashboard, safety);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
-        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck, limits);
+        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck, limits,
+                dashboard, safety);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck, limits);
+                newOutageCheck, limits, dashboard, safety);
     }
 
     public MacaqueConfig {
@@ -85,6 +103,8 @@ public record MacaqueConfig(
         cluster = cluster == null ? ClusterConfig.DEFAULT : cluster;
         outageCheck = outageCheck == null ? OutageCheckConfig.DEFAULT : outageCheck;
         limits = limits == null ? LimitsConfig.DEFAULT : limits;
+        dashboard = dashboard == null ? DashboardConfig.DEFAULT : dashboard;
+        safety = safety == null ? SafetyConfig.DEFAULT : safety;
     }
 
     /**
@@ -106,6 +126,38 @@ public record MacaqueConfig(
             requestsPerToken = requestsPerToken == null ? 6000 : requestsPerToken;
             eventStreamsPerRun = eventStreamsPerRun == null ? 20 : eventStreamsPerRun;
             eventStreams = eventStreams == null ? 200 : eventStreams;
+        }
+    }
+
+    /**
+     * Fleet-wide budgets (README "Safety model"), checked against every run, schedule and node in the same transaction
+     * that records a termination's intent. Defaults are what a cautious operator starts with.
+     *
+     * @param maxTerminationsPerHour real terminations in any rolling hour, fleet-wide (default 10)
+     * @param maxTerminationsPerDay  real terminations in any rolling 24 hours, fleet-wide (default 50)
+     * @param maxGroupsDegraded      groups with a Macaque kill that has not recovered yet, at once (default 3)
+     */
+    public record SafetyConfig(Integer maxTerminationsPerHour, Integer maxTerminationsPerDay, Integer maxGroupsDegraded) {
+        public static final SafetyConfig DEFAULT = new SafetyConfig(null, null, null);
+
+        public SafetyConfig {
+            maxTerminationsPerHour = maxTerminationsPerHour == null ? 10 : maxTerminationsPerHour;
+            maxTerminationsPerDay = maxTerminationsPerDay == null ? 50 : maxTerminationsPerDay;
+            maxGroupsDegraded = maxGroupsDegraded == null ? 3 : maxGroupsDegraded;
+        }
+    }
+
+    /**
+     * @param sessionTimeout       how long a dashboard sign-in lasts; signing out ends it sooner
+     * @param simulationsDirectory where the Simulations page looks for the reports of {@code macaque simulate}
+     *                             (one folder per run, as {@code --out} writes them); relative to the installation folder
+     */
+    public record DashboardConfig(String sessionTimeout, String simulationsDirectory) {
+        public static final DashboardConfig DEFAULT = new DashboardConfig(null, null);
+
+        public DashboardConfig {
+            sessionTimeout = sessionTimeout == null ? "8h" : sessionTimeout;
+            simulationsDirectory = simulationsDirectory == null ? "simulation-out" : simulationsDirectory;
         }
     }
 

@@ -209,7 +209,7 @@ public final class ExperimentRoutes implements RouteGroup {
     }
 
     private static boolean isTerminal(String state) {
-        return state.equals("COMPLETED") || state.equals("FAILED") || state.equals("ABORTED");
+        return ExperimentService.isTerminal(state);
     }
 
     private void abort(Context ctx) {

@@ -48,6 +48,12 @@ public final class ExperimentsModule extends AbstractModule {
 
     @Provides
     @Singleton
+    RunHistory runHistory(Database database) {
+        return new RunHistory(database);
+    }
+
+    @Provides
+    @Singleton
     TaskScheduler scheduler(Clock clock) {
         AtomicInteger threads = new AtomicInteger();
         ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, task -> {

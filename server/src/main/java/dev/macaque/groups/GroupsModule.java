@@ -1,9 +1,11 @@
 package dev.macaque.groups;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.macaque.http.RouteGroup;
+import dev.macaque.plugin.ProviderInstances;
 
 /** Discovered VM groups across providers. */
 public final class GroupsModule extends AbstractModule {
@@ -11,5 +13,11 @@ public final class GroupsModule extends AbstractModule {
     protected void configure() {
         bind(GroupRoutes.class).in(Singleton.class);
         Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(GroupRoutes.class);
+    }
+
+    @Provides
+    @Singleton
+    GroupDiscovery discovery(ProviderInstances providers) {
+        return new GroupDiscovery(providers);
     }
 }

@@ -1,0 +1,108 @@
+package dev.macaque.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
+import dev.macaque.audit.AuditLog;
+import dev.macaque.auth.Access;
+import dev.macaque.auth.TokenStore;
+import dev.macaque.chaosmonkey.ScheduleService;
+import dev.macaque.config.InstallLayout;
+import dev.macaque.config.MacaqueConfig;
+import dev.macaque.dashboard.audit.AuditPage;
+import dev.macaque.dashboard.experiments.ExperimentPages;
+import dev.macaque.dashboard.experiments.ExperimentPreviewer;
+import dev.macaque.dashboard.fleet.FleetPages;
+import dev.macaque.dashboard.overview.OverviewPage;
+import dev.macaque.dashboard.schedules.SchedulesPage;
+import dev.macaque.dashboard.simulations.SimulationReports;
+import dev.macaque.dashboard.simulations.SimulationsPage;
+import dev.macaque.text.Durations;
+import dev.macaque.experiments.ExperimentService;
+import dev.macaque.experiments.RunHistory;
+import dev.macaque.experiments.RunStore;
+import dev.macaque.groups.GroupDiscovery;
+import dev.macaque.http.RouteGroup;
+import dev.macaque.killswitch.KillSwitchStore;
+import dev.macaque.plugin.ProviderInstances;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The web dashboard served at {@code /}: sign-in sessions, pages over the API's services, and its static files. The
+ * target-preview service binds {@link ExperimentPreviewer} through {@code OptionalBinder} to add Preview.
+ */
+public final class DashboardModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        OptionalBinder.newOptionalBinder(binder(), ExperimentPreviewer.class);
+        bind(DashboardRoutes.class).in(Singleton.class);
+        Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(DashboardRoutes.class);
+    }
+
+    @Provides
+    @Singleton
+    DashboardSessions sessions(MacaqueConfig config, Clock clock) {
+        return new DashboardSessions(clock, Durations.parse(config.dashboard().sessionTimeout()));
+    }
+
+    @Provides
+    @Singleton
+    PageAccess pageAccess(DashboardSessions sessions, TokenStore tokens, Access access, AuditLog audit) {
+        return new PageAccess(sessions, tokens, access, audit);
+    }
+
+    @Provides
+    @Singleton
+    DashboardPages pages(KillSwitchStore killSwitch) {
+        return new DashboardPages(new PageRenderer(), killSwitch, new Assets());
+    }
+
+    @Provides
+    @Singleton
+    SignInPage signIn(DashboardPages pages, PageAccess access, TokenStore tokens, AuditLog audit) {
+        return new SignInPage(pages, access, tokens, audit);
+    }
+
+    @Provides
+    @Singleton
+    OverviewPage overview(DashboardPages pages, KillSwitchStore killSwitch, RunStore runs, RunHistory history, GroupDiscovery discovery,
+            ScheduleService schedules, AuditLog audit, Clock clock) {
+        return new OverviewPage(pages, killSwitch, runs, history, discovery, schedules, audit, clock);
+    }
+
+    @Provides
+    @Singleton
+    FleetPages fleet(DashboardPages pages, GroupDiscovery discovery, ProviderInstances providers, RunHistory history,
+            ExperimentService experiments, ObjectMapper json) {
+        return new FleetPages(pages, discovery, providers, history, experiments, json);
+    }
+
+    @Provides
+    @Singleton
+    ExperimentPages experiments(DashboardPages pages, ExperimentService experiments, RunHistory history, ObjectMapper json,
+            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions) {
+        return new ExperimentPages(pages, experiments, history, json, previewer, sessions);
+    }
+
+    @Provides
+    @Singleton
+    SchedulesPage schedules(DashboardPages pages, ScheduleService schedules, Clock clock) {
+        return new SchedulesPage(pages, schedules, clock);
+    }
+
+    @Provides
+    @Singleton
+    AuditPage audit(DashboardPages pages, AuditLog audit) {
+        return new AuditPage(pages, audit);
+    }
+
+    @Provides
+    @Singleton
+    SimulationsPage simulations(DashboardPages pages, MacaqueConfig config, InstallLayout layout, ObjectMapper json) {
+        return new SimulationsPage(pages, new SimulationReports(layout.resolve(config.dashboard().simulationsDirectory()), json));
+    }
+}

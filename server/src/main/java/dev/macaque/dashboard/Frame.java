@@ -1,0 +1,47 @@
+package dev.macaque.dashboard;
+
+import dev.macaque.auth.Role;
+import dev.macaque.killswitch.KillSwitchState;
+
+/**
+ * What every page's layout shows around its content: the title, where in the navigation it is, who is signed in and
+ * what their role lets them do, the kill switch (a banner on every page while engaged), and a notice.
+ *
+ * @param viewer     null on the sign-in page
+ * @param killSwitch null when nobody is signed in
+ * @param notice     a message about the last action, or null
+ */
+public record Frame(String title, Section section, Viewer viewer, Assets.Urls assets, KillSwitchState killSwitch, String notice) {
+
+    /** The navigation's entries. */
+    public enum Section {
+        OVERVIEW, FLEET, EXPERIMENTS, NEW_EXPERIMENT, SCHEDULES, AUDIT, SIMULATIONS, DOCS, SIGN_IN
+    }
+
+    /**
+     * The signed-in user.
+     *
+     * @param csrfToken carried by every form that changes something
+     */
+    public record Viewer(String name, Role role, String csrfToken) {
+        public boolean canOperate() {
+            return role.includes(Role.OPERATOR);
+        }
+
+        public boolean canAdmin() {
+            return role.includes(Role.ADMIN);
+        }
+
+        public String roleName() {
+            return role.wireName();
+        }
+    }
+
+    public boolean signedIn() {
+        return viewer != null;
+    }
+
+    public boolean killSwitchEngaged() {
+        return killSwitch != null && killSwitch.engaged();
+    }
+}

@@ -1,0 +1,199 @@
+package dev.macaque.dashboard.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.macaque.engine.FieldError;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The New-experiment form's fields, and their translation to and from the experiment spec JSON that
+ * {@code POST /api/v1/experiments} takes. The form only writes the JSON; the engine's own parser validates it, and
+ * each {@link FieldError} is shown at the form field its path names.
+ */
+public record SpecForm(String name, String providers, String regions, String groups, String tags, String mode, String value,
+        String minHealthyPercent, String minHealthyInstances, String maxTerminations, String minTimeBetweenKills, String timeout,
+        String pollInterval, boolean dryRun, String seed) {
+
+    /** A blank spec: kill one instance, as a dry run. */
+    public static SpecForm blank() {
+        return new SpecForm("", "", "", "", "", "count", "1", "", "", "", "", "", "", true, "");
+    }
+
+    /** The fields as posted; an unchecked box is absent from a form post, so {@code dryRun} is true only when sent. */
+    public static SpecForm from(Context ctx) {
+        return new SpecForm(text(ctx, "name"), text(ctx, "providers"), text(ctx, "regions"), text(ctx, "groups"), text(ctx, "tags"),
+                text(ctx, "mode"), text(ctx, "value"), text(ctx, "minHealthyPercent"), text(ctx, "minHealthyInstances"),
+                text(ctx, "maxTerminations"), text(ctx, "minTimeBetweenKills"), text(ctx, "timeout"), text(ctx, "pollInterval"),
+                ctx.formParam("dryRun") != null, text(ctx, "seed"));
+    }
+
+    /**
+     * The spec these fields describe. Empty fields are left out (the engine's defaults apply); a number field that is
+     * not a number is passed on as text, so that the parser reports it at its field.
+     */
+    public ObjectNode toJson(ObjectMapper json) {
+        ObjectNode spec = json.createObjectNode();
+        putText(spec, "name", name);
+        ObjectNode targets = json.createObjectNode();
+        putList(targets, "providers", providers);
+        putList(targets, "regions", regions);
+        putList(targets, "groups", groups);
+        if (!tags.isBlank()) {
+            ObjectNode tagNode = targets.putObject("tags");
+            for (String pair : split(tags)) {
+                int eq = pair.indexOf('=');
+                if (eq < 0) {
+                    tagNode.put(pair, "");
+                } else {
+                    tagNode.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+        }
+        if (!targets.isEmpty()) {
+            spec.set("targets", targets);
+        }
+        ObjectNode selection = json.createObjectNode();
+        putText(selection, "mode", mode);
+        putNumber(selection, "value", value);
+        if (!selection.isEmpty()) {
+            spec.set("selection", selection);
+        }
+        ObjectNode guardrails = json.createObjectNode();
+        putNumber(guardrails, "minHealthyPercent", minHealthyPercent);
+        putNumber(guardrails, "minHealthyInstances", minHealthyInstances);
+        putNumber(guardrails, "maxTerminations", maxTerminations);
+        putText(guardrails, "minTimeBetweenKills", minTimeBetweenKills);
+        if (!guardrails.isEmpty()) {
+            spec.set("guardrails", guardrails);
+        }
+        ObjectNode recovery = json.createObjectNode();
+        putText(recovery, "timeout", timeout);
+        putText(recovery, "pollInterval", pollInterval);
+        if (!recovery.isEmpty()) {
+            spec.set("recovery", recovery);
+        }
+        spec.put("dryRun", dryRun);
+        putNumber(spec, "seed", seed);
+        return spec;
+    }
+
+    /** The form for a spec written as JSON; what the form has no field for stays in the JSON only, and is named. */
+    public static Conversion fromJson(JsonNode spec) {
+        List<String> left = new ArrayList<>();
+        if (spec == null || !spec.isObject()) {
+            return new Conversion(blank(), List.of("the JSON is not an object"));
+        }
+        for (Iterator<String> it = spec.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!List.of("name", "targets", "selection", "guardrails", "recovery", "dryRun", "seed").contains(field)) {
+                left.add(field);
+            }
+        }
+        JsonNode targets = spec.path("targets");
+        StringBuilder tagText = new StringBuilder();
+        targets.path("tags").fields().forEachRemaining(e -> tagText.append(tagText.isEmpty() ? "" : ", ").append(e.getKey()).append('=')
+                .append(e.getValue().asText()));
+        SpecForm form = new SpecForm(text(spec.path("name")), list(targets.path("providers")), list(targets.path("regions")),
+                list(targets.path("groups")), tagText.toString(), text(spec.path("selection").path("mode")),
+                text(spec.path("selection").path("value")), text(spec.path("guardrails").path("minHealthyPercent")),
+                text(spec.path("guardrails").path("minHealthyInstances")), text(spec.path("guardrails").path("maxTerminations")),
+                text(spec.path("guardrails").path("minTimeBetweenKills")), text(spec.path("recovery").path("timeout")),
+                text(spec.path("recovery").path("pollInterval")), !spec.has("dryRun") || spec.path("dryRun").asBoolean(true),
+                text(spec.path("seed")));
+        return new Conversion(form, left);
+    }
+
+    /** A form made from JSON, and the top-level fields it could not show. */
+    public record Conversion(SpecForm form, List<String> notInForm) {
+    }
+
+    /** The form field an error's path belongs to; {@code ""} for errors about the spec as a whole. */
+    public static String fieldOf(FieldError error) {
+        String path = error.path();
+        return FIELD_BY_PATH.entrySet().stream().filter(e -> path.equals(e.getKey()) || path.startsWith(e.getKey() + "."))
+                .map(Map.Entry::getValue).findFirst().orElse(path.equals("selection") ? "mode" : "");
+    }
+
+    private static final Map<String, String> FIELD_BY_PATH = new LinkedHashMap<>();
+
+    static {
+        FIELD_BY_PATH.put("name", "name");
+        FIELD_BY_PATH.put("targets.providers", "providers");
+        FIELD_BY_PATH.put("targets.regions", "regions");
+        FIELD_BY_PATH.put("targets.groups", "groups");
+        FIELD_BY_PATH.put("targets.tags", "tags");
+        FIELD_BY_PATH.put("selection.mode", "mode");
+        FIELD_BY_PATH.put("selection.value", "value");
+        FIELD_BY_PATH.put("guardrails.minHealthyPercent", "minHealthyPercent");
+        FIELD_BY_PATH.put("guardrails.minHealthyInstances", "minHealthyInstances");
+        FIELD_BY_PATH.put("guardrails.maxTerminations", "maxTerminations");
+        FIELD_BY_PATH.put("guardrails.minTimeBetweenKills", "minTimeBetweenKills");
+        FIELD_BY_PATH.put("recovery.timeout", "timeout");
+        FIELD_BY_PATH.put("recovery.pollInterval", "pollInterval");
+        FIELD_BY_PATH.put("dryRun", "dryRun");
+        FIELD_BY_PATH.put("seed", "seed");
+    }
+
+    private static String text(Context ctx, String field) {
+        String value = ctx.formParam(field);
+        return value == null ? "" : value.trim();
+    }
+
+    private static String text(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? "" : node.isNumber() ? node.numberValue().toString() : node.asText();
+    }
+
+    private static String list(JsonNode node) {
+        if (!node.isArray()) {
+            return text(node);
+        }
+        List<String> items = new ArrayList<>();
+        node.forEach(item -> items.add(item.asText()));
+        return String.join(", ", items);
+    }
+
+    private static List<String> split(String text) {
+        List<String> parts = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                parts.add(part.trim());
+            }
+        }
+        return parts;
+    }
+
+    private static void putText(ObjectNode node, String field, String value) {
+        if (!value.isBlank()) {
+            node.put(field, value);
+        }
+    }
+
+    private static void putList(ObjectNode node, String field, String value) {
+        if (!value.isBlank()) {
+            ArrayNode array = node.putArray(field);
+            split(value).forEach(array::add);
+        }
+    }
+
+    private static void putNumber(ObjectNode node, String field, String value) {
+        if (value.isBlank()) {
+            return;
+        }
+        try {
+            if (value.matches("-?\\d{1,18}")) {
+                node.put(field, Long.parseLong(value));
+            } else {
+                node.put(field, new java.math.BigDecimal(value));
+            }
+        } catch (NumberFormatException e) {
+            node.put(field, value);
+        }
+    }
+}

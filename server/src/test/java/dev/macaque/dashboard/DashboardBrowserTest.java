@@ -1,0 +1,301 @@
+package dev.macaque.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.macaque.http.TestServer;
+import dev.macaque.killswitch.KillSwitchStore;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser: Debian's Chromium driven through its ChromeDriver (nothing is downloaded), against
+ * one server on the demo world. Each test saves a screenshot under {@code target/browser-screenshots/} when it fails;
+ * the overview and a live run are also saved there for the README.
+ */
+class DashboardBrowserTest {
+    static final Path CHROMIUM = Path.of(System.getProperty("macaque.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("macaque.chromedriver", "/usr/bin/chromedriver"));
+    static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
+
+    @TempDir
+    static Path home;
+    @TempDir
+    static Path profile;
+    static TestServer server;
+    static ChromeDriverService service;
+    static WebDriver browser;
+
+    @RegisterExtension
+    final TestWatcher screenshotOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            screenshot("FAILED-" + context.getRequiredTestMethod().getName());
+        }
+    };
+
+    @BeforeAll
+    static void start() {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException("the browser tests need Debian's Chromium and ChromeDriver at " + CHROMIUM + " and "
+                    + CHROMEDRIVER + ": apt-get install -y chromium chromium-driver (.ci/run does this)");
+        }
+        server = TestServer.start(home, Map.of("sim", Map.of("type", "simulated", "world", "demo", "speed", "120")));
+        // the driver is given explicitly, so Selenium Manager never looks for (or downloads) one
+        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+                .withLogFile(new File("target/chromedriver.log")).build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,900");
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.stop();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void freshSession() {
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        open("/sign-in");
+        browser.manage().deleteAllCookies();
+        browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER); // drains what an earlier test logged
+    }
+
+    @AfterEach
+    void releaseTheKillSwitch() {
+        server.server.injector().getInstance(KillSwitchStore.class).set(false, null, "test");
+    }
+
+    @Test
+    void signInAndSeeTheDemoFleet() {
+        open("/fleet");
+        assertThat(browser.getCurrentUrl()).contains("/sign-in");
+        signIn(server.adminToken);
+
+        assertThat(browser.getCurrentUrl()).endsWith("/fleet");
+        List<String> groups = browser.findElements(By.cssSelector("#fleet-table tbody th a")).stream().map(WebElement::getText).toList();
+        assertThat(groups).containsExactly("eu-api", "eu-web", "api", "cache", "db", "web");
+
+        type(By.id("q"), "eu");
+        waitUntil(() -> browser.findElements(By.cssSelector("#fleet-table tbody tr")).size() == 2);
+        assertThat(browser.getCurrentUrl()).contains("q=eu");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void startADryRunFromTheFormAndWatchItCompleteLive() {
+        signIn(server.adminToken);
+        browser.findElement(By.linkText("New experiment")).click();
+        assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).as("dry run is checked by default").isTrue();
+        assertThat(browser.findElements(By.xpath("//button[text()='Preview']"))).as("no preview service yet").isEmpty();
+        type(By.id("f-name"), "browser-dry-run");
+        type(By.id("f-groups"), "web");
+        type(By.id("f-timeout"), "1m");
+        browser.findElement(By.xpath("//button[text()='Start']")).click();
+
+        waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        waitUntil(() -> "COMPLETED".equals(text(By.id("run-state"))));
+        assertThat(timelineTypes()).contains("RUN_CREATED", "VICTIMS_SELECTED", "TERMINATION_INTENT", "TERMINATION_OUTCOME", "RUN_COMPLETED");
+        assertThat(browser.findElements(By.xpath("//button[text()='Abort']"))).isEmpty();
+        assertThat(text(By.id("terminations"))).contains("WOULD_TERMINATE");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void startARealKillAndWatchTheGroupRecoverLive() {
+        signIn(server.adminToken);
+        open("/experiments/new");
+        type(By.id("f-name"), "kill-one-api");
+        type(By.id("f-groups"), "api");
+        type(By.id("f-timeout"), "5m");
+        type(By.id("f-pollInterval"), "1s");
+        browser.findElement(By.id("f-dryRun")).click();
+        assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).isFalse();
+        browser.findElement(By.xpath("//button[text()='Start']")).click();
+
+        waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        // the page was rendered while the run went on; everything after that arrived over server-sent events
+        waitUntil(() -> timelineTypes().contains("HEALTH_CHECKED"));
+        screenshot("live-run");
+        waitUntil(() -> "COMPLETED".equals(text(By.id("run-state"))));
+        assertThat(timelineTypes()).contains("TERMINATION_OUTCOME", "VERIFICATION_STARTED", "GROUP_RECOVERED", "RUN_COMPLETED");
+        assertThat(text(By.id("recoveries"))).contains("sim/us-east-1/api").contains("RECOVERED");
+        waitUntil(() -> "ended".equals(text(By.id("live-badge"))));
+        screenshot("live-run-completed");
+
+        open("/");
+        assertThat(text(By.id("kills-title"))).isNotNull();
+        screenshot("overview");
+        browser.navigate().back();
+        browser.findElement(By.cssSelector("#recoveries a")).click();
+        waitUntil(() -> browser.getCurrentUrl().endsWith("/fleet/sim/us-east-1/api"));
+        assertThat(browser.findElements(By.cssSelector("#recovery-chart canvas"))).as("uPlot drew the recovery chart").isNotEmpty();
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void engageTheKillSwitchAndSeeTheNextRunRefused() {
+        signIn(server.adminToken);
+        type(By.id("engage-reason"), "game day paused");
+        browser.findElement(By.xpath("//button[text()='Engage kill switch']")).click();
+        waitUntil(() -> "Engaged".equals(text(By.id("killswitch-state"))));
+        assertThat(text(By.id("killswitch-banner"))).contains("Kill switch engaged").contains("game day paused");
+
+        open("/experiments/new");
+        type(By.id("f-name"), "refused-by-the-switch");
+        type(By.id("f-groups"), "cache");
+        browser.findElement(By.id("f-dryRun")).click();
+        browser.findElement(By.xpath("//button[text()='Start']")).click();
+        waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        waitUntil(() -> timelineTypes().contains("TERMINATION_REFUSED"));
+        assertThat(text(By.id("refusals"))).contains("KILL_SWITCH");
+
+        open("/");
+        browser.findElement(By.xpath("//button[text()='Release kill switch']")).click();
+        waitUntil(() -> "Released".equals(text(By.id("killswitch-state"))));
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void aViewerFindsNoActionButtonsAndAForgedActionIsForbidden() {
+        signIn(server.token("big-screen", "viewer"));
+
+        assertThat(browser.findElement(By.id("killswitch-state")).getText()).isEqualTo("Released");
+        assertThat(browser.findElements(By.tagName("button")).stream().map(WebElement::getText).toList()).containsExactly("Sign out");
+        assertThat(browser.findElements(By.linkText("New experiment"))).isEmpty();
+
+        // what a forged click would send: the page's own CSRF token, the viewer's session cookie
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const csrf = document.querySelector('input[name=csrf]').value;
+                fetch('/killswitch/engage', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+                    body: 'csrf=' + encodeURIComponent(csrf) + '&reason=forged'}).then(r => done(r.status));
+                """);
+        assertThat(status).isEqualTo(403L);
+        assertThat(server.server.injector().getInstance(KillSwitchStore.class).engaged()).isFalse();
+    }
+
+    @Test
+    void theOverviewIsUsableAt390PixelsWide() {
+        signIn(server.adminToken);
+        browser.manage().window().setSize(new Dimension(390, 844));
+        open("/");
+        long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertThat(overflow).as("no horizontal scrolling at 390 px").isLessThanOrEqualTo(0L);
+        assertThat(browser.findElement(By.xpath("//button[text()='Engage kill switch']")).isDisplayed()).isTrue();
+        screenshot("overview-390");
+    }
+
+    @Test
+    void theApiReferenceRendersTheOpenApiDocumentWithSwaggerUi() {
+        open("/docs");
+        waitUntil(() -> !browser.findElements(By.cssSelector(".swagger-ui .info .title")).isEmpty());
+        assertThat(text(By.cssSelector(".swagger-ui .info .title"))).contains("Macaque");
+        waitUntil(() -> !browser.findElements(By.cssSelector(".opblock-summary-path")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector(".opblock-summary-path")).stream().map(e -> e.getAttribute("data-path")).toList())
+                .contains("/api/v1/experiments", "/api/v1/killswitch");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void signOutEndsTheSession() {
+        signIn(server.adminToken);
+        browser.findElement(By.xpath("//button[text()='Sign out']")).click();
+        waitUntil(() -> browser.getCurrentUrl().contains("/sign-in"));
+        assertThat(text(By.id("notice"))).contains("You are signed out.");
+
+        open("/");
+        assertThat(browser.getCurrentUrl()).contains("/sign-in");
+    }
+
+    private static void signIn(String token) {
+        if (!browser.getCurrentUrl().contains("/sign-in")) {
+            open("/sign-in");
+        }
+        type(By.id("token"), token);
+        browser.findElement(By.xpath("//button[text()='Sign in']")).click();
+        waitUntil(() -> !browser.getCurrentUrl().contains("/sign-in"));
+    }
+
+    private static void open(String path) {
+        browser.get("http://127.0.0.1:" + server.server.port() + path);
+    }
+
+    private static void type(By field, String text) {
+        WebElement element = browser.findElement(field);
+        element.clear();
+        element.sendKeys(text);
+    }
+
+    private static String text(By element) {
+        List<WebElement> found = browser.findElements(element);
+        return found.isEmpty() ? null : found.get(0).getText();
+    }
+
+    private static List<String> timelineTypes() {
+        return browser.findElements(By.cssSelector("#timeline li")).stream().map(li -> li.getAttribute("data-type")).toList();
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> condition.getAsBoolean());
+    }
+
+    /** The page loaded every script and style it asked for, and nothing broke the CSP. */
+    private static void assertNoConsoleErrors() {
+        var logs = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll();
+        assertThat(logs.stream().filter(l -> l.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(l -> l.getMessage()).filter(m -> !m.contains("favicon.ico")).toList()).isEmpty();
+    }
+
+    static void screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            System.err.println("could not take the screenshot " + name + ": " + e);
+        }
+    }
+}
