@@ -246,46 +246,56 @@ public final class ExperimentRun {
                         + attempts + " attempt(s): " + error));
     }
 
+    /**
+     * Reads the candidates with one batched {@link CloudProvider#describeGroups} per provider (SPI 1.1; a provider
+     * built for 1.0 reads them one by one through the SPI's default), instead of one describeGroup per candidate:
+     * cloud API rate limits are what a whole-fleet run meets first. {@code counts} = {listed, not opted in}.
+     */
     private void describeGroups(List<GroupRef> candidates, int index, List<FleetGroup> found, int[] counts) {
-        if (index == candidates.size()) {
-            selectVictims(found, counts);
+        describeGroups(candidates.stream().collect(Collectors.groupingBy(GroupRef::provider, java.util.TreeMap::new,
+                Collectors.toList())).entrySet().stream().toList(), 0, found, counts, new ArrayList<>());
+    }
+
+    private void describeGroups(List<Map.Entry<String, List<GroupRef>>> byProvider, int index, List<FleetGroup> found,
+                                int[] counts, List<String> unreachable) {
+        if (index == byProvider.size()) {
+            selectVictims(found, counts, unreachable);
             return;
         }
-        GroupRef ref = candidates.get(index);
-        CloudProvider provider = providersById.get(ref.provider());
-        callProvider("describeGroup", new String[] {"group", ref.toString()}, () -> provider.describeGroup(ref),
-                (group, attempts) -> {
+        String providerId = byProvider.get(index).getKey();
+        List<GroupRef> refs = byProvider.get(index).getValue();
+        CloudProvider provider = providersById.get(providerId);
+        callProvider("describeGroups", new String[] {"provider", providerId, "groups", Integer.toString(refs.size())},
+                () -> provider.describeGroups(refs),
+                (batch, attempts) -> {
                     synchronized (lock) {
                         if (state != RunState.RUNNING) {
                             return;
                         }
-                        // Tags are read again here: eligibility is decided on the freshest data before any kill.
-                        if (!OptIn.isEnabled(group.tags())) {
-                            counts[1]++;
-                        } else if (OptIn.weight(group.tags()).isEmpty()) {
-                            record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason", "invalid "
-                                    + OptIn.WEIGHT_KEY + " '" + group.tags().get(OptIn.WEIGHT_KEY)
-                                    + "': must be a positive integer");
-                        } else if (spec.targets().matches(ref, group.tags())) {
-                            found.add(fleetGroup(group));
+                        for (VmGroup group : batch.groups()) {
+                            GroupRef ref = group.ref();
+                            // Tags are read again here: eligibility is decided on the freshest data before any kill.
+                            if (!ref.provider().equals(providerId) || !refs.contains(ref)) {
+                                record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason",
+                                        "reported by provider " + providerId + " but not asked for");
+                            } else if (!OptIn.isEnabled(group.tags())) {
+                                counts[1]++;
+                            } else if (OptIn.weight(group.tags()).isEmpty()) {
+                                record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason", "invalid "
+                                        + OptIn.WEIGHT_KEY + " '" + group.tags().get(OptIn.WEIGHT_KEY)
+                                        + "': must be a positive integer");
+                            } else if (spec.targets().matches(ref, group.tags())) {
+                                found.add(fleetGroup(group));
+                            }
                         }
-                        continueWith(() -> describeGroups(candidates, index + 1, found, counts));
+                        batch.notFound().forEach((ref, why) -> record(RunEventType.GROUP_SKIPPED, "group",
+                                ref.toString(), "reason", "not found during discovery: " + why));
+                        batch.unreachable().forEach(where -> unreachable.add(providerId + ": " + where));
+                        continueWith(() -> describeGroups(byProvider, index + 1, found, counts, unreachable));
                     }
                 },
-                (error, attempts) -> {
-                    if (ProviderException.Kind.NOT_FOUND.name().equals(error.kind())) {
-                        synchronized (lock) {
-                            if (state != RunState.RUNNING) {
-                                return;
-                            }
-                            record(RunEventType.GROUP_SKIPPED, "group", ref.toString(), "reason",
-                                    "not found during discovery: " + error.message());
-                            continueWith(() -> describeGroups(candidates, index + 1, found, counts));
-                        }
-                    } else {
-                        fail("discovery failed: describeGroup " + ref + " after " + attempts + " attempt(s): " + error);
-                    }
-                });
+                (error, attempts) -> fail("discovery failed: describeGroups on provider " + providerId + " ("
+                        + refs.size() + " group(s)) after " + attempts + " attempt(s): " + error));
     }
 
     private static String describe(ExperimentSpec.Selection selection) {
@@ -299,7 +309,7 @@ public final class ExperimentRun {
         return new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(), healthy);
     }
 
-    private void selectVictims(List<FleetGroup> found, int[] counts) {
+    private void selectVictims(List<FleetGroup> found, int[] counts, List<String> unreachable) {
         synchronized (lock) {
             if (state != RunState.RUNNING) {
                 return;
@@ -313,10 +323,15 @@ public final class ExperimentRun {
                 healthyNow.put(group.ref(), group.healthyCount());
             }
             SelectionResult selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
-            record(RunEventType.GROUPS_DISCOVERED, "listed", Integer.toString(counts[0]),
+            List<String> discovered = new ArrayList<>(List.of("listed", Integer.toString(counts[0]),
                     "notOptedIn", Integer.toString(counts[1]), "candidates", Integer.toString(snapshot.size()),
                     "eligibleGroups", Integer.toString(selection.eligibleGroups()),
-                    "eligibleInstances", Long.toString(selection.eligibleInstances()));
+                    "eligibleInstances", Long.toString(selection.eligibleInstances())));
+            if (!unreachable.isEmpty()) {
+                // A finding: parts of the fleet could not be read, so the run saw less than was asked for.
+                discovered.addAll(List.of("unreachable", String.join("; ", unreachable)));
+            }
+            record(RunEventType.GROUPS_DISCOVERED, discovered.toArray(String[]::new));
             victims = selection.victims();
             record(RunEventType.VICTIMS_SELECTED, "count", Integer.toString(victims.size()),
                     "victims", victims.stream().map(Victim::toString).collect(Collectors.joining(",")));
