@@ -226,7 +226,8 @@ final class ArmConnection {
         }
     }
 
-    private static ManagementError errorOf(String body) {
+    /** The {@code error} object of an ARM error or async-operation body, or null when there is none. */
+    static ManagementError errorOf(String body) {
         if (body == null || body.isBlank()) {
             return null;
         }

@@ -14,9 +14,6 @@ import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.OrchestrationMode;
 import com.azure.resourcemanager.compute.models.Sku;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdate;
-import com.azure.json.JsonProviders;
-import com.azure.json.JsonReader;
-import com.azure.json.JsonToken;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
@@ -32,7 +29,6 @@ import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.TerminationResult.Outcome;
 import dev.macaque.spi.VmGroup;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -448,26 +444,7 @@ public final class AzureCloudProvider implements CloudProvider {
 
     /** The {@code error} of an async-operation status body ({@code {"status":"Failed","error":{"code":..}}}). */
     private static Optional<ManagementError> asyncOperationError(String body) {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        try (JsonReader reader = JsonProviders.createReader(body)) {
-            return reader.readObject(object -> {
-                ManagementError found = null;
-                while (object.nextToken() != JsonToken.END_OBJECT) {
-                    String field = object.getFieldName();
-                    object.nextToken();
-                    if ("error".equals(field)) {
-                        found = ManagementError.fromJson(object);
-                    } else {
-                        object.skipChildren();
-                    }
-                }
-                return Optional.ofNullable(found);
-            });
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(ArmConnection.errorOf(body));
     }
 
     private static boolean isTimeout(Throwable e) {
