@@ -48,6 +48,9 @@ class DistributionIT {
         for (String cloud : List.of("aws", "azure", "gcp")) {
             assertThat(HOME.resolve("plugins/" + cloud)).isDirectory();
         }
+        // what a plugin author compiles and tests against without a Maven repository
+        assertThat(HOME.resolve("sdk/platform-api-0.1.0-SNAPSHOT.jar")).isRegularFile();
+        assertThat(HOME.resolve("sdk/platform-api-0.1.0-SNAPSHOT-tests.jar")).isRegularFile();
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -72,6 +75,7 @@ class DistributionIT {
             assertThat(installed.get("simulated").get("origin").asText()).isEqualTo("built-in");
             for (String cloud : List.of("aws", "azure", "gcp")) {
                 assertThat(installed.get(cloud).get("origin").asText()).endsWith("plugins/" + cloud);
+                assertThat(installed.get(cloud).get("pluginVersion").asText()).isEqualTo("0.1.0-SNAPSHOT");
                 assertThat(installed.get(cloud).get("status").asText()).isEqualTo("not configured");
             }
             assertThat(providers.get("loadErrors")).isEmpty();
@@ -95,10 +99,13 @@ class DistributionIT {
         assertThat(providers.waitFor()).isZero();
         assertThat(listing).contains("simulated").contains("plugins/aws").contains("plugins/azure").contains("plugins/gcp")
                 .doesNotContain("failed to load");
+        // each plugin's own version, from its jar's manifest, beside the SPI version it was built for
+        assertThat(listing.lines().filter(l -> l.startsWith("aws ")).findFirst().orElseThrow())
+                .matches("aws\\s+" + java.util.regex.Pattern.quote(dev.macaque.spi.SpiVersion.CURRENT) + "\\s+0\\.1\\.0-SNAPSHOT\\s.*");
 
         Process version = macaque("version").start();
         assertThat(new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("Macaque 0.1.0-SNAPSHOT")
-                .contains("Provider SPI 1.0");
+                .contains("Provider SPI " + dev.macaque.spi.SpiVersion.CURRENT);
         assertThat(version.waitFor()).isZero();
 
         Process bad = macaque("serve", "--port", "not-a-port").start();

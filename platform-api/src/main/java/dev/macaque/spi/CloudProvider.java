@@ -30,6 +30,28 @@ public interface CloudProvider extends AutoCloseable {
     VmGroup describeGroup(GroupRef group);
 
     /**
+     * Reads many groups at once, with their members: the engine's discovery calls this once per provider instead of
+     * {@link #describeGroup(GroupRef)} once per candidate, because cloud API rate limits are what a large fleet runs
+     * into. Since SPI 1.1.
+     *
+     * <p>Providers implement it with the cloud's batch or list calls (many names per call, list calls that return
+     * members with their group). Each {@link VmGroup} carries what victim selection needs: desired capacity, tags and
+     * every member's id, zone, state and health. {@link Instance#launchTime()} may be {@code null} here even where
+     * {@link #describeGroup(GroupRef)} reports it, so that no per-member detail call is made for groups that get no
+     * victim. A group that does not exist is in {@link DescribedGroups#notFound()}, not an error; a part of the cloud
+     * that could not be read is in {@link DescribedGroups#unreachable()}; any other failure is a
+     * {@link ProviderException} for the whole call (the caller retries it).
+     *
+     * <p>The default reads the groups one by one with {@link #describeGroup(GroupRef)}, so providers built for SPI 1.0
+     * keep working unchanged.
+     *
+     * @param groups the groups to read, all of this provider instance; duplicates are read once
+     */
+    default DescribedGroups describeGroups(List<GroupRef> groups) {
+        return DescribedGroups.oneByOne(this, groups.stream().distinct().toList());
+    }
+
+    /**
      * Reads a group's health for recovery verification: desired capacity against members that are in service
      * and healthy.
      *

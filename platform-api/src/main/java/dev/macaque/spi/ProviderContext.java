@@ -18,8 +18,12 @@ public interface ProviderContext {
     String instanceId();
 
     /**
-     * This instance's configuration, flattened: nested keys are joined with dots and lists with commas
-     * ({@code regions: [us-east-1, eu-west-1]} becomes {@code regions=us-east-1,eu-west-1}).
+     * This instance's configuration, flattened, every value a string: nested keys are joined with dots, lists with
+     * commas ({@code regions: [us-east-1, eu-west-1]} becomes {@code regions=us-east-1,eu-west-1}), YAML numbers and
+     * booleans as written ({@code maxAttempts: 3} becomes {@code "3"}, {@code insecure: true} becomes {@code "true"}),
+     * and a key written without a value becomes {@code ""}. The {@code type} key is not included. Keys the factory
+     * does not declare in {@link ProviderFactory#configKeys()}, and missing required keys, never get here: the
+     * server refuses such a configuration at start-up.
      */
     Map<String, String> config();
 
@@ -32,5 +36,21 @@ public interface ProviderContext {
     /** Convenience: one configuration value. */
     default Optional<String> configValue(String key) {
         return Optional.ofNullable(config().get(key));
+    }
+
+    /**
+     * One configuration value that must be there and not blank, for use in {@link ProviderFactory#create}. Since
+     * SPI 1.1.
+     *
+     * @throws ProviderException of kind {@link ProviderException.Kind#INVALID_REQUEST} naming the instance and key
+     *                           when it is absent or blank
+     */
+    default String requiredConfigValue(String key) {
+        String value = config().get(key);
+        if (value == null || value.isBlank()) {
+            throw new ProviderException(ProviderException.Kind.INVALID_REQUEST, "provider '" + instanceId()
+                    + "': configuration key '" + key + "' is required" + (value == null ? "" : " and must not be blank"));
+        }
+        return value;
     }
 }

@@ -1,6 +1,7 @@
 package dev.macaque.spi;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Entry point of a provider, discovered with {@link java.util.ServiceLoader}.
@@ -20,6 +21,19 @@ public interface ProviderFactory {
      */
     String spiVersion();
 
+    /**
+     * The plugin's own version, shown by {@code macaque providers} and {@code GET /api/v1/providers} beside the SPI
+     * version. Since SPI 1.1. The default reads {@code Implementation-Version} from the manifest of the jar this
+     * factory's class was loaded from (Maven: {@code maven-jar-plugin} with
+     * {@code <addDefaultImplementationEntries>true</addDefaultImplementationEntries>}); empty when the manifest has
+     * none.
+     */
+    default Optional<String> pluginVersion() {
+        Package own = getClass().getPackage();
+        String version = own == null ? null : own.getImplementationVersion();
+        return version == null || version.isBlank() ? Optional.empty() : Optional.of(version.trim());
+    }
+
     /** One line for people: what this provider drives. */
     String description();
 
@@ -30,7 +44,10 @@ public interface ProviderFactory {
 
     /**
      * Creates one provider instance. Validates the configuration and throws {@link ProviderException} of kind
-     * {@link ProviderException.Kind#INVALID_REQUEST} naming the offending key when it is wrong. It should not
+     * {@link ProviderException.Kind#INVALID_REQUEST} naming the offending key when it is wrong (a value that does
+     * not parse, keys that contradict each other). The server has already refused unknown keys and missing
+     * {@link ConfigKey#required() required} ones before calling this, so a required key is always present in
+     * {@link ProviderContext#config()}; values arrive as strings (see {@link ProviderContext#config()}). It should not
      * require the cloud to be reachable: connectivity problems surface on the first call instead.
      */
     CloudProvider create(ProviderContext context);

@@ -11,8 +11,12 @@ package dev.macaque.spi;
  * server's (minor versions only add {@code default} methods and new records).
  */
 public final class SpiVersion {
-    /** The version of the SPI in this jar. */
-    public static final String CURRENT = "1.0";
+    /**
+     * The version of the SPI in this jar. History: 1.0 the first; 1.1 added
+     * {@link CloudProvider#describeGroups(java.util.List)} with {@link DescribedGroups}, and
+     * {@link ProviderFactory#pluginVersion()}, both {@code default} methods.
+     */
+    public static final String CURRENT = "1.1";
 
     private SpiVersion() {
     }

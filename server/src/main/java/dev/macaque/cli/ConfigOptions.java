@@ -1,5 +1,11 @@
 package dev.macaque.cli;
 
+import dev.macaque.config.ConfigException;
+import dev.macaque.config.ConfigKeyLocator;
+import dev.macaque.plugin.ProviderCatalog;
+import dev.macaque.plugin.ProviderInstances;
+import java.util.List;
+
 import dev.macaque.config.ConfigLoader;
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
@@ -14,11 +20,28 @@ public final class ConfigOptions {
     Path config;
 
     MacaqueConfig load(InstallLayout layout) {
+        return new ConfigLoader(System.getenv()).load(file(layout));
+    }
+
+    /** The file the configuration is read from, or null for the built-in defaults. */
+    Path file(InstallLayout layout) {
         Path file = config;
         if (file == null) {
             Path installed = layout.home().resolve("conf/macaque.yaml");
             file = Files.isRegularFile(installed) ? installed : null;
         }
-        return new ConfigLoader(System.getenv()).load(file);
+        return file;
+    }
+
+    /**
+     * Fails like any invalid configuration (exit 2, each problem as file:line:column) when a provider instance names
+     * a type that is not installed, a key its provider does not declare, or lacks a required key.
+     */
+    void checkProviderInstances(InstallLayout layout, MacaqueConfig loaded, ProviderCatalog catalog) {
+        List<String> problems = ProviderInstances.configurationProblems(catalog, loaded,
+                ConfigKeyLocator.of(file(layout)));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
     }
 }

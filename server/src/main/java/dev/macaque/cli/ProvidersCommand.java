@@ -1,5 +1,7 @@
 package dev.macaque.cli;
 
+import dev.macaque.spi.SpiVersion;
+
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.logging.LoggingSetup;
@@ -17,7 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code macaque providers}: installed providers (built-in and plugins), their versions, and plugins that failed to load. */
 @Command(name = "providers", mixinStandardHelpOptions = true,
-        description = "List installed providers (built-in and plugins) with their SPI version, and plugin load errors.")
+        description = "List installed providers (built-in and plugins) with their SPI and plugin versions, and plugin load"
+                + " errors; exits 2 when a configured provider instance has an unknown type, an unknown key or lacks a"
+                + " required key.")
 public final class ProvidersCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
@@ -33,14 +37,17 @@ public final class ProvidersCommand implements Callable<Integer> {
         LoggingSetup.apply(new MacaqueConfig.LoggingConfig(config.logging().format(), "WARN"));
         ProviderCatalog catalog = new PluginLoader(ProvidersCommand.class.getClassLoader())
                 .load(layout.resolve(config.plugins().directory()));
+        configOptions.checkProviderInstances(layout, config, catalog);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-12s %-5s %-14s %s%n", "TYPE", "SPI", "CONFIGURED", "ORIGIN");
+        out.printf("%-12s %-5s %-16s %-14s %s%n", "TYPE", "SPI", "VERSION", "CONFIGURED", "ORIGIN");
         for (InstalledProvider provider : catalog.installed()) {
             List<String> ids = config.providers().entrySet().stream()
                     .filter(e -> provider.type().equals(e.getValue().get("type"))).map(java.util.Map.Entry::getKey).toList();
-            out.printf("%-12s %-5s %-14s %s%n", provider.type(), provider.factory().spiVersion(),
-                    ids.isEmpty() ? "-" : String.join(",", ids), provider.origin());
+            out.printf("%-12s %-5s %-16s %-14s %s%n", provider.type(), provider.factory().spiVersion(),
+                    provider.pluginVersion().orElse("-"), ids.isEmpty() ? "-" : String.join(",", ids), provider.origin());
         }
+        out.println();
+        out.println("Server SPI version: " + SpiVersion.CURRENT);
         if (!catalog.errors().isEmpty()) {
             out.println();
             out.println("Plugins that failed to load:");

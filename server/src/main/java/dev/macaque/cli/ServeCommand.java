@@ -1,5 +1,8 @@
 package dev.macaque.cli;
 
+import dev.macaque.plugin.PluginLoader;
+import dev.macaque.plugin.ProviderCatalog;
+
 import dev.macaque.MacaqueServer;
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
@@ -31,6 +34,15 @@ public final class ServeCommand implements Callable<Integer> {
             config = config.withServer(new MacaqueConfig.ServerConfig(config.server().host(), port, config.server().shutdownTimeout()));
         }
         LoggingSetup.apply(config.logging());
+        // Provider instance keys are only known to their plugins: check them like the rest of the configuration,
+        // before anything starts, so that a typo stops serve with exit 2 instead of a failed instance at run time.
+        ProviderCatalog catalog = new PluginLoader(ServeCommand.class.getClassLoader())
+                .load(layout.resolve(config.plugins().directory()));
+        try {
+            configOptions.checkProviderInstances(layout, config, catalog);
+        } finally {
+            catalog.closeLoaders();
+        }
         MacaqueServer server = MacaqueServer.start(config, layout);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -341,18 +341,7 @@ public final class ConfigLoader {
         for (JsonMappingException.Reference ref : path) {
             pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
         }
-        String wanted = pointer.toString();
-        try (com.fasterxml.jackson.core.JsonParser parser = yaml.getFactory().createParser(text)) {
-            for (com.fasterxml.jackson.core.JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                if (token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
-                        && parser.getParsingContext().pathAsPointer().toString().equals(wanted)) {
-                    return parser.currentTokenLocation();
-                }
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
+        return ConfigKeyLocator.location(text, pointer.toString()).orElse(null);
     }
 
 

@@ -27,16 +27,22 @@ public final class ProviderRoutes implements RouteGroup {
         routes.get("/api/v1/providers", this::list);
     }
 
-    /** @param status {@code configured} when at least one instance uses it, else {@code not configured} */
-    public record InstalledView(String type, String spiVersion, String description, String origin, String status,
-            List<String> instances, List<ConfigKey> configKeys) {
+    /**
+     * @param spiVersion    the SPI version the provider was built against
+     * @param pluginVersion the provider's own version (its jar's Implementation-Version), or null when it has none
+     * @param status        {@code configured} when at least one instance uses it, else {@code not configured}
+     */
+    public record InstalledView(String type, String spiVersion, String pluginVersion, String description, String origin,
+            String status, List<String> instances, List<ConfigKey> configKeys) {
     }
 
     /** @param status {@code ready} or {@code failed} */
     public record InstanceView(String id, String type, String status, boolean leashed, String error) {
     }
 
-    public record ProvidersView(List<InstalledView> installed, List<InstanceView> instances, List<LoadErrorView> loadErrors) {
+    /** @param serverSpiVersion the SPI version of this server: plugins of the same major and a minor up to it load */
+    public record ProvidersView(String serverSpiVersion, List<InstalledView> installed, List<InstanceView> instances,
+            List<LoadErrorView> loadErrors) {
     }
 
     public record LoadErrorView(String plugin, String error) {
@@ -48,13 +54,14 @@ public final class ProviderRoutes implements RouteGroup {
                 .map(p -> new InstanceView(p.id(), p.type(), p.isReady() ? "ready" : "failed", p.leashed(), p.error()))
                 .toList();
         List<LoadErrorView> errors = catalog.errors().stream().map(e -> new LoadErrorView(e.plugin(), e.error())).toList();
-        return new ProvidersView(installed, configured, errors);
+        return new ProvidersView(dev.macaque.spi.SpiVersion.CURRENT, installed, configured, errors);
     }
 
     private InstalledView installedView(InstalledProvider provider) {
         List<String> ids = instances.all().stream().filter(p -> p.type().equals(provider.type()))
                 .map(ConfiguredProvider::id).toList();
-        return new InstalledView(provider.type(), provider.factory().spiVersion(), provider.factory().description(),
+        return new InstalledView(provider.type(), provider.factory().spiVersion(),
+                provider.pluginVersion().orElse(null), provider.factory().description(),
                 provider.origin(), ids.isEmpty() ? "not configured" : "configured", ids, provider.factory().configKeys());
     }
 

@@ -1,6 +1,7 @@
 package dev.macaque.plugin;
 
 import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
@@ -60,6 +61,12 @@ final class ClassLoaderSafeCloudProvider implements CloudProvider {
     @Override
     public VmGroup describeGroup(GroupRef group) {
         return call("describeGroup", () -> delegate.describeGroup(group));
+    }
+
+    /** A plugin built for SPI 1.0 gets the SPI's default here, which reads the groups one by one. */
+    @Override
+    public DescribedGroups describeGroups(List<GroupRef> groups) {
+        return call("describeGroups", () -> delegate.describeGroups(groups));
     }
 
     @Override

@@ -18,8 +18,9 @@ public record ConfiguredProvider(String id, String type, boolean leashed, CloudP
         return new ConfiguredProvider(id, type, leashed, provider, null);
     }
 
-    public static ConfiguredProvider failed(String id, String type, String error) {
-        return new ConfiguredProvider(id, type, false, null, error);
+    /** @param leashed whether it would have been leashed had it been created (the mode's answer, shown as is) */
+    public static ConfiguredProvider failed(String id, String type, boolean leashed, String error) {
+        return new ConfiguredProvider(id, type, leashed, null, error);
     }
 
     public boolean isReady() {

@@ -23,6 +23,18 @@ public record InstalledProvider(ProviderFactory factory, String origin, ClassLoa
         return factory.type();
     }
 
+    /**
+     * The plugin's own version ({@link ProviderFactory#pluginVersion()}, by default its jar's
+     * {@code Implementation-Version}), or empty. A factory that fails to say has none: it is plugin code.
+     */
+    public java.util.Optional<String> pluginVersion() {
+        try {
+            return factory.pluginVersion();
+        } catch (RuntimeException | LinkageError e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public boolean builtIn() {
         return BUILT_IN.equals(origin);
     }

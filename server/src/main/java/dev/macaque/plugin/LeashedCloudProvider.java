@@ -1,6 +1,7 @@
 package dev.macaque.plugin;
 
 import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
@@ -39,6 +40,11 @@ final class LeashedCloudProvider implements CloudProvider {
     @Override
     public VmGroup describeGroup(GroupRef group) {
         return delegate.describeGroup(group);
+    }
+
+    @Override
+    public DescribedGroups describeGroups(List<GroupRef> groups) {
+        return delegate.describeGroups(groups);
     }
 
     @Override

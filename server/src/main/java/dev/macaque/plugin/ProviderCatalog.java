@@ -13,6 +13,22 @@ public record ProviderCatalog(List<InstalledProvider> installed, List<PluginLoad
         errors = List.copyOf(errors);
     }
 
+    /**
+     * Closes the plugins' class loaders. Only for a catalog whose providers were never created (the start-up check
+     * of the configuration loads one of its own): a live provider keeps using its loader.
+     */
+    public void closeLoaders() {
+        for (InstalledProvider provider : installed) {
+            if (provider.loader() instanceof PluginClassLoader plugin) {
+                try {
+                    plugin.close();
+                } catch (java.io.IOException e) {
+                    // nothing holds it any more; the GC releases what close could not
+                }
+            }
+        }
+    }
+
     public Optional<InstalledProvider> byType(String type) {
         return installed.stream().filter(p -> p.type().equals(type)).findFirst();
     }

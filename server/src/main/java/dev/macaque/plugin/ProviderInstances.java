@@ -1,5 +1,6 @@
 package dev.macaque.plugin;
 
+import dev.macaque.config.ConfigKeyLocator;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.text.Suggestions;
 import dev.macaque.spi.CloudProvider;
@@ -43,34 +44,66 @@ public final class ProviderInstances implements AutoCloseable {
         return new ProviderInstances(byId);
     }
 
-    private static ConfiguredProvider createOne(ProviderCatalog catalog, String id, String type,
-            Map<String, Object> settings, boolean leashedMode, Clock clock) {
-        Optional<InstalledProvider> installed = catalog.byType(type);
-        if (installed.isEmpty()) {
-            String known = catalog.installed().stream().map(InstalledProvider::type).collect(Collectors.joining(", "));
-            String error = "provider type '" + type + "' is not installed (installed: " + known + ")"
-                    + Suggestions.closest(type, catalog.installed().stream().map(InstalledProvider::type).toList())
-                            .map(s -> "; did you mean '" + s + "'?").orElse("");
-            log.error("Provider instance '{}': {}", id, error);
-            return ConfiguredProvider.failed(id, type, error);
-        }
-        InstalledProvider provider = installed.get();
+    /**
+     * Checks every configured instance against the installed providers before anything starts: the type is
+     * installed, every key is one its factory declares, every required key is there. Each problem names where it
+     * was written ({@code file:line:column: providers.ID.KEY: ...}), like every other configuration error.
+     */
+    public static List<String> configurationProblems(ProviderCatalog catalog, MacaqueConfig config,
+                                                     ConfigKeyLocator locator) {
+        List<String> problems = new ArrayList<>();
+        new TreeMap<>(config.providers()).forEach((id, settings) -> {
+            String type = String.valueOf(settings.get("type"));
+            Optional<InstalledProvider> installed = catalog.byType(type);
+            if (installed.isEmpty()) {
+                problems.add(locator.where(List.of("providers", id, "type")) + ": providers." + id + ".type: "
+                        + notInstalled(catalog, type));
+                return;
+            }
+            for (KeyProblem problem : keyProblems(installed.get(), flat(settings))) {
+                List<String> path = new ArrayList<>(List.of("providers", id));
+                if (problem.key() != null) {
+                    path.addAll(List.of(problem.key().split("\\.")));
+                }
+                problems.add(locator.where(path) + ": " + String.join(".", path) + ": " + problem.message());
+            }
+        });
+        return problems;
+    }
+
+    private static String notInstalled(ProviderCatalog catalog, String type) {
+        List<String> known = catalog.installed().stream().map(InstalledProvider::type).toList();
+        return "provider type '" + type + "' is not installed (installed: " + String.join(", ", known) + ")"
+                + Suggestions.closest(type, known).map(s -> "; did you mean '" + s + "'?").orElse("");
+    }
+
+    private static Map<String, String> flat(Map<String, Object> settings) {
         Map<String, String> flat = new TreeMap<>();
         settings.forEach((key, value) -> {
             if (!key.equals("type")) {
                 flatten(key, value, flat);
             }
         });
-        List<String> problems;
-        try {
-            problems = checkKeys(provider.factory().configKeys(), flat);
-        } catch (RuntimeException e) {
-            problems = List.of("its factory failed to list its configuration keys: " + e);
+        return flat;
+    }
+
+    private static ConfiguredProvider createOne(ProviderCatalog catalog, String id, String type,
+            Map<String, Object> settings, boolean leashedMode, Clock clock) {
+        // An instance that would be leashed says so even when it failed: it could never terminate for real.
+        boolean leashed = leashedMode && !SIMULATED_TYPE.equals(type);
+        Optional<InstalledProvider> installed = catalog.byType(type);
+        if (installed.isEmpty()) {
+            String error = notInstalled(catalog, type);
+            log.error("Provider instance '{}': {}", id, error);
+            return ConfiguredProvider.failed(id, type, leashed, error);
         }
+        InstalledProvider provider = installed.get();
+        Map<String, String> flat = flat(settings);
+        List<KeyProblem> problems = keyProblems(provider, flat);
         if (!problems.isEmpty()) {
-            String error = String.join("; ", problems);
+            String error = problems.stream().map(KeyProblem::message).collect(Collectors.joining("; "));
             log.error("Provider instance '{}' ({}): {}", id, type, error);
-            return ConfiguredProvider.failed(id, type, error);
+            return ConfiguredProvider.failed(id, type, leashed, error);
         }
         ProviderContext context = new InstanceContext(id, Map.copyOf(flat), clock,
                 System.getLogger("dev.macaque.provider." + id));
@@ -78,35 +111,45 @@ public final class ProviderInstances implements AutoCloseable {
         Thread.currentThread().setContextClassLoader(provider.loader());
         try {
             CloudProvider created = new ClassLoaderSafeCloudProvider(provider.factory().create(context), provider.loader());
-            boolean leashed = leashedMode && !SIMULATED_TYPE.equals(type);
             CloudProvider guarded = leashed ? new LeashedCloudProvider(created) : created;
             log.info("Provider instance '{}' ({}) is ready{}", id, type, leashed ? "; leashed: terminations are dry runs" : "");
             return ConfiguredProvider.ready(id, type, leashed, guarded);
         } catch (RuntimeException | LinkageError e) {
             String error = "could not be created: " + e.getMessage();
             log.error("Provider instance '{}' ({}) {}", id, type, error, e);
-            return ConfiguredProvider.failed(id, type, error);
+            return ConfiguredProvider.failed(id, type, leashed, error);
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }
     }
 
-    private static List<String> checkKeys(List<ConfigKey> declared, Map<String, String> flat) {
+    /** A problem with one instance's keys; {@code key} is the flat key, or null for the instance as a whole. */
+    private record KeyProblem(String key, String message) {
+    }
+
+    private static List<KeyProblem> keyProblems(InstalledProvider provider, Map<String, String> flat) {
+        List<ConfigKey> declared;
+        try {
+            declared = provider.factory().configKeys();
+        } catch (RuntimeException | LinkageError e) {
+            return List.of(new KeyProblem(null, "its factory failed to list its configuration keys: " + e));
+        }
         if (declared.isEmpty()) {
             return List.of();
         }
-        List<String> problems = new ArrayList<>();
+        List<KeyProblem> problems = new ArrayList<>();
         Set<String> names = declared.stream().map(ConfigKey::name).collect(Collectors.toCollection(java.util.TreeSet::new));
         for (String key : flat.keySet()) {
             if (!names.contains(key)) {
-                problems.add("unknown key '" + key + "'" + Suggestions.closest(key, names).map(s -> " (did you mean '" + s + "'?)").orElse("")
-                        + "; known keys: " + String.join(", ", names));
+                problems.add(new KeyProblem(key, "unknown key '" + key + "' for provider type '" + provider.type() + "'"
+                        + Suggestions.closest(key, names).map(s -> " (did you mean '" + s + "'?)").orElse("")
+                        + "; known keys: " + String.join(", ", names)));
             }
         }
         for (ConfigKey key : declared) {
             // Defaults stay the provider's to apply: it must be able to tell a key the user set from one left out.
             if (key.required() && !flat.containsKey(key.name())) {
-                problems.add("missing required key '" + key.name() + "': " + key.description());
+                problems.add(new KeyProblem(null, "missing required key '" + key.name() + "': " + key.description()));
             }
         }
         return problems;

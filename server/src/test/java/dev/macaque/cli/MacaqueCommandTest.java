@@ -67,6 +67,38 @@ class MacaqueCommandTest {
     }
 
     @Test
+    void aProviderInstanceWithAnUnknownKeyStopsServeAndProvidersWithFileLineAndExitTwo() throws Exception {
+        Path config = dir.resolve("typo.yaml");
+        Files.writeString(config, "providers:\n  sim:\n    type: simulated\n    speeed: 2\n  ghost:\n    type: simulatd\n");
+
+        for (String command : new String[] {"serve", "providers"}) {
+            Run run = run(command, "--config", config.toString());
+
+            assertThat(run.exit()).as(command).isEqualTo(2);
+            assertThat(run.err()).as(command).contains("Invalid configuration")
+                    .contains(config + ":4:5: providers.sim.speeed: unknown key 'speeed'").contains("did you mean 'speed'?")
+                    .contains(config + ":6:5: providers.ghost.type: provider type 'simulatd' is not installed")
+                    .contains("did you mean 'simulated'?");
+            assertThat(run.out()).as(command).doesNotContain("ADMIN TOKEN").doesNotContain("TYPE");
+        }
+    }
+
+    @Test
+    void providersShowsEachProvidersOwnVersionBesideItsSpiVersion() throws Exception {
+        Path config = dir.resolve("ok.yaml");
+        Files.writeString(config, "providers:\n  sim:\n    type: simulated\n    speed: 2\n");
+
+        Run run = run("providers", "--config", config.toString());
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("TYPE").contains("SPI").contains("VERSION")
+                .contains("Server SPI version: " + dev.macaque.spi.SpiVersion.CURRENT);
+        // built from target/classes here, so the built-in has no manifest version: shown as "-", never invented
+        assertThat(run.out().lines().filter(l -> l.startsWith("simulated")).findFirst().orElseThrow())
+                .matches("simulated\\s+1\\.\\d+\\s+\\S+\\s+sim\\s+built-in");
+    }
+
+    @Test
     void anUnreadableConfigFileIsReported() {
         Path missing = dir.resolve("missing.yaml");
 
@@ -93,7 +125,7 @@ class MacaqueCommandTest {
     void versionPrintsTheSpiVersion() {
         Run run = run("version");
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("Macaque").contains("Provider SPI 1.0").contains("Java 17");
+        assertThat(run.out()).contains("Macaque").contains("Provider SPI " + dev.macaque.spi.SpiVersion.CURRENT).contains("Java 17");
     }
 
     @Test

@@ -54,7 +54,9 @@ class ServerHttpTest {
         JsonNode body = JSON.readTree(response.body());
         JsonNode acme = find(body.get("installed"), "type", "acme");
         assertThat(acme.get("origin").asText()).endsWith("plugins/acme");
-        assertThat(acme.get("spiVersion").asText()).isEqualTo("1.0");
+        assertThat(acme.get("spiVersion").asText()).isEqualTo(dev.macaque.spi.SpiVersion.CURRENT);
+        assertThat(acme.get("pluginVersion").isNull()).as("the test plugin's jar has no Implementation-Version").isTrue();
+        assertThat(body.get("serverSpiVersion").asText()).isEqualTo(dev.macaque.spi.SpiVersion.CURRENT);
         assertThat(acme.get("status").asText()).isEqualTo("configured");
         assertThat(acme.get("configKeys").findValuesAsText("name")).containsExactly("region", "size");
         JsonNode instance = find(body.get("instances"), "id", "acme-prod");

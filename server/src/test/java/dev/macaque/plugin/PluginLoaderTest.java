@@ -112,7 +112,7 @@ class PluginLoaderTest {
         ProviderCatalog catalog = load();
 
         assertThat(catalog.byType("future")).isEmpty();
-        assertThat(onlyError(catalog)).contains("SPI version 1.0 is not compatible with plugin built for 2.0");
+        assertThat(onlyError(catalog)).contains("SPI version " + dev.macaque.spi.SpiVersion.CURRENT + " is not compatible with plugin built for 2.0");
         assertThat(catalog.errors().get(0).plugin()).endsWith("future");
     }
 
@@ -237,6 +237,70 @@ class PluginLoaderTest {
             assertThat(instances.byId("missing").orElseThrow().error()).contains("missing required key 'region'");
             assertThat(instances.byId("nope").orElseThrow().error()).contains("'acmee' is not installed").contains("did you mean 'acme'");
             assertThat(instances.byId("good").orElseThrow().isReady()).isTrue();
+        }
+    }
+
+    @Test
+    void aPluginBuiltForSpiOneZeroStillLoadsAndItsGroupsAreReadThroughTheBatchedReadsDefault() {
+        TestPlugins.jar().source("old.Factory", TestPlugins.spiOneZeroFactorySource("old", "old"))
+                .service("old.Factory").writeTo(plugins.resolve("old/old.jar"));
+        MacaqueConfig config = new MacaqueConfig(null, null, null, null, null, Map.of("old-1", Map.of("type", "old")));
+
+        ProviderCatalog catalog = load();
+        assertThat(catalog.errors()).isEmpty();
+        assertThat(catalog.byType("old").orElseThrow().factory().spiVersion()).isEqualTo("1.0");
+        assertThat(catalog.byType("old").orElseThrow().pluginVersion()).isEmpty();
+        try (ProviderInstances instances = ProviderInstances.create(catalog, config, Clock.systemUTC())) {
+            CloudProvider old = instances.byId("old-1").orElseThrow().provider();
+            GroupRef web = new GroupRef("old-1", "r1", "web");
+            GroupRef gone = new GroupRef("old-1", "r1", "gone");
+
+            var batch = old.describeGroups(java.util.List.of(web, gone));
+
+            assertThat(batch.groups()).singleElement().satisfies(g -> assertThat(g.healthyInService()).hasSize(2));
+            assertThat(batch.notFound()).containsOnlyKeys(gone);
+        }
+    }
+
+    @Test
+    void aPluginsVersionIsTheImplementationVersionOfItsJarsManifest() {
+        String pkg = "versioned";
+        TestPlugins.jar().source(pkg + ".Factory", TestPlugins.factorySource(pkg, "versioned", "SpiVersion.CURRENT", "\"v\""))
+                .service(pkg + ".Factory").implementationVersion("3.4.5")
+                .writeTo(plugins.resolve("versioned/versioned.jar"));
+        TestPlugins.workingPlugin(plugins, "plain", "plain");
+
+        ProviderCatalog catalog = load();
+
+        assertThat(catalog.byType("versioned").orElseThrow().pluginVersion()).contains("3.4.5");
+        assertThat(catalog.byType("plain").orElseThrow().pluginVersion()).isEmpty();
+    }
+
+    @Test
+    void instanceKeyProblemsAreReportedWithTheFileLineOfEachKey() throws Exception {
+        TestPlugins.workingPlugin(plugins, "acme", "acme");
+        Path file = plugins.resolveSibling("macaque-" + System.nanoTime() + ".yaml");
+        Files.writeString(file, "providers:\n  typo:\n    type: acme\n    region: r1\n    sise: 3\n  missing:\n    type: acme\n");
+        MacaqueConfig config = new dev.macaque.config.ConfigLoader(Map.of()).load(file);
+
+        var problems = ProviderInstances.configurationProblems(load(), config, dev.macaque.config.ConfigKeyLocator.of(file));
+
+        assertThat(problems).containsExactly(
+                file + ":6:3: providers.missing: missing required key 'region': the one region",
+                file + ":5:5: providers.typo.sise: unknown key 'sise' for provider type 'acme' (did you mean 'size'?);"
+                        + " known keys: region, size");
+        Files.delete(file);
+    }
+
+    @Test
+    void aFailedInstanceInLeashedModeSaysItIsLeashed() {
+        TestPlugins.workingPlugin(plugins, "acme", "acme");
+        MacaqueConfig config = new MacaqueConfig(null, null, null, null, null, Map.of("broken", Map.of("type", "acme")));
+
+        try (ProviderInstances instances = ProviderInstances.create(load(), config, Clock.systemUTC())) {
+            ConfiguredProvider broken = instances.byId("broken").orElseThrow();
+            assertThat(broken.isReady()).isFalse();
+            assertThat(broken.leashed()).isTrue();
         }
     }
 

@@ -28,6 +28,13 @@ public final class TestPlugins {
         private final Map<String, String> sources = new LinkedHashMap<>();
         private final Map<String, String> resources = new LinkedHashMap<>();
         private final List<Path> classpath = new ArrayList<>();
+        private String implementationVersion;
+
+        /** Writes a manifest with this {@code Implementation-Version}, as maven-jar-plugin does. */
+        public JarSpec implementationVersion(String version) {
+            this.implementationVersion = version;
+            return this;
+        }
 
         public JarSpec source(String className, String code) {
             sources.put(className, code);
@@ -78,7 +85,12 @@ public final class TestPlugins {
                     }
                 }
                 Files.createDirectories(jar.toAbsolutePath().getParent());
-                try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+                java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+                manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+                if (implementationVersion != null) {
+                    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION, implementationVersion);
+                }
+                try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
                     try (Stream<Path> walk = Files.walk(classes)) {
                         for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
                             put(out, classes.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
@@ -146,6 +158,50 @@ public final class TestPlugins {
                     }
                 }
                 """.formatted(pkg, type, spiVersionExpression, descriptionExpression);
+    }
+
+    /**
+     * Source of a provider written against SPI 1.0: {@code spiVersion()} returns "1.0" and it implements only the
+     * methods 1.0 had (no describeGroups, no pluginVersion), so it runs on the SPI's defaults. Its one group
+     * {@code web} in {@code r1} has two healthy members; every other group is not found.
+     */
+    public static String spiOneZeroFactorySource(String pkg, String type) {
+        return """
+                package %1$s;
+
+                import dev.macaque.spi.*;
+                import java.time.Instant;
+                import java.util.List;
+                import java.util.Map;
+
+                public class Factory implements ProviderFactory {
+                    @Override public String type() { return "%2$s"; }
+                    @Override public String spiVersion() { return "1.0"; }
+                    @Override public String description() { return "written for SPI 1.0"; }
+                    @Override public CloudProvider create(ProviderContext context) {
+                        GroupRef ref = new GroupRef(context.instanceId(), "r1", "web");
+                        GroupSummary summary = new GroupSummary(ref, 2, Map.of("macaque-enabled", "true"));
+                        return new CloudProvider() {
+                            @Override public String id() { return context.instanceId(); }
+                            @Override public String type() { return "%2$s"; }
+                            @Override public List<GroupSummary> listGroups(GroupFilter filter) { return List.of(summary); }
+                            @Override public VmGroup describeGroup(GroupRef group) {
+                                if (!group.equals(ref)) {
+                                    throw new ProviderException(ProviderException.Kind.NOT_FOUND, "no group " + group);
+                                }
+                                return new VmGroup(summary, List.of(
+                                        new Instance("i-1", "a", LifecycleState.IN_SERVICE, true, Instant.EPOCH),
+                                        new Instance("i-2", "a", LifecycleState.IN_SERVICE, true, Instant.EPOCH)));
+                            }
+                            @Override public GroupHealth health(GroupRef group) { return new GroupHealth(group, 2, 2, 0); }
+                            @Override public TerminationResult terminate(TerminationRequest request) {
+                                return new TerminationResult(request.group(), request.instanceId(),
+                                    TerminationResult.Outcome.DRY_RUN_WOULD_TERMINATE, "dry run");
+                            }
+                        };
+                    }
+                }
+                """.formatted(pkg, type);
     }
 
     /** A plugin directory {@code plugins/<name>/} holding one working provider jar of {@code type}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
@@ -242,6 +243,59 @@ public abstract class CloudProviderContract {
         assertNotFound(() -> provider.terminate(request(fixture().optedIn(), bystander.id(), false)));
 
         assertThat(provider.describeGroup(other).healthyInService()).extracting(Instance::id).contains(bystander.id());
+    }
+
+    @Test
+    void aDryRunOnAMemberThatIsAlreadyTerminatingSaysSoAndChangesNothing() {
+        GroupRef group = fixture().optedIn();
+        Instance victim = firstHealthyMember(group);
+        assertThat(provider.terminate(request(group, victim.id(), false)).outcome())
+                .isEqualTo(TerminationResult.Outcome.TERMINATED);
+        List<String> healthyAfterKill = provider.describeGroup(group).healthyInService().stream().map(Instance::id).toList();
+
+        TerminationResult dryRun = provider.terminate(request(group, victim.id(), true));
+
+        assertThat(dryRun.outcome()).as("a dry run on a member that is already going: %s", dryRun.detail())
+                .isEqualTo(TerminationResult.Outcome.ALREADY_TERMINATED);
+        assertThat(dryRun.detail()).isNotBlank();
+        assertThat(provider.describeGroup(group).healthyInService()).extracting(Instance::id)
+                .containsAll(healthyAfterKill);
+    }
+
+    @Test
+    void aGroupRefCarryingAnotherProviderInstancesIdIsNotFound() {
+        GroupRef own = fixture().optedIn();
+        GroupRef foreign = new GroupRef(provider.id() + "-other", own.region(), own.name());
+        String member = firstHealthyMember(own).id();
+
+        assertNotFound(() -> provider.describeGroup(foreign));
+        assertNotFound(() -> provider.health(foreign));
+        assertNotFound(() -> provider.terminate(request(foreign, member, true)));
+        assertNotFound(() -> provider.terminate(request(foreign, member, false)));
+        assertThat(provider.describeGroups(List.of(foreign)).notFound()).containsKey(foreign);
+
+        assertThat(provider.describeGroup(own).healthyInService()).extracting(Instance::id).contains(member);
+    }
+
+    @Test
+    void describesManyGroupsAtOnceAsDescribeGroupDoesOneByOne() {
+        GroupRef missing = new GroupRef(provider.id(), fixture().optedIn().region(), "macaque-no-such-group");
+        List<GroupRef> asked = List.of(fixture().notOptedIn(), missing, fixture().optedIn());
+
+        DescribedGroups batch = provider.describeGroups(asked);
+
+        assertThat(batch.groups()).extracting(VmGroup::ref).containsExactly(fixture().notOptedIn(), fixture().optedIn());
+        assertThat(batch.notFound()).containsOnlyKeys(missing);
+        assertThat(batch.unreachable()).isEmpty();
+        for (VmGroup read : batch.groups()) {
+            VmGroup single = provider.describeGroup(read.ref());
+            assertThat(read.summary()).isEqualTo(single.summary());
+            // Launch times are detail the batched read may leave out; everything selection uses must agree.
+            assertThat(read.instances()).extracting(Instance::id, Instance::zone, Instance::state, Instance::healthy)
+                    .containsExactlyElementsOf(single.instances().stream()
+                            .map(i -> org.assertj.core.groups.Tuple.tuple(i.id(), i.zone(), i.state(), i.healthy()))
+                            .toList());
+        }
     }
 
     private static void assertNotFound(Runnable call) {

@@ -1,6 +1,7 @@
 package dev.macaque.provider.aws;
 
 import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +45,8 @@ final class AwsProvider implements CloudProvider {
     static final String TYPE = "aws";
     /** The tag EC2 Auto Scaling puts on every instance it launches. */
     static final String GROUP_NAME_TAG = "aws:autoscaling:groupName";
+    /** Group names per DescribeAutoScalingGroups call (AWS's MaxRecords, which also bounds the names per page). */
+    private static final int NAMES_PER_CALL = 100;
     /** Ids per DescribeInstances filter value list (AWS allows up to 200 values per filter). */
     private static final int INSTANCE_BATCH = 200;
     private static final int LEDGER_CAPACITY = 10_000;
@@ -98,12 +102,63 @@ final class AwsProvider implements CloudProvider {
         AutoScalingGroup group = findGroup(region, ref);
         Map<String, Instant> launchTimes = launchTimes(region,
                 group.instances().stream().map(software.amazon.awssdk.services.autoscaling.model.Instance::instanceId).toList());
+        return vmGroup(ref, group, launchTimes);
+    }
+
+    private VmGroup vmGroup(GroupRef ref, AutoScalingGroup group, Map<String, Instant> launchTimes) {
         List<Instance> instances = group.instances().stream()
                 .map(i -> new Instance(i.instanceId(), nullToEmpty(i.availabilityZone()),
                         AsgStates.lifecycle(i.lifecycleStateAsString()),
                         AsgStates.healthy(i.healthStatus()), launchTimes.get(i.instanceId())))
                 .toList();
         return new VmGroup(summary(ref.region(), group), instances);
+    }
+
+    /**
+     * DescribeAutoScalingGroups takes many names per call and answers with each group's members, lifecycle state and
+     * health: {@value #NAMES_PER_CALL} groups cost one call. Launch times (an EC2 call per group) are left out.
+     */
+    @Override
+    public DescribedGroups describeGroups(List<GroupRef> refs) {
+        Map<GroupRef, String> notFound = new LinkedHashMap<>();
+        Map<String, List<GroupRef>> byRegion = new TreeMap<>();
+        for (GroupRef ref : refs.stream().distinct().toList()) {
+            try {
+                regionOf(ref);
+                byRegion.computeIfAbsent(ref.region(), r -> new ArrayList<>()).add(ref);
+            } catch (ProviderException e) {
+                notFound.put(ref, e.getMessage());
+            }
+        }
+        Map<GroupRef, VmGroup> found = new HashMap<>();
+        for (Map.Entry<String, List<GroupRef>> region : byRegion.entrySet()) {
+            AwsClients.RegionClients clientsOfRegion = clients.region(region.getKey());
+            List<GroupRef> wanted = region.getValue();
+            for (int from = 0; from < wanted.size(); from += NAMES_PER_CALL) {
+                List<String> names = wanted.subList(from, Math.min(wanted.size(), from + NAMES_PER_CALL)).stream()
+                        .map(GroupRef::name).toList();
+                DescribeAutoScalingGroupsRequest request = DescribeAutoScalingGroupsRequest.builder()
+                        .autoScalingGroupNames(names).maxRecords(NAMES_PER_CALL).build();
+                List<AutoScalingGroup> groups = call("Auto Scaling DescribeAutoScalingGroups in " + region.getKey(),
+                        () -> clientsOfRegion.autoScaling().describeAutoScalingGroupsPaginator(request)
+                                .autoScalingGroups().stream().toList());
+                for (AutoScalingGroup group : groups) {
+                    GroupRef ref = new GroupRef(id, region.getKey(), group.autoScalingGroupName());
+                    found.put(ref, vmGroup(ref, group, Map.of()));
+                }
+            }
+        }
+        List<VmGroup> ordered = new ArrayList<>();
+        for (GroupRef ref : refs.stream().distinct().toList()) {
+            VmGroup group = found.get(ref);
+            if (group != null) {
+                ordered.add(group);
+            } else if (!notFound.containsKey(ref)) {
+                notFound.put(ref, "Auto Scaling group '" + ref.name() + "' does not exist in " + ref.region()
+                        + " (" + ref + ")");
+            }
+        }
+        return new DescribedGroups(ordered, notFound, List.of());
     }
 
     @Override

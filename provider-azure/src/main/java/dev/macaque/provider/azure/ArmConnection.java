@@ -14,7 +14,18 @@ import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
 import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.exception.ManagementError;
+import com.azure.core.management.exception.ManagementException;
+import com.azure.json.JsonProviders;
+import com.azure.json.JsonReader;
+import com.azure.json.JsonToken;
+import com.azure.resourcemanager.authorization.fluent.models.PermissionInner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import com.azure.core.util.Context;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
@@ -160,5 +171,82 @@ final class ArmConnection {
 
     String endpoint() {
         return endpoint;
+    }
+
+    /** API version of Microsoft.Authorization permissions, the one the SDK's own permissions client uses. */
+    static final String PERMISSIONS_API_VERSION = "2022-04-01";
+    private static final int MAX_PERMISSION_PAGES = 20;
+
+    /**
+     * The caller's permissions at one resource: {@code GET {resourceId}/providers/Microsoft.Authorization/permissions},
+     * the URL the REST specification defines for a resource at the top of its provider. The SDK's
+     * {@code listForResource} cannot build it for such a resource: its template always has a
+     * {@code parentResourcePath} segment, which left empty gives {@code Microsoft.Compute//virtualMachineScaleSets}.
+     * Pages are followed up to {@value #MAX_PERMISSION_PAGES}.
+     */
+    List<PermissionInner> permissionsAt(String resourceId, Context context) {
+        List<PermissionInner> permissions = new ArrayList<>();
+        String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        String url = base + resourceId + "/providers/Microsoft.Authorization/permissions?api-version="
+                + PERMISSIONS_API_VERSION;
+        for (int page = 0; url != null && page < MAX_PERMISSION_PAGES; page++) {
+            try (HttpResponse response = pipeline.sendSync(new HttpRequest(HttpMethod.GET, url), context)) {
+                String body = response.getBodyAsBinaryData().toString();
+                if (response.getStatusCode() / 100 != 2) {
+                    ManagementError error = errorOf(body);
+                    throw new ManagementException("HTTP " + response.getStatusCode()
+                            + (error == null ? "" : " " + error.getCode() + ": " + error.getMessage()), response, error);
+                }
+                url = readPermissionPage(body, permissions);
+            }
+        }
+        return permissions;
+    }
+
+    /** Adds a page's {@code value} to {@code into}; returns its {@code nextLink} or {@code null}. */
+    private static String readPermissionPage(String body, List<PermissionInner> into) {
+        try (JsonReader reader = JsonProviders.createReader(body)) {
+            return reader.readObject(object -> {
+                String next = null;
+                while (object.nextToken() != JsonToken.END_OBJECT) {
+                    String field = object.getFieldName();
+                    object.nextToken();
+                    if ("value".equals(field)) {
+                        into.addAll(object.readArray(PermissionInner::fromJson));
+                    } else if ("nextLink".equals(field)) {
+                        next = object.getString();
+                    } else {
+                        object.skipChildren();
+                    }
+                }
+                return next == null || next.isBlank() ? null : next;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable permissions answer", e);
+        }
+    }
+
+    /** The {@code error} object of an ARM error or async-operation body, or null when there is none. */
+    static ManagementError errorOf(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try (JsonReader reader = JsonProviders.createReader(body)) {
+            return reader.readObject(object -> {
+                ManagementError found = null;
+                while (object.nextToken() != JsonToken.END_OBJECT) {
+                    String field = object.getFieldName();
+                    object.nextToken();
+                    if ("error".equals(field)) {
+                        found = ManagementError.fromJson(object);
+                    } else {
+                        object.skipChildren();
+                    }
+                }
+                return found;
+            });
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -14,10 +14,8 @@ import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.OrchestrationMode;
 import com.azure.resourcemanager.compute.models.Sku;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdate;
-import com.azure.json.JsonProviders;
-import com.azure.json.JsonReader;
-import com.azure.json.JsonToken;
 import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
@@ -31,7 +29,6 @@ import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.TerminationResult.Outcome;
 import dev.macaque.spi.VmGroup;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -99,7 +96,7 @@ public final class AzureCloudProvider implements CloudProvider {
                 }
                 if (isFlexible(scaleSet)) {
                     // An opted-in scale set that is silently ignored would puzzle its owner: say it loudly.
-                    boolean optedIn = scaleSet.tags() != null && OptIn.isEnabled(scaleSet.tags());
+                    boolean optedIn = OptIn.isEnabled(optInKeysCanonical(scaleSet.tags()));
                     logger.log(optedIn ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "ignoring scale set"
                             + " {0}: Flexible orchestration is not supported by the azure provider yet", scaleSet.id());
                     continue;
@@ -122,6 +119,59 @@ public final class AzureCloudProvider implements CloudProvider {
         VirtualMachineScaleSetInner scaleSet = scaleSet(group, scaleSetId);
         // The ref as asked (ARM names are case-insensitive), so that callers get back the ref they hold.
         return new VmGroup(summary(group, scaleSet), members(scaleSetId).stream().map(MemberState::toInstance).toList());
+    }
+
+    /**
+     * One scale-set listing per subscription (or configured resource group) instead of a read per scale set, then the
+     * members of each asked-for scale set with their instance views: ARM has no call that lists the members of
+     * several Uniform scale sets at once, so N groups cost N + 1 calls (describeGroup costs 2 each).
+     */
+    @Override
+    public DescribedGroups describeGroups(List<GroupRef> refs) {
+        Map<GroupRef, String> notFound = new java.util.LinkedHashMap<>();
+        Map<GroupRef, ScaleSetId> wanted = new java.util.LinkedHashMap<>();
+        for (GroupRef ref : refs.stream().distinct().toList()) {
+            try {
+                wanted.put(ref, resolve(ref));
+            } catch (ProviderException e) {
+                if (e.kind() != Kind.NOT_FOUND) {
+                    throw e;
+                }
+                notFound.put(ref, e.getMessage());
+            }
+        }
+        Map<String, VirtualMachineScaleSetInner> listed = new java.util.HashMap<>();
+        java.util.Set<String> subscriptions = new TreeSet<>();
+        wanted.values().forEach(s -> subscriptions.add(s.subscriptionId()));
+        for (String subscription : subscriptions) {
+            for (VirtualMachineScaleSetInner scaleSet : scaleSetsOf(subscription)) {
+                listed.put(ScaleSetId.fromResourceId(scaleSet.id()).resourceId().toLowerCase(Locale.ROOT), scaleSet);
+            }
+        }
+        List<VmGroup> found = new ArrayList<>();
+        for (Map.Entry<GroupRef, ScaleSetId> entry : wanted.entrySet()) {
+            GroupRef ref = entry.getKey();
+            ScaleSetId scaleSetId = entry.getValue();
+            VirtualMachineScaleSetInner scaleSet = listed.get(scaleSetId.resourceId().toLowerCase(Locale.ROOT));
+            if (scaleSet == null || !region(scaleSet).equals(ref.region().toLowerCase(Locale.ROOT))) {
+                notFound.put(ref, "group " + ref + ": scale set " + describe(scaleSetId) + " does not exist"
+                        + (scaleSet == null ? "" : " in region " + ref.region() + " (it is in " + region(scaleSet) + ")"));
+            } else if (isFlexible(scaleSet)) {
+                notFound.put(ref, "group " + ref + ": scale set " + describe(scaleSetId) + " uses Flexible"
+                        + " orchestration, which the azure provider does not support yet (Uniform only)");
+            } else {
+                try {
+                    found.add(new VmGroup(summary(ref, scaleSet),
+                            members(scaleSetId).stream().map(MemberState::toInstance).toList()));
+                } catch (ProviderException e) {
+                    if (e.kind() != Kind.NOT_FOUND) {
+                        throw e;
+                    }
+                    notFound.put(ref, e.getMessage()); // deleted between the listing and the member read
+                }
+            }
+        }
+        return new DescribedGroups(found, notFound, List.of());
     }
 
     @Override
@@ -306,9 +356,7 @@ public final class AzureCloudProvider implements CloudProvider {
         needed.addAll(action.requiredActions());
         List<PermissionInner> permissions;
         try {
-            permissions = arm.authorization(scaleSetId.subscriptionId()).getPermissions().listForResource(
-                    scaleSetId.resourceGroup(), "Microsoft.Compute", "", "virtualMachineScaleSets", scaleSetId.name(),
-                    Context.NONE).stream().toList();
+            permissions = arm.permissionsAt(scaleSetId.resourceId(), Context.NONE);
         } catch (RuntimeException e) {
             ProviderException failure = errors.translate("reading the identity's permissions on " + describe(scaleSetId), e);
             if (failure.kind() == Kind.THROTTLED || failure.kind() == Kind.TRANSIENT || failure.kind() == Kind.UNAVAILABLE) {
@@ -349,7 +397,7 @@ public final class AzureCloudProvider implements CloudProvider {
     /** Why there is nothing to do for {@code vm} under the configured action, if there is nothing. */
     private Optional<String> alreadyDone(VirtualMachineScaleSetVMInner vm) {
         if (MemberState.isDeleting(vm)) {
-            return Optional.of("instance " + vm.instanceId() + " is already being deleted");
+            return Optional.of("instance " + MemberState.instanceId(vm) + " is already being deleted");
         }
         String power = MemberState.powerState(vm).orElse("");
         boolean done = switch (config.terminateAction()) {
@@ -358,7 +406,7 @@ public final class AzureCloudProvider implements CloudProvider {
                     || power.equals("deallocated") || power.equals("deallocating");
             default -> false;
         };
-        return done ? Optional.of("instance " + vm.instanceId() + " is already " + power) : Optional.empty();
+        return done ? Optional.of("instance " + MemberState.instanceId(vm) + " is already " + power) : Optional.empty();
     }
 
     /** Runs a long-running operation to its end, bounded by {@code operationTimeout}. */
@@ -396,26 +444,7 @@ public final class AzureCloudProvider implements CloudProvider {
 
     /** The {@code error} of an async-operation status body ({@code {"status":"Failed","error":{"code":..}}}). */
     private static Optional<ManagementError> asyncOperationError(String body) {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        try (JsonReader reader = JsonProviders.createReader(body)) {
-            return reader.readObject(object -> {
-                ManagementError found = null;
-                while (object.nextToken() != JsonToken.END_OBJECT) {
-                    String field = object.getFieldName();
-                    object.nextToken();
-                    if ("error".equals(field)) {
-                        found = ManagementError.fromJson(object);
-                    } else {
-                        object.skipChildren();
-                    }
-                }
-                return Optional.ofNullable(found);
-            });
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(ArmConnection.errorOf(body));
     }
 
     private static boolean isTimeout(Throwable e) {
@@ -547,8 +576,25 @@ public final class AzureCloudProvider implements CloudProvider {
     }
 
     private static GroupSummary summary(GroupRef ref, VirtualMachineScaleSetInner scaleSet) {
-        Map<String, String> tags = scaleSet.tags() == null ? Map.of() : scaleSet.tags();
-        return new GroupSummary(ref, (int) capacity(scaleSet), tags);
+        return new GroupSummary(ref, (int) capacity(scaleSet), optInKeysCanonical(scaleSet.tags()));
+    }
+
+    /**
+     * Azure tag names are case-insensitive ({@code Macaque-Enabled} and {@code macaque-enabled} are one tag), so the
+     * two opt-in keys are reported under their canonical lower-case names, whatever case the owner wrote them in.
+     * Other tags are reported as written.
+     */
+    static Map<String, String> optInKeysCanonical(Map<String, String> tags) {
+        if (tags == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        tags.forEach((key, value) -> {
+            String canonical = key.equalsIgnoreCase(OptIn.ENABLED_KEY) ? OptIn.ENABLED_KEY
+                    : key.equalsIgnoreCase(OptIn.WEIGHT_KEY) ? OptIn.WEIGHT_KEY : key;
+            out.put(canonical, value == null ? "" : value);
+        });
+        return out;
     }
 
     private static long capacity(VirtualMachineScaleSetInner scaleSet) {

@@ -30,7 +30,25 @@ final class MemberState {
         boolean healthy = state == LifecycleState.IN_SERVICE && !provisioning.equals("failed")
                 && healthVerdict(vm).orElse(true);
         String zone = vm.zones() == null || vm.zones().isEmpty() ? "" : vm.zones().get(0);
-        return new Instance(vm.instanceId(), zone, state, healthy, launchTime(vm));
+        return new Instance(instanceId(vm), zone, state, healthy, launchTime(vm));
+    }
+
+    /**
+     * The scale-set instance id. It is optional in the VM schema (the specification's minimal examples leave it
+     * out); the resource id ends with it ({@code .../virtualMachineScaleSets/web/virtualMachines/3}), so it is taken
+     * from there when absent.
+     */
+    static String instanceId(VirtualMachineScaleSetVMInner vm) {
+        if (vm.instanceId() != null && !vm.instanceId().isBlank()) {
+            return vm.instanceId();
+        }
+        String id = vm.id() == null ? "" : vm.id();
+        int marker = id.toLowerCase(Locale.ROOT).lastIndexOf("/virtualmachines/");
+        if (marker < 0 || marker + "/virtualmachines/".length() >= id.length()) {
+            throw new IllegalArgumentException("scale-set instance without instanceId and without a resource id ending"
+                    + " in /virtualMachines/{instanceId}: id=" + vm.id() + ", name=" + vm.name());
+        }
+        return id.substring(marker + "/virtualmachines/".length());
     }
 
     /** Whether Azure is deleting the instance already. */

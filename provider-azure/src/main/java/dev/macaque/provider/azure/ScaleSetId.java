@@ -29,6 +29,12 @@ record ScaleSetId(String subscriptionId, String resourceGroup, String name) {
         return new ScaleSetId(parts[2], parts[4], parts[8]);
     }
 
+    /** The scale set's ARM resource id, as the REST specification spells it. */
+    String resourceId() {
+        return "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.Compute/virtualMachineScaleSets/" + name;
+    }
+
     /** The {@link dev.macaque.spi.GroupRef#name()} of this scale set. */
     String groupName(boolean withSubscription) {
         return (withSubscription ? subscriptionId + "/" : "") + resourceGroup + "/" + name;

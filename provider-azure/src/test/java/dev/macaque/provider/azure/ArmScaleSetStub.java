@@ -39,7 +39,7 @@ final class ArmScaleSetStub implements AutoCloseable {
     private static final Pattern MEMBERS = Pattern.compile(SCALE_SET.pattern() + "/virtualMachines");
     private static final Pattern MEMBER = Pattern.compile(SCALE_SET.pattern() + "/virtualMachines/([^/]+)(?:/([A-Za-z]+))?");
     private static final Pattern PERMISSIONS = Pattern.compile(
-            "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/Microsoft\\.Compute//virtualMachineScaleSets/([^/]+)"
+            "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.Compute/virtualMachineScaleSets/([^/]+)"
                     + "/providers/Microsoft\\.Authorization/permissions", Pattern.CASE_INSENSITIVE);
     private static final Pattern OPERATION = Pattern.compile("/subscriptions/([^/]+)/providers/Microsoft\\.Compute/locations/([^/]+)/operations/([^/]+)");
     private static final Pattern CAPACITY = Pattern.compile("\"capacity\"\\s*:\\s*(\\d+)");
@@ -49,6 +49,7 @@ final class ArmScaleSetStub implements AutoCloseable {
     private final Map<String, ScaleSet> scaleSets = new LinkedHashMap<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final List<String> mutations = new ArrayList<>();
+    private final List<String> requests = new ArrayList<>();
     private final AtomicInteger operationIds = new AtomicInteger();
 
     ArmScaleSetStub(Duration healDelay) throws IOException {
@@ -67,6 +68,7 @@ final class ArmScaleSetStub implements AutoCloseable {
         scaleSets.clear();
         operations.clear();
         mutations.clear();
+        requests.clear();
         return this;
     }
 
@@ -93,6 +95,15 @@ final class ArmScaleSetStub implements AutoCloseable {
         scaleSet.capacity = capacity;
         scaleSets.put(key(subscription, resourceGroup, name), scaleSet);
         return this;
+    }
+
+    /** Every request received, as {@code METHOD path}, in order. */
+    synchronized List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    synchronized void forgetRequests() {
+        requests.clear();
     }
 
     /** Mutating requests received, as {@code METHOD path}, in order. */
@@ -132,6 +143,7 @@ final class ArmScaleSetStub implements AutoCloseable {
     private Reply route(String method, URI uri, String body) {
         String path = uri.getPath();
         String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+        requests.add(method + " " + path);
         if (!method.equals("GET")) {
             mutations.add(method + " " + path);
         }

@@ -68,9 +68,11 @@ class AzureCloudProviderAdapterTest {
     private static final String MEMBER_PATH = VMSS_PATH + "/virtualMachines/0";
     private static final String OPERATION_PATH = "/subscriptions/" + SUB + "/providers/Microsoft.Compute/locations/"
             + REGION + "/operations/op-1";
-    /** The SDK's path for a top-level resource's permissions: lower-case "resourcegroups" and an empty parent path. */
-    private static final String PERMISSIONS_PATH = "/subscriptions/" + SUB + "/resourcegroups/" + RG
-            + "/providers/Microsoft.Compute//virtualMachineScaleSets/" + VMSS + "/providers/Microsoft.Authorization/permissions";
+    /**
+     * A top-level resource's permissions as the REST specification defines them: the resource id, then
+     * {@code /providers/Microsoft.Authorization/permissions} (no empty {@code parentResourcePath} segment).
+     */
+    private static final String PERMISSIONS_PATH = VMSS_PATH + "/providers/Microsoft.Authorization/permissions";
     private static final GroupRef GROUP = new GroupRef("az", REGION, RG + "/" + VMSS);
 
     private static WireMockServer arm;
@@ -362,6 +364,53 @@ class AzureCloudProviderAdapterTest {
     // ---- dry run
 
     @Test
+    void membersWithoutInstanceIdAsInTheSpecificationsMinimalExampleTakeItFromTheirResourceId() {
+        arm.stubFor(armGet(VMSS_PATH).willReturn(json(200, scaleSet(2))));
+        // VirtualMachineScaleSetVM_List_MinimumSet_Gen.json: each value carries only its id and location.
+        String minimal = "{\"value\":[{\"location\":\"westeurope\",\"id\":\"" + VMSS_PATH + "/virtualMachines/0\"},"
+                + "{\"location\":\"westeurope\",\"id\":\"" + VMSS_PATH + "/virtualMachines/7\"}]}";
+        arm.stubFor(armGet(VMSS_PATH + "/virtualMachines").willReturn(json(200, minimal)));
+
+        VmGroup group = provider().describeGroup(GROUP);
+
+        assertThat(group.instances()).extracting(Instance::id).containsExactly("0", "7");
+        assertThat(group.instances()).allSatisfy(i -> assertThat(i.state()).isEqualTo(LifecycleState.PENDING));
+        assertThat(provider.health(GROUP)).isEqualTo(new GroupHealth(GROUP, 2, 0, 2));
+    }
+
+    @Test
+    void optInTagsAreMatchedWhateverTheCaseTheOwnerWroteThemIn() {
+        String mixedCase = ArmJson.scaleSet(SUB, RG, VMSS, REGION, 2,
+                Map.of("Macaque-Enabled", "true", "MACAQUE-WEIGHT", "3", "Team", "web"), "Uniform");
+        arm.stubFor(armGet("/subscriptions/" + SUB + "/providers/Microsoft.Compute/virtualMachineScaleSets")
+                .willReturn(json(200, ArmJson.page(List.of(mixedCase), null))));
+
+        List<GroupSummary> optedIn = provider().listGroups(GroupFilter.tag("macaque-enabled", "true"));
+
+        assertThat(optedIn).singleElement().satisfies(g -> {
+            assertThat(g.optedIn()).isTrue();
+            assertThat(g.tags()).containsEntry("macaque-enabled", "true").containsEntry("macaque-weight", "3")
+                    .containsEntry("Team", "web").doesNotContainKeys("Macaque-Enabled", "MACAQUE-WEIGHT");
+        });
+    }
+
+    @Test
+    void theBatchedReadListsTheSubscriptionOnceAndReadsMembersOfEachAskedScaleSet() {
+        arm.stubFor(armGet("/subscriptions/" + SUB + "/providers/Microsoft.Compute/virtualMachineScaleSets")
+                .willReturn(json(200, ArmJson.page(List.of(scaleSet(2)), null))));
+        arm.stubFor(armGet(VMSS_PATH + "/virtualMachines").withQueryParam("$expand", equalTo("instanceView"))
+                .willReturn(json(200, ArmJson.page(List.of(member("0", "Succeeded", "running", "healthy"),
+                        member("1", "Succeeded", "running", "healthy")), null))));
+        GroupRef missing = new GroupRef("az", REGION, RG + "/gone");
+
+        var batch = provider().describeGroups(List.of(GROUP, missing));
+
+        assertThat(batch.groups()).singleElement().satisfies(g -> assertThat(g.healthyInService()).hasSize(2));
+        assertThat(batch.notFound()).containsOnlyKeys(missing);
+        assertThat(arm.getAllServeEvents()).hasSize(2);
+    }
+
+    @Test
     void dryRunProvesGroupMembershipAndPermissionsAndChangesNothing() {
         stubScaleSetAndMember("Succeeded", "running");
         String permissionsPath = PERMISSIONS_PATH;
@@ -373,7 +422,9 @@ class AzureCloudProviderAdapterTest {
         assertThat(result.outcome()).isEqualTo(Outcome.DRY_RUN_WOULD_TERMINATE);
         assertThat(result.detail()).contains("scale set rg-web/web exists in westeurope", "instance 0 is a member",
                 "grant", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/delete", "Not proven", "resource locks");
-        arm.verify(getRequestedFor(urlPathEqualTo(permissionsPath)));
+        arm.verify(getRequestedFor(urlPathEqualTo(permissionsPath))
+                .withQueryParam("api-version", equalTo(ArmConnection.PERMISSIONS_API_VERSION)));
+        assertThat(arm.getAllServeEvents()).extracting(e -> e.getRequest().getUrl()).noneMatch(url -> url.contains("//"));
         arm.verify(0, deleteRequestedFor(anyUrl()));
         arm.verify(0, postRequestedFor(anyUrl()));
         arm.verify(0, patchRequestedFor(anyUrl()));

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * transport, sharing one credentials object and one small executor.
  *
  * <p>The client's own retries are switched off for plain calls (it would retry a 503 GET for ten minutes): the
- * provider decides, and throttling is retried by {@link ThrottleRetry}. Operation polling is bounded by the
+ * provider translates, and the engine's retry is the only retry layer (throttling included). Operation polling is bounded by the
  * operation timeout.
  */
 final class ComputeClients implements AutoCloseable {

@@ -9,6 +9,7 @@ import dev.macaque.spi.ProviderException.Kind;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -18,7 +19,25 @@ final class ComputeErrors {
     private static final Pattern RATE_LIMIT_REASON =
             Pattern.compile("\"reason\"\\s*:\\s*\"(rateLimitExceeded|userRateLimitExceeded)\"");
 
+    // A 400 for a VM busy with another operation: the same condition as RESOURCE_NOT_READY inside an Operation.
+    private static final Pattern NOT_READY_REASON = Pattern.compile("\"reason\"\\s*:\\s*\"resourceNotReady\"");
+    private static final Pattern ERROR_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** Bound on the cloud's text kept in a message (Compute's bodies can repeat the same text many times). */
+    private static final int MAX_DETAIL = 1_000;
+
     private ComputeErrors() {
+    }
+
+    /**
+     * Runs one Compute call once and translates its failure. There is no retry here: the engine retries what is
+     * retryable (throttling included), so that one call is never multiplied by two stacked retry layers.
+     */
+    static <T> T call(String what, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw translate(e, what);
+        }
     }
 
     /** {@code what} names the call and its target, e.g. "get MIG my-proj/europe-west1/web". */
@@ -38,7 +57,7 @@ final class ComputeErrors {
         int http = httpStatus(api);
         String body = body(api);
         String message = what + " failed: HTTP " + (http > 0 ? http : "?") + " " + api.getStatusCode().getCode()
-                + ": " + firstLine(api.getMessage());
+                + ": " + detail(api, body);
         if (http == 429 || api.getStatusCode().getCode() == StatusCode.Code.RESOURCE_EXHAUSTED) {
             return new ProviderException(Kind.THROTTLED, message, api, true, retryAfter(api));
         }
@@ -64,10 +83,29 @@ final class ComputeErrors {
                 || api.getStatusCode().getCode() == StatusCode.Code.INTERNAL) {
             return new ProviderException(Kind.TRANSIENT, message, api);
         }
+        if (http == 400 && (NOT_READY_REASON.matcher(body).find() || "resourceNotReady".equals(api.getReason()))) {
+            return new ProviderException(Kind.CONFLICT, message + " (resourceNotReady: busy with another operation)",
+                    api, true, retryAfter(api));
+        }
         if (http >= 400 && http < 500) {
             return new ProviderException(Kind.INVALID_REQUEST, message, api);
         }
         return new ProviderException(Kind.TRANSIENT, message, api);
+    }
+
+    /**
+     * What Compute said: the {@code error.message} of its JSON body (which names, say, the missing permission),
+     * else the client's whole message; never just the status line.
+     */
+    private static String detail(ApiException api, String body) {
+        Matcher said = ERROR_MESSAGE.matcher(body);
+        String text;
+        if (said.find()) {
+            text = said.group(1).replace("\\\"", "\"").replace("\\n", " ").replace("\\\\", "\\");
+        } else {
+            text = api.getMessage() == null ? "" : api.getMessage().replace('\n', ' ').trim();
+        }
+        return text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) + "…" : text;
     }
 
     /** An Operation that finished with errors, classified by the HTTP status it reports. */
@@ -85,7 +123,8 @@ final class ComputeErrors {
             kind = Kind.PERMISSION_DENIED;
         } else if (http == 404 || errors.contains("RESOURCE_NOT_FOUND")) {
             kind = Kind.NOT_FOUND;
-        } else if (http == 409 || http == 412 || errors.contains("RESOURCE_NOT_READY")) {
+        } else if (http == 409 || http == 412 || errors.contains("RESOURCE_NOT_READY")
+                || errors.contains("resourceNotReady")) {
             kind = Kind.CONFLICT;
         } else if (http >= 400 && http < 500) {
             kind = Kind.INVALID_REQUEST;
@@ -132,11 +171,4 @@ final class ComputeErrors {
         return text.toString();
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }

@@ -23,13 +23,13 @@ import com.google.cloud.compute.v1.RegionInstanceGroupManagersRecreateRequest;
 import com.google.cloud.compute.v1.TestPermissionsRequest;
 import com.google.cloud.compute.v1.TestPermissionsResponse;
 import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.Instance;
 import dev.macaque.spi.LifecycleState;
-import dev.macaque.spi.OptIn;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderException.Kind;
 import dev.macaque.spi.TerminationRequest;
@@ -69,8 +69,12 @@ import java.util.stream.Collectors;
  * projects. Instance ids are {@code vmName@vmId} (see {@link Member}).
  *
  * <p>Labels ({@link GroupSummary#tags()}): MIGs have no labels of their own, so a group's tags are its instance
- * template's labels, overridden key by key by the labels of its all-instances configuration; a group named in
- * {@code optInGroups} gets {@code macaque-enabled=true} unless one of those labels already says otherwise.
+ * template's labels, overridden key by key by the labels of its all-instances configuration. Opt-in is only ever
+ * read from those labels, which the group's owners control: configuration cannot opt a group in.
+ *
+ * <p>No call is retried here: every failure is translated into its {@link ProviderException} kind once, and the
+ * engine's retry is the only layer (so one call never becomes attempts times attempts, nor sleeps on an engine
+ * thread).
  */
 final class GcpCloudProvider implements CloudProvider {
     static final String TYPE = "gcp";
@@ -81,7 +85,6 @@ final class GcpCloudProvider implements CloudProvider {
     private final String id;
     private final GcpConfig config;
     private final ComputeClients clients;
-    private final ThrottleRetry retry;
     private final System.Logger logger;
     private final IdempotencyLedger ledger = new IdempotencyLedger(10_000);
     // VMs this provider terminated whose name the MIG no longer lists (deleteInstances), so a repeat is reported
@@ -97,11 +100,10 @@ final class GcpCloudProvider implements CloudProvider {
             }));
     private volatile boolean closed;
 
-    GcpCloudProvider(String id, GcpConfig config, ComputeClients clients, ThrottleRetry retry, System.Logger logger) {
+    GcpCloudProvider(String id, GcpConfig config, ComputeClients clients, System.Logger logger) {
         this.id = Objects.requireNonNull(id, "id");
         this.config = Objects.requireNonNull(config, "config");
         this.clients = Objects.requireNonNull(clients, "clients");
-        this.retry = Objects.requireNonNull(retry, "retry");
         this.logger = Objects.requireNonNull(logger, "logger");
     }
 
@@ -119,18 +121,9 @@ final class GcpCloudProvider implements CloudProvider {
     public List<GroupSummary> listGroups(GroupFilter filter) {
         Map<String, Map<String, String>> templateLabels = new HashMap<>();
         List<GroupSummary> groups = new ArrayList<>();
+        List<String> unreachable = new ArrayList<>();
         for (String project : config.projects()) {
-            List<InstanceGroupManager> migs = retry.call("list MIGs of project " + project, () -> {
-                List<InstanceGroupManager> all = new ArrayList<>();
-                AggregatedListInstanceGroupManagersRequest request = AggregatedListInstanceGroupManagersRequest
-                        .newBuilder().setProject(project).build();
-                for (Map.Entry<String, InstanceGroupManagersScopedList> scope
-                        : clients.zonalGroups.aggregatedList(request).iterateAll()) {
-                    all.addAll(scope.getValue().getInstanceGroupManagersList());
-                }
-                return all;
-            });
-            for (InstanceGroupManager igm : migs) {
+            for (InstanceGroupManager igm : listMigs(project, unreachable)) {
                 MigRef mig = new MigRef(project, location(igm), igm.getName());
                 if (!config.covers(mig.location())
                         || !filter.regions().isEmpty() && !filter.regions().contains(mig.location())) {
@@ -142,8 +135,91 @@ final class GcpCloudProvider implements CloudProvider {
                 }
             }
         }
+        if (!unreachable.isEmpty()) {
+            logger.log(Level.WARNING, "{0}: listing is incomplete, Compute could not reach {1}; their groups are not"
+                    + " listed", id, unreachable);
+        }
         groups.sort(Comparator.comparing((GroupSummary g) -> g.ref().region()).thenComparing(g -> g.ref().name()));
         return List.copyOf(groups);
+    }
+
+    /**
+     * Every MIG of {@code project} with one {@code aggregatedList} (paged). {@code returnPartialSuccess} keeps one
+     * unreachable zone from failing the whole listing; the locations Compute could not reach are added to
+     * {@code unreachable}, so that callers can say the listing is incomplete instead of silently missing groups.
+     */
+    private List<InstanceGroupManager> listMigs(String project, List<String> unreachable) {
+        return ComputeErrors.call("list MIGs of project " + project, () -> {
+            List<InstanceGroupManager> all = new ArrayList<>();
+            AggregatedListInstanceGroupManagersRequest request = AggregatedListInstanceGroupManagersRequest
+                    .newBuilder().setProject(project).setReturnPartialSuccess(true).build();
+            for (var page : clients.zonalGroups.aggregatedList(request).iteratePages()) {
+                for (String location : page.getResponse().getUnreachablesList()) {
+                    unreachable.add("project " + project + ": " + location);
+                }
+                for (Map.Entry<String, InstanceGroupManagersScopedList> scope : page.getValues()) {
+                    all.addAll(scope.getValue().getInstanceGroupManagersList());
+                }
+            }
+            return all;
+        });
+    }
+
+    /**
+     * One {@code aggregatedList} per project for every asked MIG (target size, template, all-instances labels),
+     * each instance template read once for the whole call, then {@code listManagedInstances} per asked MIG: Compute
+     * has no call that lists the managed instances (with their health) of several MIGs at once. Creation times are
+     * left out. N groups cost N + projects + templates calls; describeGroup costs about four per group.
+     */
+    @Override
+    public DescribedGroups describeGroups(List<GroupRef> refs) {
+        Map<GroupRef, String> notFound = new LinkedHashMap<>();
+        Map<GroupRef, MigRef> wanted = new LinkedHashMap<>();
+        for (GroupRef ref : refs.stream().distinct().toList()) {
+            try {
+                wanted.put(ref, resolve(ref));
+            } catch (ProviderException e) {
+                if (e.kind() != Kind.NOT_FOUND && e.kind() != Kind.INVALID_REQUEST) {
+                    throw e;
+                }
+                notFound.put(ref, e.getMessage());
+            }
+        }
+        List<String> unreachable = new ArrayList<>();
+        Map<MigRef, InstanceGroupManager> listed = new HashMap<>();
+        for (String project : new java.util.TreeSet<>(wanted.values().stream().map(MigRef::project).toList())) {
+            for (InstanceGroupManager igm : listMigs(project, unreachable)) {
+                listed.put(new MigRef(project, location(igm), igm.getName()), igm);
+            }
+        }
+        Map<String, Map<String, String>> templateLabels = new HashMap<>();
+        List<VmGroup> found = new ArrayList<>();
+        for (Map.Entry<GroupRef, MigRef> entry : wanted.entrySet()) {
+            MigRef mig = entry.getValue();
+            InstanceGroupManager igm = listed.get(mig);
+            if (igm == null) {
+                notFound.put(entry.getKey(), "MIG " + mig + " does not exist"
+                        + (unreachable.isEmpty() ? "" : " or is in a location Compute could not reach"));
+                continue;
+            }
+            List<Member> members;
+            try {
+                members = listMembers(mig);
+            } catch (ProviderException e) {
+                if (e.kind() != Kind.NOT_FOUND) {
+                    throw e;
+                }
+                notFound.put(entry.getKey(), e.getMessage()); // deleted between the listing and the member read
+                continue;
+            }
+            boolean healthChecked = healthChecked(igm);
+            List<Instance> instances = members.stream()
+                    .map(m -> new Instance(m.instanceId(), m.zone(), m.state(), m.healthy(healthChecked), null))
+                    .toList();
+            found.add(new VmGroup(new GroupSummary(ref(mig), igm.getTargetSize(), labels(mig, igm, templateLabels)),
+                    instances));
+        }
+        return new DescribedGroups(found, notFound, unreachable);
     }
 
     @Override
@@ -318,7 +394,7 @@ final class GcpCloudProvider implements CloudProvider {
             String permission = "compute.instances.delete";
             TestPermissionsResponse granted;
             try {
-                granted = retry.call("testIamPermissions on VM " + vmUrl, () -> clients.instances.testIamPermissions(
+                granted = ComputeErrors.call("testIamPermissions on VM " + vmUrl, () -> clients.instances.testIamPermissions(
                         mig.project(), member.zone(), member.name(),
                         TestPermissionsRequest.newBuilder().addPermissions(permission).build()));
             } catch (ProviderException e) {
@@ -354,7 +430,7 @@ final class GcpCloudProvider implements CloudProvider {
 
     /** Starts an operation and waits for it, bounded by the operation timeout; throttling restarts it. */
     private Operation awaitOperation(String what, Supplier<OperationFuture<Operation, Operation>> start) {
-        return retry.call(what, () -> {
+        return ComputeErrors.call(what, () -> {
             OperationFuture<Operation, Operation> future = start.get();
             Operation operation;
             try {
@@ -407,13 +483,13 @@ final class GcpCloudProvider implements CloudProvider {
     }
 
     private InstanceGroupManager getMig(MigRef mig) {
-        return retry.call("get MIG " + mig, () -> mig.regional()
+        return ComputeErrors.call("get MIG " + mig, () -> mig.regional()
                 ? clients.regionalGroups.get(mig.project(), mig.location(), mig.name())
                 : clients.zonalGroups.get(mig.project(), mig.location(), mig.name()));
     }
 
     private List<Member> listMembers(MigRef mig) {
-        List<ManagedInstance> managed = retry.call("listManagedInstances of MIG " + mig, () -> {
+        List<ManagedInstance> managed = ComputeErrors.call("listManagedInstances of MIG " + mig, () -> {
             List<ManagedInstance> all = new ArrayList<>();
             if (mig.regional()) {
                 clients.regionalGroups.listManagedInstances(mig.project(), mig.location(), mig.name())
@@ -443,7 +519,7 @@ final class GcpCloudProvider implements CloudProvider {
                         .map(n -> "(name = \"" + n + "\")").collect(Collectors.joining(" OR "));
                 ListInstancesRequest request = ListInstancesRequest.newBuilder().setProject(project)
                         .setZone(zone.getKey()).setFilter(filter).build();
-                List<com.google.cloud.compute.v1.Instance> vms = retry.call(
+                List<com.google.cloud.compute.v1.Instance> vms = ComputeErrors.call(
                         "list VMs in " + project + "/" + zone.getKey(), () -> {
                             List<com.google.cloud.compute.v1.Instance> all = new ArrayList<>();
                             clients.instances.list(request).iterateAll().forEach(all::add);
@@ -475,11 +551,6 @@ final class GcpCloudProvider implements CloudProvider {
         if (igm.hasAllInstancesConfig() && igm.getAllInstancesConfig().hasProperties()) {
             labels.putAll(igm.getAllInstancesConfig().getProperties().getLabelsMap());
         }
-        if (!labels.containsKey(OptIn.ENABLED_KEY)
-                && (config.optInGroups().contains(mig.name())
-                        || config.optInGroups().contains(mig.project() + "/" + mig.name()))) {
-            labels.put(OptIn.ENABLED_KEY, "true");
-        }
         return labels;
     }
 
@@ -502,7 +573,7 @@ final class GcpCloudProvider implements CloudProvider {
         String name = template.group(3);
         Map<String, String> labels;
         try {
-            labels = retry.call("get instance template " + url, () -> region == null
+            labels = ComputeErrors.call("get instance template " + url, () -> region == null
                     ? clients.templates.get(project, name).getProperties().getLabelsMap()
                     : clients.regionalTemplates.get(project, region, name).getProperties().getLabelsMap());
         } catch (ProviderException e) {
@@ -538,7 +609,7 @@ final class GcpCloudProvider implements CloudProvider {
 
     private MigRef resolve(GroupRef group) {
         if (!group.provider().equals(id)) {
-            throw new ProviderException(Kind.INVALID_REQUEST, "group " + group + " belongs to provider '"
+            throw new ProviderException(Kind.NOT_FOUND, "group " + group + " belongs to provider '"
                     + group.provider() + "', not to this one ('" + id + "')");
         }
         String project;

@@ -23,9 +23,7 @@ import java.util.regex.Pattern;
  * @param zones            zones covered (zonal MIGs there); empty together with {@code regions} = all
  * @param credentialsFile  service-account key file, or empty for Application Default Credentials
  * @param endpoint         Compute API endpoint override (e.g. a Private Service Connect endpoint), or empty
- * @param optInGroups      MIG names ({@code name} or {@code project/name}) opted in by configuration
  * @param terminateAction  how a member is killed
- * @param maxAttempts      attempts per call when Compute throttles (1 = no retry)
  * @param operationTimeout how long terminate waits for its Compute Operation
  * @param requestTimeout   how long one HTTP call may take
  */
@@ -35,9 +33,7 @@ public record GcpConfig(
         Set<String> zones,
         Optional<Path> credentialsFile,
         Optional<String> endpoint,
-        Set<String> optInGroups,
         TerminateAction terminateAction,
-        int maxAttempts,
         Duration operationTimeout,
         Duration requestTimeout) {
 
@@ -46,16 +42,13 @@ public record GcpConfig(
     public static final String ZONES = "zones";
     public static final String CREDENTIALS_FILE = "credentialsFile";
     public static final String ENDPOINT = "endpoint";
-    public static final String OPT_IN_GROUPS = "optInGroups";
     public static final String TERMINATE_ACTION = "terminateAction";
-    public static final String MAX_ATTEMPTS = "maxAttempts";
     public static final String OPERATION_TIMEOUT = "operationTimeout";
     public static final String REQUEST_TIMEOUT = "requestTimeout";
 
     static final Pattern PROJECT_ID = Pattern.compile("[a-z][a-z0-9.:-]{2,61}[a-z0-9]");
     static final Pattern REGION = Pattern.compile("[a-z]+(?:-[a-z]+)*[0-9]+");
     static final Pattern ZONE = Pattern.compile("[a-z]+(?:-[a-z]+)*[0-9]+-[a-z]");
-    private static final Pattern MIG_NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public static final List<ConfigKey> KEYS = List.of(
             ConfigKey.required(PROJECTS, "Comma-separated GCP project ids whose managed instance groups this instance"
@@ -68,13 +61,9 @@ public record GcpConfig(
                     + " Default Credentials. The file's content is never logged.", null),
             ConfigKey.optional(ENDPOINT, "Compute API endpoint override, e.g. a Private Service Connect endpoint"
                     + " https://compute-myendpoint.p.googleapis.com (scheme required, no trailing path).", ""),
-            ConfigKey.optional(OPT_IN_GROUPS, "Comma-separated MIG names (name or project/name) opted in by"
-                    + " configuration, for groups without a macaque-enabled label.", ""),
             ConfigKey.optional(TERMINATE_ACTION, "deleteVm: delete the VM, the MIG recreates it; recreate: MIG"
                     + " recreateInstances; deleteInstances: MIG deleteInstances, which SHRINKS the target size.",
                     TerminateAction.DELETE_VM.configValue()),
-            ConfigKey.optional(MAX_ATTEMPTS, "Attempts per Compute call when throttled (429 RESOURCE_EXHAUSTED or"
-                    + " 403 rateLimitExceeded), with exponential backoff and jitter.", "5"),
             ConfigKey.optional(OPERATION_TIMEOUT, "How long terminate waits for its Compute Operation, as ISO-8601"
                     + " (PT5M) or seconds (300s).", "300s"),
             ConfigKey.optional(REQUEST_TIMEOUT, "How long one Compute HTTP call may take, ISO-8601 or seconds.", "60s"));
@@ -83,7 +72,6 @@ public record GcpConfig(
         projects = List.copyOf(projects);
         regions = Set.copyOf(regions);
         zones = Set.copyOf(zones);
-        optInGroups = Set.copyOf(optInGroups);
     }
 
     /** Parses and validates {@code config}; every problem is an {@code INVALID_REQUEST} naming the key. */
@@ -98,11 +86,6 @@ public record GcpConfig(
         regions.forEach(r -> requireMatch(REGIONS, r, REGION, "a region such as europe-west1"));
         List<String> zones = list(config, ZONES);
         zones.forEach(z -> requireMatch(ZONES, z, ZONE, "a zone such as europe-west1-b"));
-        List<String> optIn = list(config, OPT_IN_GROUPS);
-        for (String group : optIn) {
-            String name = group.contains("/") ? group.substring(group.indexOf('/') + 1) : group;
-            requireMatch(OPT_IN_GROUPS, name, MIG_NAME, "a MIG name, optionally prefixed by project/");
-        }
 
         Optional<Path> credentialsFile = text(config, CREDENTIALS_FILE).map(Path::of);
         if (credentialsFile.isPresent() && !Files.isReadable(credentialsFile.get())) {
@@ -112,13 +95,12 @@ public record GcpConfig(
         Optional<String> endpoint = text(config, ENDPOINT).map(GcpConfig::endpoint);
         TerminateAction action = text(config, TERMINATE_ACTION)
                 .map(v -> TerminateAction.parse(v, TERMINATE_ACTION)).orElse(TerminateAction.DELETE_VM);
-        int maxAttempts = text(config, MAX_ATTEMPTS).map(v -> positiveInt(MAX_ATTEMPTS, v)).orElse(5);
         Duration operationTimeout = text(config, OPERATION_TIMEOUT).map(v -> duration(OPERATION_TIMEOUT, v))
                 .orElse(Duration.ofMinutes(5));
         Duration requestTimeout = text(config, REQUEST_TIMEOUT).map(v -> duration(REQUEST_TIMEOUT, v))
                 .orElse(Duration.ofSeconds(60));
         return new GcpConfig(projects, new TreeSet<>(regions), new TreeSet<>(zones), credentialsFile, endpoint,
-                new TreeSet<>(optIn), action, maxAttempts, operationTimeout, requestTimeout);
+                action, operationTimeout, requestTimeout);
     }
 
     /** Whether a MIG in {@code location} (a region or a zone) is covered by {@link #regions} and {@link #zones}. */
@@ -156,17 +138,6 @@ public record GcpConfig(
         return trimmed;
     }
 
-    private static int positiveInt(String key, String value) {
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= 1) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw invalid(key, value, "expected a positive integer");
-    }
 
     static Duration duration(String key, String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);

@@ -55,8 +55,7 @@ public final class GcpProviderFactory implements ProviderFactory {
                 config.regions(), config.zones(), config.endpoint().orElse("default"),
                 config.credentialsFile().map(p -> "key file " + p).orElse("Application Default Credentials"),
                 config.terminateAction().configValue());
-        return new GcpCloudProvider(context.instanceId(), config, clients,
-                ThrottleRetry.production(config.maxAttempts()), context.logger());
+        return new GcpCloudProvider(context.instanceId(), config, clients, context.logger());
     }
 
     private static GoogleCredentials credentials(GcpConfig config) {

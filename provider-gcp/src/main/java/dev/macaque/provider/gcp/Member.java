@@ -22,7 +22,12 @@ record Member(String name, long vmId, String zone, String status, String action,
 
     private static final Set<String> LEAVING = Set.of("DELETING", "RECREATING", "ABANDONING");
     private static final Set<String> ARRIVING = Set.of("CREATING", "CREATING_WITHOUT_RETRIES", "VERIFYING",
-            "STARTING", "RESUMING", "RESTARTING", "REFRESHING");
+            "STARTING", "RESUMING", "RESTARTING");
+    /**
+     * REFRESHING: the MIG applies a change (labels, metadata, target pools) to a running VM without stopping it, as
+     * after the all-instances label change that opts a group in: the VM keeps serving, so it counts like no action.
+     */
+    private static final Set<String> IN_PLACE = Set.of("NONE", "REFRESHING");
 
     static Member of(ManagedInstance managed) {
         String url = managed.getInstance();
@@ -52,13 +57,14 @@ record Member(String name, long vmId, String zone, String status, String action,
         if (ARRIVING.contains(action)) {
             return LifecycleState.PENDING;
         }
-        if (!"NONE".equals(action)) {
+        if (!IN_PLACE.contains(action)) {
             // STOPPING, SUSPENDING: the member stays but stops serving
             return LifecycleState.OUT_OF_SERVICE;
         }
         return switch (status) {
             case "RUNNING" -> LifecycleState.IN_SERVICE;
-            case "", "PROVISIONING", "STAGING", "REPAIRING" -> LifecycleState.PENDING;
+            // PENDING: waiting for capacity (Flex Start) before PROVISIONING
+            case "", "PENDING", "PROVISIONING", "STAGING", "REPAIRING" -> LifecycleState.PENDING;
             case "STOPPING", "DEPROVISIONING" -> LifecycleState.TERMINATING;
             // GCP's TERMINATED means stopped, not deleted: the VM is still a member
             default -> LifecycleState.OUT_OF_SERVICE;

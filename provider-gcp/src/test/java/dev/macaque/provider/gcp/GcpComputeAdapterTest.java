@@ -192,7 +192,7 @@ class GcpComputeAdapterTest {
                 template("api-v2", "{\"macaque-enabled\": \"true\"}"))));
         wire.stubFor(get(P + "/global/instanceTemplates/plain").willReturn(json(template("plain", "{}"))));
 
-        List<GroupSummary> groups = provider(GcpConfig.OPT_IN_GROUPS, "batch,ledger").listGroups(GroupFilter.ALL);
+        List<GroupSummary> groups = provider().listGroups(GroupFilter.ALL);
 
         assertThat(groups).extracting(GroupSummary::ref).containsExactly(
                 WEB, API, new GroupRef("gcp-test", "europe-west1-b", "batch"),
@@ -203,10 +203,12 @@ class GcpComputeAdapterTest {
         assertThat(groups.get(0).desiredCapacity()).isEqualTo(4);
         // template labels alone
         assertThat(groups.get(1).optedIn()).isTrue();
-        // named in configuration, no label says otherwise
-        assertThat(groups.get(2).optedIn()).isTrue();
-        // an explicit label macaque-enabled=false is not overridden by configuration
+        // no label opts it in: configuration cannot (there is no optInGroups any more)
+        assertThat(groups.get(2).optedIn()).isFalse();
         assertThat(groups.get(3).optedIn()).isFalse();
+        // partial success is asked for, so that one unreachable zone cannot fail the listing
+        wire.verify(getRequestedFor(urlPathEqualTo(P + "/aggregated/instanceGroupManagers"))
+                .withQueryParam("returnPartialSuccess", equalTo("true")));
         // one read per distinct template, however many groups share it
         wire.verify(1, getRequestedFor(urlPathEqualTo(P + "/global/instanceTemplates/plain")));
         wire.verify(1, getRequestedFor(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")));
@@ -282,6 +284,25 @@ class GcpComputeAdapterTest {
         assertThat(thrown(() -> provider.health(API)).kind()).isEqualTo(Kind.INVALID_REQUEST);
     }
 
+    @Test
+    void unreachableZonesAreReportedByTheBatchedReadAndTheReachableGroupsStillRead() {
+        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")).willReturn(json("""
+                {"items": {"zones/europe-west1-b": {"instanceGroupManagers": [%s]}},
+                 "unreachables": ["zones/us-central1-a"]}""".formatted(zonalMig("api", "europe-west1-b", 1, "plain", null, false)))));
+        wire.stubFor(get(P + "/global/instanceTemplates/plain").willReturn(json(template("plain", "{\"macaque-enabled\": \"true\"}"))));
+        wire.stubFor(post(urlPathEqualTo(P + "/zones/europe-west1-b/instanceGroupManagers/api/listManagedInstances"))
+                .willReturn(json("{\"managedInstances\": []}")));
+        GroupRef elsewhere = new GroupRef("gcp-test", "us-central1-a", "ledger");
+
+        var batch = provider().describeGroups(List.of(API, elsewhere));
+
+        assertThat(batch.groups()).extracting(VmGroup::ref).containsExactly(API);
+        assertThat(batch.unreachable()).containsExactly("project shop-prod: zones/us-central1-a");
+        assertThat(batch.notFound()).containsOnlyKeys(elsewhere);
+        assertThat(batch.notFound().get(elsewhere)).contains("could not reach");
+        assertThat(provider.listGroups(GroupFilter.ALL)).extracting(GroupSummary::ref).containsExactly(API);
+    }
+
     // ----- describe and health
 
     @Test
@@ -330,8 +351,27 @@ class GcpComputeAdapterTest {
 
         GroupHealth health = provider().health(API);
 
-        assertThat(health).isEqualTo(new GroupHealth(API, 3, 1, 3));
+        // REFRESHING applies a change (a label, as when opting in) to a running VM in place: it keeps serving
+        assertThat(health).isEqualTo(new GroupHealth(API, 3, 2, 2));
         assertThat(health.atDesiredCapacity()).isFalse();
+    }
+
+    @Test
+    void aRefreshingMemberIsInServiceAndAPendingVmIsPending() {
+        stubApiMig(null, false);
+        stubApiMembers(
+                managed("api-1x2c", "europe-west1-b", "1001", "RUNNING", "REFRESHING", null),
+                managed("api-7k9q", "europe-west1-b", "1002", "PENDING", "NONE", null),
+                managed("api-p0m3", "europe-west1-b", "1003", "RUNNING", "NONE", null));
+        wire.stubFor(get(urlPathEqualTo(P + "/zones/europe-west1-b/instances")).willReturn(json("{\"items\": []}")));
+
+        VmGroup group = provider().describeGroup(API);
+
+        assertThat(group.instances()).extracting(Instance::id, Instance::state, Instance::healthy).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("api-1x2c@1001", LifecycleState.IN_SERVICE, true),
+                org.assertj.core.groups.Tuple.tuple("api-7k9q@1002", LifecycleState.PENDING, false),
+                org.assertj.core.groups.Tuple.tuple("api-p0m3@1003", LifecycleState.IN_SERVICE, true));
+        assertThat(provider.health(API)).isEqualTo(new GroupHealth(API, 3, 2, 1));
     }
 
     @Test
@@ -497,27 +537,22 @@ class GcpComputeAdapterTest {
     // ----- errors
 
     @Test
-    void http429ResourceExhaustedIsRetriedWithBackoffAndJitter() {
-        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")).inScenario("429")
-                .whenScenarioStateIs(STARTED).willSetStateTo("again")
-                .willReturn(error(429, "RESOURCE_EXHAUSTED", "rateLimitExceeded", "Quota exceeded")));
-        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")).inScenario("429")
-                .whenScenarioStateIs("again").willSetStateTo("ok")
-                .willReturn(error(429, "RESOURCE_EXHAUSTED", "RESOURCE_EXHAUSTED", "Quota exceeded")));
-        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")).inScenario("429")
-                .whenScenarioStateIs("ok").willReturn(json("{\"items\": {}}")));
+    void http429ResourceExhaustedIsThrottledOnTheFirstAnswerForTheEngineToRetry() {
+        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers"))
+                .willReturn(error(429, "RESOURCE_EXHAUSTED", "rateLimitExceeded", "Quota exceeded")
+                        .withHeader("Retry-After", "7")));
 
-        assertThat(provider().listGroups(GroupFilter.ALL)).isEmpty();
+        ProviderException e = thrown(() -> provider().listGroups(GroupFilter.ALL));
 
-        wire.verify(3, getRequestedFor(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")));
-        // base 100 ms doubling, equal jitter: the n-th wait lies in [base*2^(n-1)/2, base*2^(n-1)]
-        assertThat(providers.sleeps).hasSize(2);
-        assertThat(providers.sleeps.get(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
-        assertThat(providers.sleeps.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+        assertThat(e.kind()).isEqualTo(Kind.THROTTLED);
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+        // one retry layer, the engine's: the provider neither repeats the call nor sleeps
+        wire.verify(1, getRequestedFor(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")));
     }
 
     @Test
-    void http403RateLimitExceededIsThrottlingAndTheRetryReusesTheRequestId() {
+    void http403RateLimitExceededIsThrottlingAndARetryOfTheSameTerminationReusesTheRequestId() {
         stubHealthyApiGroup();
         wire.stubFor(delete(urlPathEqualTo(P + "/zones/europe-west1-b/instances/api-7k9q")).inScenario("403")
                 .whenScenarioStateIs(STARTED).willSetStateTo("ok")
@@ -526,43 +561,44 @@ class GcpComputeAdapterTest {
         wire.stubFor(delete(urlPathEqualTo(P + "/zones/europe-west1-b/instances/api-7k9q")).inScenario("403")
                 .whenScenarioStateIs("ok")
                 .willReturn(json(operation("operation-del-2", "zones/europe-west1-b", "DONE", ""))));
+        TerminationRequest request = kill(API, "api-7k9q@1002", false, "key-10");
 
-        TerminationResult result = provider().terminate(kill(API, "api-7k9q@1002", false, "key-10"));
+        ProviderException throttled = thrown(() -> provider().terminate(request));
+        assertThat(throttled.kind()).isEqualTo(Kind.THROTTLED);
+        assertThat(throttled.retryable()).isTrue();
+        // the engine's retry: the same request again
+        TerminationResult result = provider.terminate(request);
 
         assertThat(result.outcome()).isEqualTo(Outcome.TERMINATED);
         List<LoggedRequest> deletes = wire.findAll(deleteRequestedFor(urlPathMatching(".*/instances/api-7k9q")));
         assertThat(deletes).hasSize(2);
         assertThat(deletes.get(1).queryParameter("requestId").firstValue())
                 .isEqualTo(deletes.get(0).queryParameter("requestId").firstValue());
-        assertThat(providers.sleeps).hasSize(1);
     }
 
     @Test
-    void aRetryAfterLongerThanTheBackoffIsHonouredWithinTheCap() {
-        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")).inScenario("retry-after")
-                .whenScenarioStateIs(STARTED).willSetStateTo("ok")
-                .willReturn(error(429, "RESOURCE_EXHAUSTED", "rateLimitExceeded", "Quota exceeded")
-                        .withHeader("Retry-After", "1")));
-        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")).inScenario("retry-after")
-                .whenScenarioStateIs("ok").willReturn(json("{}")));
+    void aVmBusyWithAnotherOperationIsARetryableConflictWhetherCompute400sOrTheOperationSaysSo() {
+        stubHealthyApiGroup();
+        wire.stubFor(delete(urlPathEqualTo(P + "/zones/europe-west1-b/instances/api-7k9q")).willReturn(
+                error(400, "FAILED_PRECONDITION", "resourceNotReady",
+                        "The resource 'projects/shop-prod/zones/europe-west1-b/instances/api-7k9q' is not ready")));
+        wire.stubFor(delete(urlPathEqualTo(P + "/zones/europe-west1-b/instances/api-1x2c"))
+                .willReturn(json(operation("operation-busy", "zones/europe-west1-b", "RUNNING", ""))));
+        wire.stubFor(get(urlPathEqualTo(P + "/zones/europe-west1-b/operations/operation-busy"))
+                .willReturn(json(operation("operation-busy", "zones/europe-west1-b", "DONE", """
+                        , "httpErrorStatusCode": 400, "httpErrorMessage": "BAD REQUEST",
+                        "error": {"errors": [{"code": "RESOURCE_NOT_READY", "message": "The resource is not ready"}]}"""))));
+        provider();
 
-        provider().listGroups(GroupFilter.ALL);
+        ProviderException direct = thrown(() -> provider.terminate(kill(API, "api-7k9q@1002", false, "busy-1")));
+        ProviderException inOperation = thrown(() -> provider.terminate(kill(API, "api-1x2c", false, "busy-2")));
 
-        // the backoff alone would wait 50..100 ms; the server asked for 1 s, within the 2 s cap of the test retry
-        assertThat(providers.sleeps).containsExactly(Duration.ofSeconds(1));
-    }
-
-    @Test
-    void throttlingThatOutlastsTheAttemptsIsReportedAsThrottled() {
-        wire.stubFor(get(urlPathEqualTo(P + "/aggregated/instanceGroupManagers"))
-                .willReturn(error(429, "RESOURCE_EXHAUSTED", "rateLimitExceeded", "Quota exceeded")));
-
-        ProviderException e = thrown(() -> provider(GcpConfig.MAX_ATTEMPTS, "3").listGroups(GroupFilter.ALL));
-
-        assertThat(e.kind()).isEqualTo(Kind.THROTTLED);
-        assertThat(e.retryable()).isTrue();
-        assertThat(e.getMessage()).contains("after 3 attempt");
-        wire.verify(3, getRequestedFor(urlPathEqualTo(P + "/aggregated/instanceGroupManagers")));
+        assertThat(direct.kind()).isEqualTo(Kind.CONFLICT);
+        assertThat(direct.retryable()).isTrue();
+        assertThat(direct.getMessage()).contains("is not ready");
+        assertThat(inOperation.kind()).isEqualTo(Kind.CONFLICT);
+        assertThat(inOperation.retryable()).isTrue();
+        wire.verify(1, deleteRequestedFor(urlPathMatching(".*/instances/api-7k9q")));
     }
 
     @Test
@@ -574,9 +610,11 @@ class GcpComputeAdapterTest {
         ProviderException e = thrown(() -> provider().describeGroup(API));
 
         assertThat(e.kind()).isEqualTo(Kind.PERMISSION_DENIED);
-        assertThat(e.getMessage()).contains("get MIG shop-prod/europe-west1-b/api").contains("403");
+        assertThat(e.getMessage()).contains("get MIG shop-prod/europe-west1-b/api").contains("403")
+                // Compute's own text, which names the missing permission, not just "Forbidden"
+                .contains("Required 'compute.instanceGroupManagers.get' permission for"
+                        + " 'projects/shop-prod/zones/europe-west1-b/instanceGroupManagers/api'");
         wire.verify(1, getRequestedFor(urlPathEqualTo(P + "/zones/europe-west1-b/instanceGroupManagers/api")));
-        assertThat(providers.sleeps).isEmpty();
     }
 
     @Test

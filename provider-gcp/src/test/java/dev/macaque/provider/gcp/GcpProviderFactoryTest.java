@@ -52,8 +52,9 @@ class GcpProviderFactoryTest {
     @Test
     void documentsEveryKeyItReads() {
         assertThat(factory.configKeys()).extracting(ConfigKey::name).containsExactly("projects", "regions", "zones",
-                "credentialsFile", "endpoint", "optInGroups", "terminateAction", "maxAttempts", "operationTimeout",
-                "requestTimeout");
+                "credentialsFile", "endpoint", "terminateAction", "operationTimeout", "requestTimeout");
+        // opt-in is on the resource only, and the engine's retry is the only one: neither has a key any more
+        assertThat(factory.configKeys()).extracting(ConfigKey::name).doesNotContain("optInGroups", "maxAttempts");
         assertThat(factory.configKeys()).filteredOn(ConfigKey::required).extracting(ConfigKey::name)
                 .containsExactly("projects");
         // credentialsFile holds a path, not the secret itself: the key's content is never read into config or logs
@@ -65,13 +66,11 @@ class GcpProviderFactoryTest {
     void parsesACompleteConfiguration() {
         GcpConfig config = GcpConfig.parse(Map.of("projects", "shop-prod, shop-staging", "regions", "europe-west1",
                 "zones", "us-central1-a,us-central1-b", "endpoint", "https://compute-psc1.p.googleapis.com/",
-                "optInGroups", "web,shop-staging/api", "terminateAction", "recreate", "maxAttempts", "7",
-                "operationTimeout", "PT2M", "requestTimeout", "30s"));
+                "terminateAction", "recreate", "operationTimeout", "PT2M", "requestTimeout", "30s"));
 
         assertThat(config.projects()).containsExactly("shop-prod", "shop-staging");
         assertThat(config.endpoint()).contains("https://compute-psc1.p.googleapis.com");
         assertThat(config.terminateAction()).isEqualTo(TerminateAction.RECREATE);
-        assertThat(config.maxAttempts()).isEqualTo(7);
         assertThat(config.operationTimeout()).hasSeconds(120);
         assertThat(config.requestTimeout()).hasSeconds(30);
         assertThat(config.covers("europe-west1")).isTrue();
@@ -94,11 +93,10 @@ class GcpProviderFactoryTest {
     }
 
     @Test
-    void defaultsToDeletingTheVmAndFiveAttempts() {
+    void defaultsToDeletingTheVm() {
         GcpConfig config = GcpConfig.parse(Map.of("projects", "shop-prod"));
 
         assertThat(config.terminateAction()).isEqualTo(TerminateAction.DELETE_VM);
-        assertThat(config.maxAttempts()).isEqualTo(5);
         assertThat(config.operationTimeout()).hasMinutes(5);
         assertThat(config.credentialsFile()).isEmpty();
         assertThat(config.covers("asia-east1-a")).isTrue();
@@ -111,7 +109,6 @@ class GcpProviderFactoryTest {
             "regions|europe-west1-b|europe-west1-b",
             "zones|europe-west1|europe-west1",
             "terminateAction|kill|deleteVm|recreate|deleteInstances",
-            "maxAttempts|0|positive integer",
             "operationTimeout|soon|soon",
             "endpoint|compute.googleapis.com|scheme",
             "credentialsFile|/no/such/key.json|/no/such/key.json",

@@ -2,15 +2,10 @@ package dev.macaque.provider.gcp;
 
 import com.google.api.gax.core.NoCredentialsProvider;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
-/** Builds providers against a loopback endpoint, with fast polling and a recording, non-sleeping backoff. */
+/** Builds providers against a loopback endpoint, with fast polling. */
 final class TestProviders {
-    final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
 
     GcpCloudProvider create(String id, String endpoint, Map<String, String> config) {
         Map<String, String> withEndpoint = new java.util.HashMap<>(config);
@@ -21,8 +16,6 @@ final class TestProviders {
         ComputeClients clients = ComputeClients.create(parsed.endpoint(), NoCredentialsProvider.create(),
                 parsed.requestTimeout(), new ComputeClients.Polling(Duration.ofMillis(10), Duration.ofMillis(20),
                         parsed.operationTimeout()));
-        ThrottleRetry retry = new ThrottleRetry(parsed.maxAttempts(), Duration.ofMillis(100), Duration.ofSeconds(2),
-                new Random(42), sleeps::add);
-        return new GcpCloudProvider(id, parsed, clients, retry, System.getLogger("test.gcp." + id));
+        return new GcpCloudProvider(id, parsed, clients, System.getLogger("test.gcp." + id));
     }
 }

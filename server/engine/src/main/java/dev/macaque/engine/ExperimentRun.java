@@ -240,7 +240,7 @@ public final class ExperimentRun {
         }
         CloudProvider provider = chosen.get(index);
         GroupFilter filter = new GroupFilter(spec.targets().regions(), spec.targets().tags());
-        callProvider("listGroups", new CallContext(provider.id(), null, null), () -> provider.listGroups(filter),
+        callProvider("listGroups", new CallContext(provider.id(), null, null, null), () -> provider.listGroups(filter),
                 (summaries, attempts) -> {
                     synchronized (lock) {
                         if (state != RunState.RUNNING) {
@@ -262,42 +262,53 @@ public final class ExperimentRun {
                         + attempts + " attempt(s): " + error));
     }
 
+    /**
+     * Reads the candidates with one batched {@link CloudProvider#describeGroups} per provider (SPI 1.1; a provider
+     * built for 1.0 reads them one by one through the SPI's default), instead of one describeGroup per candidate:
+     * cloud API rate limits are what a whole-fleet run meets first. {@code counts} = {listed, not opted in}.
+     */
     private void describeGroups(List<GroupRef> candidates, int index, List<FleetGroup> found, int[] counts) {
-        if (index == candidates.size()) {
-            selectVictims(found, counts);
+        describeGroups(candidates.stream().collect(Collectors.groupingBy(GroupRef::provider, java.util.TreeMap::new,
+                Collectors.toList())).entrySet().stream().toList(), 0, found, counts, new ArrayList<>());
+    }
+
+    private void describeGroups(List<Map.Entry<String, List<GroupRef>>> byProvider, int index, List<FleetGroup> found,
+                                int[] counts, List<String> unreachable) {
+        if (index == byProvider.size()) {
+            selectVictims(found, counts, unreachable);
             return;
         }
-        GroupRef ref = candidates.get(index);
-        CloudProvider provider = providersById.get(ref.provider());
-        callProvider("describeGroup", new CallContext(null, ref, null), () -> provider.describeGroup(ref),
-                (group, attempts) -> {
+        String providerId = byProvider.get(index).getKey();
+        List<GroupRef> refs = byProvider.get(index).getValue();
+        CloudProvider provider = providersById.get(providerId);
+        callProvider("describeGroups", new CallContext(providerId, refs.size(), null, null),
+                () -> provider.describeGroups(refs),
+                (batch, attempts) -> {
                     synchronized (lock) {
                         if (state != RunState.RUNNING) {
                             return;
                         }
-                        // Tags are read again here: eligibility is decided on the freshest data before any kill.
-                        Eligibility.Verdict verdict = Eligibility.ofDescribed(ref, group.tags(), spec.targets());
-                        if (verdict.eligible()) {
-                            found.add(fleetGroup(group));
-                        } else if (verdict instanceof Eligibility.Excluded excluded) {
-                            countOrSkip(ref, excluded, counts);
+                        for (VmGroup group : batch.groups()) {
+                            GroupRef ref = group.ref();
+                            if (!ref.provider().equals(providerId) || !refs.contains(ref)) {
+                                record(new GroupSkipped(ref, "reported by provider " + providerId + " but not asked for"));
+                                continue;
+                            }
+                            // Tags are read again here: eligibility is decided on the freshest data before any kill.
+                            Eligibility.Verdict verdict = Eligibility.ofDescribed(ref, group.tags(), spec.targets());
+                            if (verdict.eligible()) {
+                                found.add(fleetGroup(group));
+                            } else if (verdict instanceof Eligibility.Excluded excluded) {
+                                countOrSkip(ref, excluded, counts);
+                            }
                         }
-                        continueWith(() -> describeGroups(candidates, index + 1, found, counts));
+                        batch.notFound().forEach((ref, why) -> record(new GroupSkipped(ref, "not found during discovery: " + why)));
+                        batch.unreachable().forEach(where -> unreachable.add(providerId + ": " + where));
+                        continueWith(() -> describeGroups(byProvider, index + 1, found, counts, unreachable));
                     }
                 },
-                (error, attempts) -> {
-                    if (ProviderException.Kind.NOT_FOUND.name().equals(error.kind())) {
-                        synchronized (lock) {
-                            if (state != RunState.RUNNING) {
-                                return;
-                            }
-                            record(new GroupSkipped(ref, "not found during discovery: " + error.message()));
-                            continueWith(() -> describeGroups(candidates, index + 1, found, counts));
-                        }
-                    } else {
-                        fail("discovery failed: describeGroup " + ref + " after " + attempts + " attempt(s): " + error);
-                    }
-                });
+                (error, attempts) -> fail("discovery failed: describeGroups on provider " + providerId + " ("
+                        + refs.size() + " group(s)) after " + attempts + " attempt(s): " + error));
     }
 
     /**
@@ -325,7 +336,7 @@ public final class ExperimentRun {
         return new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(), healthy);
     }
 
-    private void selectVictims(List<FleetGroup> found, int[] counts) {
+    private void selectVictims(List<FleetGroup> found, int[] counts, List<String> unreachable) {
         synchronized (lock) {
             if (state != RunState.RUNNING) {
                 return;
@@ -339,8 +350,9 @@ public final class ExperimentRun {
                 healthyNow.put(group.ref(), group.healthyCount());
             }
             SelectionResult selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
+            // Unreachable parts of the fleet are a finding: the run saw less than was asked for.
             record(new GroupsDiscovered(counts[0], counts[1], snapshot.size(), selection.eligibleGroups(),
-                    selection.eligibleInstances()));
+                    selection.eligibleInstances(), unreachable));
             victims = selection.victims();
             record(new VictimsSelected(victims));
             continueWith(() -> killNext(0));
@@ -406,7 +418,7 @@ public final class ExperimentRun {
         }
         CloudProvider provider = providersById.get(request.group().provider());
         int next = index + 1;
-        callProvider("terminate", new CallContext(null, request.group(), request.instanceId()),
+        callProvider("terminate", new CallContext(null, null, request.group(), request.instanceId()),
                 () -> provider.terminate(request),
                 (result, attempts) -> onTerminated(recordIndex, result, attempts, next),
                 (error, attempts) -> onTerminationFailed(recordIndex, error, attempts, next));
@@ -682,7 +694,7 @@ public final class ExperimentRun {
     // Provider calls with bounded retries
 
     /** What a provider call was about, for its retry events: a provider's listing, a group, or an instance. */
-    private record CallContext(String provider, GroupRef group, String instance) {
+    private record CallContext(String provider, Integer groups, GroupRef group, String instance) {
     }
 
     /** A provider failure as the run records it. */
@@ -724,7 +736,7 @@ public final class ExperimentRun {
                 synchronized (lock) {
                     if (!state.isTerminal()) {
                         Duration delay = retryPolicy.backoff(attempt, error.retryAfter(), jitterRandom);
-                        record(new ProviderCallRetry(operation, context.provider(), context.group(), context.instance(),
+                        record(new ProviderCallRetry(operation, context.provider(), context.groups(), context.group(), context.instance(),
                                 attempt, error.kind(), error.message(), delay));
                         awaitingRetry = true;
                         pending = scheduler.schedule(delay, guarded(() -> {

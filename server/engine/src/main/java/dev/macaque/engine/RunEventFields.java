@@ -51,6 +51,9 @@ public final class RunEventFields {
             if (s.provider() != null) {
                 f.put("provider", s.provider());
             }
+            if (s.groups() != null) {
+                f.put("groups", s.groups());
+            }
             if (s.group() != null) {
                 f.put("group", s.group());
             }
@@ -65,6 +68,9 @@ public final class RunEventFields {
             f.put("listed", s.listed()).put("notOptedIn", s.notOptedIn())
                     .put("candidates", s.candidates()).put("eligibleGroups", s.eligibleGroups())
                     .put("eligibleInstances", s.eligibleInstances());
+            if (!s.unreachable().isEmpty()) {
+                f.put("unreachable", String.join("; ", s.unreachable()));
+            }
         } else if (step instanceof VictimsSelected s) {
             f.put("count", s.victims().size()).put("victims", String.join(",",
                     s.victims().stream().map(Victim::toString).toList()));
@@ -124,11 +130,13 @@ public final class RunEventFields {
                 case RUN_STARTED -> new RunStarted(r.text("experiment"), r.longValue("seed"), r.bool("dryRun"),
                         r.text("selection"));
                 case PROVIDER_CALL_RETRY -> new ProviderCallRetry(r.text("operation"), r.optional("provider"),
+                        r.optional("groups") == null ? null : r.integer("groups"),
                         r.optional("group") == null ? null : r.group("group"), r.optional("instance"), r.integer("attempt"),
                         r.text("errorKind"), r.text("errorMessage"), r.duration("retryIn"));
                 case GROUP_SKIPPED -> new GroupSkipped(r.group("group"), r.text("reason"));
                 case GROUPS_DISCOVERED -> new GroupsDiscovered(r.integer("listed"), r.integer("notOptedIn"),
-                        r.integer("candidates"), r.integer("eligibleGroups"), r.longValue("eligibleInstances"));
+                        r.integer("candidates"), r.integer("eligibleGroups"), r.longValue("eligibleInstances"),
+                        r.optional("unreachable") == null ? List.of() : List.of(r.text("unreachable").split("; ")));
                 case VICTIMS_SELECTED -> new VictimsSelected(r.victims("victims"));
                 case TERMINATION_REFUSED -> new TerminationRefused(r.group("group"), r.text("instance"),
                         RefusalReason.valueOf(r.text("reason")), r.text("message"));

@@ -30,11 +30,12 @@ public sealed interface RunStep {
     /**
      * A provider call failed with a retryable error and will be tried again after {@code retryIn}.
      *
-     * @param provider the provider instance listed, for a listing; else null
+     * @param provider the provider instance listed or read in a batch; else null
+     * @param groups   how many groups a batched read asked for; else null
      * @param group    the group described or acted on; null for a listing
      * @param instance the instance to terminate, for a termination; else null
      */
-    record ProviderCallRetry(String operation, String provider, GroupRef group, String instance, int attempt,
+    record ProviderCallRetry(String operation, String provider, Integer groups, GroupRef group, String instance, int attempt,
                              String errorKind, String errorMessage, Duration retryIn) implements RunStep {
         public RunEventType type() {
             return RunEventType.PROVIDER_CALL_RETRY;
@@ -47,8 +48,17 @@ public sealed interface RunStep {
         }
     }
 
-    record GroupsDiscovered(int listed, int notOptedIn, int candidates, int eligibleGroups, long eligibleInstances)
-            implements RunStep {
+    /** @param unreachable parts of the fleet a provider could not read (a finding); usually empty */
+    record GroupsDiscovered(int listed, int notOptedIn, int candidates, int eligibleGroups, long eligibleInstances,
+                            List<String> unreachable) implements RunStep {
+        public GroupsDiscovered {
+            unreachable = List.copyOf(unreachable);
+        }
+
+        public GroupsDiscovered(int listed, int notOptedIn, int candidates, int eligibleGroups, long eligibleInstances) {
+            this(listed, notOptedIn, candidates, eligibleGroups, eligibleInstances, List.of());
+        }
+
         public RunEventType type() {
             return RunEventType.GROUPS_DISCOVERED;
         }

@@ -418,6 +418,60 @@ class ExperimentRunTest {
     }
 
     @Test
+    void aWholeFleetRunReadsTheCandidatesWithOneBatchedCallInsteadOfOnePerGroup() {
+        for (int i = 0; i < 1_000; i++) {
+            cloud.group("us-east-1", String.format("g%04d", i), 2, OPTED_IN);
+        }
+        cloud.batched = true;
+        cloud.replaceAfter(Duration.ofSeconds(10));
+
+        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 3}"));
+
+        assertThat(result.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(result.terminations()).hasSize(3);
+        assertThat(cloud.describeGroupsCalls).singleElement().satisfies(refs -> assertThat(refs).hasSize(1_000));
+        assertThat(cloud.describeGroupCalls).as("no per-group read at all").isEmpty();
+    }
+
+    @Test
+    void aProviderWithoutABatchReadIsReadOneGroupAtATimeThroughTheSpisDefault() {
+        cloud.group("us-east-1", "api", 3, OPTED_IN).group("us-east-1", "web", 3, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+
+        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 1}"));
+
+        assertThat(result.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(cloud.describeGroupsCalls).hasSize(1);
+        assertThat(cloud.describeGroupCalls).extracting(GroupRef::name).containsExactly("api", "web");
+    }
+
+    @Test
+    void partsOfTheFleetThatCouldNotBeReadAreAFindingOfTheDiscovery() {
+        cloud.group("us-east-1", "api", 3, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+        cloud.batched = true;
+        cloud.unreachable.add("project shop-prod: zones/us-central1-a");
+
+        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 1}"));
+
+        RunEvent discovered = result.events().stream().filter(e -> e.type() == GROUPS_DISCOVERED).findFirst().orElseThrow();
+        assertThat(discovered.field("unreachable")).isEqualTo("sim: project shop-prod: zones/us-central1-a");
+        assertThat(result.terminations()).hasSize(1);
+    }
+
+    @Test
+    void aThrottledBatchedReadIsRetriedByTheEngineAsOneCall() {
+        cloud.group("us-east-1", "api", 3, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+        cloud.batched = true;
+        cloud.describeFailures.add(new dev.macaque.spi.ProviderException(dev.macaque.spi.ProviderException.Kind.THROTTLED, "slow down"));
+
+        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 1}"));
+
+        assertThat(result.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(cloud.describeGroupsCalls).hasSize(2);
+        assertThat(result.events()).filteredOn(e -> e.type() == RunEventType.PROVIDER_CALL_RETRY).singleElement()
+                .satisfies(e -> assertThat(e.field("operation")).isEqualTo("describeGroups"));
+    }
+
+    @Test
     void dryRunDecidesAndRecordsEverythingButTerminatesNothing() {
         cloud.group("us-east-1", "api", 4, OPTED_IN);
         RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 2}, \"dryRun\": true"));

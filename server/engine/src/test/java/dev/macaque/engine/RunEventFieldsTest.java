@@ -40,10 +40,12 @@ class RunEventFieldsTest {
         return List.of(
                 new RunCreated("exp", 42L, true),
                 new RunStarted("exp", 9_007_199_254_740_991L, false, "percent 12.5"),
-                new ProviderCallRetry("listGroups", "sim", null, null, 1, "THROTTLED", "slow down", Duration.ofMillis(250)),
-                new ProviderCallRetry("terminate", null, AZURE, "3", 2, "UNAVAILABLE", "", Duration.ofSeconds(2)),
+                new ProviderCallRetry("listGroups", "sim", null, null, null, 1, "THROTTLED", "slow down", Duration.ofMillis(250)),
+                new ProviderCallRetry("terminate", null, null, AZURE, "3", 2, "UNAVAILABLE", "", Duration.ofSeconds(2)),
                 new GroupSkipped(WEB, "not found during discovery: gone"),
                 new GroupsDiscovered(3, 1, 2, 2, 9),
+                new GroupsDiscovered(3, 1, 2, 2, 9, List.of("gcp: zones/us-east1-b", "gcp: zones/us-east1-c")),
+                new ProviderCallRetry("describeGroups", "aws", 100, null, null, 1, "THROTTLED", "Rate exceeded", Duration.ofSeconds(1)),
                 new VictimsSelected(List.of(new Victim(WEB, "i-1"), new Victim(AZURE, "7"))),
                 new VictimsSelected(List.of()),
                 new TerminationRefused(WEB, "i-2", RefusalReason.MIN_HEALTHY, "would leave 1 of 3"),
@@ -86,7 +88,7 @@ class RunEventFieldsTest {
         assertThat(RunEventFields.of(new RunCompleted(2, 1,
                 Map.of(TerminationStatus.FAILED, 1L, TerminationStatus.TERMINATED, 2L), Map.of())))
                 .containsEntry("terminations", "{TERMINATED=2, FAILED=1}").containsEntry("recoveries", "{}");
-        assertThat(RunEventFields.of(new ProviderCallRetry("describeGroup", null, WEB, null, 1, "THROTTLED", "x",
+        assertThat(RunEventFields.of(new ProviderCallRetry("describeGroup", null, null, WEB, null, 1, "THROTTLED", "x",
                 Duration.ofMillis(1500)))).containsExactly(Map.entry("operation", "describeGroup"),
                 Map.entry("group", "sim/us-east-1/web"), Map.entry("attempt", "1"), Map.entry("errorKind", "THROTTLED"),
                 Map.entry("errorMessage", "x"), Map.entry("retryIn", "1500ms"));

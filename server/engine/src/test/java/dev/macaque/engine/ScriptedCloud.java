@@ -1,6 +1,7 @@
 package dev.macaque.engine;
 
 import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
@@ -41,6 +42,12 @@ final class ScriptedCloud implements CloudProvider {
     final List<TerminationRequest> terminateCalls = new ArrayList<>();
     final List<Instant> terminateCallTimes = new ArrayList<>();
     Consumer<TerminationRequest> beforeTerminate = request -> { };
+    final List<GroupRef> describeGroupCalls = new ArrayList<>();
+    final List<List<GroupRef>> describeGroupsCalls = new ArrayList<>();
+    /** true: describeGroups reads every group in one call, as a cloud's batch API does; false: the SPI's default. */
+    boolean batched;
+    /** What the batched read reports it could not reach. */
+    final List<String> unreachable = new ArrayList<>();
 
     ScriptedCloud(String id, TaskScheduler scheduler) {
         this.id = id;
@@ -92,7 +99,31 @@ final class ScriptedCloud implements CloudProvider {
 
     @Override
     public VmGroup describeGroup(GroupRef group) {
+        describeGroupCalls.add(group);
         throwScripted(describeFailures);
+        return read(group);
+    }
+
+    @Override
+    public DescribedGroups describeGroups(List<GroupRef> groups) {
+        describeGroupsCalls.add(List.copyOf(groups));
+        if (!batched) {
+            return CloudProvider.super.describeGroups(groups);
+        }
+        throwScripted(describeFailures);
+        List<VmGroup> found = new ArrayList<>();
+        Map<GroupRef, String> notFound = new LinkedHashMap<>();
+        for (GroupRef group : groups) {
+            if (summaries.containsKey(group)) {
+                found.add(read(group));
+            } else {
+                notFound.put(group, "no group " + group);
+            }
+        }
+        return new DescribedGroups(found, notFound, unreachable);
+    }
+
+    private VmGroup read(GroupRef group) {
         GroupSummary summary = summary(group);
         List<Instance> instances = members.get(group).stream()
                 .map(i -> new Instance(i, "a", LifecycleState.IN_SERVICE, true, Instant.EPOCH)).toList();

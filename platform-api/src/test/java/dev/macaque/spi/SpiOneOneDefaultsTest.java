@@ -1,0 +1,93 @@
+package dev.macaque.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.macaque.spi.testing.InMemoryCloud;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The methods SPI 1.1 added are defaults: a provider written for 1.0 gets working behaviour without a change. */
+class SpiOneOneDefaultsTest {
+
+    /** A provider as written against SPI 1.0: it overrides only the 1.0 methods and counts describeGroup calls. */
+    private static final class OneZeroProvider implements CloudProvider {
+        final InMemoryCloud cloud = new InMemoryCloud("old")
+                .group("r1", "a", 2, Map.of("macaque-enabled", "true"))
+                .group("r1", "b", 1, Map.of());
+        final List<GroupRef> described = new ArrayList<>();
+        RuntimeException failOn;
+
+        @Override public String id() { return "old"; }
+        @Override public String type() { return "old"; }
+        @Override public List<GroupSummary> listGroups(GroupFilter filter) { return cloud.listGroups(filter); }
+        @Override public VmGroup describeGroup(GroupRef group) {
+            described.add(group);
+            if (failOn != null) {
+                throw failOn;
+            }
+            return cloud.describeGroup(group);
+        }
+        @Override public GroupHealth health(GroupRef group) { return cloud.health(group); }
+        @Override public TerminationResult terminate(TerminationRequest request) { return cloud.terminate(request); }
+    }
+
+    @Test
+    void theDefaultBatchedReadDescribesEachDistinctGroupOnceAndListsTheMissingOnesWithTheirReason() {
+        OneZeroProvider old = new OneZeroProvider();
+        GroupRef a = new GroupRef("old", "r1", "a");
+        GroupRef b = new GroupRef("old", "r1", "b");
+        GroupRef gone = new GroupRef("old", "r1", "gone");
+
+        DescribedGroups batch = old.describeGroups(List.of(b, a, gone, a));
+
+        assertThat(batch.groups()).extracting(VmGroup::ref).containsExactly(b, a);
+        assertThat(batch.groups().get(1).instances()).hasSize(2);
+        assertThat(batch.notFound()).containsOnlyKeys(gone);
+        assertThat(batch.notFound().get(gone)).contains("no group");
+        assertThat(batch.unreachable()).isEmpty();
+        assertThat(old.described).containsExactly(b, a, gone);
+    }
+
+    @Test
+    void theDefaultBatchedReadFailsAsAWholeOnAnythingButNotFound() {
+        OneZeroProvider old = new OneZeroProvider();
+        old.failOn = new ProviderException(ProviderException.Kind.THROTTLED, "slow down");
+
+        assertThatThrownBy(() -> old.describeGroups(List.of(new GroupRef("old", "r1", "a"))))
+                .isInstanceOf(ProviderException.class).hasMessage("slow down");
+    }
+
+    @Test
+    void aFactoryLoadedWithoutAManifestVersionHasNoPluginVersion() {
+        ProviderFactory factory = new ProviderFactory() {
+            @Override public String type() { return "old"; }
+            @Override public String spiVersion() { return "1.0"; }
+            @Override public String description() { return "written for SPI 1.0"; }
+            @Override public CloudProvider create(ProviderContext context) { return new OneZeroProvider(); }
+        };
+
+        assertThat(factory.pluginVersion()).isEmpty();
+        assertThat(SpiVersion.isCompatible(SpiVersion.CURRENT, factory.spiVersion())).isTrue();
+        assertThat(SpiVersion.CURRENT).isEqualTo("1.1");
+    }
+
+    @Test
+    void aRequiredConfigValueThatIsAbsentOrBlankIsAnInvalidRequestNamingInstanceAndKey() {
+        ProviderContext context = new ProviderContext() {
+            @Override public String instanceId() { return "ex-1"; }
+            @Override public Map<String, String> config() { return Map.of("endpoint", "https://x", "blank", " "); }
+            @Override public Clock clock() { return Clock.systemUTC(); }
+            @Override public System.Logger logger() { return System.getLogger("test"); }
+        };
+
+        assertThat(context.requiredConfigValue("endpoint")).isEqualTo("https://x");
+        assertThatThrownBy(() -> context.requiredConfigValue("region")).isInstanceOf(ProviderException.class)
+                .hasMessage("provider 'ex-1': configuration key 'region' is required")
+                .satisfies(e -> assertThat(((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.INVALID_REQUEST));
+        assertThatThrownBy(() -> context.requiredConfigValue("blank")).hasMessageContaining("must not be blank");
+    }
+}

@@ -1,0 +1,69 @@
+package dev.macaque.provider.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
+import com.azure.core.http.policy.ExponentialBackoff;
+import com.azure.core.management.AzureEnvironment;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What discovering a 1,000-scale-set fleet costs in ARM calls, counted by the stateful ARM stub on 127.0.0.1 that
+ * the real SDK talks to.
+ */
+class AzureFleetCallCountTest {
+    private static final String SUB = "11111111-2222-3333-4444-555555555555";
+    private static final int GROUPS = 1_000;
+
+    @Test
+    void discoveringAThousandScaleSetsListsTheSubscriptionOnceAndReadsEachScaleSetsMembersOnce() throws Exception {
+        HttpClient httpClient = new NettyAsyncHttpClientBuilder().build();
+        try (ArmScaleSetStub arm = new ArmScaleSetStub(Duration.ofMillis(200))) {
+            for (int i = 0; i < GROUPS; i++) {
+                arm.scaleSet(SUB, "rg-fleet", String.format("vmss-%04d", i), "westeurope", 1,
+                        Map.of("macaque-enabled", "true"), 0);
+            }
+            try (CloudProvider provider = AzureProviderFactory.create(
+                    new TestContext("az-fleet", Map.of("subscriptions", SUB, "pollInterval", "20ms")),
+                    ArmConnection.pipeline(httpClient, new ExponentialBackoff(1, Duration.ofMillis(10), Duration.ofMillis(50))),
+                    AzureProviderConfig.withResourceManagerEndpoint(AzureEnvironment.AZURE, arm.baseUrl()))) {
+                List<GroupRef> refs = provider.listGroups(GroupFilter.ALL).stream().map(GroupSummary::ref).toList();
+                assertThat(refs).hasSize(GROUPS);
+                arm.forgetRequests();
+
+                DescribedGroups batch = provider.describeGroups(refs);
+
+                assertThat(batch.groups()).hasSize(GROUPS).allSatisfy(g -> assertThat(g.healthyInService()).hasSize(1));
+                assertThat(kinds(arm.requests())).isEqualTo(Map.of("list scale sets", 1, "list members", GROUPS));
+
+                arm.forgetRequests();
+                for (GroupRef ref : refs.subList(0, 10)) {
+                    provider.describeGroup(ref);
+                }
+                assertThat(kinds(arm.requests())).as("one by one, as before SPI 1.1")
+                        .isEqualTo(Map.of("get scale set", 10, "list members", 10));
+            }
+        }
+    }
+
+    private static Map<String, Integer> kinds(List<String> requests) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String request : requests) {
+            String kind = request.endsWith("/virtualMachines") ? "list members"
+                    : request.endsWith("/virtualMachineScaleSets") ? "list scale sets"
+                    : request.matches(".*/virtualMachineScaleSets/[^/]+$") ? "get scale set" : request;
+            counts.merge(kind, 1, Integer::sum);
+        }
+        return counts;
+    }
+}

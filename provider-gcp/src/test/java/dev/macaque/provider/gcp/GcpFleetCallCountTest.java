@@ -1,0 +1,71 @@
+package dev.macaque.provider.gcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What discovering a 1,000-MIG fleet costs in Compute calls, counted by the stateful Compute stub on 127.0.0.1 that
+ * the real client talks to.
+ */
+class GcpFleetCallCountTest {
+    private static final int GROUPS = 1_000;
+
+    @Test
+    void discoveringAThousandMigsListsOnceReadsTheSharedTemplateOnceAndTheMembersOfEachMigOnce() throws Exception {
+        try (FakeCompute compute = new FakeCompute(Duration.ofMillis(300))) {
+            String template = compute.globalTemplate("shop-prod", "fleet-v1", Map.of("macaque-enabled", "true"));
+            for (int i = 0; i < GROUPS; i++) {
+                compute.mig("shop-prod", "europe-west1-b", String.format("fleet-%04d", i), List.of("europe-west1-b"), 1)
+                        .templateUrl = template;
+            }
+            try (CloudProvider provider = new TestProviders().create("gcp-fleet", compute.endpoint(),
+                    Map.of(GcpConfig.PROJECTS, "shop-prod"))) {
+                List<GroupRef> refs = provider.listGroups(GroupFilter.ALL).stream().map(GroupSummary::ref).toList();
+                assertThat(refs).hasSize(GROUPS);
+                int before = compute.requests().size();
+
+                DescribedGroups batch = provider.describeGroups(refs);
+
+                assertThat(batch.groups()).hasSize(GROUPS).allSatisfy(g -> {
+                    assertThat(g.summary().optedIn()).isTrue();
+                    assertThat(g.healthyInService()).hasSize(1);
+                });
+                assertThat(batch.unreachable()).isEmpty();
+                List<String> made = compute.requests().subList(before, compute.requests().size());
+                assertThat(kinds(made)).isEqualTo(Map.of("aggregatedList", 1, "template", 1,
+                        "listManagedInstances", GROUPS));
+
+                int beforeOneByOne = compute.requests().size();
+                for (GroupRef ref : refs.subList(0, 10)) {
+                    provider.describeGroup(ref);
+                }
+                assertThat(kinds(compute.requests().subList(beforeOneByOne, compute.requests().size())))
+                        .as("one by one, as before SPI 1.1: MIG, template, members and creation times per group")
+                        .isEqualTo(Map.of("get MIG", 10, "template", 10, "listManagedInstances", 10, "instances.list", 10));
+            }
+        }
+    }
+
+    private static Map<String, Integer> kinds(List<String> requests) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String request : requests) {
+            String kind = request.endsWith("/aggregated/instanceGroupManagers") ? "aggregatedList"
+                    : request.contains("/instanceTemplates/") ? "template"
+                    : request.endsWith("/listManagedInstances") ? "listManagedInstances"
+                    : request.endsWith("/instances") ? "instances.list"
+                    : request.contains("/instanceGroupManagers/") ? "get MIG" : request;
+            counts.merge(kind, 1, Integer::sum);
+        }
+        return counts;
+    }
+}
