@@ -17,7 +17,7 @@ import dev.macaque.cluster.ClusterModule;
 import dev.macaque.node.NodeIdentity;
 import dev.macaque.cluster.Poller;
 import dev.macaque.config.ConfigModule;
-import dev.macaque.dashboard.DashboardModule;
+import dev.macaque.dashboard.routes.DashboardModule;
 import dev.macaque.notify.WebhookNotifier;
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;

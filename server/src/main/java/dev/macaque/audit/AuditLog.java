@@ -22,19 +22,29 @@ public final class AuditLog {
 
     public void record(String actor, String role, String action, String target, String source, String outcome, String detail) {
         database.inTransaction(c -> {
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_log "
-                    + "(occurred_at, actor, role, action, target, source, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                Sql.setInstant(insert, 1, clock.instant());
-                insert.setString(2, truncate(actor, 200));
-                insert.setString(3, role);
-                insert.setString(4, truncate(action, 100));
-                insert.setString(5, truncate(target, 500));
-                insert.setString(6, truncate(source, 100));
-                insert.setString(7, truncate(outcome, 40));
-                insert.setString(8, truncate(detail, 2000));
-                return insert.executeUpdate();
-            }
+            insert(c, clock.instant(), actor, role, action, target, source, outcome, detail);
+            return null;
         });
+    }
+
+    /**
+     * Appends an entry inside the caller's transaction, so that it commits (or not) with the change it records: the
+     * run store writes a termination's audit entries this way, with its intent and with its outcome.
+     */
+    public static void insert(java.sql.Connection c, Instant at, String actor, String role, String action, String target,
+            String source, String outcome, String detail) throws java.sql.SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_log "
+                + "(occurred_at, actor, role, action, target, source, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Sql.setInstant(insert, 1, at);
+            insert.setString(2, truncate(actor, 200));
+            insert.setString(3, role);
+            insert.setString(4, truncate(action, 100));
+            insert.setString(5, truncate(target, 500));
+            insert.setString(6, truncate(source, 100));
+            insert.setString(7, truncate(outcome, 40));
+            insert.setString(8, truncate(detail, 2000));
+            insert.executeUpdate();
+        }
     }
 
     /** Newest first; entries with an id below {@code beforeId} when it is set, and not older than {@code since}. */

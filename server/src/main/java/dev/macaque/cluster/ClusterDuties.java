@@ -60,6 +60,7 @@ public final class ClusterDuties {
             renewLeases();
             experiments.applyAbortRequests();
             experiments.closeAbandonedRuns(RunStore.Abandoned.EXPIRED, "takeover by " + node.nodeId());
+            experiments.reconcileUnknownTerminations();
             announceKillSwitchChange();
         } catch (RuntimeException e) {
             log.warn("Cluster poll on node {} failed (retried at the next poll): {}", node.nodeId(), e.toString());

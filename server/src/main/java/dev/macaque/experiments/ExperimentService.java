@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -58,12 +59,21 @@ public final class ExperimentService implements AutoCloseable {
     private final MeterRegistry metrics;
     private final DistributionSummary recoverySeconds;
     private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
+    private final TerminationReconciler reconciler;
+    /** Longer than any provider call with the engine's retries: after it, "still in service" is a final answer. */
+    private static final java.time.Duration IN_FLIGHT_GRACE = java.time.Duration.ofMinutes(10);
 
     private record LiveRun(ExperimentRun run, JsonNode spec, boolean leashed) {
     }
 
     public ExperimentService(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
             ObjectMapper json, MeterRegistry metrics) {
+        this(store, runner, providers, audit, clock, json, metrics, new TerminationReconciler(providers));
+    }
+
+    public ExperimentService(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
+            ObjectMapper json, MeterRegistry metrics, TerminationReconciler reconciler) {
+        this.reconciler = Objects.requireNonNull(reconciler, "reconciler is null");
         this.store = Objects.requireNonNull(store, "store is null");
         this.runner = Objects.requireNonNull(runner, "runner is null");
         this.providers = Objects.requireNonNull(providers, "providers is null");
@@ -185,10 +195,9 @@ public final class ExperimentService implements AutoCloseable {
             RunResult last = result != null ? result : liveRun.run().result();
             store.saveView(RunView.of(last, liveRun.spec(), liveRun.leashed()));
             metrics.counter("macaque.runs.finished", "state", last.state().name()).increment();
+            // (each termination's audit entries were written by the store with its intent and with its outcome)
             for (TerminationRecord t : last.terminations()) {
                 metrics.counter("macaque.terminations", "provider", t.group().provider(), "outcome", t.status().name()).increment();
-                audit.record("engine", null, "instance.terminate", t.group() + "/" + t.instanceId(), "run " + last.runId(),
-                        t.status().name().toLowerCase(java.util.Locale.ROOT), t.errorMessage() != null ? t.errorMessage() : t.detail());
             }
             for (GroupRecovery r : last.recoveries()) {
                 if (r.status() == RecoveryStatus.RECOVERED && r.timeToRecover() != null) {
@@ -236,8 +245,18 @@ public final class ExperimentService implements AutoCloseable {
         List<RunEvent> events = store.events(row.id(), 0);
         String failure = events.stream().map(RunEvent::step).filter(RunStep.RunFailed.class::isInstance)
                 .map(step -> ((RunStep.RunFailed) step).reason()).reduce((a, b) -> b).orElse(null);
-        return new RunView(row.id(), row.name(), row.state(), row.seed(), row.dryRun(), false, row.createdAt(), null, failure, spec,
-                List.of(), List.of(), List.of(), List.of(), events.size());
+        // Written as it happened: the victims as selected, the refusals, and each termination as its row says now
+        // (PENDING until its outcome is known, reconciled after a crash).
+        List<RunView.VictimView> victims = events.stream().map(RunEvent::step).filter(RunStep.VictimsSelected.class::isInstance)
+                .flatMap(step -> ((RunStep.VictimsSelected) step).victims().stream()).map(RunView.VictimView::of).toList();
+        List<RunView.RefusalView> refusals = events.stream().filter(e -> e.step() instanceof RunStep.TerminationRefused)
+                .map(e -> {
+                    RunStep.TerminationRefused r = (RunStep.TerminationRefused) e.step();
+                    return new RunView.RefusalView(r.group().toString(), r.instance(), r.reason().name(), r.message(), e.time());
+                }).toList();
+        Instant finishedAt = isTerminal(row.state()) && !events.isEmpty() ? events.get(events.size() - 1).time() : null;
+        return new RunView(row.id(), row.name(), row.state(), row.seed(), row.dryRun(), false, row.createdAt(), finishedAt, failure,
+                spec, victims, store.terminations(row.id()), refusals, List.of(), events.size());
     }
 
     /** Aborts a run this process drives; empty when it is not live here. */
@@ -318,13 +337,26 @@ public final class ExperimentService implements AutoCloseable {
             if (live.containsKey(row.id())) {
                 continue;
             }
+            // Ask each provider what became of the open intents before taking the run's lock: never terminate again.
+            Map<RunStore.OpenIntent, TerminationReconciler.Reconciliation> reconciled = new java.util.HashMap<>();
+            for (RunStore.OpenIntent intent : store.openIntents(row.id())) {
+                TerminationReconciler.Reconciliation r = reconciler.check(intent.group(), intent.instanceId());
+                if (!atStart && r.outcome().equals(TerminationReconciler.Reconciliation.NOT_TERMINATED)) {
+                    // The node that lost its lease may still be inside this very provider call: not final yet.
+                    r = new TerminationReconciler.Reconciliation(TerminationReconciler.Reconciliation.UNKNOWN,
+                            r.detail() + " when checked; the node that stopped may still have the call in flight, asked again later");
+                }
+                reconciled.put(intent, r);
+            }
             String[] reason = new String[1];
-            boolean done = store.closeIfAbandoned(row.id(), clock.instant(), which, open -> {
+            boolean done = store.closeIfAbandoned(row.id(), clock.instant(), which, reconciled, results -> {
                 reason[0] = "the node driving this run stopped while it was " + row.state()
                         + "; it was closed " + (atStart ? "at restart" : "by node " + store.nodeId() + " after its lease expired")
                         + " without repeating any termination"
-                        + (open.isEmpty() ? "" : ". Terminations with an unknown outcome (check these groups): "
-                        + open.stream().map(i -> i.get("instance") + " in " + i.get("group")).collect(Collectors.joining(", ")));
+                        + (results.isEmpty() ? "" : ". Terminations with an unknown outcome when it stopped, as their provider "
+                        + "reports them now: " + results.stream().map(r -> r.intent().instanceId() + " in " + r.intent().group()
+                        + ": " + r.reconciliation().outcome()).collect(Collectors.joining(", "))
+                        + ". Recovery of these groups was not verified after the stop");
                 return reason[0];
             });
             if (!done) {
@@ -335,6 +367,20 @@ public final class ExperimentService implements AutoCloseable {
             closed++;
         }
         return closed;
+    }
+
+    /**
+     * Asks the providers again about terminations a crash left UNKNOWN (the provider could not answer, or a node that
+     * lost its lease may still have been calling it); each answer is recorded once, in the run and the audit trail.
+     */
+    public int reconcileUnknownTerminations() {
+        Instant now = clock.instant();
+        return store.reconcileLater(intent -> {
+            TerminationReconciler.Reconciliation r = reconciler.check(intent.group(), intent.instanceId());
+            boolean callMayStillBeInFlight = intent.intendedAt().isAfter(now.minus(IN_FLIGHT_GRACE));
+            return r.outcome().equals(TerminationReconciler.Reconciliation.NOT_TERMINATED) && callMayStillBeInFlight
+                    ? new TerminationReconciler.Reconciliation(TerminationReconciler.Reconciliation.UNKNOWN, r.detail()) : r;
+        }, now);
     }
 
     private String write(JsonNode body) {

@@ -9,6 +9,7 @@ import dev.macaque.audit.AuditLog;
 import dev.macaque.engine.ExecutorTaskScheduler;
 import dev.macaque.engine.ExperimentRunner;
 import dev.macaque.engine.ProviderDirectory;
+import dev.macaque.engine.FleetBudgets;
 import dev.macaque.node.NodeIdentity;
 import dev.macaque.engine.RetryPolicy;
 import dev.macaque.engine.RunRecorder;
@@ -42,8 +43,10 @@ public final class ExperimentsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RunStore runStore(Database database, ObjectMapper json, NodeIdentity node) {
-        return new RunStore(database, json, node.nodeId(), node.leaseDuration());
+    RunStore runStore(Database database, ObjectMapper json, NodeIdentity node, MacaqueConfig config) {
+        MacaqueConfig.SafetyConfig safety = config.safety();
+        return new RunStore(database, json, node.nodeId(), node.leaseDuration(), new FleetBudgets(
+                safety.maxTerminationsPerHour(), safety.maxTerminationsPerDay(), safety.maxGroupsDegraded()));
     }
 
     @Provides

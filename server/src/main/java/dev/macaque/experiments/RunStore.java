@@ -11,6 +11,12 @@ import dev.macaque.engine.RunEvent;
 import dev.macaque.engine.RunEventFields;
 import dev.macaque.engine.RunEventType;
 import dev.macaque.engine.RunRecorder;
+import dev.macaque.engine.FleetBudgets;
+import dev.macaque.engine.FleetView;
+import dev.macaque.engine.GuardrailDecision;
+import dev.macaque.engine.IntentGuard;
+import dev.macaque.audit.AuditLog;
+import dev.macaque.experiments.TerminationReconciler.Reconciliation;
 import dev.macaque.engine.RunStep;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.store.Database;
@@ -41,25 +47,35 @@ public final class RunStore implements RunRecorder, KillHistory {
 
     private static final String UNFINISHED = "('PENDING', 'RUNNING', 'VERIFYING')";
 
+    /** States of a termination row whose kill may be in flight until it settles. */
+    private static final String MAY_HAVE_KILLED = "('INTENDED', 'DONE', 'UNKNOWN')";
+
     private final Database database;
     private final ObjectMapper json;
     private final String nodeId;
     private final Duration lease;
+    private final FleetBudgets budgets;
 
-    /** A store for a single node ({@code local}) with 30-second run leases. */
+    /** A store for a single node ({@code local}) with 30-second run leases and the default fleet budgets. */
     public RunStore(Database database, ObjectMapper json) {
         this(database, json, "local", Duration.ofSeconds(30));
     }
 
-    /**
-     * @param nodeId this node's name: runs it creates are owned by it, and it may only record intents of runs it owns
-     * @param lease  how long a run stays this node's without {@link #renewLeases renewal}
-     */
     public RunStore(Database database, ObjectMapper json, String nodeId, Duration lease) {
+        this(database, json, nodeId, lease, FleetBudgets.DEFAULTS);
+    }
+
+    /**
+     * @param nodeId  this node's name: runs it creates are owned by it, and it may only record intents of runs it owns
+     * @param lease   how long a run stays this node's without {@link #renewLeases renewal}
+     * @param budgets the fleet budgets ({@code safety.*}) every intent is decided against
+     */
+    public RunStore(Database database, ObjectMapper json, String nodeId, Duration lease, FleetBudgets budgets) {
         this.database = Objects.requireNonNull(database, "database is null");
         this.json = Objects.requireNonNull(json, "json is null");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId is null");
         this.lease = Objects.requireNonNull(lease, "lease is null");
+        this.budgets = Objects.requireNonNull(budgets, "budgets is null");
     }
 
     public String nodeId() {
@@ -126,40 +142,162 @@ public final class RunStore implements RunRecorder, KillHistory {
 
     @Override
     public void record(RunEvent event) {
-        String fields = write(event.fields());
         database.inTransaction(c -> {
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO run_events (run_id, seq, occurred_at, type, data_json) VALUES (?, ?, ?, ?, ?)")) {
-                insert.setString(1, event.runId());
-                insert.setLong(2, event.seq());
-                Sql.setInstant(insert, 3, event.time());
-                insert.setString(4, event.type().name());
-                insert.setString(5, fields);
-                insert.executeUpdate();
-            }
-            RunStep step = event.step();
-            if (step instanceof RunStep.RunStarted) {
-                setState(c, event, "RUNNING");
-            } else if (step instanceof RunStep.VerificationStarted) {
-                setState(c, event, "VERIFYING");
-            } else if (step instanceof RunStep.RunCompleted) {
-                setState(c, event, "COMPLETED");
-            } else if (step instanceof RunStep.RunFailed) {
-                setState(c, event, "FAILED");
-            } else if (step instanceof RunStep.RunAborted) {
-                setState(c, event, "ABORTED");
-            } else if (step instanceof RunStep.TerminationIntent intent) {
-                insertIntent(c, event, intent);
-            } else if (step instanceof RunStep.TerminationOutcome outcome) {
-                finishTermination(c, event, outcome.group(), outcome.instance(), "DONE", outcome.outcome().name(), null, null);
-            } else if (step instanceof RunStep.TerminationFailed failed) {
-                finishTermination(c, event, failed.group(), failed.instance(), "FAILED", "FAILED", failed.errorKind(),
-                        failed.errorMessage());
-            } else if (step instanceof RunStep.TerminationAbandoned abandoned) {
-                finishTermination(c, event, abandoned.group(), abandoned.instance(), "ABANDONED", "ABANDONED", null, null);
-            }
+            keep(c, event);
             return null;
         });
+    }
+
+    /**
+     * Decides the intent against the whole fleet's record and keeps it, in one transaction that holds the fleet lock:
+     * every run's kills in flight in the group, the fleet's counts and the budgets are read, {@code guard} decides, and
+     * only an allowed intent is inserted — with its termination row and its audit entry — before this returns. Two
+     * runs or nodes racing on one group serialise on the lock, so they cannot both pass.
+     */
+    @Override
+    public void recordIntent(RunEvent event, IntentGuard guard) {
+        RunStep.TerminationIntent intent = (RunStep.TerminationIntent) event.step();
+        database.inTransaction(c -> {
+            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM fleet_lock WHERE id = 1 FOR UPDATE");
+                 ResultSet rs = lock.executeQuery()) {
+                rs.next();
+            }
+            FleetView view = fleetView(c, intent.group(), event.time());
+            if (guard.decide(view) instanceof GuardrailDecision.Refused refused) {
+                throw new TerminationClaimRefused(refused.reason(), refused.message());
+            }
+            keep(c, event);
+            return null;
+        });
+    }
+
+    private FleetView fleetView(Connection c, GroupRef group, Instant now) throws SQLException {
+        Map<String, String> inFlight = new LinkedHashMap<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT instance_id, run_id FROM terminations WHERE provider = ? "
+                + "AND region = ? AND group_name = ? AND dry_run = FALSE AND settled_at IS NULL AND state IN " + MAY_HAVE_KILLED)) {
+            select.setString(1, group.provider());
+            select.setString(2, group.region());
+            select.setString(3, group.name());
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    inFlight.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        int lastHour = countRealIntentsSince(c, now.minus(Duration.ofHours(1)));
+        int lastDay = countRealIntentsSince(c, now.minus(Duration.ofDays(1)));
+        java.util.Set<GroupRef> degraded = new java.util.HashSet<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT DISTINCT provider, region, group_name FROM terminations "
+                + "WHERE dry_run = FALSE AND settled_at IS NULL AND state IN " + MAY_HAVE_KILLED);
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                degraded.add(new GroupRef(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+        }
+        return new FleetView(inFlight, lastHour, lastDay, degraded, budgets);
+    }
+
+    private static int countRealIntentsSince(Connection c, Instant since) throws SQLException {
+        try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM terminations WHERE dry_run = FALSE AND intended_at > ?")) {
+            Sql.setInstant(count, 1, since);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Override
+    public java.util.Set<GroupRef> busyGroups(String runId) {
+        return database.inTransaction(c -> {
+            java.util.Set<GroupRef> busy = new java.util.HashSet<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT DISTINCT provider, region, group_name FROM terminations "
+                    + "WHERE dry_run = FALSE AND settled_at IS NULL AND state IN " + MAY_HAVE_KILLED + " AND run_id <> ?")) {
+                select.setString(1, runId);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        busy.add(new GroupRef(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            return busy;
+        });
+    }
+
+    /** Inserts the event and applies it to the run's rows, inside the caller's transaction. */
+    private void keep(Connection c, RunEvent event) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO run_events (run_id, seq, occurred_at, type, data_json) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, event.runId());
+            insert.setLong(2, event.seq());
+            Sql.setInstant(insert, 3, event.time());
+            insert.setString(4, event.type().name());
+            insert.setString(5, write(event.fields()));
+            insert.executeUpdate();
+        }
+        RunStep step = event.step();
+        if (step instanceof RunStep.RunStarted) {
+            setState(c, event, "RUNNING");
+        } else if (step instanceof RunStep.VerificationStarted) {
+            setState(c, event, "VERIFYING");
+        } else if (step instanceof RunStep.RunCompleted) {
+            setState(c, event, "COMPLETED");
+            settleRun(c, event.runId(), event.time());
+        } else if (step instanceof RunStep.RunFailed) {
+            setState(c, event, "FAILED");
+            settleRun(c, event.runId(), event.time());
+        } else if (step instanceof RunStep.RunAborted) {
+            setState(c, event, "ABORTED");
+            settleRun(c, event.runId(), event.time());
+        } else if (step instanceof RunStep.TerminationIntent intent) {
+            insertIntent(c, event, intent);
+            audit(c, event, intent.group(), intent.instance(), "intended", (intent.dryRun() ? "dry run; " : "")
+                    + "intent committed before the provider is called (idempotency key " + intent.idempotencyKey() + ")");
+        } else if (step instanceof RunStep.TerminationOutcome outcome) {
+            finishTermination(c, event, outcome.group(), outcome.instance(), "DONE", outcome.outcome().name(), null, null,
+                    !outcome.outcome().killed());
+            audit(c, event, outcome.group(), outcome.instance(), outcome.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                    outcome.detail());
+        } else if (step instanceof RunStep.TerminationFailed failed) {
+            finishTermination(c, event, failed.group(), failed.instance(), "FAILED", "FAILED", failed.errorKind(),
+                    failed.errorMessage(), true);
+            audit(c, event, failed.group(), failed.instance(), "failed", failed.errorKind() + ": " + failed.errorMessage());
+        } else if (step instanceof RunStep.TerminationAbandoned abandoned) {
+            finishTermination(c, event, abandoned.group(), abandoned.instance(), "ABANDONED", "ABANDONED", null, null, true);
+            audit(c, event, abandoned.group(), abandoned.instance(), "abandoned", "the run was aborted while waiting to retry");
+        } else if (step instanceof RunStep.GroupRecovered recovered) {
+            settleGroup(c, event.runId(), recovered.group(), event.time());
+        } else if (step instanceof RunStep.GroupNotRecovered notRecovered) {
+            settleGroup(c, event.runId(), notRecovered.group(), event.time());
+        }
+    }
+
+    /** The audit entries of a termination: one for its intent, one for its outcome, each in its own event's transaction. */
+    private static void audit(Connection c, RunEvent event, GroupRef group, String instance, String outcome, String detail)
+            throws SQLException {
+        AuditLog.insert(c, event.time(), "engine", null, "instance.terminate", group + "/" + instance, "run " + event.runId(),
+                outcome, detail);
+    }
+
+    private static void settleRun(Connection c, String runId, Instant at) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE terminations SET settled_at = ? WHERE run_id = ? AND settled_at IS NULL AND state <> 'UNKNOWN'")) {
+            Sql.setInstant(update, 1, at);
+            update.setString(2, runId);
+            update.executeUpdate();
+        }
+    }
+
+    private static void settleGroup(Connection c, String runId, GroupRef group, Instant at) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE terminations SET settled_at = ? WHERE run_id = ? "
+                + "AND provider = ? AND region = ? AND group_name = ? AND settled_at IS NULL AND state <> 'UNKNOWN'")) {
+            Sql.setInstant(update, 1, at);
+            update.setString(2, runId);
+            update.setString(3, group.provider());
+            update.setString(4, group.region());
+            update.setString(5, group.name());
+            update.executeUpdate();
+        }
     }
 
     private static void setState(Connection c, RunEvent event, String state) throws SQLException {
@@ -204,20 +342,22 @@ public final class RunStore implements RunRecorder, KillHistory {
     }
 
     private static void finishTermination(Connection c, RunEvent event, GroupRef group, String instance, String state,
-            String outcome, String errorKind, String message) throws SQLException {
+            String outcome, String errorKind, String message, boolean settles) throws SQLException {
         try (PreparedStatement update = c.prepareStatement("UPDATE terminations SET state = ?, outcome = ?, error_kind = ?, "
-                + "error_message = ?, completed_at = ? WHERE run_id = ? AND provider = ? AND region = ? AND group_name = ? "
-                + "AND instance_id = ? AND state = 'INTENDED'")) {
+                + "error_message = ?, completed_at = ?, settled_at = ? WHERE run_id = ? AND provider = ? AND region = ? "
+                + "AND group_name = ? AND instance_id = ? AND state = 'INTENDED'")) {
             update.setString(1, state);
             update.setString(2, outcome);
             update.setString(3, errorKind);
             update.setString(4, message == null || message.length() <= 2000 ? message : message.substring(0, 2000));
             Sql.setInstant(update, 5, event.time());
-            update.setString(6, event.runId());
-            update.setString(7, group.provider());
-            update.setString(8, group.region());
-            update.setString(9, group.name());
-            update.setString(10, instance);
+            // a termination that killed nothing settles now; a kill stays in flight until its group is back
+            Sql.setInstant(update, 6, settles ? event.time() : null);
+            update.setString(7, event.runId());
+            update.setString(8, group.provider());
+            update.setString(9, group.region());
+            update.setString(10, group.name());
+            update.setString(11, instance);
             update.executeUpdate();
         }
     }
@@ -362,8 +502,8 @@ public final class RunStore implements RunRecorder, KillHistory {
      * one transaction that locks the run's row, so that of several nodes
      * only one closes it. Returns false when the run was not (or no longer) abandoned.
      */
-    public boolean closeIfAbandoned(String runId, Instant now, Abandoned which,
-            java.util.function.Function<List<Map<String, String>>, String> reason) {
+    public boolean closeIfAbandoned(String runId, Instant now, Abandoned which, Map<OpenIntent, Reconciliation> reconciled,
+            java.util.function.Function<List<ReconciledIntent>, String> reason) {
         return database.inTransaction(c -> {
             String sql = "SELECT id FROM runs WHERE id = ? AND state IN " + UNFINISHED + abandonedCondition(which)
                     + " FOR UPDATE" + (database.isPostgres() ? " SKIP LOCKED" : "");
@@ -376,7 +516,7 @@ public final class RunStore implements RunRecorder, KillHistory {
                     }
                 }
             }
-            closeAbandoned(c, runId, now, reason.apply(openIntents(c, runId)));
+            closeAbandoned(c, runId, now, reconciled, reason);
             try (PreparedStatement owner = c.prepareStatement("UPDATE runs SET owner_node = ?, lease_expires_at = NULL WHERE id = ?")) {
                 owner.setString(1, nodeId);
                 owner.setString(2, runId);
@@ -506,23 +646,28 @@ public final class RunStore implements RunRecorder, KillHistory {
         });
     }
 
-    /** Termination intents of a run that never got an outcome: instance, group and when intended. */
-    public List<Map<String, String>> openIntents(String runId) {
-        return database.inTransaction(c -> openIntents(c, runId));
+    /** A termination intent that never got an outcome. */
+    public record OpenIntent(GroupRef group, String instanceId, long seq, Instant intendedAt) {
     }
 
-    private static List<Map<String, String>> openIntents(Connection c, String runId) throws SQLException {
+    /** An open intent with what its provider said of it when the run was closed. */
+    public record ReconciledIntent(OpenIntent intent, Reconciliation reconciliation) {
+    }
+
+    /** Termination intents of a run that never got an outcome, in intent order. */
+    public List<OpenIntent> openIntents(String runId) {
+        return database.inTransaction(c -> openIntents(c, runId, "'INTENDED'"));
+    }
+
+    private static List<OpenIntent> openIntents(Connection c, String runId, String states) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(
-                "SELECT * FROM terminations WHERE run_id = ? AND state = 'INTENDED' ORDER BY seq")) {
+                "SELECT * FROM terminations WHERE run_id = ? AND state IN (" + states + ") ORDER BY seq")) {
             select.setString(1, runId);
-            List<Map<String, String>> open = new ArrayList<>();
+            List<OpenIntent> open = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    Map<String, String> intent = new LinkedHashMap<>();
-                    intent.put("group", rs.getString("provider") + "/" + rs.getString("region") + "/" + rs.getString("group_name"));
-                    intent.put("instance", rs.getString("instance_id"));
-                    intent.put("intendedAt", Sql.instant(rs, "intended_at").toString());
-                    open.add(intent);
+                    open.add(new OpenIntent(new GroupRef(rs.getString("provider"), rs.getString("region"), rs.getString("group_name")),
+                            rs.getString("instance_id"), rs.getLong("seq"), Sql.instant(rs, "intended_at")));
                 }
             }
             return open;
@@ -530,46 +675,134 @@ public final class RunStore implements RunRecorder, KillHistory {
     }
 
     /**
-     * Closes a run that no process drives any more: open intents are marked UNKNOWN (the provider may or may not have
-     * acted; they are never retried), a RUN_FAILED event is appended and the state becomes FAILED.
+     * Closes a run that no process drives any more: each open intent takes the outcome its provider reported
+     * ({@code reconciled}; an intent without one is UNKNOWN), with a {@code TERMINATION_RECONCILED} event and an audit
+     * entry; a RUN_FAILED event names what happened, and the state becomes FAILED. Nothing is ever terminated again. An
+     * UNKNOWN termination stays in flight (its group busy) until {@link #reconcileLater} settles it.
      */
-    public void closeAbandoned(String runId, Instant now, String reason) {
-        database.inTransaction(c -> {
-            closeAbandoned(c, runId, now, reason);
-            return null;
-        });
+    private void closeAbandoned(Connection c, String runId, Instant now, Map<OpenIntent, Reconciliation> reconciled,
+            java.util.function.Function<List<ReconciledIntent>, String> reason) throws SQLException {
+        long nextSeq = nextSeq(c, runId);
+        List<ReconciledIntent> results = new ArrayList<>();
+        for (OpenIntent intent : openIntents(c, runId, "'INTENDED'")) {
+            Reconciliation r = reconciled.getOrDefault(intent, new Reconciliation(Reconciliation.UNKNOWN,
+                    "not checked with its provider yet"));
+            results.add(new ReconciledIntent(intent, r));
+            applyReconciliation(c, runId, intent, r, now, nextSeq++);
+        }
+        keep(c, new RunEvent(runId, nextSeq, now, new RunStep.RunFailed(reason.apply(results))));
     }
 
-    private void closeAbandoned(Connection c, String runId, Instant now, String reason) throws SQLException {
-        {
-            long nextSeq;
-            try (PreparedStatement max = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?")) {
-                max.setString(1, runId);
-                try (ResultSet rs = max.executeQuery()) {
-                    rs.next();
-                    nextSeq = rs.getLong(1) + 1;
+    /**
+     * Asks again about terminations a crash left UNKNOWN: {@code check} is the provider lookup. Each answer is applied
+     * in its own transaction that re-reads the row, so of several nodes asking, one records it. Returns how many were
+     * settled.
+     */
+    public int reconcileLater(java.util.function.Function<OpenIntent, Reconciliation> check, Instant now) {
+        List<String> runs = database.inTransaction(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT DISTINCT run_id FROM terminations WHERE state = 'UNKNOWN'");
+                 ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
                 }
             }
-            try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE terminations SET state = 'UNKNOWN', outcome = 'UNKNOWN', completed_at = ? WHERE run_id = ? AND state = 'INTENDED'")) {
-                Sql.setInstant(update, 1, now);
-                update.setString(2, runId);
-                update.executeUpdate();
-            }
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO run_events (run_id, seq, occurred_at, type, data_json) VALUES (?, ?, ?, 'RUN_FAILED', ?)")) {
-                insert.setString(1, runId);
-                insert.setLong(2, nextSeq);
-                Sql.setInstant(insert, 3, now);
-                insert.setString(4, write(RunEventFields.of(new RunStep.RunFailed(reason))));
-                insert.executeUpdate();
-            }
-            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET state = 'FAILED', updated_at = ? WHERE id = ?")) {
-                Sql.setInstant(update, 1, now);
-                update.setString(2, runId);
-                update.executeUpdate();
+            return ids;
+        });
+        int settled = 0;
+        for (String runId : runs) {
+            for (OpenIntent intent : database.inTransaction(c -> openIntents(c, runId, "'UNKNOWN'"))) {
+                Reconciliation r = check.apply(intent);
+                if (!r.known()) {
+                    continue;
+                }
+                boolean done = database.inTransaction(c -> {
+                    try (PreparedStatement lock = c.prepareStatement(
+                            "SELECT state FROM terminations WHERE run_id = ? AND seq = ? FOR UPDATE")) {
+                        lock.setString(1, runId);
+                        lock.setLong(2, intent.seq());
+                        try (ResultSet rs = lock.executeQuery()) {
+                            if (!rs.next() || !"UNKNOWN".equals(rs.getString(1))) {
+                                return false;   // settled meanwhile
+                            }
+                        }
+                    }
+                    applyReconciliation(c, runId, intent, r, now, nextSeq(c, runId));
+                    return true;
+                });
+                settled += done ? 1 : 0;
             }
         }
+        return settled;
+    }
+
+    private static long nextSeq(Connection c, String runId) throws SQLException {
+        try (PreparedStatement max = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?")) {
+            max.setString(1, runId);
+            try (ResultSet rs = max.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) + 1;
+            }
+        }
+    }
+
+    /** Records what the provider said of one termination: its row, a TERMINATION_RECONCILED event, an audit entry. */
+    private void applyReconciliation(Connection c, String runId, OpenIntent intent, Reconciliation r, Instant now, long seq)
+            throws SQLException {
+        boolean known = r.known();
+        try (PreparedStatement update = c.prepareStatement("UPDATE terminations SET state = ?, outcome = ?, error_message = ?, "
+                + "completed_at = ?, reconciled_at = ?, settled_at = ? WHERE run_id = ? AND seq = ?")) {
+            update.setString(1, known ? "DONE" : "UNKNOWN");
+            update.setString(2, r.outcome());
+            update.setString(3, r.detail());
+            Sql.setInstant(update, 4, now);
+            Sql.setInstant(update, 5, known ? now : null);
+            // an unknown outcome keeps the kill in flight: its group stays busy until the provider answers
+            Sql.setInstant(update, 6, known ? now : null);
+            update.setString(7, runId);
+            update.setLong(8, intent.seq());
+            update.executeUpdate();
+        }
+        RunEvent event = new RunEvent(runId, seq, now, new RunStep.TerminationReconciled(intent.group(), intent.instanceId(),
+                r.outcome(), r.detail()));
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO run_events (run_id, seq, occurred_at, type, data_json) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, runId);
+            insert.setLong(2, seq);
+            Sql.setInstant(insert, 3, now);
+            insert.setString(4, event.type().name());
+            insert.setString(5, write(event.fields()));
+            insert.executeUpdate();
+        }
+        audit(c, event, intent.group(), intent.instanceId(), r.outcome().toLowerCase(java.util.Locale.ROOT) + " (reconciled)",
+                r.detail());
+    }
+
+    /** The run's terminations as its rows say, for a run without a saved view (driven elsewhere, or closed after a crash). */
+    public List<RunView.TerminationView> terminations(String runId) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT * FROM terminations WHERE run_id = ? ORDER BY seq")) {
+                select.setString(1, runId);
+                List<RunView.TerminationView> rows = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        String state = rs.getString("state");
+                        String status = switch (state) {
+                            case "INTENDED" -> "PENDING";
+                            case "DONE" -> rs.getString("outcome");
+                            default -> state;
+                        };
+                        boolean reconciled = rs.getObject("reconciled_at") != null;
+                        rows.add(new RunView.TerminationView(rs.getString("provider") + "/" + rs.getString("region") + "/"
+                                + rs.getString("group_name"), rs.getString("instance_id"), rs.getBoolean("dry_run"), status,
+                                0, Sql.instant(rs, "intended_at"), Sql.instant(rs, "completed_at"),
+                                reconciled ? rs.getString("error_message") : null, rs.getString("error_kind"),
+                                reconciled ? null : rs.getString("error_message")));
+                    }
+                }
+                return rows;
+            }
+        });
     }
 
     @Override

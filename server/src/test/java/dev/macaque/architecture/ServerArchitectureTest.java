@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 class ServerArchitectureTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // test fixtures and contract kits come as *-tests.jar, which the predefined option does not recognise
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("dev.macaque");
 
     @Test

@@ -331,8 +331,17 @@ class ExperimentsHttpTest {
             assertThat(run.get("state").asText()).isEqualTo("FAILED");
             assertThat(run.get("failureReason").asText()).contains("without repeating any termination").contains("unknown outcome")
                     .contains("tc/eu-west-1/web");
+            // The crash lost no record: the victim and its termination are there, reconciled with the provider (the
+            // held call never reached the cloud, so the instance is still in service).
+            assertThat(run.get("victims").findValuesAsText("group")).containsExactly("tc/eu-west-1/web");
+            assertThat(run.get("terminations")).singleElement().satisfies(t -> {
+                assertThat(t.get("status").asText()).isEqualTo("NOT_TERMINATED");
+                assertThat(t.get("detail").asText()).startsWith("reconciled:");
+            });
             List<String> types = TestServer.json(server.get("/api/v1/experiments/" + id + "/events", admin)).get("items").findValuesAsText("type");
-            assertThat(types).endsWith("TERMINATION_INTENT", "RUN_FAILED");
+            assertThat(types).endsWith("TERMINATION_INTENT", "TERMINATION_RECONCILED", "RUN_FAILED");
+            List<String> audit = TestServer.json(server.get("/api/v1/audit?limit=100", admin)).get("items").findValuesAsText("outcome");
+            assertThat(audit).contains("intended", "not_terminated (reconciled)");
             Thread.sleep(300);
             assertThat(TestCloudFactory.TERMINATED).as("nothing is re-killed after the restart").hasSize(before);
         } finally {

@@ -341,10 +341,27 @@ public final class ExperimentRun {
             if (state != RunState.RUNNING) {
                 return;
             }
-            List<FleetGroup> snapshot = found.stream()
+            List<FleetGroup> sorted = found.stream()
                     .sorted(Comparator.comparing((FleetGroup g) -> g.ref().provider())
                             .thenComparing(g -> g.ref().region()).thenComparing(g -> g.ref().name()))
                     .toList();
+            List<FleetGroup> snapshot = sorted;
+            if (spec.concurrency() == ExperimentSpec.Concurrency.EXCLUSIVE && !sorted.isEmpty()) {
+                // A group another run is acting on, or that is still recovering from one, is not a candidate; the
+                // intent's atomic check refuses GROUP_BUSY if one becomes busy after this.
+                java.util.Set<GroupRef> busy = recorder.busyGroups(runId);
+                if (!busy.isEmpty()) {
+                    snapshot = new ArrayList<>();
+                    for (FleetGroup group : sorted) {
+                        if (busy.contains(group.ref())) {
+                            record(new GroupSkipped(group.ref(), "GROUP_BUSY: another run is acting on this group or it is "
+                                    + "still recovering from one (set \"concurrency\": \"shared\" to act on it anyway)"));
+                        } else {
+                            snapshot.add(group);
+                        }
+                    }
+                }
+            }
             for (FleetGroup group : snapshot) {
                 fleet.put(group.ref(), group);
                 healthyNow.put(group.ref(), group.healthyCount());
@@ -362,10 +379,14 @@ public final class ExperimentRun {
     // ---------------------------------------------------------------------------------------------------------------
     // Terminations
 
+    /**
+     * Takes the victims in order from {@code start}: the run's own guardrails first (cheap, no provider call); then
+     * the victim's group is read again, and the decision against the whole fleet's record is made in the same atomic
+     * step that records the intent ({@link RunRecorder#recordIntent}); only then is the provider asked to terminate.
+     */
     private void killNext(int start) {
         int index = start;
-        TerminationRequest request;
-        int recordIndex;
+        Victim victim;
         synchronized (lock) {
             if (state != RunState.RUNNING) {
                 return;
@@ -381,35 +402,82 @@ public final class ExperimentRun {
                     pending = scheduler.schedule(RECORDER_HOLD, guarded(() -> killNext(held)));
                     return;
                 }
-                Victim victim = victims.get(index);
+                victim = victims.get(index);
                 FleetGroup group = fleet.get(victim.group());
                 KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
                         healthyNow.get(group.ref()));
                 GuardrailDecision decision = guardrails.check(candidate, spec.guardrails(), terminationsMade, scheduler.now());
                 if (decision instanceof Refused refused) {
-                    refusals.add(new Refusal(victim.group(), victim.instanceId(), refused.reason(), refused.message(),
-                            scheduler.now()));
-                    record(new TerminationRefused(victim.group(), victim.instanceId(), refused.reason(), refused.message()));
-                    index++;
-                    continue;
-                }
-                String idempotencyKey = runId + "-" + index;
-                try {
-                    record(new TerminationIntent(victim.group(), victim.instanceId(), spec.dryRun(), idempotencyKey,
-                            spec.guardrails().minTimeBetweenKills()));
-                } catch (TerminationClaimRefused refused) {
-                    // The recorder kept nothing: the guardrail failed where the intent would have committed.
-                    refusals.add(new Refusal(victim.group(), victim.instanceId(), refused.reason(), refused.getMessage(),
-                            scheduler.now()));
-                    record(new TerminationRefused(victim.group(), victim.instanceId(), refused.reason(), refused.getMessage()));
+                    refuse(victim, refused.reason(), refused.message());
                     index++;
                     continue;
                 }
                 break;
             }
-            Victim victim = victims.get(index);
+        }
+        Victim chosen = victim;
+        int at = index;
+        CloudProvider provider = providersById.get(chosen.group().provider());
+        callProvider("describeGroup", new CallContext(null, null, chosen.group(), null), () -> provider.describeGroup(chosen.group()),
+                (fresh, attempts) -> decideAndTerminate(at, chosen, fresh),
+                (error, attempts) -> {
+                    synchronized (lock) {
+                        if (state != RunState.RUNNING) {
+                            return;
+                        }
+                        refuse(chosen, RefusalReason.GROUP_UNREADABLE, "could not read group " + chosen.group()
+                                + " right before the kill, after " + attempts + " attempt(s): " + error);
+                        continueWith(() -> killNext(at + 1));
+                    }
+                });
+    }
+
+    /** With the group as read just now: decide against the fleet and record the intent atomically, then terminate. */
+    private void decideAndTerminate(int index, Victim victim, VmGroup fresh) {
+        TerminationRequest request;
+        int recordIndex;
+        synchronized (lock) {
+            if (state != RunState.RUNNING) {
+                return;
+            }
+            java.util.Set<String> healthyIds = new java.util.TreeSet<>();
+            fresh.healthyInService().forEach(instance -> healthyIds.add(instance.id()));
+            java.util.Set<String> ownKills = new java.util.TreeSet<>();
+            for (TerminationRecord t : terminations) {
+                if (t.group().equals(victim.group()) && t.status() != TerminationStatus.FAILED
+                        && t.status() != TerminationStatus.ABANDONED) {
+                    ownKills.add(t.instanceId());
+                }
+            }
+            int killsSoFar = terminationsMade;
+            Instant now = scheduler.now();
+            IntentGuard guard = view -> {
+                java.util.Set<String> effective = new java.util.TreeSet<>(healthyIds);
+                effective.removeAll(view.inFlight().keySet());
+                effective.removeAll(ownKills);
+                KillCandidate candidate = new KillCandidate(victim.group(), fresh.tags(), fresh.desiredCapacity(),
+                        effective.size());
+                return guardrails.check(candidate, spec.guardrails(), killsSoFar, now, new GuardrailCheck.FleetContext(view,
+                        runId, spec.concurrency() == ExperimentSpec.Concurrency.SHARED, victim.instanceId(),
+                        effective.contains(victim.instanceId())));
+            };
+            String idempotencyKey = runId + "-" + index;
+            try {
+                recorder.recordIntent(appendEvent(new TerminationIntent(victim.group(), victim.instanceId(), spec.dryRun(),
+                        idempotencyKey, spec.guardrails().minTimeBetweenKills())), guard);
+            } catch (TerminationClaimRefused refused) {
+                // Not on record: take the event back so the run's events stay gap-free and match the store.
+                events.remove(events.size() - 1);
+                nextSeq--;
+                refuse(victim, refused.reason(), refused.getMessage());
+                continueWith(() -> killNext(index + 1));
+                return;
+            } catch (RuntimeException e) {
+                failBecauseTheRecorderFailed(events.get(events.size() - 1), e);
+                return;
+            }
             request = new TerminationRequest(victim.group(), victim.instanceId(), spec.dryRun(),
-                    "macaque run " + runId + " (" + spec.name() + ")", runId + "-" + index);
+                    "macaque run " + runId + " (" + spec.name() + ")", idempotencyKey);
             terminationsMade++;
             recordIndex = terminations.size();
             currentTermination = recordIndex;
@@ -422,6 +490,12 @@ public final class ExperimentRun {
                 () -> provider.terminate(request),
                 (result, attempts) -> onTerminated(recordIndex, result, attempts, next),
                 (error, attempts) -> onTerminationFailed(recordIndex, error, attempts, next));
+    }
+
+    /** Called under the lock. */
+    private void refuse(Victim victim, RefusalReason reason, String message) {
+        refusals.add(new Refusal(victim.group(), victim.instanceId(), reason, message, scheduler.now()));
+        record(new TerminationRefused(victim.group(), victim.instanceId(), reason, message));
     }
 
     private void onTerminated(int recordIndex, TerminationResult result, int attempts, int next) {
@@ -638,21 +712,19 @@ public final class ExperimentRun {
     }
 
     private void record(RunStep step) {
-        RunEvent event = new RunEvent(runId, nextSeq++, scheduler.now(), step);
-        events.add(event);
+        RunEvent event = appendEvent(step);
         try {
             recorder.record(event);
-        } catch (TerminationClaimRefused refused) {
-            if (!(step instanceof TerminationIntent)) {
-                failBecauseTheRecorderFailed(event, refused);
-            }
-            // Not on record: take the event back so that the run's events stay gap-free and match the store.
-            events.remove(events.size() - 1);
-            nextSeq--;
-            throw refused;
         } catch (RuntimeException e) {
             failBecauseTheRecorderFailed(event, e);
         }
+    }
+
+    /** The next event of this run, in its own list (the recorder is called by the caller). */
+    private RunEvent appendEvent(RunStep step) {
+        RunEvent event = new RunEvent(runId, nextSeq++, scheduler.now(), step);
+        events.add(event);
+        return event;
     }
 
     /**

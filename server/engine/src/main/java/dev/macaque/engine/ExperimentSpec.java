@@ -21,10 +21,12 @@ import java.util.TreeSet;
  * @param guardrails limits checked before every termination
  * @param recovery   how recovery is verified
  * @param dryRun     decide and record everything, terminate nothing (default {@code false})
- * @param seed       the random seed, or {@code null} to have the runner draw one and record it
+ * @param seed        the random seed, or {@code null} to have the runner draw one and record it
+ * @param concurrency whether other runs may act on the same groups at the same time (default {@link
+ *                    Concurrency#EXCLUSIVE})
  */
 public record ExperimentSpec(String name, Targets targets, Selection selection, Guardrails guardrails, Recovery recovery,
-                             boolean dryRun, Long seed) {
+                             boolean dryRun, Long seed, Concurrency concurrency) {
 
     public ExperimentSpec {
         Objects.requireNonNull(name, "name");
@@ -32,6 +34,38 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
         Objects.requireNonNull(selection, "selection");
         Objects.requireNonNull(guardrails, "guardrails");
         Objects.requireNonNull(recovery, "recovery");
+        Objects.requireNonNull(concurrency, "concurrency");
+    }
+
+    /** An experiment that has its groups to itself ({@link Concurrency#EXCLUSIVE}). */
+    public ExperimentSpec(String name, Targets targets, Selection selection, Guardrails guardrails, Recovery recovery,
+                          boolean dryRun, Long seed) {
+        this(name, targets, selection, guardrails, recovery, dryRun, seed, Concurrency.EXCLUSIVE);
+    }
+
+    /**
+     * Whether a run shares its groups. A group some run is acting on, or that is still recovering from a run's kill, is
+     * {@code GROUP_BUSY} for every other exclusive run; a shared run may act on it too (the fleet-wide healthy floor
+     * and minimums still hold, counting every run's kills in flight). Schedules never share.
+     */
+    public enum Concurrency {
+        EXCLUSIVE("exclusive"),
+        SHARED("shared");
+
+        private final String wireName;
+
+        Concurrency(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** The same experiment with {@code concurrency} forced (schedules are always exclusive). */
+    public ExperimentSpec withConcurrency(Concurrency value) {
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, seed, value);
     }
 
     public OptionalLong seedIfAny() {
@@ -40,11 +74,11 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
 
     /** The same experiment with {@code dryRun} forced (the server's leashed mode). */
     public ExperimentSpec withDryRun(boolean value) {
-        return new ExperimentSpec(name, targets, selection, guardrails, recovery, value, seed);
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, value, seed, concurrency);
     }
 
     public ExperimentSpec withSeed(long value) {
-        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, value);
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, value, concurrency);
     }
 
     /**

@@ -79,7 +79,8 @@ public final class ExperimentSpecParser {
             errors.add("", "the experiment must be an object, was " + describe(root));
             throw new SpecValidationException(errors.list);
         }
-        errors.unknownFields(root, "", Set.of("name", "targets", "selection", "guardrails", "recovery", "dryRun", "seed"));
+        errors.unknownFields(root, "", Set.of("name", "targets", "selection", "guardrails", "recovery", "dryRun", "seed",
+                "concurrency"));
 
         String name = null;
         JsonNode nameNode = root.get("name");
@@ -116,10 +117,21 @@ public final class ExperimentSpecParser {
             }
         }
 
+        ExperimentSpec.Concurrency concurrency = ExperimentSpec.Concurrency.EXCLUSIVE;
+        JsonNode concurrencyNode = root.get("concurrency");
+        if (concurrencyNode != null && !concurrencyNode.isNull()) {
+            if (concurrencyNode.isTextual() && concurrencyNode.asText().equals("shared")) {
+                concurrency = ExperimentSpec.Concurrency.SHARED;
+            } else if (!(concurrencyNode.isTextual() && concurrencyNode.asText().equals("exclusive"))) {
+                errors.add("concurrency", "must be 'exclusive' (the default: no other run acts on the same groups meanwhile) or "
+                        + "'shared', was " + describe(concurrencyNode));
+            }
+        }
+
         if (!errors.list.isEmpty()) {
             throw new SpecValidationException(errors.list);
         }
-        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, seed);
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, seed, concurrency);
     }
 
     private static Targets targets(JsonNode node, Errors errors) {

@@ -12,7 +12,9 @@ import java.util.Optional;
 /**
  * The guardrails, checked before every termination (dry runs included, so a dry run shows what a real run would
  * refuse). Checks run in a fixed order and the first refusal wins: kill switch, opt-in, max terminations, time
- * since the group's last kill, last healthy instance, minimum healthy. Thread-safe.
+ * since the group's last kill; then, against the fleet's record (every run's kills in flight), the victim already
+ * being killed, the victim gone, the group busy with another run, the fleet budgets; then the absolute floor (the
+ * last healthy instance) and the minimum healthy, counting every run's kills in flight. Thread-safe.
  */
 public final class GuardrailCheck {
     private final KillSwitch killSwitch;
@@ -24,12 +26,30 @@ public final class GuardrailCheck {
     }
 
     /**
+     * What the fleet's record adds to a decision, read in the intent's atomic step.
+     *
+     * @param view            every run's kills in flight, the fleet counts and budgets
+     * @param runId           the deciding run
+     * @param shared          the run shares its groups ({@code "concurrency": "shared"})
+     * @param instanceId      the victim
+     * @param victimAvailable the victim is healthy, in service and not being killed by another run
+     */
+    public record FleetContext(FleetView view, String runId, boolean shared, String instanceId, boolean victimAvailable) {
+    }
+
+    /** The run's own checks, without the fleet (before the group is read again); see the full form below. */
+    public GuardrailDecision check(KillCandidate candidate, Guardrails limits, int terminationsSoFar, Instant now) {
+        return check(candidate, limits, terminationsSoFar, now, null);
+    }
+
+    /**
      * @param candidate         the termination about to happen
      * @param limits            the experiment's guardrails
      * @param terminationsSoFar terminations (or would-be terminations) this run already made
      * @param now               the current time
      */
-    public GuardrailDecision check(KillCandidate candidate, Guardrails limits, int terminationsSoFar, Instant now) {
+    public GuardrailDecision check(KillCandidate candidate, Guardrails limits, int terminationsSoFar, Instant now,
+                                   FleetContext fleet) {
         if (killSwitch.engaged()) {
             return new Refused(RefusalReason.KILL_SWITCH, "the global kill switch is engaged");
         }
@@ -52,7 +72,14 @@ public final class GuardrailCheck {
                 }
             }
         }
+        if (fleet != null) {
+            GuardrailDecision fleetDecision = checkFleet(candidate, fleet);
+            if (fleetDecision instanceof Refused) {
+                return fleetDecision;
+            }
+        }
         int healthyAfter = candidate.healthyNow() - 1;
+        // The absolute floor: no termination ever leaves a group without a healthy in-service member.
         if (healthyAfter < 1) {
             return new Refused(RefusalReason.LAST_HEALTHY_INSTANCE, "group " + candidate.group() + " has "
                     + candidate.healthyNow() + " healthy in-service instance(s); the last one is never killed");
@@ -66,6 +93,40 @@ public final class GuardrailCheck {
             return new Refused(RefusalReason.MIN_HEALTHY, "group " + candidate.group() + " would keep " + healthyAfter
                     + " of " + candidate.desiredCapacity() + " desired healthy, fewer than guardrails.minHealthyPercent="
                     + limits.minHealthyPercent() + "% (" + requiredByPercent + ")");
+        }
+        return GuardrailDecision.ALLOWED;
+    }
+
+    private static GuardrailDecision checkFleet(KillCandidate candidate, FleetContext fleet) {
+        FleetView view = fleet.view();
+        String busyBy = view.inFlight().get(fleet.instanceId());
+        if (busyBy != null && !busyBy.equals(fleet.runId())) {
+            return new Refused(RefusalReason.GROUP_BUSY, "instance " + fleet.instanceId() + " of group " + candidate.group()
+                    + " is already being terminated by run " + busyBy);
+        }
+        if (!fleet.victimAvailable()) {
+            return new Refused(RefusalReason.VICTIM_GONE, "instance " + fleet.instanceId() + " is no longer a healthy "
+                    + "in-service member of group " + candidate.group() + " (read right before the kill)");
+        }
+        java.util.Set<String> others = view.otherRuns(fleet.runId());
+        if (!fleet.shared() && !others.isEmpty()) {
+            return new Refused(RefusalReason.GROUP_BUSY, "group " + candidate.group() + " is being acted on or still "
+                    + "recovering from run(s) " + String.join(", ", others) + "; set \"concurrency\": \"shared\" to act on it anyway");
+        }
+        FleetBudgets budgets = view.budgets();
+        if (view.terminationsLastHour() >= budgets.maxTerminationsPerHour()) {
+            return new Refused(RefusalReason.FLEET_BUDGET, "the fleet already had " + view.terminationsLastHour()
+                    + " real terminations in the last hour, the limit (safety.maxTerminationsPerHour="
+                    + budgets.maxTerminationsPerHour() + ")");
+        }
+        if (view.terminationsLastDay() >= budgets.maxTerminationsPerDay()) {
+            return new Refused(RefusalReason.FLEET_BUDGET, "the fleet already had " + view.terminationsLastDay()
+                    + " real terminations in the last 24 hours, the limit (safety.maxTerminationsPerDay="
+                    + budgets.maxTerminationsPerDay() + ")");
+        }
+        if (!view.degradedGroups().contains(candidate.group()) && view.degradedGroups().size() >= budgets.maxGroupsDegraded()) {
+            return new Refused(RefusalReason.FLEET_BUDGET, view.degradedGroups().size() + " groups already have a Macaque "
+                    + "kill that has not recovered, the limit (safety.maxGroupsDegraded=" + budgets.maxGroupsDegraded() + ")");
         }
         return GuardrailDecision.ALLOWED;
     }

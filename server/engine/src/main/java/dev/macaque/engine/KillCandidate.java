@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param group           the group
  * @param tags            the group's tags as last read
  * @param desiredCapacity the group's desired capacity
- * @param healthyNow      healthy in-service instances now, counting the kills this run already made
+ * @param healthyNow      healthy in-service instances now, less the kills this run (and, when decided against the
+ *                        fleet, every run) already made or has in flight
  */
 public record KillCandidate(GroupRef group, Map<String, String> tags, int desiredCapacity, int healthyNow) {
     public KillCandidate {

@@ -13,5 +13,13 @@ public enum RefusalReason {
     /** The kill would take the group's last healthy instance; always on. */
     LAST_HEALTHY_INSTANCE,
     /** The kill would leave fewer healthy instances than {@code minHealthyPercent} or {@code minHealthyInstances}. */
-    MIN_HEALTHY
+    MIN_HEALTHY,
+    /** Another run is acting on the group or it is still recovering from one (the run is not {@code shared}). */
+    GROUP_BUSY,
+    /** A fleet-wide budget of the configuration ({@code safety.*}) would be exceeded. */
+    FLEET_BUDGET,
+    /** The victim is no longer a healthy in-service member of its group when the kill is decided. */
+    VICTIM_GONE,
+    /** The group could not be read right before the kill, so nothing is decided on stale data. */
+    GROUP_UNREADABLE
 }

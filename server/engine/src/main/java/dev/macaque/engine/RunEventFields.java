@@ -89,6 +89,8 @@ public final class RunEventFields {
                     .put("errorKind", s.errorKind()).put("errorMessage", s.errorMessage());
         } else if (step instanceof TerminationAbandoned s) {
             f.put("group", s.group()).put("instance", s.instance());
+        } else if (step instanceof RunStep.TerminationReconciled s) {
+            f.put("group", s.group()).put("instance", s.instance()).put("outcome", s.outcome()).put("detail", s.detail());
         } else if (step instanceof VerificationStarted s) {
             f.put("groups", String.join(",", s.groups().stream().map(GroupRef::toString).toList()))
                     .put("timeout", Durations.format(s.timeout())).put("pollInterval", Durations.format(s.pollInterval()));
@@ -147,6 +149,8 @@ public final class RunEventFields {
                 case TERMINATION_FAILED -> new TerminationFailed(r.group("group"), r.text("instance"), r.integer("attempts"),
                         r.text("errorKind"), r.text("errorMessage"));
                 case TERMINATION_ABANDONED -> new TerminationAbandoned(r.group("group"), r.text("instance"));
+                case TERMINATION_RECONCILED -> new RunStep.TerminationReconciled(r.group("group"), r.text("instance"),
+                        r.text("outcome"), r.text("detail"));
                 case VERIFICATION_STARTED -> new VerificationStarted(r.groups("groups"), r.duration("timeout"),
                         r.duration("pollInterval"));
                 case HEALTH_CHECKED -> new HealthChecked(r.group("group"), r.integer("healthyInService"),

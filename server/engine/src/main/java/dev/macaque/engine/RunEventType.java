@@ -17,6 +17,11 @@ public enum RunEventType {
     TERMINATION_FAILED,
     /** An intended termination that was waiting to be retried when the run was aborted. */
     TERMINATION_ABANDONED,
+    /**
+     * A termination whose outcome a crash left unknown, checked against its provider after the restart (never by
+     * terminating again): TERMINATED, NOT_TERMINATED, or UNKNOWN while the provider cannot answer (asked again later).
+     */
+    TERMINATION_RECONCILED,
     VERIFICATION_STARTED,
     HEALTH_CHECKED,
     HEALTH_CHECK_FAILED,

@@ -1,5 +1,8 @@
 package dev.macaque.engine;
 
+import dev.macaque.spi.GroupRef;
+import java.util.Set;
+
 /**
  * Where a run's events go as they happen. {@link #record} returns only once the event is kept (the server's store
  * writes it durably): the engine relies on that to have a termination's intent on record before it calls the
@@ -15,5 +18,30 @@ public interface RunRecorder {
      */
     default boolean canRecord() {
         return true;
+    }
+
+    /**
+     * Records a termination intent only if {@code guard} allows it against the fleet's record, deciding and
+     * recording in one atomic step: a recorder shared by several runs (the store, {@link FleetLedger}) reads every
+     * run's kills in flight, the fleet budgets and counts, calls {@code guard}, and keeps the intent only when
+     * allowed.
+     *
+     * <p>This default is for a recorder that serves one run alone: nothing is in flight elsewhere.
+     *
+     * @throws TerminationClaimRefused with the refusal's reason and numbers; nothing was recorded
+     */
+    default void recordIntent(RunEvent intent, IntentGuard guard) {
+        if (guard.decide(FleetView.ALONE) instanceof GuardrailDecision.Refused refused) {
+            throw new TerminationClaimRefused(refused.reason(), refused.message());
+        }
+        record(intent);
+    }
+
+    /**
+     * Groups another run than {@code runId} is acting on or that are still recovering from one: not candidates of an
+     * exclusive run. The answer is advisory (selection avoids them); {@link #recordIntent} decides.
+     */
+    default Set<GroupRef> busyGroups(String runId) {
+        return Set.of();
     }
 }

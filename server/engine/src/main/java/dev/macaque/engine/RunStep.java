@@ -115,6 +115,18 @@ public sealed interface RunStep {
         }
     }
 
+    /**
+     * A termination whose outcome a crash left unknown, as its provider reports it after the restart.
+     *
+     * @param outcome {@code TERMINATED} (gone or terminating), {@code NOT_TERMINATED} (still in service) or
+     *                {@code UNKNOWN} (the provider could not be asked; asked again later)
+     */
+    record TerminationReconciled(GroupRef group, String instance, String outcome, String detail) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.TERMINATION_RECONCILED;
+        }
+    }
+
     record VerificationStarted(List<GroupRef> groups, Duration timeout, Duration pollInterval) implements RunStep {
         public VerificationStarted {
             groups = List.copyOf(groups);

@@ -60,8 +60,9 @@ public record KillSchedule(String name, ExperimentSpec experiment, Duration mean
         Guardrails guardrails = new Guardrails(own.minHealthyPercent(), own.minHealthyInstances(), own.maxTerminations(), minTime);
         Map<String, String> tags = experiment.targets().tags();
         Targets only = new Targets(Set.of(group.provider()), Set.of(group.region()), Set.of(group.name()), tags);
+        // Schedules never share a group with another run.
         return new ExperimentSpec(experiment.name() + " @ " + group, only, Selection.count(1), guardrails,
-                experiment.recovery(), experiment.dryRun(), experiment.seed());
+                experiment.recovery(), experiment.dryRun(), experiment.seed(), ExperimentSpec.Concurrency.EXCLUSIVE);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.macaque.simulate;
 import dev.macaque.engine.ExperimentRun;
 import dev.macaque.engine.ExperimentRunner;
 import dev.macaque.engine.Eligibility;
+import dev.macaque.engine.FleetBudgets;
+import dev.macaque.engine.FleetLedger;
 import dev.macaque.engine.ExperimentSpec;
 import dev.macaque.engine.InMemoryKillHistory;
 import dev.macaque.engine.KillHistory;
@@ -64,7 +66,8 @@ public final class Simulation {
     private final SimulatedWorld world;
     private final SimulatedProvider provider;
     private final WorldTaskScheduler scheduler;
-    private final WorldRunRecorder recorder;
+    /** The world's log behind the fleet's record: runs that overlap (schedules, one-shots) are decided fleet-wide. */
+    private final FleetLedger recorder;
     private final KillHistory killHistory = new InMemoryKillHistory();
     private final KillLedger ledger = new KillLedger();
     private final List<ExperimentRun> runs = new ArrayList<>();
@@ -79,7 +82,7 @@ public final class Simulation {
         sinks.forEach(world::addEventSink);
         this.provider = world.provider(ChaosPlanParser.PROVIDER_ID);
         this.scheduler = new WorldTaskScheduler(world);
-        this.recorder = new WorldRunRecorder(world, List.of(ledger));
+        this.recorder = new FleetLedger(new WorldRunRecorder(world, List.of(ledger)), FleetBudgets.UNLIMITED);
     }
 
     public SimulatedWorld world() {

@@ -119,7 +119,7 @@ class AnalyticSimulationTest {
 
     /**
      * Two kills in one episode: at 1h a kill opens an episode (back at 1h + 70 s); a second run at 1h + 30 s kills
-     * again inside it, and its replacement is back at 1h + 30 s + 70 s. Both kills close with the episode, when the
+     * again inside it (it shares the group: "concurrency: shared"), and its replacement is back at 1h + 30 s + 70 s. Both kills close with the episode, when the
      * count is back at 3: the first after 100 s, the second after 70 s. p50 (nearest rank of 2 values) is the lower.
      */
     @Test
@@ -131,7 +131,7 @@ class AnalyticSimulationTest {
                   - {name: api, region: r, zones: [a], desired: 4, bootTime: 60s, tags: {macaque-enabled: "true"}}
                 chaos:
                   - {at: 1h, experiment: {name: a, selection: {mode: count, value: 1}}}
-                  - {at: 3630s, experiment: {name: b, selection: {mode: count, value: 1}}}
+                  - {at: 3630s, experiment: {name: b, concurrency: shared, selection: {mode: count, value: 1}}}
                 """);
 
         assertThat(report.kills()).extracting(KillRecord::recoverySeconds).containsExactly(100.0, 70.0);

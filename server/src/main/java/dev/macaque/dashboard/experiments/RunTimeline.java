@@ -42,6 +42,7 @@ public final class RunTimeline {
             Map.entry("TERMINATION_OUTCOME", new Label("Termination outcome", Tone.KILL)),
             Map.entry("TERMINATION_FAILED", new Label("Termination failed", Tone.BAD)),
             Map.entry("TERMINATION_ABANDONED", new Label("Termination abandoned", Tone.REFUSAL)),
+            Map.entry("TERMINATION_RECONCILED", new Label("Termination reconciled after a restart", Tone.REFUSAL)),
             Map.entry("VERIFICATION_STARTED", new Label("Verifying recovery", Tone.INFO)),
             Map.entry("HEALTH_CHECKED", new Label("Health checked", Tone.INFO)),
             Map.entry("HEALTH_CHECK_FAILED", new Label("Health check failed", Tone.BAD)),

@@ -1,5 +1,11 @@
-package dev.macaque.dashboard;
+package dev.macaque.dashboard.routes;
 
+import dev.macaque.dashboard.SignInPage;
+import dev.macaque.dashboard.PageRenderer;
+import dev.macaque.dashboard.PageAccess;
+import dev.macaque.dashboard.DashboardSessions;
+import dev.macaque.dashboard.DashboardPages;
+import dev.macaque.dashboard.Assets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;

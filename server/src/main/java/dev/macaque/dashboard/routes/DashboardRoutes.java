@@ -1,5 +1,9 @@
-package dev.macaque.dashboard;
+package dev.macaque.dashboard.routes;
 
+import dev.macaque.dashboard.SignInPage;
+import dev.macaque.dashboard.PageAccess;
+import dev.macaque.dashboard.Frame;
+import dev.macaque.dashboard.DashboardPages;
 import dev.macaque.auth.Role;
 import dev.macaque.dashboard.audit.AuditPage;
 import dev.macaque.dashboard.experiments.ExperimentPages;
