@@ -10,6 +10,7 @@ import dev.macaque.engine.ExecutorTaskScheduler;
 import dev.macaque.engine.ExperimentRunner;
 import dev.macaque.engine.ProviderDirectory;
 import dev.macaque.engine.FleetBudgets;
+import dev.macaque.engine.IntentGuard;
 import dev.macaque.node.NodeIdentity;
 import dev.macaque.engine.RetryPolicy;
 import dev.macaque.engine.RunRecorder;
@@ -80,6 +81,17 @@ public final class ExperimentsModule extends AbstractModule {
             public void record(RunEvent event) {
                 store.record(event);
                 RunNotifications.of(event).ifPresent(notifier::publish);
+            }
+
+            /** The fleet-wide decision is the store's: every run, schedule and node is decided in its transaction. */
+            @Override
+            public void recordIntent(RunEvent intent, IntentGuard guard) {
+                store.recordIntent(intent, guard);
+            }
+
+            @Override
+            public java.util.Set<dev.macaque.spi.GroupRef> busyGroups(String runId) {
+                return store.busyGroups(runId);
             }
 
             @Override

@@ -194,7 +194,12 @@ public final class RunStore implements RunRecorder, KillHistory {
                 degraded.add(new GroupRef(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
         }
-        return new FleetView(inFlight, lastHour, lastDay, degraded, budgets);
+        boolean killSwitch;
+        try (PreparedStatement select = c.prepareStatement("SELECT engaged FROM kill_switch WHERE id = 1");
+             ResultSet rs = select.executeQuery()) {
+            killSwitch = rs.next() && rs.getBoolean(1);
+        }
+        return new FleetView(inFlight, lastHour, lastDay, degraded, budgets, killSwitch);
     }
 
     private static int countRealIntentsSince(Connection c, Instant since) throws SQLException {

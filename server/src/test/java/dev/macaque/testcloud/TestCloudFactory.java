@@ -33,6 +33,10 @@ public final class TestCloudFactory implements ProviderFactory {
     public static final List<String> TERMINATED = new CopyOnWriteArrayList<>();
     /** Provider ids whose terminate calls wait for a permit, so that a test can stop a server mid-call. */
     public static final Map<String, Semaphore> GATES = new ConcurrentHashMap<>();
+    /** Clouds shared by several servers in one JVM ({@code shareAs}), by name: one fleet, many nodes. */
+    public static final Map<String, CloudProvider> SHARED = new ConcurrentHashMap<>();
+    /** The fewest healthy in-service members each group ever had right after a real termination, as {@code provider/region/name}. */
+    public static final Map<String, Integer> LOWEST_HEALTHY = new ConcurrentHashMap<>();
 
     @Override
     public String type() {
@@ -53,11 +57,20 @@ public final class TestCloudFactory implements ProviderFactory {
     public List<ConfigKey> configKeys() {
         return List.of(ConfigKey.required("groups", "region:name:size:optIn,..."),
                 ConfigKey.optional("healAfterMillis", "delay before a group replaces a killed member", "100"),
-                ConfigKey.optional("holdTerminations", "true: real terminations block forever (a provider call in flight)", "false"));
+                ConfigKey.optional("holdTerminations", "true: real terminations block forever (a provider call in flight)", "false"),
+                ConfigKey.optional("shareAs", "a name: every testcloud provider with it is one cloud, shared by servers in this JVM", ""));
     }
 
     @Override
     public CloudProvider create(ProviderContext context) {
+        String shareAs = context.config().getOrDefault("shareAs", "");
+        if (!shareAs.isEmpty()) {
+            return SHARED.computeIfAbsent(shareAs, name -> new SharedCloud(build(context)));
+        }
+        return build(context);
+    }
+
+    private static CloudProvider build(ProviderContext context) {
         InMemoryCloud cloud = new InMemoryCloud(context.instanceId());
         for (String spec : context.config().get("groups").split(",")) {
             String[] p = spec.trim().split(":");
@@ -116,7 +129,14 @@ public final class TestCloudFactory implements ProviderFactory {
             if (gate != null && !request.dryRun()) {
                 gate.acquireUninterruptibly();
             }
-            TerminationResult result = cloud.terminate(request);
+            TerminationResult result;
+            synchronized (cloud) {
+                result = cloud.terminate(request);
+                if (result.outcome() == TerminationResult.Outcome.TERMINATED) {
+                    LOWEST_HEALTHY.merge(request.group().toString(), cloud.describeGroup(request.group()).healthyInService().size(),
+                            Math::min);
+                }
+            }
             if (result.outcome() == TerminationResult.Outcome.TERMINATED) {
                 TERMINATED.add(request.group() + "/" + request.instanceId());
                 timer.schedule(cloud::heal, healAfter, TimeUnit.MILLISECONDS);
@@ -127,6 +147,50 @@ public final class TestCloudFactory implements ProviderFactory {
         @Override
         public void close() {
             timer.shutdownNow();
+        }
+    }
+
+    /** One cloud behind several servers: each server closes its providers, the shared cloud outlives them. */
+    private static final class SharedCloud implements CloudProvider {
+        private final CloudProvider cloud;
+
+        SharedCloud(CloudProvider cloud) {
+            this.cloud = cloud;
+        }
+
+        @Override
+        public String id() {
+            return cloud.id();
+        }
+
+        @Override
+        public String type() {
+            return cloud.type();
+        }
+
+        @Override
+        public List<GroupSummary> listGroups(GroupFilter filter) {
+            return cloud.listGroups(filter);
+        }
+
+        @Override
+        public VmGroup describeGroup(GroupRef group) {
+            return cloud.describeGroup(group);
+        }
+
+        @Override
+        public GroupHealth health(GroupRef group) {
+            return cloud.health(group);
+        }
+
+        @Override
+        public TerminationResult terminate(TerminationRequest request) {
+            return cloud.terminate(request);
+        }
+
+        @Override
+        public void close() {
+            // shared: closed by nobody
         }
     }
 }

@@ -17,11 +17,13 @@ import java.util.TreeSet;
  * @param terminationsLastDay  real terminations recorded fleet-wide in the last 24 hours
  * @param degradedGroups       groups with a real kill not yet settled, fleet-wide
  * @param budgets              the fleet budgets in force
+ * @param killSwitchEngaged    the global kill switch as the same atomic step reads it (engaging it stops every intent
+ *                             decided after it committed)
  */
 public record FleetView(Map<String, String> inFlight, int terminationsLastHour, int terminationsLastDay,
-                        Set<GroupRef> degradedGroups, FleetBudgets budgets) {
+                        Set<GroupRef> degradedGroups, FleetBudgets budgets, boolean killSwitchEngaged) {
     /** Nothing recorded anywhere else, no budget: a run on its own. */
-    public static final FleetView ALONE = new FleetView(Map.of(), 0, 0, Set.of(), FleetBudgets.UNLIMITED);
+    public static final FleetView ALONE = new FleetView(Map.of(), 0, 0, Set.of(), FleetBudgets.UNLIMITED, false);
 
     public FleetView {
         inFlight = java.util.Collections.unmodifiableMap(new TreeMap<>(inFlight));

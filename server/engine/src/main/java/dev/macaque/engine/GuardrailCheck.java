@@ -50,7 +50,8 @@ public final class GuardrailCheck {
      */
     public GuardrailDecision check(KillCandidate candidate, Guardrails limits, int terminationsSoFar, Instant now,
                                    FleetContext fleet) {
-        if (killSwitch.engaged()) {
+        // Inside the recorder's atomic step the switch is read by that same step (no second connection under the lock).
+        if (fleet != null ? fleet.view().killSwitchEngaged() : killSwitch.engaged()) {
             return new Refused(RefusalReason.KILL_SWITCH, "the global kill switch is engaged");
         }
         if (!OptIn.isEnabled(candidate.tags())) {
@@ -61,7 +62,10 @@ public final class GuardrailCheck {
             return new Refused(RefusalReason.MAX_TERMINATIONS, "this run already made " + terminationsSoFar
                     + " terminations, the limit (guardrails.maxTerminations)");
         }
-        if (!limits.minTimeBetweenKills().isZero()) {
+        // With the fleet (inside the recorder's atomic step) the kill history is not read again: the run checked it
+        // just before, and the recorder claims minTimeBetweenKills atomically with the intent. Reading it here would
+        // need a second connection while the fleet lock is held.
+        if (fleet == null && !limits.minTimeBetweenKills().isZero()) {
             Optional<Instant> last = killHistory.lastKill(candidate.group());
             if (last.isPresent()) {
                 Duration since = Duration.between(last.get(), now);
