@@ -47,6 +47,13 @@ public sealed interface RunStep {
         }
     }
 
+    /** A provider's listing failed (after retries) and the run went on with the other providers. */
+    record ProviderUnavailable(String provider, String reason) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.PROVIDER_UNAVAILABLE;
+        }
+    }
+
     record GroupsDiscovered(int listed, int notOptedIn, int candidates, int eligibleGroups, long eligibleInstances)
             implements RunStep {
         public RunEventType type() {

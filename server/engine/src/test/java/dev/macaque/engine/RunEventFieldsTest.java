@@ -43,6 +43,7 @@ class RunEventFieldsTest {
                 new ProviderCallRetry("listGroups", "sim", null, null, 1, "THROTTLED", "slow down", Duration.ofMillis(250)),
                 new ProviderCallRetry("terminate", null, AZURE, "3", 2, "UNAVAILABLE", "", Duration.ofSeconds(2)),
                 new GroupSkipped(WEB, "not found during discovery: gone"),
+                new RunStep.ProviderUnavailable("aws-prod", "listGroups failed after 4 attempt(s): PERMISSION_DENIED: no credentials"),
                 new GroupsDiscovered(3, 1, 2, 2, 9),
                 new VictimsSelected(List.of(new Victim(WEB, "i-1"), new Victim(AZURE, "7"))),
                 new VictimsSelected(List.of()),
