@@ -125,6 +125,7 @@ public final class MacaqueServer implements AutoCloseable {
         }
         injector.getInstance(ExperimentService.class).close();
         injector.getInstance(WebhookNotifier.class).close();
+        injector.getInstance(dev.macaque.plugin.ProviderReachability.class).close();
         injector.getInstance(ProviderInstances.class).close();
         injector.getInstance(Database.class).close();
         log.info("Macaque stopped");

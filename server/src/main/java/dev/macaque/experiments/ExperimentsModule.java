@@ -21,7 +21,7 @@ import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
+import dev.macaque.engine.TargetPreview;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -61,19 +61,35 @@ public final class ExperimentsModule extends AbstractModule {
             WebhookNotifier notifier) {
         List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
         ProviderDirectory directory = () -> ready;
-        SecureRandom seeds = new SecureRandom();
         // Webhooks hear of an event once it is on record; publishing is asynchronous and never fails the run.
         RunRecorder recorder = event -> {
             store.record(event);
             RunNotifications.of(event).ifPresent(notifier::publish);
         };
-        return new ExperimentRunner(directory, scheduler, recorder, killSwitch::engaged, store, RetryPolicy.DEFAULT, seeds::nextLong);
+        return new ExperimentRunner(directory, scheduler, recorder, killSwitch::engaged, store, RetryPolicy.DEFAULT,
+                ExperimentService::drawSeed);
+    }
+
+    /** Which groups other runs act on now: none until fleet-wide safety provides it. */
+    @Provides
+    @Singleton
+    TargetPreview.FleetState fleetState() {
+        return TargetPreview.FleetState.NONE;
+    }
+
+    /** The preview reads the same providers, kill switch and kill history as the runner. */
+    @Provides
+    @Singleton
+    TargetPreview targetPreview(ProviderInstances providers, KillSwitchStore killSwitch, RunStore store,
+            TargetPreview.FleetState fleetState) {
+        List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
+        return new TargetPreview(() -> ready, killSwitch::engaged, store, fleetState);
     }
 
     @Provides
     @Singleton
     ExperimentService service(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
-            ObjectMapper json, MeterRegistry metrics) {
-        return new ExperimentService(store, runner, providers, audit, clock, json, metrics);
+            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview) {
+        return new ExperimentService(store, runner, providers, audit, clock, json, metrics, targetPreview);
     }
 }
