@@ -157,11 +157,11 @@ class ClientCommandsTest {
 
     @Test
     void templatesPutListShowAndRun() {
-        CommandRun put = client("templates", "put", "api-once", KILL_ONE_API.toString());
-        assertThat(put.out()).as(put.err()).contains("Template api-once is at version 1");
-        assertThat(client("templates", "list").out()).contains("api-once").contains("kill-one-api");
-        assertThat(client("templates", "show", "api-once").out()).contains("\"version\" : 1");
-        CommandRun run = client("templates", "run", "api-once", "--dry-run", "--follow");
+        CommandRun put = client("templates", "put", "api-dry-once", KILL_ONE_API.toString());
+        assertThat(put.out()).as(put.err()).contains("Template api-dry-once is at version 1");
+        assertThat(client("templates", "list").out()).contains("api-dry-once").contains("kill-one-api");
+        assertThat(client("templates", "show", "api-dry-once").out()).contains("\"version\" : 1");
+        CommandRun run = client("templates", "run", "api-dry-once", "--dry-run", "--follow");
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("dry run").contains("WOULD_TERMINATE");
         assertThat(client("templates", "show", "nope").exit()).isEqualTo(ExitCodes.REFUSED);
@@ -188,6 +188,45 @@ class ClientCommandsTest {
         String id = listed.out().lines().filter(l -> l.contains("dashboard")).findFirst().orElseThrow().split("\\s+")[0];
         assertThat(client("token", "revoke", id).out()).contains("Revoked token " + id);
         assertThat(command("groups", "--server", url, "--token", secret).exit()).isEqualTo(ExitCodes.UNREACHABLE);
+    }
+
+    /** The README's command-line examples, each line run as written (the Quickstart's port is this server's). */
+    @Test
+    void theReadmeCommandLineExamplesWorkAsWritten() throws IOException {
+        String readme = Files.readString(REPOSITORY.resolve("README.md"));
+        int marker = readme.indexOf("a test runs each line against the demo world");
+        assertThat(marker).as("the README's marked CLI block").isPositive();
+        int start = readme.indexOf("```sh\n", marker) + 6;
+        String block = readme.substring(start, readme.indexOf("```", start));
+        ClientOptions.environment = Map.of(ClientOptions.SERVER_ENV, url, ClientOptions.TOKEN_ENV, server.adminToken);
+        int ran = 0;
+        for (String line : block.lines().map(String::strip).toList()) {
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith("export ")) {
+                continue;
+            }
+            List<String> words = shellWords(line.replaceAll("\\s+#.*$", ""));
+            assertThat(words.get(0)).isEqualTo("macaque");
+            List<String> args = new ArrayList<>();
+            for (String word : words.subList(1, words.size())) {
+                args.add(word.equals(ClientOptions.DEFAULT_SERVER) ? url
+                        : word.startsWith("docs/") ? REPOSITORY.resolve(word).toString() : word);
+            }
+            CommandRun run = command(args.toArray(String[]::new));
+            int expected = line.contains("kill-db.yaml") ? ExitCodes.REFUSED : ExitCodes.OK;
+            assertThat(run.exit()).as(line + "\n" + run.out() + run.err()).isEqualTo(expected);
+            ran++;
+        }
+        assertThat(ran).isGreaterThanOrEqualTo(10);
+    }
+
+    /** Words of a shell line: blanks separate, double quotes group. */
+    private static List<String> shellWords(String line) {
+        List<String> words = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(line);
+        while (m.find()) {
+            words.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return words;
     }
 
     @Test
