@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class ExperimentService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExperimentService.class);
     private static final SecureRandom SEEDS = new SecureRandom();
+    private static final double[] RECOVERY_BUCKETS_SECONDS = {5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600};
 
     private final RunStore store;
     private final ExperimentRunner runner;
@@ -88,9 +89,16 @@ public final class ExperimentService implements AutoCloseable {
         this.json = Objects.requireNonNull(json, "json is null");
         this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        // Buckets a person reads at a glance, seconds to hours (not a generated percentile ladder of ~70).
         this.recoverySeconds = DistributionSummary.builder("macaque.recovery.seconds")
                 .description("Time from the first kill in a group until it was seen back at its pre-kill healthy count")
-                .baseUnit("seconds").publishPercentileHistogram().register(metrics);
+                .baseUnit("seconds").serviceLevelObjectives(RECOVERY_BUCKETS_SECONDS).register(metrics);
+        for (String state : List.of("PENDING", "RUNNING", "VERIFYING")) {
+            io.micrometer.core.instrument.Gauge.builder("macaque.runs.active", live,
+                            runs -> runs.values().stream().filter(r -> r.run().state().name().equals(state)).count())
+                    .description("Runs this node drives now, by state (ended runs: macaque_runs_finished_total)")
+                    .tag("state", state).register(metrics);
+        }
     }
 
     /** What a create request led to. */
@@ -215,7 +223,7 @@ public final class ExperimentService implements AutoCloseable {
         ExperimentRun run = runner.start(runId, spec);
         LiveRun liveRun = new LiveRun(run, body, leashed, template, null);
         live.put(runId, liveRun);
-        metrics.counter("macaque.runs.started", "dryRun", Boolean.toString(spec.dryRun())).increment();
+        started(spec.dryRun());
         run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
         return new Outcome.Started(liveRun.view());
     }
@@ -242,9 +250,14 @@ public final class ExperimentService implements AutoCloseable {
         ExperimentRun run = runner.start(runId, effective);
         LiveRun liveRun = new LiveRun(run, specJson, leashed, null, excluded);
         live.put(runId, liveRun);
-        metrics.counter("macaque.runs.started", "dryRun", Boolean.toString(effective.dryRun())).increment();
+        started(effective.dryRun());
         run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
         return liveRun.view();
+    }
+
+    private void started(boolean dryRun) {
+        io.micrometer.core.instrument.Counter.builder("macaque.runs.started").description("Runs started, dry runs apart")
+                .tag("dryRun", Boolean.toString(dryRun)).register(metrics).increment();
     }
 
     /** Ids of the runs this process drives now. */
@@ -289,9 +302,12 @@ public final class ExperimentService implements AutoCloseable {
         try {
             RunResult last = result != null ? result : liveRun.run().result();
             store.saveView(liveRun.view(last));
-            metrics.counter("macaque.runs.finished", "state", last.state().name()).increment();
+            io.micrometer.core.instrument.Counter.builder("macaque.runs.finished").description("Runs that ended, by final state")
+                    .tag("state", last.state().name()).register(metrics).increment();
             for (TerminationRecord t : last.terminations()) {
-                metrics.counter("macaque.terminations", "provider", t.group().provider(), "outcome", t.status().name()).increment();
+                io.micrometer.core.instrument.Counter.builder("macaque.terminations")
+                        .description("Terminations (and dry-run would-be terminations) by provider and outcome")
+                        .tag("provider", t.group().provider()).tag("outcome", t.status().name()).register(metrics).increment();
                 audit.record("engine", null, "instance.terminate", t.group() + "/" + t.instanceId(), "run " + last.runId(),
                         t.status().name().toLowerCase(java.util.Locale.ROOT), t.errorMessage() != null ? t.errorMessage() : t.detail());
             }

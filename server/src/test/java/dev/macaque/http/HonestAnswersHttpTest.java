@@ -201,4 +201,20 @@ class HonestAnswersHttpTest {
                 .extracting(e -> e.get("outcome").asText())
                 .contains("rejected-400", "rejected-422");
     }
+
+    @Test
+    void metricsHaveHelpForEveryMetricAGaugeOfRunsByStateAndAFewRecoveryBuckets() {
+        start(Map.of("sim", DEMO));
+        HttpResponse<String> created = post("/api/v1/experiments",
+                "{\"name\":\"p\",\"targets\":{\"groups\":[\"cache\"]},\"selection\":{\"mode\":\"count\",\"value\":1},"
+                        + "\"recovery\":{\"timeout\":\"5m\",\"pollInterval\":\"500ms\"}}");
+        awaitEnd(TestServer.json(created).get("id").asText());
+        String metrics = server.get("/metrics", null).body();
+
+        assertThat(metrics.lines().filter(l -> l.startsWith("# HELP ")))
+                .allSatisfy(help -> assertThat(help.split(" ", 4)).as(help).hasSize(4)
+                        .satisfies(parts -> assertThat(parts[3].strip()).as(help).isNotEmpty()));
+        assertThat(metrics).contains("macaque_runs_active{state=\"RUNNING\"}");
+        assertThat(metrics.lines().filter(l -> l.startsWith("macaque_recovery_seconds_bucket"))).hasSizeBetween(10, 14);
+    }
 }
