@@ -63,8 +63,8 @@ public final class MacaqueServer implements AutoCloseable {
     public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Database database, Module... extra) {
         List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(database),
                 new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(),
-                new GroupsModule(), new ExperimentsModule(), new ClusterModule(), new ChaosMonkeyModule(), new HttpModule(),
-                new DashboardModule()));
+                new GroupsModule(), new ExperimentsModule(), new dev.macaque.templates.TemplatesModule(), new ClusterModule(),
+                new ChaosMonkeyModule(), new HttpModule(), new DashboardModule()));
         modules.addAll(List.of(extra));
         return modules;
     }
@@ -162,6 +162,7 @@ public final class MacaqueServer implements AutoCloseable {
             log.warn("Could not write the last refused-call counts to the audit trail: {}", e.getMessage());
         }
         injector.getInstance(WebhookNotifier.class).close();
+        injector.getInstance(dev.macaque.plugin.ProviderReachability.class).close();
         injector.getInstance(ProviderInstances.class).close();
         injector.getInstance(Database.class).close();
         log.info("Macaque stopped");

@@ -67,7 +67,22 @@ public final class Access {
                 throw new ProblemException(403, "this call needs the " + role.wireName() + " role; the token '"
                         + principal.name() + "' has " + principal.role().wireName());
             }
-            handler.handle(ctx);
+            try {
+                handler.handle(ctx);
+            } catch (ProblemException e) {
+                if (e.status() == 400 || e.status() == 409 || e.status() == 422) {
+                    // A refused request is part of the trail too: who tried what, and why it was refused.
+                    audit.record(principal.display(), principal.role().wireName(), "request.rejected",
+                            ctx.method() + " " + ctx.path(), ctx.ip(), "rejected-" + e.status(), abbreviate(e.getMessage()));
+                }
+                throw e;
+            } catch (io.javalin.http.HttpResponseException e) {
+                if (e.getStatus() == 400 || e.getStatus() == 409 || e.getStatus() == 422) {
+                    audit.record(principal.display(), principal.role().wireName(), "request.rejected",
+                            ctx.method() + " " + ctx.path(), ctx.ip(), "rejected-" + e.getStatus(), abbreviate(e.getMessage()));
+                }
+                throw e;
+            }
         };
     }
 
@@ -77,6 +92,11 @@ public final class Access {
      */
     public static void authenticated(Context ctx, Principal principal) {
         ctx.attribute(PRINCIPAL, Objects.requireNonNull(principal, "principal is null"));
+    }
+
+    private static String abbreviate(String detail) {
+        String text = detail == null ? "" : detail;
+        return text.length() <= 500 ? text : text.substring(0, 497) + "...";
     }
 
     /** The authenticated principal of this request. */

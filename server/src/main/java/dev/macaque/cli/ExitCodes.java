@@ -4,10 +4,20 @@ package dev.macaque.cli;
 public final class ExitCodes {
     /** The command did what was asked. */
     public static final int OK = 0;
-    /** The command ran, and what it found is a failure: a hypothesis that does not hold, an unexpected error. */
+    /**
+     * The command ran, and what it found is a failure: a hypothesis that does not hold, an unexpected error; for
+     * {@code macaque run --follow}, a run that ended with a finding (NOT_RECOVERED, FAILED, ABORTED, a kill-switch halt).
+     */
     public static final int FAILED = 1;
     /** Bad arguments, an unreadable or invalid configuration or scenario. */
     public static final int INVALID_INPUT = 2;
+    /**
+     * {@code macaque run} and the other client commands: bad input, or the server refused the request (4xx other than
+     * 401), e.g. no eligible group. The same number as {@link #INVALID_INPUT}.
+     */
+    public static final int REFUSED = 2;
+    /** The client commands: the server cannot be reached, or it refused the token (401). */
+    public static final int UNREACHABLE = 3;
 
     private ExitCodes() {
     }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "Chaos engineering for VM groups on any cloud: kill opted-in instances on purpose, verify recovery.",
         subcommands = {ServeCommand.class, ProvidersCommand.class, TokenCommand.class, SimulateCommand.class, VersionCommand.class,
-            CommandLine.HelpCommand.class})
+            RunCommand.class, PreviewCommand.class, ExperimentsCommand.class, TemplatesCommand.class, KillSwitchCommand.class,
+            GroupsCommand.class, CommandLine.HelpCommand.class})
 public final class MacaqueCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,6 +25,11 @@ public final class MacaqueCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new MacaqueCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ClientFailure failure) {
+                commandLine.getErr().println("macaque: " + failure.getMessage());
+                commandLine.getErr().flush();
+                return failure.exitCode();
+            }
             if (e instanceof ConfigException config) {
                 commandLine.getErr().println("Invalid configuration:");
                 config.errors().forEach(error -> commandLine.getErr().println("  " + error));

@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code macaque token create --role operator --name ci}: issues an API token straight into the database. */
+/**
+ * {@code macaque token create|list|revoke}: through a running server's API when {@code --server} (or
+ * {@code MACAQUE_CLI_SERVER}) is given, else straight in the configured database (the server stopped, with H2).
+ */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
         subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 public final class TokenCommand implements Runnable {
@@ -32,6 +35,12 @@ public final class TokenCommand implements Runnable {
         @Mixin
         ConfigOptions configOptions;
 
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--create-database", description = "Create the embedded database when it does not exist yet.")
+        boolean createDatabase;
+
         @Option(names = "--role", required = true, paramLabel = "ROLE", description = "viewer, operator or admin.")
         String role;
 
@@ -49,10 +58,15 @@ public final class TokenCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--role: " + e.getMessage());
             }
-            MacaqueConfig config = configOptions.load(InstallLayout.detect());
-            // a one-shot command: only warnings, so that its own output stands out
-            LoggingSetup.apply(new MacaqueConfig.LoggingConfig(config.logging().format(), "WARN"));
-            try (Database database = Database.open(config.database())) {
+            if (client.serverGiven()) {
+                com.fasterxml.jackson.databind.JsonNode created = client.client().post("/api/v1/tokens",
+                        ApiClient.JSON.createObjectNode().put("name", name).put("role", parsed.wireName()));
+                spec.commandLine().getOut().println(created.path("token").asText());
+                spec.commandLine().getErr().println("Created " + parsed.wireName() + " token '" + name + "' ("
+                        + created.path("id").asText() + ") through " + client.client().base() + ". It is shown only this once.");
+                return 0;
+            }
+            try (Database database = open(configOptions, createDatabase, spec)) {
                 TokenStore.IssuedToken issued;
                 try {
                     issued = new TokenStore(database, Clock.systemUTC()).create(name, parsed, "cli");
@@ -67,10 +81,29 @@ public final class TokenCommand implements Runnable {
         }
     }
 
-    /** Opens the configured database for one token operation, with one-shot logging. */
-    private static Database open(ConfigOptions configOptions) {
+    /**
+     * Opens the configured database for one token operation, with one-shot logging. Says which database it opens, and
+     * refuses an embedded one that does not exist (run from another folder, {@code ./data} would be a new, empty one)
+     * unless {@code create} is set.
+     */
+    private static Database open(ConfigOptions configOptions, boolean create, CommandLine.Model.CommandSpec spec) {
         MacaqueConfig config = configOptions.load(InstallLayout.detect());
         LoggingSetup.apply(new MacaqueConfig.LoggingConfig(config.logging().format(), "WARN"));
+        String url = config.database().url();
+        if (url.startsWith("jdbc:h2:file:")) {
+            String path = url.substring("jdbc:h2:file:".length());
+            int options = path.indexOf(';');
+            java.nio.file.Path file = java.nio.file.Path.of((options < 0 ? path : path.substring(0, options)) + ".mv.db")
+                    .toAbsolutePath().normalize();
+            if (!java.nio.file.Files.exists(file) && !create) {
+                throw new ClientFailure(ExitCodes.INVALID_INPUT, "no Macaque database at " + file + " (database.url " + url
+                        + "); run this where the server keeps its data, pass --config, go through a running server with "
+                        + "--server URL, or pass --create-database to create an empty one");
+            }
+            spec.commandLine().getErr().println("Using the embedded database " + file);
+        } else {
+            spec.commandLine().getErr().println("Using the database " + url);
+        }
         return Database.open(config.database());
     }
 
@@ -79,13 +112,26 @@ public final class TokenCommand implements Runnable {
         @Mixin
         ConfigOptions configOptions;
 
+        @Mixin
+        ClientOptions client;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            try (Database database = open(configOptions)) {
-                java.io.PrintWriter out = spec.commandLine().getOut();
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            if (client.serverGiven()) {
+                out.printf("%-22s %-20s %-9s %-25s %s%n", "ID", "NAME", "ROLE", "CREATED", "STATUS");
+                for (com.fasterxml.jackson.databind.JsonNode token : client.client().get("/api/v1/tokens").path("items")) {
+                    out.printf("%-22s %-20s %-9s %-25s %s%n", token.path("id").asText(), token.path("name").asText(),
+                            token.path("role").asText(), token.path("createdAt").asText(),
+                            token.path("revokedAt").isTextual() ? "revoked " + token.path("revokedAt").asText() : "active");
+                }
+                out.flush();
+                return 0;
+            }
+            try (Database database = open(configOptions, false, spec)) {
                 out.printf("%-22s %-20s %-9s %-25s %s%n", "ID", "NAME", "ROLE", "CREATED", "STATUS");
                 for (var token : new TokenStore(database, Clock.systemUTC()).list()) {
                     out.printf("%-22s %-20s %-9s %-25s %s%n", token.id(), token.name(), token.role().wireName(), token.createdAt(),
@@ -102,6 +148,9 @@ public final class TokenCommand implements Runnable {
         @Mixin
         ConfigOptions configOptions;
 
+        @Mixin
+        ClientOptions client;
+
         @CommandLine.Parameters(paramLabel = "ID", description = "The token's id, as 'macaque token list' shows it.")
         String id;
 
@@ -110,7 +159,12 @@ public final class TokenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Database database = open(configOptions)) {
+            if (client.serverGiven()) {
+                client.client().delete("/api/v1/tokens/" + ExperimentsCommand.encode(id));
+                spec.commandLine().getOut().println("Revoked token " + id);
+                return 0;
+            }
+            try (Database database = open(configOptions, false, spec)) {
                 if (!new TokenStore(database, Clock.systemUTC()).revoke(id)) {
                     spec.commandLine().getErr().println("macaque: no active token with id '" + id + "'");
                     return 1;

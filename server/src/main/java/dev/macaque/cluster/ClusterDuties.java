@@ -45,6 +45,7 @@ public final class ClusterDuties {
         this.node = Objects.requireNonNull(node, "node is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.singleProcess = singleProcess;
+        killSwitch.onChange(this::announce);
     }
 
     /** At start: close what a previous process left (all unfinished runs when this is the only possible process). */
@@ -75,8 +76,16 @@ public final class ClusterDuties {
         }
     }
 
+    /** Changes made through another node, seen at a poll (that node announced them at once; the claim says so). */
     private void announceKillSwitchChange() {
-        KillSwitchState now = killSwitch.state();
+        announce(killSwitch.state());
+    }
+
+    /**
+     * Announces a kill-switch state once across all nodes: the claim on (time, state) lets only the first node that
+     * sees it publish — normally the node that made the change, right away.
+     */
+    private synchronized void announce(KillSwitchState now) {
         if (lastSeen != null && Objects.equals(now.changedAt(), lastSeen.changedAt()) && now.engaged() == lastSeen.engaged()) {
             return;
         }

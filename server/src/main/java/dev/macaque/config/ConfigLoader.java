@@ -40,7 +40,9 @@ import java.util.TreeSet;
  */
 public final class ConfigLoader {
     /** Variables of the launcher, not configuration keys. */
-    private static final Set<String> RESERVED_ENV = Set.of("MACAQUE_HOME", "MACAQUE_OPTS", "MACAQUE_CONFIG");
+    private static final Set<String> RESERVED_ENV = Set.of("MACAQUE_HOME", "MACAQUE_OPTS", "MACAQUE_CONFIG",
+            // the client commands' own (macaque run, experiments, ...), never configuration keys
+            "MACAQUE_CLI_SERVER", "MACAQUE_CLI_TOKEN");
     private static final List<String> SCHEMA_KEYS = List.of(
             "server.host", "server.port", "server.shutdownTimeout", "mode", "plugins.directory",
             "logging.format", "logging.level", "database.url", "database.user", "database.password",

@@ -61,6 +61,7 @@ public final class ExperimentRoutes implements RouteGroup {
     @Override
     public void addTo(RoutesConfig routes) {
         routes.post("/api/v1/experiments", access.require(Role.OPERATOR, this::create));
+        routes.post("/api/v1/experiments/preview", access.require(Role.VIEWER, this::preview));
         routes.get("/api/v1/experiments", access.require(Role.VIEWER, this::list));
         routes.get("/api/v1/experiments/{id}", access.require(Role.VIEWER, this::get));
         routes.get("/api/v1/experiments/{id}/events", access.require(Role.VIEWER, this::events));
@@ -75,21 +76,48 @@ public final class ExperimentRoutes implements RouteGroup {
         }
         JsonNode body = RequestBodies.tree(ctx, json);
         RequestBodies.checkLimits(body);
+        RunView run = start(ctx, body, key, null);
+        ctx.status(201).header("Location", "/api/v1/experiments/" + run.id()).json(run);
+    }
+
+    /**
+     * Starts a run of {@code body} (also for templates): 400 for an invalid spec, 422 with the preview's exclusions when
+     * nothing is eligible, 409 for a reused idempotency key with another body.
+     */
+    public RunView start(Context ctx, JsonNode body, String key, RunView.TemplateRef template) {
         ExperimentService.Outcome outcome;
         try {
-            outcome = experiments.create(body, Access.principal(ctx), key, ctx.ip());
+            outcome = experiments.create(body, Access.principal(ctx), key, ctx.ip(), template);
         } catch (SpecValidationException e) {
-            List<Problem.FieldError> errors = e.errors().stream().map(ExperimentRoutes::fieldError).toList();
-            throw new ProblemException(400, ProblemException.VALIDATION, "invalid experiment: " + String.join("; ",
-                    e.errors().stream().map(FieldError::toString).toList()), errors);
+            throw invalid(e);
+        } catch (ExperimentService.NothingToRun e) {
+            throw new ProblemException(422, NOTHING_TO_RUN, e.getMessage(), List.of(), e.preview().excluded());
         }
         if (outcome instanceof ExperimentService.Outcome.IdempotencyConflict conflict) {
             throw new ProblemException(409, "https://macaque.dev/problems/idempotency-conflict", "Idempotency-Key '" + key
                     + "' was already used with a different request body (for run " + conflict.existingRunId() + ")", List.of());
         }
-        RunView run = outcome instanceof ExperimentService.Outcome.Started started ? started.run()
+        return outcome instanceof ExperimentService.Outcome.Started started ? started.run()
                 : ((ExperimentService.Outcome.Replayed) outcome).run();
-        ctx.status(201).header("Location", "/api/v1/experiments/" + run.id()).json(run);
+    }
+
+    /** Problem type of a 422: the spec is valid, but its targets leave nothing to do. */
+    public static final String NOTHING_TO_RUN = "https://macaque.dev/problems/nothing-to-run";
+
+    public static ProblemException invalid(SpecValidationException e) {
+        List<Problem.FieldError> errors = e.errors().stream().map(ExperimentRoutes::fieldError).toList();
+        return new ProblemException(400, ProblemException.VALIDATION, "invalid experiment: " + String.join("; ",
+                e.errors().stream().map(FieldError::toString).toList()), errors);
+    }
+
+    private void preview(Context ctx) {
+        JsonNode body = RequestBodies.tree(ctx, json);
+        RequestBodies.checkLimits(body);
+        try {
+            ctx.json(experiments.preview(body));
+        } catch (SpecValidationException e) {
+            throw invalid(e);
+        }
     }
 
     private static Problem.FieldError fieldError(FieldError error) {

@@ -15,7 +15,11 @@ import dev.macaque.engine.ExperimentSpecParser;
 import dev.macaque.engine.GroupRecovery;
 import dev.macaque.engine.RecoveryStatus;
 import dev.macaque.engine.RunResult;
+import dev.macaque.engine.TargetPreview;
+import dev.macaque.engine.FieldError;
+import dev.macaque.engine.SpecValidationException;
 import dev.macaque.engine.TerminationRecord;
+import dev.macaque.text.Suggestions;
 import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -48,6 +52,7 @@ public final class ExperimentService implements AutoCloseable {
     private static final SecureRandom SEEDS = new SecureRandom();
     /** How often {@link #follow} looks for new events. */
     private static final java.time.Duration FOLLOW_POLL = java.time.Duration.ofMillis(200);
+    private static final double[] RECOVERY_BUCKETS_SECONDS = {5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600};
 
     private final RunStore store;
     private final ExperimentRunner runner;
@@ -62,18 +67,32 @@ public final class ExperimentService implements AutoCloseable {
     private final TerminationReconciler reconciler;
     /** Longer than any provider call with the engine's retries: after it, "still in service" is a final answer. */
     private static final java.time.Duration IN_FLIGHT_GRACE = java.time.Duration.ofMinutes(10);
+    private final TargetPreview targetPreview;
 
-    private record LiveRun(ExperimentRun run, JsonNode spec, boolean leashed) {
+    /**
+     * @param template   the template it was started from, or null
+     * @param excluded   when no group was eligible at its start (a scheduled run): why, from the preview; else null
+     */
+    private record LiveRun(ExperimentRun run, JsonNode spec, boolean leashed, RunView.TemplateRef template,
+            List<PreviewView.ExcludedView> excluded) {
+        RunView view() {
+            return view(run.result());
+        }
+
+        RunView view(RunResult result) {
+            return RunView.of(result, spec, leashed).withOrigin(template, excluded);
+        }
     }
 
     public ExperimentService(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
-            ObjectMapper json, MeterRegistry metrics) {
-        this(store, runner, providers, audit, clock, json, metrics, new TerminationReconciler(providers));
+            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview) {
+        this(store, runner, providers, audit, clock, json, metrics, targetPreview, new TerminationReconciler(providers));
     }
 
     public ExperimentService(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
-            ObjectMapper json, MeterRegistry metrics, TerminationReconciler reconciler) {
+            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview, TerminationReconciler reconciler) {
         this.reconciler = Objects.requireNonNull(reconciler, "reconciler is null");
+        this.targetPreview = Objects.requireNonNull(targetPreview, "targetPreview is null");
         this.store = Objects.requireNonNull(store, "store is null");
         this.runner = Objects.requireNonNull(runner, "runner is null");
         this.providers = Objects.requireNonNull(providers, "providers is null");
@@ -82,9 +101,16 @@ public final class ExperimentService implements AutoCloseable {
         this.json = Objects.requireNonNull(json, "json is null");
         this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        // Buckets a person reads at a glance, seconds to hours (not a generated percentile ladder of ~70).
         this.recoverySeconds = DistributionSummary.builder("macaque.recovery.seconds")
                 .description("Time from the first kill in a group until it was seen back at its pre-kill healthy count")
-                .baseUnit("seconds").publishPercentileHistogram().register(metrics);
+                .baseUnit("seconds").serviceLevelObjectives(RECOVERY_BUCKETS_SECONDS).register(metrics);
+        for (String state : List.of("PENDING", "RUNNING", "VERIFYING")) {
+            io.micrometer.core.instrument.Gauge.builder("macaque.runs.active", live,
+                            runs -> runs.values().stream().filter(r -> r.run().state().name().equals(state)).count())
+                    .description("Runs this node drives now, by state (ended runs: macaque_runs_finished_total)")
+                    .tag("state", state).register(metrics);
+        }
     }
 
     /** What a create request led to. */
@@ -100,16 +126,99 @@ public final class ExperimentService implements AutoCloseable {
     }
 
     /**
-     * Validates {@code body} (throws {@code SpecValidationException} listing every bad field), then creates and starts
-     * a run.
+     * Seeds the server draws stay below 2^53, so that jq and JavaScript read them back exactly: a seed sent back as
+     * it was received must pick the same victims.
      */
-    public Outcome create(JsonNode body, Principal principal, String idempotencyKey, String source) {
+    public static long drawSeed() {
+        return SEEDS.nextLong() >>> 11;
+    }
+
+    /** A spec as the server would run it: validated, seeded, and forced to a dry run when leashed. */
+    private record Prepared(ExperimentSpec spec, boolean leashed) {
+    }
+
+    /**
+     * Validates {@code body} (throws {@code SpecValidationException} listing every bad field, unknown provider ids
+     * included) and gives it the seed and dry-run flag a run would get.
+     */
+    private Prepared prepare(JsonNode body) {
         ExperimentSpec parsed = new ExperimentSpecParser().parse(body);
+        checkProviderIds(body);
         boolean leashed = mayReachLeashedProvider(parsed);
-        ExperimentSpec spec = parsed.withSeed(parsed.seedIfAny().orElseGet(SEEDS::nextLong));
-        if (leashed && !spec.dryRun()) {
-            spec = spec.withDryRun(true);
+        ExperimentSpec spec = parsed.withSeed(parsed.seedIfAny().orElseGet(ExperimentService::drawSeed));
+        return new Prepared(leashed && !spec.dryRun() ? spec.withDryRun(true) : spec, leashed);
+    }
+
+    /** Each id in {@code targets.providers} must be a configured provider that was created; else a 400 naming it. */
+    private void checkProviderIds(JsonNode body) {
+        JsonNode ids = body.path("targets").path("providers");
+        List<String> configured = providers.all().stream().map(ConfiguredProvider::id).sorted().toList();
+        List<FieldError> errors = new java.util.ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i).asText();
+            Optional<ConfiguredProvider> provider = providers.byId(id);
+            if (provider.isEmpty()) {
+                errors.add(new FieldError("targets.providers[" + i + "]", "'" + id + "' is not a configured provider (configured: "
+                        + String.join(", ", configured) + ")" + Suggestions.closest(id, configured)
+                        .map(s -> "; did you mean '" + s + "'?").orElse("")));
+            } else if (!provider.get().isReady()) {
+                errors.add(new FieldError("targets.providers[" + i + "]", "provider '" + id + "' is configured but could not be "
+                        + "created: " + provider.get().error()));
+            }
         }
+        if (!errors.isEmpty()) {
+            throw new SpecValidationException(errors);
+        }
+    }
+
+    /** A spec whose targets leave no eligible group, or that names an unavailable provider: nothing to run. */
+    public static final class NothingToRun extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient PreviewView preview;
+
+        NothingToRun(String message, PreviewView preview) {
+            super(message);
+            this.preview = preview;
+        }
+
+        public PreviewView preview() {
+            return preview;
+        }
+    }
+
+    /** What a run of {@code body} would do now, without starting one (throws {@code SpecValidationException}). */
+    public PreviewView preview(JsonNode body) {
+        Prepared prepared = prepare(body);
+        return preview(prepared);
+    }
+
+    private PreviewView preview(Prepared prepared) {
+        TargetPreview.Result result = targetPreview.preview(prepared.spec(), prepared.spec().seed(), clock.instant());
+        return PreviewView.of(result, prepared.spec().dryRun(), prepared.leashed());
+    }
+
+    /**
+     * Validates {@code body} (throws {@code SpecValidationException} listing every bad field), checks with a preview
+     * that the run can do something (throws {@link NothingToRun} otherwise), then creates and starts a run.
+     *
+     * @param template the template the spec came from, or null
+     */
+    public Outcome create(JsonNode body, Principal principal, String idempotencyKey, String source, RunView.TemplateRef template) {
+        Prepared prepared = prepare(body);
+        PreviewView preview = preview(prepared);
+        List<String> namedButDown = preview.excluded().stream()
+                .filter(e -> e.reason().equals("PROVIDER_UNAVAILABLE") && e.group() == null
+                        && prepared.spec().targets().providers().contains(e.provider()))
+                .map(e -> e.provider() + " (" + e.detail() + ")").toList();
+        if (!namedButDown.isEmpty()) {
+            throw new NothingToRun("targets.providers names a provider that is unavailable now: " + String.join("; ", namedButDown),
+                    preview);
+        }
+        if (preview.eligible().isEmpty()) {
+            throw new NothingToRun("no group is eligible for this experiment: " + preview.whyNothingIsEligible(), preview);
+        }
+        ExperimentSpec spec = prepared.spec();
+        boolean leashed = prepared.leashed();
         String runId = "run_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String specJson = write(body);
         RunStore.Creation creation = store.create(runId, spec.name(), spec.seed(), spec.dryRun(), principal.display(), clock.instant(),
@@ -121,13 +230,14 @@ public final class ExperimentService implements AutoCloseable {
             return new Outcome.IdempotencyConflict(conflict.runId());
         }
         audit.record(principal.display(), principal.role().wireName(), "experiment.create", runId, source, "ok",
-                "name=" + spec.name() + " dryRun=" + spec.dryRun() + (leashed ? " (leashed)" : ""));
+                "name=" + spec.name() + " dryRun=" + spec.dryRun() + (leashed ? " (leashed)" : "")
+                        + (template == null ? "" : " template=" + template.name() + " v" + template.version()));
         ExperimentRun run = runner.start(runId, spec);
-        LiveRun liveRun = new LiveRun(run, body, leashed);
+        LiveRun liveRun = new LiveRun(run, body, leashed, template, null);
         live.put(runId, liveRun);
-        metrics.counter("macaque.runs.started", "dryRun", Boolean.toString(spec.dryRun())).increment();
+        started(spec.dryRun());
         run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
-        return new Outcome.Started(RunView.of(run.result(), body, leashed));
+        return new Outcome.Started(liveRun.view());
     }
 
     /**
@@ -139,17 +249,27 @@ public final class ExperimentService implements AutoCloseable {
      */
     public RunView startScheduled(String runId, ExperimentSpec spec, JsonNode specJson, String createdBy) {
         boolean leashed = mayReachLeashedProvider(spec);
-        ExperimentSpec effective = leashed && !spec.dryRun() ? spec.withDryRun(true) : spec;
-        store.create(runId, effective.name(), effective.seedIfAny().orElseGet(SEEDS::nextLong), effective.dryRun(), createdBy,
+        ExperimentSpec dryOrNot = leashed && !spec.dryRun() ? spec.withDryRun(true) : spec;
+        ExperimentSpec effective = dryOrNot.withSeed(dryOrNot.seedIfAny().orElseGet(ExperimentService::drawSeed));
+        // A scheduled run is started whatever it finds (its decision reserved it), but never silently empty: when no
+        // group is eligible, the run's view keeps the preview's reasons.
+        PreviewView preview = preview(new Prepared(effective, leashed));
+        List<PreviewView.ExcludedView> excluded = preview.eligible().isEmpty() ? preview.excluded() : null;
+        store.create(runId, effective.name(), effective.seed(), effective.dryRun(), createdBy,
                 clock.instant(), write(specJson), null, null);
         audit.record(createdBy, null, "experiment.create", runId, "schedule", "ok",
                 "name=" + effective.name() + " dryRun=" + effective.dryRun() + (leashed ? " (leashed)" : ""));
         ExperimentRun run = runner.start(runId, effective);
-        LiveRun liveRun = new LiveRun(run, specJson, leashed);
+        LiveRun liveRun = new LiveRun(run, specJson, leashed, null, excluded);
         live.put(runId, liveRun);
-        metrics.counter("macaque.runs.started", "dryRun", Boolean.toString(effective.dryRun())).increment();
+        started(effective.dryRun());
         run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
-        return RunView.of(run.result(), specJson, leashed);
+        return liveRun.view();
+    }
+
+    private void started(boolean dryRun) {
+        io.micrometer.core.instrument.Counter.builder("macaque.runs.started").description("Runs started, dry runs apart")
+                .tag("dryRun", Boolean.toString(dryRun)).register(metrics).increment();
     }
 
     /** Ids of the runs this process drives now. */
@@ -193,11 +313,14 @@ public final class ExperimentService implements AutoCloseable {
     private void finished(LiveRun liveRun, RunResult result, Throwable error) {
         try {
             RunResult last = result != null ? result : liveRun.run().result();
-            store.saveView(RunView.of(last, liveRun.spec(), liveRun.leashed()));
-            metrics.counter("macaque.runs.finished", "state", last.state().name()).increment();
+            store.saveView(liveRun.view(last));
+            io.micrometer.core.instrument.Counter.builder("macaque.runs.finished").description("Runs that ended, by final state")
+                    .tag("state", last.state().name()).register(metrics).increment();
             // (each termination's audit entries were written by the store with its intent and with its outcome)
             for (TerminationRecord t : last.terminations()) {
-                metrics.counter("macaque.terminations", "provider", t.group().provider(), "outcome", t.status().name()).increment();
+                io.micrometer.core.instrument.Counter.builder("macaque.terminations")
+                        .description("Terminations (and dry-run would-be terminations) by provider and outcome")
+                        .tag("provider", t.group().provider()).tag("outcome", t.status().name()).register(metrics).increment();
             }
             for (GroupRecovery r : last.recoveries()) {
                 if (r.status() == RecoveryStatus.RECOVERED && r.timeToRecover() != null) {
@@ -218,7 +341,7 @@ public final class ExperimentService implements AutoCloseable {
     public Optional<RunView> view(String runId) {
         LiveRun liveRun = live.get(runId);
         if (liveRun != null) {
-            return Optional.of(RunView.of(liveRun.run().result(), liveRun.spec(), liveRun.leashed()));
+            return Optional.of(liveRun.view());
         }
         return store.find(runId).map(this::fromStore);
     }
@@ -230,7 +353,7 @@ public final class ExperimentService implements AutoCloseable {
                 return saved.state().equals(row.state()) ? saved
                         : new RunView(saved.id(), saved.name(), row.state(), saved.seed(), saved.dryRun(), saved.leashed(), saved.createdAt(),
                                 saved.finishedAt(), saved.failureReason(), saved.spec(), saved.victims(), saved.terminations(),
-                                saved.refusals(), saved.recoveries(), saved.eventCount());
+                                saved.refusals(), saved.recoveries(), saved.eventCount(), saved.template(), saved.excluded());
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("stored run " + row.id() + " is not readable", e);
             }
@@ -256,7 +379,7 @@ public final class ExperimentService implements AutoCloseable {
                 }).toList();
         Instant finishedAt = isTerminal(row.state()) && !events.isEmpty() ? events.get(events.size() - 1).time() : null;
         return new RunView(row.id(), row.name(), row.state(), row.seed(), row.dryRun(), false, row.createdAt(), finishedAt, failure,
-                spec, victims, store.terminations(row.id()), refusals, List.of(), events.size());
+                spec, victims, store.terminations(row.id()), refusals, List.of(), events.size(), null, null);
     }
 
     /** Aborts a run this process drives; empty when it is not live here. */
@@ -273,7 +396,7 @@ public final class ExperimentService implements AutoCloseable {
         boolean aborted = liveRun.run().abort(reason == null ? "aborted by " + principal.display() : reason);
         audit.record(principal.display(), principal.role().wireName(), "experiment.abort", runId, source, aborted ? "ok" : "already-ended",
                 reason);
-        return Optional.of(RunView.of(liveRun.run().result(), liveRun.spec(), liveRun.leashed()));
+        return Optional.of(liveRun.view());
     }
 
     /** Receives a run's events as {@link #follow} delivers them. */

@@ -26,7 +26,7 @@ import dev.macaque.store.DatabaseHealth;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.engine.RunEvent;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
+import dev.macaque.engine.TargetPreview;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -74,7 +74,6 @@ public final class ExperimentsModule extends AbstractModule {
             WebhookNotifier notifier, DatabaseHealth databaseHealth) {
         List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
         ProviderDirectory directory = () -> ready;
-        SecureRandom seeds = new SecureRandom();
         // Webhooks hear of an event once it is on record; publishing is asynchronous and never fails the run.
         RunRecorder recorder = new RunRecorder() {
             @Override
@@ -99,7 +98,25 @@ public final class ExperimentsModule extends AbstractModule {
                 return databaseHealth.writable();
             }
         };
-        return new ExperimentRunner(directory, scheduler, recorder, killSwitch::engaged, store, RetryPolicy.DEFAULT, seeds::nextLong);
+        return new ExperimentRunner(directory, scheduler, recorder, killSwitch::engaged, store, RetryPolicy.DEFAULT,
+                ExperimentService::drawSeed);
+    }
+
+    /** Which groups other runs act on now: none until fleet-wide safety provides it. */
+    @Provides
+    @Singleton
+    TargetPreview.FleetState fleetState(RunStore store) {
+        // groups any run is acting on or that are still recovering: what an exclusive run would find GROUP_BUSY
+        return () -> store.busyGroups("");
+    }
+
+    /** The preview reads the same providers, kill switch and kill history as the runner. */
+    @Provides
+    @Singleton
+    TargetPreview targetPreview(ProviderInstances providers, KillSwitchStore killSwitch, RunStore store,
+            TargetPreview.FleetState fleetState) {
+        List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
+        return new TargetPreview(() -> ready, killSwitch::engaged, store, fleetState);
     }
 
     @Provides
@@ -112,7 +129,7 @@ public final class ExperimentsModule extends AbstractModule {
     @Provides
     @Singleton
     ExperimentService service(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
-            ObjectMapper json, MeterRegistry metrics) {
-        return new ExperimentService(store, runner, providers, audit, clock, json, metrics);
+            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview) {
+        return new ExperimentService(store, runner, providers, audit, clock, json, metrics, targetPreview);
     }
 }

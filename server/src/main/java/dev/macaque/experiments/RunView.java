@@ -16,7 +16,18 @@ import java.util.List;
  */
 public record RunView(String id, String name, String state, long seed, boolean dryRun, boolean leashed, Instant createdAt,
         Instant finishedAt, String failureReason, JsonNode spec, List<VictimView> victims, List<TerminationView> terminations,
-        List<RefusalView> refusals, List<RecoveryView> recoveries, int eventCount) {
+        List<RefusalView> refusals, List<RecoveryView> recoveries, int eventCount, TemplateRef template,
+        List<PreviewView.ExcludedView> excluded) {
+
+    /** The template (name and version) a run was started from. */
+    public record TemplateRef(String name, int version) {
+    }
+
+    /** The same view with where it came from: its template, and the groups excluded when none was eligible. */
+    RunView withOrigin(TemplateRef origin, List<PreviewView.ExcludedView> exclusions) {
+        return new RunView(id, name, state, seed, dryRun, leashed, createdAt, finishedAt, failureReason, spec, victims, terminations,
+                refusals, recoveries, eventCount, origin, exclusions);
+    }
 
     public record VictimView(String group, String instanceId) {
         static VictimView of(Victim v) {
@@ -55,6 +66,6 @@ public record RunView(String id, String name, String state, long seed, boolean d
                 result.terminations().stream().map(TerminationView::of).toList(),
                 result.refusals().stream().map(RefusalView::of).toList(),
                 result.recoveries().stream().map(RecoveryView::of).toList(),
-                result.events().size());
+                result.events().size(), null, null);
     }
 }

@@ -75,7 +75,7 @@ public final class ApiServer {
                 problem(ctx, 500, "about:blank", "internal error; see the server log", List.of());
             });
             config.routes.exception(ProblemException.class, (e, ctx) ->
-                    problem(ctx, e.status(), e.type(), e.getMessage(), e.errors()));
+                    problem(ctx, e.status(), e.type(), e.getMessage(), e.errors(), e.excluded()));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     problem(ctx, e.getStatus(), "about:blank", detail(e, ctx), List.of()));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -126,9 +126,13 @@ public final class ApiServer {
     }
 
     static void problem(Context ctx, int status, String type, String detail, List<Problem.FieldError> errors) {
+        problem(ctx, status, type, detail, errors, List.of());
+    }
+
+    static void problem(Context ctx, int status, String type, String detail, List<Problem.FieldError> errors, List<?> excluded) {
         HttpStatus httpStatus = HttpStatus.forStatus(status);
         ctx.status(status);
-        ctx.json(new Problem(type, httpStatus.getMessage(), status, detail, ctx.path(), errors));
+        ctx.json(new Problem(type, httpStatus.getMessage(), status, detail, ctx.path(), errors, excluded));
         ctx.contentType(Problem.CONTENT_TYPE);
     }
 }

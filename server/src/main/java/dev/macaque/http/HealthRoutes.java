@@ -2,6 +2,7 @@ package dev.macaque.http;
 
 import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.plugin.ProviderReachability;
 import dev.macaque.store.DatabaseHealth;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -11,15 +12,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code /health/live} (the process answers) and {@code /health/ready} (the database can commit a write — a probe
- * cached for a second — and every configured provider instance was created; 503 with the failing checks otherwise).
+ * {@code /health/live} (the process answers) and {@code /health/ready}: 503 {@code DOWN} when the database cannot commit a write (a probe
+ * cached for a second) or a configured provider instance could not be created (a configuration to fix); 200 {@code DEGRADED} when
+ * a created provider cannot list its groups now (runs that do not need it go on); 200 {@code UP} otherwise. Every
+ * check says {@code UP} or {@code DOWN: <reason>}.
  */
 public final class HealthRoutes implements RouteGroup {
     private final ProviderInstances instances;
     private final DatabaseHealth database;
+    private final ProviderReachability reachability;
 
     @Inject
-    public HealthRoutes(ProviderInstances instances, DatabaseHealth database) {
+    public HealthRoutes(ProviderInstances instances, DatabaseHealth database, ProviderReachability reachability) {
+        this.reachability = Objects.requireNonNull(reachability, "reachability is null");
         this.instances = Objects.requireNonNull(instances, "instances is null");
         this.database = Objects.requireNonNull(database, "database is null");
     }
@@ -38,10 +43,17 @@ public final class HealthRoutes implements RouteGroup {
         DatabaseHealth.Status writable = database.status();
         boolean ready = writable.writable();
         checks.put("database", ready ? "UP" : "DOWN: cannot write: " + writable.reason());
+        boolean degraded = false;
         for (ConfiguredProvider provider : instances.all()) {
-            checks.put("provider:" + provider.id(), provider.isReady() ? "UP" : "DOWN: " + provider.error());
-            ready &= provider.isReady();
+            if (!provider.isReady()) {
+                checks.put("provider:" + provider.id(), "DOWN: " + provider.error());
+                ready = false;
+                continue;
+            }
+            ProviderReachability.Status status = reachability.status(provider.id());
+            checks.put("provider:" + provider.id(), status.text());
+            degraded |= !status.up();
         }
-        ctx.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", checks));
+        ctx.status(ready ? 200 : 503).json(new Readiness(!ready ? "DOWN" : degraded ? "DEGRADED" : "UP", checks));
     }
 }

@@ -12,9 +12,11 @@ import java.util.List;
  * @param detail   what exactly was wrong with this request
  * @param instance the request path
  * @param errors   for validation problems: every offending field with its message
+ * @param excluded for a spec whose targets leave nothing eligible (422): each excluded group with its reason
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors) {
+public record Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors,
+        List<?> excluded) {
 
     public static final String CONTENT_TYPE = "application/problem+json";
 

@@ -11,16 +11,27 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String type;
     private final transient List<Problem.FieldError> errors;
+    private final transient List<?> excluded;
 
     public ProblemException(int status, String detail) {
         this(status, "about:blank", detail, List.of());
     }
 
     public ProblemException(int status, String type, String detail, List<Problem.FieldError> errors) {
+        this(status, type, detail, errors, List.of());
+    }
+
+    /** @param excluded for a 422 about targets: the excluded groups with their reasons */
+    public ProblemException(int status, String type, String detail, List<Problem.FieldError> errors, List<?> excluded) {
         super(detail);
         this.status = status;
         this.type = type;
         this.errors = List.copyOf(errors);
+        this.excluded = List.copyOf(excluded);
+    }
+
+    public List<?> excluded() {
+        return excluded;
     }
 
     /** A 400 validation problem with {@code detail} for people and one offending field. */

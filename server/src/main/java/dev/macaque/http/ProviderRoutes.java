@@ -4,6 +4,7 @@ import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.InstalledProvider;
 import dev.macaque.plugin.ProviderCatalog;
 import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.plugin.ProviderReachability;
 import dev.macaque.spi.ConfigKey;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -15,9 +16,11 @@ import java.util.Objects;
 public final class ProviderRoutes implements RouteGroup {
     private final ProviderCatalog catalog;
     private final ProviderInstances instances;
+    private final ProviderReachability reachability;
 
     @Inject
-    public ProviderRoutes(ProviderCatalog catalog, ProviderInstances instances) {
+    public ProviderRoutes(ProviderCatalog catalog, ProviderInstances instances, ProviderReachability reachability) {
+        this.reachability = Objects.requireNonNull(reachability, "reachability is null");
         this.catalog = Objects.requireNonNull(catalog, "catalog is null");
         this.instances = Objects.requireNonNull(instances, "instances is null");
     }
@@ -36,8 +39,13 @@ public final class ProviderRoutes implements RouteGroup {
             String status, List<String> instances, List<ConfigKey> configKeys) {
     }
 
-    /** @param status {@code ready} or {@code failed} */
-    public record InstanceView(String id, String type, String status, boolean leashed, String error) {
+    /**
+     * @param status       {@code ready} or {@code failed} (created or not)
+     * @param availability for a created instance, whether it can list its groups now: {@code UP} or {@code DOWN}
+     * @param availabilityError why it is {@code DOWN}
+     */
+    public record InstanceView(String id, String type, String status, boolean leashed, String error, String availability,
+            String availabilityError) {
     }
 
     /** @param serverSpiVersion the SPI version of this server: plugins of the same major and a minor up to it load */
@@ -51,10 +59,15 @@ public final class ProviderRoutes implements RouteGroup {
     public ProvidersView view() {
         List<InstalledView> installed = catalog.installed().stream().map(this::installedView).toList();
         List<InstanceView> configured = instances.all().stream()
-                .map(p -> new InstanceView(p.id(), p.type(), p.isReady() ? "ready" : "failed", p.leashed(), p.error()))
-                .toList();
+                .map(this::instanceView).toList();
         List<LoadErrorView> errors = catalog.errors().stream().map(e -> new LoadErrorView(e.plugin(), e.error())).toList();
         return new ProvidersView(dev.macaque.spi.SpiVersion.CURRENT, installed, configured, errors);
+    }
+
+    private InstanceView instanceView(ConfiguredProvider p) {
+        ProviderReachability.Status status = reachability.status(p.id());
+        return new InstanceView(p.id(), p.type(), p.isReady() ? "ready" : "failed", p.leashed(), p.error(),
+                status.up() ? "UP" : "DOWN", status.error());
     }
 
     private InstalledView installedView(InstalledProvider provider) {

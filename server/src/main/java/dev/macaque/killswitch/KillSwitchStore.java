@@ -14,6 +14,7 @@ import java.util.Objects;
 public final class KillSwitchStore {
     private final Database database;
     private final Clock clock;
+    private final java.util.List<java.util.function.Consumer<KillSwitchState>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public KillSwitchStore(Database database, Clock clock) {
         this.database = Objects.requireNonNull(database, "database is null");
@@ -35,6 +36,14 @@ public final class KillSwitchStore {
         return state().engaged();
     }
 
+    /**
+     * Called with the new state after every change this node makes, so that each transition is announced at once
+     * (an engage released two seconds later is two announcements, not one "released").
+     */
+    public void onChange(java.util.function.Consumer<KillSwitchState> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener is null"));
+    }
+
     /** Sets the switch and returns the new state. */
     public KillSwitchState set(boolean engaged, String reason, String changedBy) {
         database.inTransaction(c -> {
@@ -47,6 +56,8 @@ public final class KillSwitchStore {
                 return update.executeUpdate();
             }
         });
-        return state();
+        KillSwitchState state = state();
+        listeners.forEach(listener -> listener.accept(state));
+        return state;
     }
 }

@@ -21,4 +21,10 @@ public final class PluginModule extends AbstractModule {
     ProviderInstances instances(ProviderCatalog catalog, MacaqueConfig config, Clock clock) {
         return ProviderInstances.create(catalog, config, clock);
     }
+
+    @Provides
+    @Singleton
+    ProviderReachability reachability(ProviderInstances instances, Clock clock) {
+        return new ProviderReachability(instances, clock);
+    }
 }

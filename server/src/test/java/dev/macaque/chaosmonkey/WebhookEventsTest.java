@@ -88,4 +88,15 @@ class WebhookEventsTest {
         assertThat(types()).containsExactly("killswitch");
         assertThat(received.get(0).get("text").asText()).contains("ENGAGED").contains("incident 7");
     }
+
+    @Test
+    void anEngageReleasedAtOnceIsAnnouncedAsBothTransitions() {
+        Node node = node("n1", TestDatabases.h2(home));
+        node.send("PUT", "/api/v1/killswitch", node.adminToken, "{\"engaged\":true,\"reason\":\"oops\"}");
+        node.send("PUT", "/api/v1/killswitch", node.adminToken, "{\"engaged\":false}");
+        node.poll();
+        await().atMost(Duration.ofSeconds(10)).until(() -> types().size() >= 2);
+        assertThat(types()).containsExactly("killswitch", "killswitch");
+        assertThat(received).extracting(n -> n.get("data").get("engaged").asText()).containsExactlyInAnyOrder("true", "false");
+    }
 }

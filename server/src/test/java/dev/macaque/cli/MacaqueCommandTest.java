@@ -134,7 +134,7 @@ class MacaqueCommandTest {
         String url = "jdbc:h2:file:" + dir.resolve("db/macaque");
         Files.writeString(config, "database:\n  url: " + url + "\n");
 
-        Run run = run("token", "create", "--config", config.toString(), "--role", "operator", "--name", "ci");
+        Run run = run("token", "create", "--config", config.toString(), "--role", "operator", "--name", "ci", "--create-database");
 
         assertThat(run.exit()).as(run.err()).isZero();
         String secret = run.out().trim();
@@ -157,7 +157,7 @@ class MacaqueCommandTest {
     void tokensCanBeListedWithoutSecretsAndRevoked() throws Exception {
         Path config = dir.resolve("macaque.yaml");
         Files.writeString(config, "database:\n  url: jdbc:h2:file:" + dir.resolve("db/macaque") + "\n");
-        String secret = run("token", "create", "--config", config.toString(), "--role", "viewer", "--name", "dash").out().trim();
+        String secret = run("token", "create", "--config", config.toString(), "--role", "viewer", "--name", "dash", "--create-database").out().trim();
 
         Run list = run("token", "list", "--config", config.toString());
         assertThat(list.exit()).isZero();

@@ -127,10 +127,12 @@ class ExperimentsHttpTest {
         start(MacaqueConfig.Mode.UNLEASHED);
         int before = TestCloudFactory.TERMINATED.size();
 
-        JsonNode run = awaitState(post("{\"name\":\"db\",\"targets\":{\"groups\":[\"db\"]},\"selection\":{\"mode\":\"count\",\"value\":2}}")
-                .get("id").asText(), "COMPLETED", "FAILED");
+        HttpResponse<String> refused = server.sendJson("POST", "/api/v1/experiments", operator,
+                "{\"name\":\"db\",\"targets\":{\"groups\":[\"db\"]},\"selection\":{\"mode\":\"count\",\"value\":2}}");
 
-        assertThat(run.get("terminations")).isEmpty();
+        // Refused up front, with the reason, rather than a run that "completes" having done nothing.
+        assertProblem(refused, 422, "tc/eu-west-1/db: NOT_OPTED_IN");
+        assertThat(TestServer.json(server.get("/api/v1/experiments", operator)).get("items")).isEmpty();
         assertThat(TestCloudFactory.TERMINATED).hasSize(before);
     }
 

@@ -58,7 +58,8 @@ public final class TestCloudFactory implements ProviderFactory {
         return List.of(ConfigKey.required("groups", "region:name:size:optIn,..."),
                 ConfigKey.optional("healAfterMillis", "delay before a group replaces a killed member", "100"),
                 ConfigKey.optional("holdTerminations", "true: real terminations block forever (a provider call in flight)", "false"),
-                ConfigKey.optional("shareAs", "a name: every testcloud provider with it is one cloud, shared by servers in this JVM", ""));
+                ConfigKey.optional("shareAs", "a name: every testcloud provider with it is one cloud, shared by servers in this JVM", ""),
+                ConfigKey.optional("failListing", "true: every listGroups fails as a cloud without credentials does", "false"));
     }
 
     @Override
@@ -81,7 +82,7 @@ public final class TestCloudFactory implements ProviderFactory {
         if (Boolean.parseBoolean(context.config().getOrDefault("holdTerminations", "false"))) {
             GATES.put(context.instanceId(), new Semaphore(0));
         }
-        return new HealingCloud(cloud, healAfter);
+        return new HealingCloud(cloud, healAfter, Boolean.parseBoolean(context.config().getOrDefault("failListing", "false")));
     }
 
     private static final class HealingCloud implements CloudProvider {
@@ -93,9 +94,12 @@ public final class TestCloudFactory implements ProviderFactory {
             return t;
         });
 
-        HealingCloud(InMemoryCloud cloud, long healAfter) {
+        private final boolean failListing;
+
+        HealingCloud(InMemoryCloud cloud, long healAfter, boolean failListing) {
             this.cloud = cloud;
             this.healAfter = healAfter;
+            this.failListing = failListing;
         }
 
         @Override
@@ -110,6 +114,10 @@ public final class TestCloudFactory implements ProviderFactory {
 
         @Override
         public List<GroupSummary> listGroups(GroupFilter filter) {
+            if (failListing) {
+                throw new dev.macaque.spi.ProviderException(dev.macaque.spi.ProviderException.Kind.PERMISSION_DENIED,
+                        "no credentials: the default credentials chain found none");
+            }
             return cloud.listGroups(filter);
         }
 

@@ -34,7 +34,15 @@ public final class Eligibility {
         /** {@code targets.groups} does not name it. */
         FILTERED_BY_NAME,
         /** One of {@code targets.tags} is not on it with that value. */
-        FILTERED_BY_TAG
+        FILTERED_BY_TAG,
+        /** No healthy in-service instance: nothing a kill could take (decided at selection, not by this rule). */
+        NO_HEALTHY_INSTANCE,
+        /** A group or provider the targets name that no provider lists (decided by discovery). */
+        NOT_FOUND,
+        /** Its provider could not list or read groups (decided by discovery). */
+        PROVIDER_UNAVAILABLE,
+        /** Another run is acting on the group now (fleet-wide safety; decided by the fleet's state). */
+        GROUP_BUSY
     }
 
     /** The rule's answer. */

@@ -89,6 +89,7 @@ public final class ExperimentRun {
     private final Map<GroupRef, FleetGroup> fleet = new HashMap<>();
     private final Map<GroupRef, Integer> healthyNow = new HashMap<>();
     private final Map<String, CloudProvider> providersById = new HashMap<>();
+    private final List<String> unavailableProviders = new ArrayList<>();
     private int terminationsMade;
     private Cancellable pending;
     private boolean awaitingRetry;
@@ -235,6 +236,10 @@ public final class ExperimentRun {
     /** Lists the groups of each provider in turn; {@code counts} = {listed, not opted in}. */
     private void listGroups(List<CloudProvider> chosen, int index, List<GroupRef> candidates, int[] counts) {
         if (index == chosen.size()) {
+            if (!chosen.isEmpty() && unavailableProviders.size() == chosen.size()) {
+                fail("discovery failed: no provider could list its groups: " + String.join("; ", unavailableProviders));
+                return;
+            }
             describeGroups(candidates, 0, new ArrayList<>(), counts);
             return;
         }
@@ -258,8 +263,24 @@ public final class ExperimentRun {
                         continueWith(() -> listGroups(chosen, index + 1, candidates, counts));
                     }
                 },
-                (error, attempts) -> fail("discovery failed: listGroups on provider " + provider.id() + " after "
-                        + attempts + " attempt(s): " + error));
+                (error, attempts) -> {
+                    String reason = "listGroups failed after " + attempts + " attempt(s): " + error;
+                    if (!spec.targets().providers().isEmpty()) {
+                        // The spec asked for this provider by name: without it the run cannot do what was asked.
+                        fail("discovery failed: provider " + provider.id() + " (named in targets.providers) is unavailable: "
+                                + reason);
+                        return;
+                    }
+                    // One unreachable provider must not stop runs that never needed it: say so, go on with the others.
+                    synchronized (lock) {
+                        if (state != RunState.RUNNING) {
+                            return;
+                        }
+                        unavailableProviders.add(provider.id() + ": " + reason);
+                        record(new RunStep.ProviderUnavailable(provider.id(), reason));
+                        continueWith(() -> listGroups(chosen, index + 1, candidates, counts));
+                    }
+                });
     }
 
     /**

@@ -40,7 +40,18 @@ import java.util.TreeSet;
  * Thread-safe.
  */
 public final class ExperimentSpecParser {
+    /** 2^53 - 1: the largest integer every JSON tool (jq, JavaScript) reads back exactly. */
+    public static final long MAX_EXACT_JSON_INTEGER = (1L << 53) - 1;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static boolean fitsInLong(String decimal) {
+        try {
+            Long.parseLong(decimal);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
     private static final ObjectMapper YAML = new YAMLMapper();
 
     /** Parses JSON or YAML: a document whose first non-blank character is <code>{</code> is read as JSON. */
@@ -110,8 +121,16 @@ public final class ExperimentSpecParser {
         Long seed = null;
         JsonNode seedNode = root.get("seed");
         if (seedNode != null && !seedNode.isNull()) {
-            if (seedNode.isIntegralNumber() && seedNode.canConvertToLong()) {
+            if (seedNode.isIntegralNumber() && seedNode.canConvertToLong()
+                    && seedNode.longValue() >= -MAX_EXACT_JSON_INTEGER && seedNode.longValue() <= MAX_EXACT_JSON_INTEGER) {
                 seed = seedNode.longValue();
+            } else if (seedNode.isIntegralNumber()) {
+                // JSON tools (jq, JavaScript) round numbers beyond 2^53: the seed read back would pick other victims.
+                errors.add("seed", "a JSON number seed must be within +/-" + MAX_EXACT_JSON_INTEGER + " (2^53-1), which JSON "
+                        + "tools keep exactly; give a larger 64-bit seed as a decimal string, e.g. \"" + seedNode.asText() + "\"");
+            } else if (seedNode.isTextual() && seedNode.asText().matches("-?[0-9]{1,19}")
+                    && fitsInLong(seedNode.asText())) {
+                seed = Long.parseLong(seedNode.asText());
             } else {
                 errors.add("seed", "must be a whole number that fits in 64 bits, was " + describe(seedNode));
             }

@@ -7,6 +7,7 @@ import dev.macaque.engine.RunStep.GroupsDiscovered;
 import dev.macaque.engine.RunStep.HealthCheckFailed;
 import dev.macaque.engine.RunStep.HealthChecked;
 import dev.macaque.engine.RunStep.ProviderCallRetry;
+import dev.macaque.engine.RunStep.ProviderUnavailable;
 import dev.macaque.engine.RunStep.RunAborted;
 import dev.macaque.engine.RunStep.RunCompleted;
 import dev.macaque.engine.RunStep.RunCreated;
@@ -64,6 +65,8 @@ public final class RunEventFields {
                     .put("retryIn", Durations.format(s.retryIn()));
         } else if (step instanceof GroupSkipped s) {
             f.put("group", s.group()).put("reason", s.reason());
+        } else if (step instanceof ProviderUnavailable s) {
+            f.put("provider", s.provider()).put("reason", s.reason());
         } else if (step instanceof GroupsDiscovered s) {
             f.put("listed", s.listed()).put("notOptedIn", s.notOptedIn())
                     .put("candidates", s.candidates()).put("eligibleGroups", s.eligibleGroups())
@@ -136,6 +139,7 @@ public final class RunEventFields {
                         r.optional("group") == null ? null : r.group("group"), r.optional("instance"), r.integer("attempt"),
                         r.text("errorKind"), r.text("errorMessage"), r.duration("retryIn"));
                 case GROUP_SKIPPED -> new GroupSkipped(r.group("group"), r.text("reason"));
+                case PROVIDER_UNAVAILABLE -> new ProviderUnavailable(r.text("provider"), r.text("reason"));
                 case GROUPS_DISCOVERED -> new GroupsDiscovered(r.integer("listed"), r.integer("notOptedIn"),
                         r.integer("candidates"), r.integer("eligibleGroups"), r.longValue("eligibleInstances"),
                         r.optional("unreachable") == null ? List.of() : List.of(r.text("unreachable").split("; ")));

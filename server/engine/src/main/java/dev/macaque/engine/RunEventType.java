@@ -8,6 +8,8 @@ public enum RunEventType {
     PROVIDER_CALL_RETRY,
     /** A group was left out of the candidates for a reason worth telling (invalid weight, vanished). */
     GROUP_SKIPPED,
+    /** A provider could not list its groups; the run went on without it (its targets did not name it). */
+    PROVIDER_UNAVAILABLE,
     GROUPS_DISCOVERED,
     VICTIMS_SELECTED,
     TERMINATION_REFUSED,

@@ -48,6 +48,13 @@ public sealed interface RunStep {
         }
     }
 
+    /** A provider's listing failed (after retries) and the run went on with the other providers. */
+    record ProviderUnavailable(String provider, String reason) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.PROVIDER_UNAVAILABLE;
+        }
+    }
+
     /** @param unreachable parts of the fleet a provider could not read (a finding); usually empty */
     record GroupsDiscovered(int listed, int notOptedIn, int candidates, int eligibleGroups, long eligibleInstances,
                             List<String> unreachable) implements RunStep {

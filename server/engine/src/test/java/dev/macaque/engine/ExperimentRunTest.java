@@ -148,9 +148,9 @@ class ExperimentRunTest {
         cloud.listFailures.add(new ProviderException(Kind.PERMISSION_DENIED, "not allowed to list"));
         RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 1}"));
         assertThat(result.state()).isEqualTo(RunState.FAILED);
-        assertThat(result.failureReason()).isEqualTo("discovery failed: listGroups on provider sim after 1 attempt(s): "
-                + "PERMISSION_DENIED: not allowed to list");
-        assertThat(types(result)).containsExactly(RUN_CREATED, RUN_STARTED, RUN_FAILED);
+        assertThat(result.failureReason()).isEqualTo("discovery failed: no provider could list its groups: sim: "
+                + "listGroups failed after 1 attempt(s): PERMISSION_DENIED: not allowed to list");
+        assertThat(types(result)).containsExactly(RUN_CREATED, RUN_STARTED, RunEventType.PROVIDER_UNAVAILABLE, RUN_FAILED);
         assertThat(cloud.terminateCalls).isEmpty();
     }
 
@@ -164,6 +164,46 @@ class ExperimentRunTest {
         assertThat(result.state()).isEqualTo(RunState.FAILED);
         assertThat(result.failureReason()).contains("after 4 attempt(s): UNAVAILABLE: endpoint unreachable");
         assertThat(types(result).stream().filter(t -> t == PROVIDER_CALL_RETRY)).hasSize(3);
+    }
+
+    @Test
+    void aProviderThatCannotListIsSkippedWithAFindingAndTheRunGoesOnWithTheOthers() {
+        ScriptedCloud broken = new ScriptedCloud("aws-prod", scheduler);
+        broken.group("eu-west-1", "web", 3, OPTED_IN);
+        for (int i = 0; i < 4; i++) {
+            broken.listFailures.add(new ProviderException(Kind.PERMISSION_DENIED, "no credentials"));
+        }
+        cloud.group("us-east-1", "api", 3, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+        ExperimentRunner both = new ExperimentRunner(ProviderDirectory.of(cloud, broken), scheduler, recorder,
+                killSwitch::get, history, RetryPolicy.DEFAULT, () -> 1L);
+        ExperimentRun run = both.start("run-2", spec("\"selection\": {\"mode\": \"count\", \"value\": 1}"));
+        scheduler.runUntilIdle();
+        RunResult result = run.completion().join();
+
+        assertThat(result.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(result.terminations()).extracting(t -> t.group().name()).containsExactly("api");
+        assertThat(result.events()).filteredOn(e -> e.type() == RunEventType.PROVIDER_UNAVAILABLE).singleElement()
+                .satisfies(e -> assertThat(e.field("provider")).isEqualTo("aws-prod"))
+                .satisfies(e -> assertThat(e.field("reason")).contains("PERMISSION_DENIED: no credentials"));
+    }
+
+    @Test
+    void aProviderNamedInTheTargetsThatCannotListFailsTheRunWithTheReason() {
+        ScriptedCloud broken = new ScriptedCloud("aws-prod", scheduler);
+        broken.group("eu-west-1", "web", 3, OPTED_IN);
+        broken.listFailures.add(new ProviderException(Kind.PERMISSION_DENIED, "no credentials"));
+        cloud.group("us-east-1", "api", 3, OPTED_IN);
+        ExperimentRunner both = new ExperimentRunner(ProviderDirectory.of(cloud, broken), scheduler, recorder,
+                killSwitch::get, history, RetryPolicy.DEFAULT, () -> 1L);
+        ExperimentRun run = both.start("run-3", spec("\"targets\": {\"providers\": [\"aws-prod\", \"sim\"]},"
+                + "\"selection\": {\"mode\": \"count\", \"value\": 1}"));
+        scheduler.runUntilIdle();
+        RunResult result = run.completion().join();
+
+        assertThat(result.state()).isEqualTo(RunState.FAILED);
+        assertThat(result.failureReason()).isEqualTo("discovery failed: provider aws-prod (named in targets.providers) is "
+                + "unavailable: listGroups failed after 1 attempt(s): PERMISSION_DENIED: no credentials");
+        assertThat(cloud.terminateCalls).isEmpty();
     }
 
     @Test

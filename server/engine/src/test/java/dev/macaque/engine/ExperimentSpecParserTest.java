@@ -70,6 +70,27 @@ class ExperimentSpecParserTest {
     }
 
     @Test
+    void aSeedAsAJsonNumberBeyondWhatJsonToolsKeepExactlyIsRefusedNamingSeed() {
+        SpecValidationException e = catchThrowableOfType(SpecValidationException.class, () -> parser.parse(
+                "{\"name\": \"x\", \"selection\": {\"mode\": \"count\", \"value\": 1}, \"seed\": 9007199254740993}"));
+        assertThat(e.errors()).singleElement().satisfies(error -> {
+            assertThat(error.path()).isEqualTo("seed");
+            assertThat(error.message()).contains("2^53-1").contains("decimal string");
+        });
+    }
+
+    @Test
+    void theLargestExactSeedIsAcceptedAsANumberAndAnyLongAsADecimalString() {
+        assertThat(parser.parse("{\"name\": \"x\", \"selection\": {\"mode\": \"count\", \"value\": 1},"
+                + " \"seed\": 9007199254740991}").seed()).isEqualTo(9007199254740991L);
+        assertThat(parser.parse("{\"name\": \"x\", \"selection\": {\"mode\": \"count\", \"value\": 1},"
+                + " \"seed\": \"-8070450532247928832\"}").seed()).isEqualTo(-8070450532247928832L);
+        assertThat(catchThrowableOfType(SpecValidationException.class, () -> parser.parse("{\"name\": \"x\","
+                + " \"selection\": {\"mode\": \"count\", \"value\": 1}, \"seed\": \"99999999999999999999\"}")).errors())
+                .extracting(FieldError::path).containsExactly("seed");
+    }
+
+    @Test
     void reportsEveryErrorAtOnceEachNamingItsField() {
         SpecValidationException e = catchThrowableOfType(SpecValidationException.class, () -> parser.parse("""
                 { "targets": {"regions": "us-east-1", "tags": {"team": ["a"]}, "zones": []},

@@ -254,7 +254,7 @@ public final class ExperimentPages {
     private void start(Context ctx, SpecForm form, JsonNode spec, String specText, String editor, String requestId, List<String> notInForm) {
         ExperimentService.Outcome outcome;
         try {
-            outcome = experiments.create(spec, Access.principal(ctx), "dashboard-" + requestId, ctx.ip());
+            outcome = experiments.create(spec, Access.principal(ctx), "dashboard-" + requestId, ctx.ip(), null);
         } catch (SpecValidationException e) {
             render(ctx, 400, form, specText, editor, requestId, errors(e), notInForm, null);
             return;

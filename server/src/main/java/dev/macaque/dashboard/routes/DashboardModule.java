@@ -44,7 +44,8 @@ import java.util.Optional;
 public final class DashboardModule extends AbstractModule {
     @Override
     protected void configure() {
-        OptionalBinder.newOptionalBinder(binder(), ExperimentPreviewer.class);
+        bind(ServicePreviewer.class).in(com.google.inject.Singleton.class);
+        OptionalBinder.newOptionalBinder(binder(), ExperimentPreviewer.class).setDefault().to(ServicePreviewer.class);
         bind(DashboardRoutes.class).in(Singleton.class);
         Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(DashboardRoutes.class);
     }
@@ -110,5 +111,26 @@ public final class DashboardModule extends AbstractModule {
     @Singleton
     SimulationsPage simulations(DashboardPages pages, MacaqueConfig config, InstallLayout layout, ObjectMapper json) {
         return new SimulationsPage(pages, new SimulationReports(layout.resolve(config.dashboard().simulationsDirectory()), json));
+    }
+
+    /** The New-experiment page's Preview: the same preview service as {@code POST /api/v1/experiments/preview}. */
+    static final class ServicePreviewer implements ExperimentPreviewer {
+        private final dev.macaque.experiments.ExperimentService experiments;
+
+        @jakarta.inject.Inject
+        ServicePreviewer(dev.macaque.experiments.ExperimentService experiments) {
+            this.experiments = experiments;
+        }
+
+        @Override
+        public Preview preview(com.fasterxml.jackson.databind.JsonNode spec) {
+            dev.macaque.experiments.PreviewView view = experiments.preview(spec);
+            return new Preview(view.seed(),
+                    view.eligible().stream().map(e -> e.provider() + "/" + e.region() + "/" + e.group()).toList(),
+                    view.excluded().stream().map(e -> new Exclusion(e.provider() + "/" + e.region() + "/" + e.group(),
+                            e.reason() + ": " + e.detail() + (e.suggestion() == null ? "" : " (did you mean '" + e.suggestion() + "'?)")))
+                            .toList(),
+                    view.victims().stream().map(v -> v.group() + "/" + v.instanceId()).toList());
+        }
     }
 }

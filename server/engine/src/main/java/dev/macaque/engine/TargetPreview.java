@@ -1,0 +1,340 @@
+package dev.macaque.engine;
+
+import dev.macaque.engine.Eligibility.Exclusion;
+import dev.macaque.engine.GuardrailDecision.Refused;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.Instance;
+import dev.macaque.spi.ProviderException;
+import dev.macaque.spi.VmGroup;
+import dev.macaque.text.Suggestions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a run of an experiment would do now, without doing it: the eligible and the excluded groups (each with its
+ * reason), the victims the seed picks, and the refusals the guardrails would make.
+ *
+ * <p>It is the engine's own computation, not a copy: groups are judged by {@link Eligibility}, the snapshot is
+ * ordered as {@link ExperimentRun} orders it (provider, region, name), victims are drawn by {@link TargetSelector}
+ * from {@code SeededRandom.stream(seed, "selection")}, and the victims are walked in order through
+ * {@link GuardrailCheck} with healthy counts and termination counts kept as a run keeps them. On an unchanged fleet
+ * a run started with the same seed picks exactly these victims. Differences from a run: one attempt per provider
+ * call (a preview answers a request; it does not wait out backoffs), and groups are listed without the target
+ * filters so that a filtered-out group can be explained.
+ *
+ * <p>Bounded: at most {@link #MAX_EXCLUDED} excluded groups are listed (the interesting reasons first); every
+ * exclusion is counted by reason. Thread-safe.
+ */
+public final class TargetPreview {
+    /** Excluded groups listed in full; the rest are only counted. */
+    public static final int MAX_EXCLUDED = 200;
+
+    /** Which groups other runs are acting on now (fleet-wide safety fills it); none by default. */
+    @FunctionalInterface
+    public interface FleetState {
+        FleetState NONE = Set::of;
+
+        Set<GroupRef> busyGroups();
+    }
+
+    /** @param weight {@code macaque-weight}; healthy = healthy in-service instances a kill may take */
+    public record EligibleGroup(GroupRef group, int weight, int desired, int healthy) {
+    }
+
+    /**
+     * A group (or a name, or a provider) left out.
+     *
+     * @param provider   the provider instance, or null for a name no provider lists
+     * @param region     null when not about one group
+     * @param group      the group's name, or the name the targets gave; null for a whole provider
+     * @param suggestion for {@code NOT_FOUND}: the closest listed name, when one is close
+     */
+    public record ExcludedGroup(String provider, String region, String group, Exclusion reason, String detail,
+                                String suggestion) {
+        public ExcludedGroup {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        boolean filtered() {
+            return reason.name().startsWith("FILTERED_BY_");
+        }
+    }
+
+    /** A victim a guardrail would refuse, with the numbers that decided it. */
+    public record WouldRefuse(Victim victim, RefusalReason reason, String message) {
+    }
+
+    /**
+     * @param excluded         at most {@link #MAX_EXCLUDED}, non-filter reasons first
+     * @param excludedByReason every exclusion, counted
+     * @param victims          as the selector draws them (the order a run kills them)
+     * @param refusals         the victims the guardrails would refuse, in order
+     */
+    public record Result(long seed, List<EligibleGroup> eligible, long eligibleInstances, List<ExcludedGroup> excluded,
+                         Map<Exclusion, Integer> excludedByReason, List<Victim> victims, List<WouldRefuse> refusals) {
+        public Result {
+            eligible = List.copyOf(eligible);
+            excluded = List.copyOf(excluded);
+            excludedByReason = Map.copyOf(excludedByReason);
+            victims = List.copyOf(victims);
+            refusals = List.copyOf(refusals);
+        }
+
+        /** The providers that could not be read, by id. */
+        public Set<String> unavailableProviders() {
+            Set<String> ids = new TreeSet<>();
+            excluded.stream().filter(e -> e.reason() == Exclusion.PROVIDER_UNAVAILABLE && e.group() == null)
+                    .forEach(e -> ids.add(e.provider()));
+            return ids;
+        }
+    }
+
+    private final ProviderDirectory directory;
+    private final KillSwitch killSwitch;
+    private final KillHistory killHistory;
+    private final FleetState fleetState;
+    private final TargetSelector selector = new TargetSelector();
+
+    public TargetPreview(ProviderDirectory directory, KillSwitch killSwitch, KillHistory killHistory, FleetState fleetState) {
+        this.directory = Objects.requireNonNull(directory, "directory is null");
+        this.killSwitch = Objects.requireNonNull(killSwitch, "killSwitch is null");
+        this.killHistory = Objects.requireNonNull(killHistory, "killHistory is null");
+        this.fleetState = Objects.requireNonNull(fleetState, "fleetState is null");
+    }
+
+    /** What a run of {@code spec} with {@code seed}, started at {@code now}, would do. */
+    public Result preview(ExperimentSpec spec, long seed, Instant now) {
+        Discovery discovery = new Discovery(spec.targets());
+        List<CloudProvider> chosen = discovery.chooseProviders();
+        ExperimentSpec.Targets targets = spec.targets();
+        if (!targets.providers().isEmpty() && !targets.regions().isEmpty() && !targets.groups().isEmpty()) {
+            discovery.describeNamed(chosen);
+        } else {
+            discovery.listAndDescribe(chosen);
+        }
+        Set<GroupRef> busy = fleetState.busyGroups();
+        List<FleetGroup> snapshot = new ArrayList<>();
+        for (FleetGroup group : discovery.found) {
+            if (busy.contains(group.ref())) {
+                discovery.exclude(group.ref(), Exclusion.GROUP_BUSY, "another run is acting on this group now");
+            } else if (group.healthyCount() == 0) {
+                discovery.exclude(group.ref(), Exclusion.NO_HEALTHY_INSTANCE, "no healthy in-service instance to kill");
+                snapshot.add(group);
+            } else {
+                snapshot.add(group);
+            }
+        }
+        // The order ExperimentRun gives the selector: the victims depend on it.
+        snapshot.sort(Comparator.comparing((FleetGroup g) -> g.ref().provider())
+                .thenComparing(g -> g.ref().region()).thenComparing(g -> g.ref().name()));
+        SelectionResult selection = selector.select(snapshot, targets, spec.selection(), SeededRandom.stream(seed, "selection"));
+        List<EligibleGroup> eligible = snapshot.stream().filter(g -> g.healthyCount() > 0)
+                .map(g -> new EligibleGroup(g.ref(), g.weight(), g.desiredCapacity(), g.healthyCount())).toList();
+        List<WouldRefuse> refusals = walkGuardrails(spec, snapshot, selection.victims(), now);
+        return new Result(seed, eligible, selection.eligibleInstances(), discovery.listedExclusions(), discovery.byReason,
+                selection.victims(), refusals);
+    }
+
+    /** The run's kill loop without the kills: each victim in order, counting what a successful kill changes. */
+    private List<WouldRefuse> walkGuardrails(ExperimentSpec spec, List<FleetGroup> snapshot, List<Victim> victims, Instant now) {
+        Map<GroupRef, FleetGroup> byRef = new HashMap<>();
+        Map<GroupRef, Integer> healthyNow = new HashMap<>();
+        for (FleetGroup group : snapshot) {
+            byRef.put(group.ref(), group);
+            healthyNow.put(group.ref(), group.healthyCount());
+        }
+        Set<GroupRef> killedHere = new HashSet<>();
+        KillHistory withThisRun = new KillHistory() {
+            @Override
+            public Optional<Instant> lastKill(GroupRef group) {
+                return killedHere.contains(group) ? Optional.of(now) : killHistory.lastKill(group);
+            }
+
+            @Override
+            public void recordKill(GroupRef group, Instant at) {
+                throw new UnsupportedOperationException("a preview records no kill");
+            }
+        };
+        GuardrailCheck guardrails = new GuardrailCheck(killSwitch, withThisRun);
+        List<WouldRefuse> refusals = new ArrayList<>();
+        int terminationsMade = 0;
+        for (Victim victim : victims) {
+            FleetGroup group = byRef.get(victim.group());
+            KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
+                    healthyNow.get(group.ref()));
+            GuardrailDecision decision = guardrails.check(candidate, spec.guardrails(), terminationsMade, now);
+            if (decision instanceof Refused refused) {
+                refusals.add(new WouldRefuse(victim, refused.reason(), refused.message()));
+                continue;
+            }
+            terminationsMade++;
+            healthyNow.merge(group.ref(), -1, Integer::sum);
+            if (!spec.dryRun()) {
+                killedHere.add(group.ref()); // a real kill is in the history the next check reads
+            }
+        }
+        return refusals;
+    }
+
+    /** One preview's discovery: what was found, and every exclusion with its reason. */
+    private final class Discovery {
+        private final ExperimentSpec.Targets targets;
+        final List<FleetGroup> found = new ArrayList<>();
+        final List<ExcludedGroup> excluded = new ArrayList<>();
+        final Map<Exclusion, Integer> byReason = new EnumMap<>(Exclusion.class);
+        private final Set<String> listedNames = new TreeSet<>();
+
+        Discovery(ExperimentSpec.Targets targets) {
+            this.targets = targets;
+        }
+
+        List<CloudProvider> chooseProviders() {
+            List<CloudProvider> all = directory.providers();
+            if (targets.providers().isEmpty()) {
+                return all.stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
+            }
+            List<CloudProvider> chosen = new ArrayList<>();
+            List<String> ids = all.stream().map(CloudProvider::id).toList();
+            for (String id : targets.providers()) {
+                Optional<CloudProvider> provider = directory.provider(id);
+                if (provider.isPresent()) {
+                    chosen.add(provider.get());
+                } else {
+                    Optional<String> closest = Suggestions.closest(id, ids);
+                    add(new ExcludedGroup(id, null, null, Exclusion.NOT_FOUND, "targets.providers names '" + id
+                            + "', which is not a configured provider (configured: " + String.join(", ", ids) + ")"
+                            + closest.map(s -> "; did you mean '" + s + "'?").orElse(""), closest.orElse(null)));
+                }
+            }
+            chosen.sort(Comparator.comparing(CloudProvider::id));
+            return chosen;
+        }
+
+        /** As the run does when every candidate is named: read those groups, list nothing. */
+        void describeNamed(List<CloudProvider> chosen) {
+            for (CloudProvider provider : chosen) {
+                for (String region : targets.regions()) {
+                    for (String name : targets.groups()) {
+                        GroupRef ref = new GroupRef(provider.id(), region, name);
+                        describe(provider, ref, true);
+                    }
+                }
+            }
+        }
+
+        void listAndDescribe(List<CloudProvider> chosen) {
+            for (CloudProvider provider : chosen) {
+                List<GroupSummary> summaries;
+                try {
+                    summaries = provider.listGroups(GroupFilter.ALL);
+                } catch (ProviderException e) {
+                    unavailable(provider.id(), "listGroups failed: " + e.kind() + ": " + e.getMessage());
+                    continue;
+                } catch (RuntimeException e) {
+                    unavailable(provider.id(), "listGroups failed: UNEXPECTED: " + e);
+                    continue;
+                }
+                for (GroupSummary summary : summaries) {
+                    listedNames.add(summary.ref().name());
+                    Eligibility.Verdict verdict = Eligibility.ofListed(provider.id(), summary, targets);
+                    if (verdict instanceof Eligibility.Excluded no) {
+                        exclude(summary.ref(), no.reason(), no.detail());
+                    } else {
+                        describe(provider, summary.ref(), false);
+                    }
+                }
+            }
+            for (String name : targets.groups()) {
+                if (!listedNames.contains(name)) {
+                    notFound(null, null, name, listedNames);
+                }
+            }
+        }
+
+        private void describe(CloudProvider provider, GroupRef ref, boolean named) {
+            VmGroup group;
+            try {
+                group = provider.describeGroup(ref);
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.NOT_FOUND) {
+                    if (named) {
+                        notFound(provider, ref.region(), ref.name(), namesIn(provider, ref.region()));
+                    } else {
+                        exclude(ref, Exclusion.NOT_FOUND, "listed, then not found when read: " + e.getMessage());
+                    }
+                } else {
+                    exclude(ref, Exclusion.PROVIDER_UNAVAILABLE, "describeGroup failed: " + e.kind() + ": " + e.getMessage());
+                }
+                return;
+            } catch (RuntimeException e) {
+                exclude(ref, Exclusion.PROVIDER_UNAVAILABLE, "describeGroup failed: UNEXPECTED: " + e);
+                return;
+            }
+            Eligibility.Verdict verdict = Eligibility.ofDescribed(ref, group.tags(), targets);
+            if (verdict instanceof Eligibility.Excluded no) {
+                exclude(ref, no.reason(), no.detail());
+            } else {
+                List<String> healthy = group.healthyInService().stream().map(Instance::id).toList();
+                found.add(new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(), healthy));
+            }
+        }
+
+        /** The names a provider lists in a region, only to suggest a spelling. */
+        private Set<String> namesIn(CloudProvider provider, String region) {
+            try {
+                Set<String> names = new TreeSet<>();
+                provider.listGroups(GroupFilter.regions(region)).forEach(s -> names.add(s.ref().name()));
+                return names;
+            } catch (RuntimeException e) {
+                return Set.of();
+            }
+        }
+
+        private void notFound(CloudProvider provider, String region, String name, Set<String> candidates) {
+            Optional<String> closest = Suggestions.closest(name, candidates);
+            String where = provider == null ? "no provider lists a group named '" + name + "'"
+                    : "provider " + provider.id() + " has no group '" + name + "' in " + region;
+            add(new ExcludedGroup(provider == null ? null : provider.id(), region, name, Exclusion.NOT_FOUND,
+                    where + " (targets.groups)" + closest.map(s -> "; did you mean '" + s + "'?").orElse(""),
+                    closest.orElse(null)));
+        }
+
+        private void unavailable(String providerId, String reason) {
+            add(new ExcludedGroup(providerId, null, null, Exclusion.PROVIDER_UNAVAILABLE, reason, null));
+        }
+
+        void exclude(GroupRef ref, Exclusion reason, String detail) {
+            add(new ExcludedGroup(ref.provider(), ref.region(), ref.name(), reason, detail, null));
+        }
+
+        private void add(ExcludedGroup exclusion) {
+            excluded.add(exclusion);
+            byReason.merge(exclusion.reason(), 1, Integer::sum);
+        }
+
+        /** The interesting reasons first, then the filters; each part by provider, region, name. */
+        List<ExcludedGroup> listedExclusions() {
+            Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
+            return excluded.stream()
+                    .sorted(Comparator.comparing(ExcludedGroup::filtered)
+                            .thenComparing(ExcludedGroup::provider, nullsFirst)
+                            .thenComparing(ExcludedGroup::region, nullsFirst)
+                            .thenComparing(ExcludedGroup::group, nullsFirst))
+                    .limit(MAX_EXCLUDED).toList();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.macaque.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** How the client commands print what the API answers: aligned tables and one line per event. */
+final class Tables {
+    private Tables() {
+    }
+
+    /** Prints rows under a header, each column as wide as its widest cell. */
+    static void print(PrintWriter out, List<String> header, List<List<String>> rows) {
+        int[] widths = new int[header.size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (List<String> row : all) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : all) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.flush();
+    }
+
+    /** {@code 10:14:03  TERMINATION_OUTCOME  group=sim/us-east-1/api instance=i-3 outcome=TERMINATED}. */
+    static String eventLine(JsonNode event) {
+        String time = event.path("time").asText();
+        int t = time.indexOf('T');
+        String clock = t >= 0 && time.length() >= t + 9 ? time.substring(t + 1, t + 9) : time;
+        StringBuilder line = new StringBuilder(clock).append("  ").append(String.format("%-22s", event.path("type").asText()));
+        for (Iterator<Map.Entry<String, JsonNode>> fields = event.path("fields").fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            line.append(' ').append(field.getKey()).append('=').append(field.getValue().asText());
+        }
+        return line.toString().stripTrailing();
+    }
+
+    /** {@code sim/us-east-1/db  NOT_OPTED_IN  not opted in (...)}. */
+    static String excludedLine(JsonNode excluded) {
+        String where = String.join("/", List.of(excluded.path("provider").asText("-").equals("null") ? "-" : excluded.path("provider").asText("-"),
+                text(excluded, "region"), text(excluded, "group")));
+        return where + "  " + excluded.path("reason").asText() + "  " + excluded.path("detail").asText();
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() ? "-" : value.asText();
+    }
+}

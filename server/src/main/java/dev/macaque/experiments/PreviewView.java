@@ -1,0 +1,61 @@
+package dev.macaque.experiments;
+
+import dev.macaque.engine.TargetPreview;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A target preview as the API shows it ({@code POST /api/v1/experiments/preview}, and the body of a 422 when no
+ * group is eligible): what a run of the spec would do now, computed by the engine's {@link TargetPreview}.
+ *
+ * @param dryRun  whether the run would be a dry run (leashed mode forces it)
+ * @param leashed the server would force the run to a dry run because it may reach a leashed cloud provider
+ */
+public record PreviewView(long seed, boolean dryRun, boolean leashed, List<EligibleView> eligible, long eligibleInstances,
+        List<ExcludedView> excluded, Map<String, Integer> excludedByReason, List<RunView.VictimView> victims,
+        List<WouldRefuseView> refusals) {
+
+    public record EligibleView(String provider, String region, String group, int weight, int desired, int healthy) {
+    }
+
+    /** @param suggestion for NOT_FOUND: the closest name a provider lists, when one is close */
+    public record ExcludedView(String provider, String region, String group, String reason, String detail, String suggestion) {
+        static ExcludedView of(TargetPreview.ExcludedGroup e) {
+            return new ExcludedView(e.provider(), e.region(), e.group(), e.reason().name(), e.detail(), e.suggestion());
+        }
+    }
+
+    public record WouldRefuseView(String group, String instanceId, String reason, String message) {
+    }
+
+    static PreviewView of(TargetPreview.Result result, boolean dryRun, boolean leashed) {
+        Map<String, Integer> byReason = new TreeMap<>();
+        result.excludedByReason().forEach((reason, count) -> byReason.put(reason.name(), count));
+        return new PreviewView(result.seed(), dryRun, leashed,
+                result.eligible().stream().map(g -> new EligibleView(g.group().provider(), g.group().region(), g.group().name(),
+                        g.weight(), g.desired(), g.healthy())).toList(),
+                result.eligibleInstances(),
+                result.excluded().stream().map(ExcludedView::of).toList(), byReason,
+                result.victims().stream().map(RunView.VictimView::of).toList(),
+                result.refusals().stream().map(r -> new WouldRefuseView(r.victim().group().toString(), r.victim().instanceId(),
+                        r.reason().name(), r.message())).toList());
+    }
+
+    /** One sentence for a problem's detail: why nothing would be eligible. */
+    String whyNothingIsEligible() {
+        if (excluded.isEmpty()) {
+            return "no group matches the targets";
+        }
+        List<String> reasons = excluded.stream().filter(e -> !e.reason().startsWith("FILTERED_BY_")).limit(5)
+                .map(e -> (e.group() == null ? e.provider() : e.provider() == null ? e.group()
+                        : e.provider() + "/" + e.region() + "/" + e.group()) + ": " + e.reason() + " (" + e.detail() + ")")
+                .toList();
+        return reasons.isEmpty() ? "every listed group is filtered out by the targets (" + byReasonText() + ")"
+                : String.join("; ", reasons);
+    }
+
+    private String byReasonText() {
+        return String.join(", ", excludedByReason.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList());
+    }
+}
