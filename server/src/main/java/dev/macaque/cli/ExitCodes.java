@@ -8,6 +8,11 @@ public final class ExitCodes {
     public static final int FAILED = 1;
     /** Bad arguments, an unreadable or invalid configuration or scenario. */
     public static final int INVALID_INPUT = 2;
+    /**
+     * The JVM ran out of heap (a simulation too big for {@code -Xmx}); the one line printed names the flag to raise.
+     * Not 1, so that a script does not take it for a failed hypothesis.
+     */
+    public static final int OUT_OF_MEMORY = 3;
 
     private ExitCodes() {
     }
