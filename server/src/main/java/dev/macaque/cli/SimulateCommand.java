@@ -149,9 +149,10 @@ public final class SimulateCommand implements Callable<Integer> {
     /** One line, with the flag that raises the limit: the stack trace of an OutOfMemoryError teaches nothing. */
     private int outOfMemory() {
         long maxMiB = Runtime.getRuntime().maxMemory() >> 20;
-        long suggested = Math.max(2, Math.round(Math.ceil(maxMiB * 2 / 1024.0)));
+        long doubled = Math.max(64, maxMiB * 2);
+        String flag = "-Xmx" + (doubled >= 1024 ? (doubled + 1023) / 1024 + "g" : doubled + "m");
         stderr.println("macaque simulate: out of memory: the scenario does not fit in the " + maxMiB + " MiB heap; run it with "
-                + "MACAQUE_OPTS=-Xmx" + suggested + "g (java -Xmx" + suggested + "g), or simulate fewer groups or days"
+                + "MACAQUE_OPTS=" + flag + " (java " + flag + "), or simulate fewer groups or days"
                 + (seeds != null ? " or fewer seeds at once" : ""));
         return ExitCodes.OUT_OF_MEMORY;
     }
