@@ -74,9 +74,21 @@ public final class Simulation {
     private final List<SimulationReport.ScheduleSummary> schedules = new ArrayList<>();
     private final Map<String, Boolean> endedRuns = new HashMap<>();
     private final Map<String, Integer> startOrder = new HashMap<>();
+    private final boolean keepResults;
+    private final List<dev.macaque.engine.RunResult> keptResults = new ArrayList<>();
 
     /** @param sinks receivers of every event (e.g. the {@code events.jsonl} writer), added before anything runs */
     public Simulation(SimulationInput input, List<EventSink> sinks) {
+        this(input, sinks, ChaosPlanParser.PROVIDER_ID, false);
+    }
+
+    /**
+     * @param providerId  the id the world's provider carries (a prediction uses the real provider's, so that specs
+     *                    naming it and group references match)
+     * @param keepResults whether to keep every run's full result (a prediction's single run); otherwise only summaries
+     */
+    Simulation(SimulationInput input, List<EventSink> sinks, String providerId, boolean keepResults) {
+        this.keepResults = keepResults;
         this.input = Objects.requireNonNull(input, "input is null");
         this.scenario = input.scenario();
         this.world = SimulatedWorld.of(scenario);
@@ -84,7 +96,7 @@ public final class Simulation {
         this.incidents = new IncidentTracker(world, scenario);
         world.addEventSink(incidents);
         sinks.forEach(world::addEventSink);
-        this.provider = world.provider(ChaosPlanParser.PROVIDER_ID);
+        this.provider = world.provider(providerId);
         this.scheduler = new WorldTaskScheduler(world);
         this.recorder = new WorldRunRecorder(world);
     }
@@ -179,6 +191,9 @@ public final class Simulation {
             ExperimentRun run = liveRuns.get(i);
             if (run.state().isTerminal()) {
                 finishedRuns.add(summary(run, liveEntries.get(i)));
+                if (keepResults) {
+                    keptResults.add(run.result());
+                }
                 endedRuns.put(run.id(), Boolean.TRUE);
             } else {
                 liveRuns.set(kept, run);
@@ -188,6 +203,13 @@ public final class Simulation {
         }
         liveRuns.subList(kept, liveRuns.size()).clear();
         liveEntries.subList(kept, liveEntries.size()).clear();
+    }
+
+    /** Results of the runs that ended, when kept (see the constructor), followed by those still going, in that order. */
+    List<dev.macaque.engine.RunResult> runResults() {
+        List<dev.macaque.engine.RunResult> all = new ArrayList<>(keptResults);
+        liveRuns.forEach(run -> all.add(run.result()));
+        return all;
     }
 
     private RunSummary summary(ExperimentRun run, int entry) {
