@@ -60,7 +60,8 @@ public final class MacaqueServer implements AutoCloseable {
     public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Module... extra) {
         List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(),
                 new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(),
-                new GroupsModule(), new ExperimentsModule(), new ClusterModule(), new ChaosMonkeyModule(), new HttpModule()));
+                new GroupsModule(), new ExperimentsModule(), new ClusterModule(), new ChaosMonkeyModule(),
+                new dev.macaque.simulations.SimulationsModule(), new HttpModule()));
         modules.addAll(List.of(extra));
         return modules;
     }

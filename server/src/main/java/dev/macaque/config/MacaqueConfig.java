@@ -22,6 +22,7 @@ import java.util.Map;
  * @param notifications webhooks
  * @param cluster       this node's identity and the leases by which several nodes share one database
  * @param outageCheck   what postpones a scheduled kill while an incident is under way
+ * @param simulations   the training simulations the server runs ({@code POST /api/v1/simulations})
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -33,7 +34,15 @@ public record MacaqueConfig(
         List<Map<String, Object>> schedules,
         NotificationsConfig notifications,
         ClusterConfig cluster,
-        OutageCheckConfig outageCheck) {
+        OutageCheckConfig outageCheck,
+        SimulationsConfig simulations) {
+
+    /** The configuration with the default simulation settings. */
+    public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
+            Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
+            ClusterConfig cluster, OutageCheckConfig outageCheck) {
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null);
+    }
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
@@ -43,19 +52,21 @@ public record MacaqueConfig(
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
-        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck);
+        return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                simulations);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
-        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck);
+        return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck,
+                simulations);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck);
+                newOutageCheck, simulations);
     }
 
     public MacaqueConfig {
@@ -69,6 +80,29 @@ public record MacaqueConfig(
         notifications = notifications == null ? NotificationsConfig.DEFAULT : notifications;
         cluster = cluster == null ? ClusterConfig.DEFAULT : cluster;
         outageCheck = outageCheck == null ? OutageCheckConfig.DEFAULT : outageCheck;
+        simulations = simulations == null ? SimulationsConfig.DEFAULT : simulations;
+    }
+
+    /**
+     * @param workers      simulations run at once, each on its own worker thread (never on a request thread)
+     * @param queue        accepted simulations that may wait for a worker; more are refused with 503
+     * @param maxInstances largest world accepted: the sum of {@code desired} over its groups
+     * @param maxDuration  longest virtual time accepted
+     * @param timeout      wall-clock time after which a running simulation is stopped and marked FAILED
+     * @param keep         finished simulations kept (the oldest are forgotten first)
+     */
+    public record SimulationsConfig(Integer workers, Integer queue, Integer maxInstances, String maxDuration, String timeout,
+                                    Integer keep) {
+        public static final SimulationsConfig DEFAULT = new SimulationsConfig(null, null, null, null, null, null);
+
+        public SimulationsConfig {
+            workers = workers == null ? 1 : workers;
+            queue = queue == null ? 4 : queue;
+            maxInstances = maxInstances == null ? 10_000 : maxInstances;
+            maxDuration = maxDuration == null ? "30d" : maxDuration;
+            timeout = timeout == null ? "2m" : timeout;
+            keep = keep == null ? 50 : keep;
+        }
     }
 
     /**
