@@ -102,6 +102,7 @@ public final class SimulationService implements AutoCloseable {
         Entry entry = new Entry();
         entry.view = new TrainingSimulation(id, scenario.name(), scenario.seed(), "QUEUED", principal.display(), clock.instant(), null,
                 null, null, null, null, null);
+        TrainingSimulation queued = entry.view;
         synchronized (entries) {
             entries.put(id, entry);
             forgetOldest();
@@ -116,7 +117,7 @@ public final class SimulationService implements AutoCloseable {
                     + " takes (simulations.workers, simulations.queue); try again when one has finished");
         }
         audit.record(principal.display(), principal.role().wireName(), "simulation.create", id, source, "ok", scenario.name());
-        return entry.view;
+        return queued;
     }
 
     private SimulationInput validate(String yaml, Long seed) {
