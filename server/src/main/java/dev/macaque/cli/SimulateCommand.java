@@ -337,12 +337,12 @@ public final class SimulateCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  %-" + width + "s %s%%%n", service.name(), number(service.availability()));
             }
             out.println();
-            out.printf(Locale.ROOT, "  %-" + width + "s %5s %8s   %-28s %s%n", "GROUP", "KILLS", "REFUSALS",
+            out.printf(Locale.ROOT, "  %-" + width + "s %5s %8s   %-36s %s%n", "GROUP", "KILLS", "REFUSALS",
                     "RECOVERY p50 / p95 / max", "ENGINE NOT_RECOVERED");
             for (GroupReport group : report.groups()) {
                 String recovery = group.kills() == 0 ? "-" : ReportText.duration(group.recovery().p50()) + " / "
                         + ReportText.duration(group.recovery().p95()) + " / " + ReportText.duration(group.recovery().max());
-                out.printf(Locale.ROOT, "  %-" + width + "s %5d %8d   %-28s %d%n", group.name(), group.kills(), group.refusals(),
+                out.printf(Locale.ROOT, "  %-" + width + "s %5d %8d   %-36s %d%n", group.name(), group.kills(), group.refusals(),
                         recovery, group.engineNotRecovered());
             }
             if (!report.hypotheses().isEmpty()) {

@@ -44,7 +44,9 @@ final class IncidentTracker implements EventSink {
         long capacityErrorNanos = -1;
 
         RootCause rootCause() {
-            return new RootCause(cause.kind(), cause.group(), cause.instance(), cause.at(), lost, cause.before());
+            // An instance is named only when one was lost: a zone outage takes several.
+            return new RootCause(cause.kind(), cause.group(), lost == 1 ? cause.instance() : Optional.empty(), cause.at(), lost,
+                    cause.before());
         }
     }
 
@@ -217,8 +219,15 @@ final class IncidentTracker implements EventSink {
             omitted++;
             return;
         }
+        double capacity = incident.capacity;
+        if (incident.degradation != null) {
+            // What the losses that opened the period left, not the capacity after the first of several same-instant losses.
+            Degradation d = incident.degradation;
+            capacity = (d.cause.before() - d.lost) * services.get(incident.path.get(0)).capacityPerInstance();
+        }
         incidents.add(new Incident(incident.service, Duration.ofNanos(incident.startNanos), end, unservedPercent,
-                Optional.ofNullable(incident.degradation != null ? incident.degradation.rootCause() : incident.cause), incident.path, incident.load, incident.capacity, incident.crashes,
+                Optional.ofNullable(incident.degradation != null ? incident.degradation.rootCause() : incident.cause), incident.path,
+                incident.load, capacity, incident.crashes,
                 incident.firstCrashNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(incident.firstCrashNanos)),
                 incident.zones));
     }

@@ -282,7 +282,7 @@ public final class ReportHtml {
 
     private void capacityChart(ServiceReport service) {
         List<SeriesPoint> points = service.series();
-        int top = 14;
+        int top = 24;
         int plotHeight = 130;
         double max = 0;
         for (SeriesPoint p : points) {
@@ -301,7 +301,7 @@ public final class ReportHtml {
             }
         }
         yAxis(top, plotHeight, yMax, false);
-        out.append("<text class=\"unit\" x=\"").append(LEFT - 6).append("\" y=\"").append(top - 1)
+        out.append("<text class=\"unit\" x=\"").append(LEFT - 6).append("\" y=\"").append(top - 12)
                 .append("\" text-anchor=\"end\">req/s</text>\n");
         StringBuilder capacity = new StringBuilder();
         StringBuilder load = new StringBuilder();
@@ -338,7 +338,7 @@ public final class ReportHtml {
 
     private void ratioChart(ServiceReport service) {
         List<SeriesPoint> points = service.series();
-        int top = 14;
+        int top = 22;
         int plotHeight = 70;
         // Always 0-100%: the same height means the same loss on every report, so reports can be compared.
         double yMin = 0;
@@ -499,14 +499,14 @@ public final class ReportHtml {
         long margin = Math.max(Duration.ofMinutes(5).toNanos(), (to - from) / 5);
         viewFrom = Math.max(0, from - margin);
         viewTo = Math.min(totalNanos, to + margin);
-        int top = 14;
+        int top = 22;
         int plotHeight = 90;
         svgOpen(top + plotHeight + 28, "Success ratio during the incident of " + incident.service());
         yAxisRatio(top, plotHeight, 0);
         List<String> services = new java.util.ArrayList<>();
         services.add(incident.service());
         dependents.forEach(d -> services.add(d.service()));
-        for (int i = 0; i < services.size(); i++) {
+        for (int i = services.size() - 1; i >= 0; i--) {
             String name = services.get(i);
             ServiceReport service = report.services().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
             StringBuilder line = new StringBuilder();
@@ -564,9 +564,9 @@ public final class ReportHtml {
             position.put(service.name(), new int[] {column, perColumn[column]++});
         }
         int rows = java.util.Arrays.stream(perColumn).max().orElse(1);
-        int boxW = 150;
+        int boxW = 210;
         int boxH = 40;
-        int gapX = Math.min(200, (WIDTH - 40 - boxW) / Math.max(1, maxDepth));
+        int gapX = Math.min(290, (WIDTH - 40 - boxW) / Math.max(1, maxDepth));
         int height = 20 + rows * 60;
         out.append("<h3>Dependency graph <span class=\"muted\">callers on the left; colour: worst share of requests left")
                 .append(" unserved in an incident; thick border: where incidents started</span></h3>\n");
@@ -718,7 +718,7 @@ public final class ReportHtml {
     }
 
     private void yAxisRatio(int top, int height, double yMin) {
-        out.append("<text class=\"unit\" x=\"").append(LEFT - 6).append("\" y=\"").append(top - 3)
+        out.append("<text class=\"unit\" x=\"").append(LEFT - 6).append("\" y=\"").append(top - 10)
                 .append("\" text-anchor=\"end\">% served</text>\n");
         double[] ticks = {yMin, (yMin + 1) / 2, 1};
         for (double value : ticks) {

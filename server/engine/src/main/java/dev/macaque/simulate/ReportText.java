@@ -94,8 +94,7 @@ public final class ReportText {
             parts.add("no member of " + service + "'s group was lost: its load exceeded the group's full capacity");
         }
         if (!Double.isNaN(culprit.culpritLoad())) {
-            parts.add("load " + ReportNumbers.number(culprit.culpritLoad()) + " req/s over capacity "
-                    + ReportNumbers.number(culprit.culpritCapacity()) + " req/s → overloaded");
+            parts.add("load " + rate(culprit.culpritLoad()) + " over capacity " + rate(culprit.culpritCapacity()) + " → overloaded");
         }
         if (culprit.crashes() > 0) {
             parts.add(culprit.crashes() + (culprit.crashes() == 1 ? " crash" : " crashes") + " from "
@@ -114,6 +113,11 @@ public final class ReportText {
                     : dependents.stream().map(d -> d.service() + " " + served(d) + until(start, d)).collect(Collectors.joining(", "))));
         }
         return String.join("; ", parts) + ".";
+    }
+
+    /** Requests per second: whole numbers from 10 up, where decimals are noise. */
+    public static String rate(double perSecond) {
+        return (perSecond >= 10 ? count(Math.round(perSecond)) : ReportNumbers.number(perSecond)) + " req/s";
     }
 
     private static String served(Incident incident) {

@@ -121,6 +121,8 @@ class IncidentTest {
             assertThat(incident.unservedPercent()).isCloseTo(100.0 * 150 / 350, within(1e-9));
             assertThat(incident.rootCause().orElseThrow().kind()).isEqualTo(CauseKind.ZONE_OUTAGE);
             assertThat(incident.rootCause().orElseThrow().lost()).isEqualTo(2);
+            assertThat(incident.rootCause().orElseThrow().instance()).as("two were lost: no single instance to name").isEmpty();
+            assertThat(incident.culpritCapacity()).as("what the outage left: 2 × 100 req/s").isEqualTo(200.0);
             assertThat(incident.zones()).isEqualTo(Map.of("payments", Map.of("a", 0, "b", 2)));
         });
     }
