@@ -4,7 +4,6 @@ import static dev.macaque.simulate.ReportNumbers.number;
 
 import dev.macaque.simulate.DesignComparison;
 import dev.macaque.simulate.HypothesisResult;
-import dev.macaque.simulate.Incident;
 import dev.macaque.simulate.ReportHtml;
 import dev.macaque.simulate.ReportJson;
 import dev.macaque.simulate.ReportText;
@@ -375,14 +374,12 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The why, in the terminal too: each incident of an overloaded service as its one-sentence story (at most 5). */
     private void printIncidents(SimulationReport report) {
-        List<Incident> culprits = report.incidents().stream().filter(i -> i.path().size() == 1).toList();
-        for (Incident incident : culprits.subList(0, Math.min(5, culprits.size()))) {
-            List<Incident> dependents = report.incidents().stream().filter(d -> d != incident && d.culprit().equals(incident.service())
-                    && d.start().equals(incident.start())).toList();
-            stdout.println("INCIDENT  " + ReportText.narrative(report.start(), incident, dependents));
+        List<ReportText.IncidentStory> stories = ReportText.stories(report.incidents());
+        for (ReportText.IncidentStory story : stories.subList(0, Math.min(5, stories.size()))) {
+            stdout.println("INCIDENT  " + ReportText.narrative(report.start(), story.culprit(), story.dependents()));
         }
-        if (culprits.size() > 5) {
-            stdout.println("… and " + (culprits.size() - 5) + " more incidents in report.html");
+        if (stories.size() > 5) {
+            stdout.println("… and " + (stories.size() - 5) + " more incidents in report.html");
         }
     }
 

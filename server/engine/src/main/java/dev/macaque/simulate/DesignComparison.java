@@ -128,14 +128,12 @@ public final class DesignComparison {
 
     private static void incidents(StringBuilder out, String label, SimulationReport report) {
         out.append("<h3>").append(label).append(": ").append(esc(report.scenario())).append("</h3>\n");
-        List<Incident> culprits = report.incidents().stream().filter(i -> i.path().size() == 1).limit(10).toList();
-        if (culprits.isEmpty()) {
+        List<ReportText.IncidentStory> stories = ReportText.stories(report.incidents());
+        if (stories.isEmpty()) {
             out.append("<p class=\"good\">No incident: every service served its whole load.</p>\n");
         }
-        for (Incident incident : culprits) {
-            List<Incident> dependents = report.incidents().stream().filter(d -> d != incident && d.culprit().equals(incident.service())
-                    && d.start().equals(incident.start())).toList();
-            out.append("<p>").append(esc(ReportText.narrative(report.start(), incident, dependents))).append("</p>\n");
+        for (ReportText.IncidentStory story : stories.subList(0, Math.min(10, stories.size()))) {
+            out.append("<p>").append(esc(ReportText.narrative(report.start(), story.culprit(), story.dependents()))).append("</p>\n");
         }
     }
 

@@ -447,18 +447,12 @@ public final class ReportHtml {
         }
         out.append("<p class=\"muted\">Stretches in which a service served less than its load, with the event that started")
                 .append(" them and the chain of services it travelled through.</p>\n");
-        int told = 0;
-        for (Incident incident : all) {
-            if (incident.path().size() != 1 || told >= MAX_NARRATIVES) {
-                continue;
-            }
-            List<Incident> dependents = all.stream().filter(d -> d != incident && d.culprit().equals(incident.service())
-                    && d.start().equals(incident.start())).toList();
-            out.append("<div class=\"story\"><p>").append(esc(ReportText.narrative(report.start(), incident, dependents)))
+        List<ReportText.IncidentStory> stories = ReportText.stories(all);
+        for (ReportText.IncidentStory story : stories.subList(0, Math.min(MAX_NARRATIVES, stories.size()))) {
+            out.append("<div class=\"story\"><p>").append(esc(ReportText.narrative(report.start(), story.culprit(), story.dependents())))
                     .append("</p>\n");
-            zoomedChart(incident, dependents);
+            zoomedChart(story.culprit(), story.dependents());
             out.append("</div>\n");
-            told++;
         }
         dependencyGraph();
         out.append("<table>\n<thead><tr><th>Service</th><th>From (UTC)</th><th>Until</th><th class=\"num\">Unserved</th>")

@@ -41,13 +41,7 @@ public final class ReportJson {
 
     /** Writes the report to {@code out} (not closed). */
     public static void write(SimulationReport report, Writer out) {
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withoutSpacesInObjectEntries()
-                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
-        try (JsonGenerator json = FACTORY.createGenerator(out)) {
-            json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            json.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-            json.setPrettyPrinter(printer);
+        try (JsonGenerator json = generator(out)) {
             body(report, json);
             json.flush();
             out.write('\n');
@@ -214,11 +208,22 @@ public final class ReportJson {
         json.writeNumberField("incidentsOmitted", report.incidentsOmitted());
     }
 
+    /** The reports' JSON layout: two-space indent, {@code \n}, no spaces around colons, decimals never in exponent form. */
+    static JsonGenerator generator(Writer out) throws IOException {
+        JsonGenerator json = FACTORY.createGenerator(out);
+        json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        json.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        json.setPrettyPrinter(new DefaultPrettyPrinter().withoutSpacesInObjectEntries()
+                .withObjectIndenter(new DefaultIndenter("  ", "\n")).withArrayIndenter(new DefaultIndenter("  ", "\n")));
+        return json;
+    }
+
     static double seconds(Duration duration) {
         return duration.toNanos() / 1e9;
     }
 
-    private static void number(JsonGenerator json, String key, double value) throws IOException {
+    /** A number as the event log prints it (15 significant digits), or null when it is not one. */
+    static void number(JsonGenerator json, String key, double value) throws IOException {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             json.writeNullField(key);
         } else {

@@ -72,6 +72,25 @@ public final class ReportText {
         return dayText + " " + CLOCK.format(window.from()) + "-" + CLOCK.format(window.to()) + " " + window.zone().getId();
     }
 
+    /** An incident of an overloaded service with the incidents it caused in its callers at the same moment. */
+    public record IncidentStory(Incident culprit, List<Incident> dependents) {
+        public IncidentStory {
+            dependents = List.copyOf(dependents);
+        }
+    }
+
+    /** The incidents grouped as stories: one per incident of an overloaded service, in start order. */
+    public static List<IncidentStory> stories(List<Incident> incidents) {
+        List<IncidentStory> stories = new ArrayList<>();
+        for (Incident incident : incidents) {
+            if (incident.path().size() == 1) {
+                stories.add(new IncidentStory(incident, incidents.stream().filter(d -> d != incident
+                        && d.culprit().equals(incident.service()) && d.start().equals(incident.start())).toList()));
+            }
+        }
+        return stories;
+    }
+
     /**
      * The story of an incident of its culprit service, with the incidents it caused along {@code dependsOn}:
      * "db lost 1 of 2 members at Thu 1 Jan 13:00 UTC (engine kill); load 560 req/s over capacity 300 req/s → overloaded;

@@ -1,9 +1,6 @@
 package dev.macaque.simulate;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import dev.macaque.simulate.SeedSweep.SeedResult;
 import dev.macaque.simulated.eventlog.LoggedEvent;
 import java.io.IOException;
@@ -25,11 +22,7 @@ public final class SweepPages {
 
     public static String json(SweepReport sweep) {
         StringWriter out = new StringWriter();
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withoutSpacesInObjectEntries()
-                .withObjectIndenter(new DefaultIndenter("  ", "\n")).withArrayIndenter(new DefaultIndenter("  ", "\n"));
-        try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
-            json.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-            json.setPrettyPrinter(printer);
+        try (JsonGenerator json = ReportJson.generator(out)) {
             json.writeStartObject();
             json.writeStringField("scenario", sweep.scenario());
             json.writeStringField("file", Path.of(sweep.source()).getFileName().toString());
@@ -40,7 +33,7 @@ public final class SweepPages {
             for (int i = 0; i < sweep.hypotheses().size(); i++) {
                 json.writeStartObject();
                 json.writeStringField("expression", sweep.hypotheses().get(i));
-                number(json, "passRatePercent", sweep.passRate(i));
+                ReportJson.number(json, "passRatePercent", sweep.passRate(i));
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -48,7 +41,7 @@ public final class SweepPages {
             for (int i = 0; i < sweep.services().size(); i++) {
                 json.writeObjectFieldStart(sweep.services().get(i));
                 for (int p = 0; p < PERCENTILES.length; p++) {
-                    number(json, PERCENTILE_NAMES[p], sweep.availabilityPercentile(i, PERCENTILES[p]));
+                    ReportJson.number(json, PERCENTILE_NAMES[p], sweep.availabilityPercentile(i, PERCENTILES[p]));
                 }
                 json.writeEndObject();
             }
@@ -57,7 +50,7 @@ public final class SweepPages {
             json.writeObjectFieldStart("worst");
             json.writeNumberField("seed", worst.seed());
             json.writeNumberField("failedHypotheses", worst.failed());
-            number(json, "lowestAvailability", worst.lowestAvailability());
+            ReportJson.number(json, "lowestAvailability", worst.lowestAvailability());
             json.writeStringField("replay", sweep.replayCommand(worst.seed()));
             json.writeEndObject();
             json.writeArrayFieldStart("perSeed");
@@ -114,14 +107,6 @@ public final class SweepPages {
                 .append(". Replay it with its full report:</p>\n<pre>").append(esc(sweep.replayCommand(worst.seed())))
                 .append("</pre></section>\n</main>\n</body>\n</html>\n");
         return out.toString();
-    }
-
-    private static void number(JsonGenerator json, String key, double value) throws IOException {
-        if (Double.isNaN(value) || Double.isInfinite(value)) {
-            json.writeNullField(key);
-        } else {
-            json.writeNumberField(key, new BigDecimal(LoggedEvent.formatNumber(value)));
-        }
     }
 
     static String esc(String text) {
