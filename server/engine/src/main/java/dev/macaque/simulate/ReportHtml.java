@@ -154,9 +154,14 @@ public final class ReportHtml {
         out.append("</tbody>\n</table>\n</section>\n");
     }
 
-    /** Groups something happened to (kills, refusals, degraded periods), in scenario order. */
+    /** Groups something happened to (kills, refusals, degraded periods, services short of capacity), in scenario order. */
     private List<GroupReport> eventfulGroups() {
-        return report.groups().stream().filter(g -> g.kills() > 0 || g.refusals() > 0 || !g.episodes().isEmpty()).toList();
+        return report.groups().stream().filter(g -> g.kills() > 0 || g.refusals() > 0 || !g.episodes().isEmpty()
+                || report.incidents().stream().anyMatch(i -> servedBy(i.service(), g.name()))).toList();
+    }
+
+    private boolean servedBy(String service, String group) {
+        return report.services().stream().anyMatch(s -> s.name().equals(service) && s.group().equals(group));
     }
 
     /** A big world cannot be drawn row by row: show what happened, and say what was left out. */
@@ -204,6 +209,22 @@ public final class ReportHtml {
                     .append(y + row).append("\" y2=\"").append(y + row).append("\"/>\n");
             out.append("<text class=\"rowlabel\" x=\"").append(LEFT - 8).append("\" y=\"").append(y + row / 2 + 4)
                     .append("\" text-anchor=\"end\">").append(esc(group.name())).append("</text>\n");
+            // A group none of whose instances was touched still belongs on the timeline when its services served
+            // less than their load because of a dependency: the band says so, and names the cause.
+            for (Incident incident : report.incidents()) {
+                if (!servedBy(incident.service(), group.name())) {
+                    continue;
+                }
+                long from = incident.start().toNanos();
+                long to = incident.end().map(Duration::toNanos).orElse(totalNanos);
+                double x0 = x(from);
+                out.append("<rect class=\"short\" x=\"").append(fmt(x0)).append("\" y=\"").append(y + row - 8)
+                        .append("\" width=\"").append(fmt(Math.max(3, x(to) - x0))).append("\" height=\"5\"><title>")
+                        .append(esc(incident.service())).append(" served ").append(esc(ReportText.percent(100 - incident.unservedPercent())))
+                        .append(" from ").append(esc(stamp(from))).append(" for ").append(esc(seconds((to - from) / 1e9)))
+                        .append(incident.path().size() > 1 ? ", through " + esc(String.join(" → ", incident.path())) : "")
+                        .append("</title></rect>\n");
+            }
             for (RecoveryEpisode episode : group.episodes()) {
                 long from = episode.leftService().toNanos();
                 long to = episode.recovered().map(Duration::toNanos).orElse(totalNanos);
@@ -244,6 +265,7 @@ public final class ReportHtml {
         out.append("</svg>\n<div class=\"legend\"><span class=\"sw episode\"></span>degraded, recovered")
                 .append("<span class=\"sw open\"></span>still degraded at the end<span class=\"sw killsw\"></span>engine kill")
                 .append("<span class=\"sw refusalsw\">×</span>kill refused by a guardrail")
+                .append("<span class=\"sw shortsw\"></span>its service served less than its load")
                 .append("<span class=\"sw faultsw\"></span>zone outage<span class=\"sw capsw\"></span>launch capacity error")
                 .append(report.schedules().isEmpty() ? "" : "<span class=\"sw windowsw\"></span>schedule window")
                 .append("</div>\n");
@@ -857,7 +879,7 @@ public final class ReportHtml {
             footer { color: var(--muted); font-size: 12px; margin-top: 20px; }
             .story { border-left: 4px solid var(--bad); padding: 2px 0 2px 12px; margin: 12px 0 18px; }
             .story p { margin: 4px 0 6px; font-size: 15px; }
-            rect.window { fill: #f0fdf4; } .sw.windowsw { background: #dcfce7; }
+            rect.window { fill: #f0fdf4; } rect.short { fill: #dc2626; } .sw.shortsw { background: #dc2626; height: 5px; } .sw.windowsw { background: #dcfce7; }
             text.unit { font-size: 11px; fill: var(--muted); font-style: italic; }
             .zoomline { fill: none; stroke-width: 2.5; } .zoomline.z0 { stroke: #b91c1c; } .zoomline.z1 { stroke: #2563eb; }
             .zoomline.z2 { stroke: #7c3aed; stroke-dasharray: 6 3; } .zoomline.z3 { stroke: #0f766e; stroke-dasharray: 2 3; }
