@@ -48,6 +48,15 @@ final class ServiceState {
     SimEvent crossing;
     SimEvent crashCheck;
 
+    /** Whether it serves less than its load now: it, or a service it depends on, is overloaded. */
+    boolean shortNow;
+    long shortSinceNanos;
+    String shortCulprit;
+    double offeredAtShortStart;
+    double servedAtShortStart;
+    /** Finished shortfall stretches, in order; bounded like the series by the changes of the run. */
+    final List<Shortfall> shortfalls = new ArrayList<>();
+
     private long[] seriesTimes = new long[8];
     private double[] seriesCapacity = new double[8];
     private double[] seriesLoad = new double[8];

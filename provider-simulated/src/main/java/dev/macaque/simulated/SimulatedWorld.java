@@ -386,6 +386,43 @@ public final class SimulatedWorld {
         return all;
     }
 
+    /**
+     * Stretches in which {@code service} served less than its load, in order; the last is still open (no end, totals
+     * up to now) when the service is short now.
+     */
+    public synchronized List<Shortfall> shortfalls(String service) {
+        catchUp();
+        ServiceState state = service(service);
+        integrateAll();
+        List<Shortfall> all = new ArrayList<>(state.shortfalls);
+        if (state.shortNow) {
+            all.add(new Shortfall(state.name(), Duration.ofNanos(state.shortSinceNanos), Optional.empty(), state.shortCulprit,
+                    state.offered - state.offeredAtShortStart, state.served - state.servedAtShortStart));
+        }
+        return all;
+    }
+
+    /** Healthy in-service members of {@code group} per zone right now, in the group's zone order. */
+    public synchronized Map<String, Integer> healthyByZone(String group) {
+        catchUp();
+        GroupState state = group(group);
+        Map<String, Integer> byZone = new LinkedHashMap<>();
+        for (String zone : state.spec.zones()) {
+            byZone.put(zone, 0);
+        }
+        for (InstanceState instance : state.members) {
+            if (instance.isHealthyInService()) {
+                byZone.merge(state.spec.zones().get(instance.zoneIndex), 1, Integer::sum);
+            }
+        }
+        return byZone;
+    }
+
+    /** The service names {@code service} calls directly, in its spec's order. */
+    public synchronized List<String> dependenciesOf(String service) {
+        return service(service).spec.dependsOn();
+    }
+
     /** Healthy in-service members of {@code group} right now. */
     public synchronized int healthyCount(String group) {
         catchUp();
@@ -445,10 +482,12 @@ public final class SimulatedWorld {
         instance.state = LifecycleState.TERMINATING;
         instance.healthy = false;
         if (logging()) {
+            String zone = group.spec.zones().get(instance.zoneIndex);
             if (detail == null) {
-                log.log("instance.terminating", "group", group.name(), "instance", instance.id, "cause", cause);
+                log.log("instance.terminating", "group", group.name(), "instance", instance.id, "zone", zone, "cause", cause);
             } else {
-                log.log("instance.terminating", "group", group.name(), "instance", instance.id, "cause", cause, "detail", detail);
+                log.log("instance.terminating", "group", group.name(), "instance", instance.id, "zone", zone, "cause", cause,
+                        "detail", detail);
             }
         }
         queue.schedule(instance, queue.now() + group.terminationNanos);
@@ -511,6 +550,9 @@ public final class SimulatedWorld {
         // follow world.started and reach sinks added after construction.
         for (ServiceState s : services) {
             checkLoad(s);
+        }
+        for (ServiceState s : services) {
+            updateShortfall(s);
         }
     }
 
@@ -689,6 +731,43 @@ public final class SimulatedWorld {
         }
         for (ServiceState s : group.servedServices) {
             checkLoad(s);
+        }
+        for (ServiceState s : affected) {
+            updateShortfall(s);
+        }
+    }
+
+    /**
+     * Opens or closes {@code service}'s shortfall stretch: it serves less than its load exactly while a service of its
+     * dependency closure (itself included) is overloaded, since its success ratio is the product of
+     * {@code min(1, capacity / load)} over that closure. Dependencies' states must be current (topological order).
+     */
+    private void updateShortfall(ServiceState service) {
+        ServiceState culprit = service.overloaded ? service : null;
+        for (ServiceState d : service.dependencies) {
+            if (d.shortNow) {
+                ServiceState candidate = servicesByName.get(d.shortCulprit);
+                if (culprit == null || candidate.overloadSinceNanos < culprit.overloadSinceNanos
+                        || (candidate.overloadSinceNanos == culprit.overloadSinceNanos && candidate.topoIndex < culprit.topoIndex)) {
+                    culprit = candidate;
+                }
+            }
+        }
+        long now = queue.now();
+        if (culprit != null && !service.shortNow) {
+            service.shortNow = true;
+            service.shortSinceNanos = now;
+            service.shortCulprit = culprit.name();
+            service.offeredAtShortStart = service.offered;
+            service.servedAtShortStart = service.served;
+            log.log("service.shortfall_started", "service", service.name(), "culprit", culprit.name());
+        } else if (culprit == null && service.shortNow) {
+            service.shortNow = false;
+            Shortfall done = new Shortfall(service.name(), Duration.ofNanos(service.shortSinceNanos), Optional.of(Duration.ofNanos(now)),
+                    service.shortCulprit, service.offered - service.offeredAtShortStart, service.served - service.servedAtShortStart);
+            service.shortfalls.add(done);
+            log.log("service.shortfall_ended", "service", service.name(), "seconds", (now - service.shortSinceNanos) / 1e9,
+                    "unservedPercent", done.unservedPercent());
         }
     }
 

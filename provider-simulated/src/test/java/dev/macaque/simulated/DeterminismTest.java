@@ -101,5 +101,5 @@ class DeterminismTest {
         assertThat(java.util.HexFormat.of().formatHex(digest)).as("SHA-256 of the cascade event log").isEqualTo(GOLDEN_SHA256);
     }
 
-    private static final String GOLDEN_SHA256 = "7e3654a273532025f0b154b139568b87b6cca258d1d8aadee636ad07441bfd01";
+    private static final String GOLDEN_SHA256 = "09e5992a532b87c2ab29f339070c579aa745c063655db679da372f58680dbf92";
 }

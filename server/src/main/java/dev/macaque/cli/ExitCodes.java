@@ -18,6 +18,11 @@ public final class ExitCodes {
     public static final int REFUSED = 2;
     /** The client commands: the server cannot be reached, or it refused the token (401). */
     public static final int UNREACHABLE = 3;
+    /**
+     * The JVM ran out of heap (a simulation too big for {@code -Xmx}); the one line printed names the flag to raise.
+     * Not 1, so that a script does not take it for a failed hypothesis.
+     */
+    public static final int OUT_OF_MEMORY = 4;
 
     private ExitCodes() {
     }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Chaos engineering for VM groups on any cloud: kill opted-in instances on purpose, verify recovery.",
-        subcommands = {ServeCommand.class, ProvidersCommand.class, TokenCommand.class, SimulateCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, ProvidersCommand.class, TokenCommand.class, SimulateCommand.class, SnapshotCommand.class,
+            VersionCommand.class,
             RunCommand.class, PreviewCommand.class, ExperimentsCommand.class, TemplatesCommand.class, KillSwitchCommand.class,
             GroupsCommand.class, CommandLine.HelpCommand.class})
 public final class MacaqueCommand implements Runnable {

@@ -1,30 +1,40 @@
 package dev.macaque.cli;
 
+import static dev.macaque.simulate.ReportNumbers.number;
+
+import dev.macaque.simulate.DesignComparison;
+import dev.macaque.simulate.HypothesisResult;
+import dev.macaque.simulate.ReportHtml;
+import dev.macaque.simulate.ReportJson;
+import dev.macaque.simulate.ReportText;
+import dev.macaque.simulate.SeedSweep;
+import dev.macaque.simulate.SeedSweep.SeedRange;
 import dev.macaque.simulate.Simulation;
 import dev.macaque.simulate.SimulationInput;
 import dev.macaque.simulate.SimulationReport;
-import dev.macaque.simulate.ReportJson;
-import dev.macaque.simulate.ReportHtml;
-import dev.macaque.simulate.HypothesisResult;
-import static dev.macaque.simulate.ReportNumbers.number;
-import dev.macaque.text.Durations;
 import dev.macaque.simulate.SimulationReport.GroupReport;
 import dev.macaque.simulate.SimulationReport.ServiceReport;
+import dev.macaque.simulate.SweepPages;
+import dev.macaque.simulate.SweepReport;
+import dev.macaque.simulated.eventlog.EventSink;
 import dev.macaque.simulated.eventlog.JsonLinesSink;
 import dev.macaque.simulated.scenario.ScenarioException;
+import dev.macaque.text.Durations;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
+import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,14 +42,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code macaque simulate SCENARIO.yaml [--seed N] [--out DIR] [--quiet]}: runs a scenario offline in virtual time
- * and writes {@code events.jsonl}, {@code report.json} and {@code report.html}. Exit 0 when every hypothesis holds,
- * 1 when one fails, 2 for invalid input.
+ * {@code macaque simulate SCENARIO.yaml [--seed N | --seeds A..B] [--compare OTHER.yaml] [--events none|jsonl|jsonl.gz]
+ * [--out DIR] [--quiet]}: runs a scenario offline in virtual time and writes its event log, {@code report.json} and
+ * {@code report.html}; a seed sweep writes {@code sweep.json} and {@code sweep.html}; a comparison writes
+ * {@code compare.html} beside both reports. Exit 0 when every hypothesis holds, 1 when one fails, 2 for invalid input,
+ * 3 when the heap is too small.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Run a scenario's simulated world, faults and chaos entries through the engine in virtual time; "
-                + "write events.jsonl, report.json and report.html.",
-                "Exit 0 when every hypothesis holds, 1 when one fails, 2 for invalid input."})
+                + "write the event log, report.json and report.html.",
+                "Exit 0 when every hypothesis holds, 1 when one fails, 2 for invalid input, 4 when out of memory."})
 public final class SimulateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SCENARIO.yaml", description = "The scenario file (see docs/simulation.md).")
@@ -48,78 +60,275 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the run; overrides the scenario's seed.")
     Long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ./simulation-out/<scenario name>/).")
+    @Option(names = "--seeds", paramLabel = "A..B", description = "Run every seed from A to B (at most "
+            + SeedSweep.MAX_SEEDS + ") in parallel on all cores; write sweep.json and sweep.html. Exit 0 when every seed "
+            + "holds every hypothesis.")
+    String seeds;
+
+    @Option(names = "--compare", paramLabel = "OTHER.yaml", description = "Also run OTHER.yaml and write compare.html, "
+            + "the two designs side by side. The exit code is OTHER's verdict.")
+    Path compare;
+
+    @Option(names = "--events", paramLabel = "FORMAT", defaultValue = "jsonl",
+            description = "Event log: none, jsonl (events.jsonl, default) or jsonl.gz (events.jsonl.gz). Events are "
+                    + "streamed to disk either way; none writes nothing.")
+    String events;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ./simulation-out/<scenario file name>/).")
     Path out;
 
-    @Option(names = "--quiet", description = "No progress bar, and only the verdict instead of the full summary.")
+    @Option(names = "--quiet", description = "No progress line, and only the verdict instead of the full summary.")
     boolean quiet;
 
     @Spec
     CommandSpec spec;
 
+    private PrintWriter stdout;
+    private PrintWriter stderr;
+
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
-        SimulationInput input;
+        stdout = spec.commandLine().getOut();
+        stderr = spec.commandLine().getErr();
         try {
-            input = SimulationInput.read(scenarioFile, seed);
-        } catch (ScenarioException e) {
-            stderr.println("Invalid scenario:");
-            e.messages().forEach(message -> stderr.println("  " + message));
+            return run();
+        } catch (OutOfMemoryError e) {
+            return outOfMemory();
+        } finally {
+            stdout.flush();
             stderr.flush();
+        }
+    }
+
+    private int run() {
+        if (!List.of("none", "jsonl", "jsonl.gz").contains(events)) {
+            return invalid("--events: '" + events + "' is not an event log format; write none, jsonl or jsonl.gz");
+        }
+        if (seeds != null && (seed != null || compare != null)) {
+            return invalid("--seeds runs a range of seeds: it cannot be combined with " + (seed != null ? "--seed" : "--compare"));
+        }
+        SimulationInput input = read(scenarioFile, seed);
+        if (input == null) {
             return ExitCodes.INVALID_INPUT;
         }
-        Path dir = out != null ? out : Path.of("simulation-out", input.scenario().name());
-        Path events = dir.resolve("events.jsonl");
-        long startedNanos = System.nanoTime();
-        SimulationReport report;
-        try {
-            Files.createDirectories(dir);
-            try (JsonLinesSink sink = new JsonLinesSink(new BufferedWriter(Files.newBufferedWriter(events, StandardCharsets.UTF_8),
-                    1 << 16))) {
-                Simulation simulation = new Simulation(input, List.of(sink));
-                boolean showProgress = !quiet && System.console() != null;
-                try (ProgressBar bar = showProgress ? progressBar(input) : null) {
-                    report = simulation.run(bar == null ? Simulation.ProgressListener.NONE : progress(bar, startedNanos));
-                }
+        if (seeds != null) {
+            return sweep(input);
+        }
+        if (compare != null) {
+            SimulationInput other = read(compare, seed);
+            if (other == null) {
+                return ExitCodes.INVALID_INPUT;
             }
-            Files.writeString(dir.resolve("report.json"), ReportJson.write(report), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("report.html"), ReportHtml.write(report), StandardCharsets.UTF_8);
-        } catch (IOException | UncheckedIOException e) {
-            stderr.println("macaque simulate: cannot write to " + dir + ": " + e.getMessage());
-            stderr.flush();
+            return compare(input, other);
+        }
+        Path dir = out != null ? out : Path.of("simulation-out", stem(scenarioFile));
+        SimulationReport report = simulate(input, dir);
+        if (report == null) {
             return ExitCodes.INVALID_INPUT;
         }
-        Duration wall = Duration.ofNanos(System.nanoTime() - startedNanos);
-        printSummary(stdout, report, dir, wall);
-        stdout.flush();
+        printSummary(report, dir);
         return report.allHypothesesHold() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private static ProgressBar progressBar(SimulationInput input) {
-        long seconds = Math.max(1, input.scenario().duration().toSeconds());
-        boolean days = seconds >= 2 * 86_400;
-        return new ProgressBarBuilder().setTaskName("simulate " + input.scenario().name())
-                .setInitialMax(seconds).setUnit(days ? " days" : " h", days ? 86_400 : 3_600)
-                .setUpdateIntervalMillis(200).hideEta().build();
+    private SimulationInput read(Path file, Long seedOverride) {
+        try {
+            return SimulationInput.read(file, seedOverride);
+        } catch (ScenarioException e) {
+            stderr.println("Invalid scenario:");
+            e.messages().forEach(message -> stderr.println("  " + message));
+            return null;
+        }
     }
 
-    private static Simulation.ProgressListener progress(ProgressBar bar, long startedNanos) {
-        return (simulated, total, events) -> {
-            bar.stepTo(simulated.toSeconds());
-            double wallSeconds = Math.max(1e-9, (System.nanoTime() - startedNanos) / 1e9);
-            bar.setExtraMessage(String.format(Locale.ROOT, "%,d events, %,.0f events/s", events, events / wallSeconds));
+    private int invalid(String message) {
+        stderr.println("macaque simulate: " + message);
+        return ExitCodes.INVALID_INPUT;
+    }
+
+    /** One line, with the flag that raises the limit: the stack trace of an OutOfMemoryError teaches nothing. */
+    private int outOfMemory() {
+        long maxMiB = Runtime.getRuntime().maxMemory() >> 20;
+        long doubled = Math.max(64, maxMiB * 2);
+        String flag = "-Xmx" + (doubled >= 1024 ? (doubled + 1023) / 1024 + "g" : doubled + "m");
+        stderr.println("macaque simulate: out of memory: the scenario does not fit in the " + maxMiB + " MiB heap; run it with "
+                + "MACAQUE_OPTS=" + flag + " (java " + flag + "), or simulate fewer groups or days"
+                + (seeds != null ? " or fewer seeds at once" : ""));
+        return ExitCodes.OUT_OF_MEMORY;
+    }
+
+    /** Folder name of a scenario: its file name without {@code .yaml}, so that {@code x-fixed.yaml} does not overwrite x's report. */
+    static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".yaml") ? name.substring(0, name.length() - 5) : name.endsWith(".yml")
+                ? name.substring(0, name.length() - 4) : name;
+    }
+
+    /** Runs one scenario and writes its files into {@code dir}; null when they cannot be written (said on stderr). */
+    private SimulationReport simulate(SimulationInput input, Path dir) {
+        long startedNanos = System.nanoTime();
+        Path eventsFile = switch (events) {
+            case "jsonl" -> dir.resolve("events.jsonl");
+            case "jsonl.gz" -> dir.resolve("events.jsonl.gz");
+            default -> null;
+        };
+        SimulationReport report;
+        try {
+            Files.createDirectories(dir);
+            try (Writer writer = eventWriter(eventsFile)) {
+                List<EventSink> sinks = writer == null ? List.of() : List.of(new JsonLinesSink(writer));
+                Simulation simulation = new Simulation(input, sinks);
+                boolean showProgress = !quiet && System.console() != null;
+                report = simulation.run(showProgress ? progress(input.scenario().name(), startedNanos) : Simulation.ProgressListener.NONE);
+                if (showProgress) {
+                    stderr.print("\r" + " ".repeat(ProgressLine.WIDTH) + "\r");
+                    stderr.flush();
+                }
+            }
+            if (eventsFile == null) {
+                Files.deleteIfExists(dir.resolve("events.jsonl"));
+                Files.deleteIfExists(dir.resolve("events.jsonl.gz"));
+            }
+            writeAtomically(dir.resolve("report.json"), w -> ReportJson.write(report, w));
+            writeAtomically(dir.resolve("report.html"), w -> w.write(ReportHtml.write(report)));
+        } catch (IOException | UncheckedIOException e) {
+            stderr.println("macaque simulate: cannot write to " + dir + ": " + e.getMessage());
+            return null;
+        } catch (OutOfMemoryError e) {
+            // No half-written event log is left behind to be mistaken for a complete one.
+            try {
+                if (eventsFile != null) {
+                    Files.deleteIfExists(eventsFile);
+                }
+            } catch (IOException ignored) {
+                // the one-line report below is what matters
+            }
+            throw e;
+        }
+        lastWall = Duration.ofNanos(System.nanoTime() - startedNanos);
+        return report;
+    }
+
+    private Duration lastWall = Duration.ZERO;
+
+    private static Writer eventWriter(Path file) throws IOException {
+        if (file == null) {
+            return null;
+        }
+        if (file.toString().endsWith(".gz")) {
+            return new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file), 1 << 16),
+                    StandardCharsets.UTF_8), 1 << 16);
+        }
+        return new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    @FunctionalInterface
+    private interface WriterBody {
+        void write(Writer writer) throws IOException;
+    }
+
+    /** Written beside and moved into place, so a report is never half-written. */
+    private static void writeAtomically(Path file, WriterBody body) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (Writer writer = new BufferedWriter(Files.newBufferedWriter(temp, StandardCharsets.UTF_8), 1 << 16)) {
+            body.write(writer);
+        }
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Simulation.ProgressListener progress(String name, long startedNanos) {
+        long[] lastPrinted = {0};
+        return (simulated, total, count) -> {
+            long now = System.nanoTime();
+            if (now - lastPrinted[0] < 200_000_000L && simulated.compareTo(total) < 0) {
+                return;
+            }
+            lastPrinted[0] = now;
+            stderr.print("\r" + ProgressLine.render(name, simulated, total, count, (now - startedNanos) / 1e9));
+            stderr.flush();
         };
     }
 
-    private void printSummary(PrintWriter out, SimulationReport report, Path dir, Duration wall) {
+    private int sweep(SimulationInput input) {
+        SeedRange range;
+        try {
+            range = SeedRange.parse(seeds);
+        } catch (IllegalArgumentException e) {
+            return invalid("--seeds: " + e.getMessage());
+        }
+        Path dir = out != null ? out : Path.of("simulation-out", stem(scenarioFile) + "-seeds-" + range);
+        int threads = Runtime.getRuntime().availableProcessors();
+        boolean showProgress = !quiet && System.console() != null;
+        SweepReport sweep = SeedSweep.run(input.scenario(), range, threads, done -> {
+            if (showProgress) {
+                synchronized (stderr) {
+                    stderr.print("\rseeds " + range + ": " + done + " of " + range.size() + " done");
+                    stderr.flush();
+                }
+            }
+        });
+        if (showProgress) {
+            stderr.println();
+        }
+        try {
+            Files.createDirectories(dir);
+            writeAtomically(dir.resolve("sweep.json"), w -> w.write(SweepPages.json(sweep)));
+            writeAtomically(dir.resolve("sweep.html"), w -> w.write(SweepPages.html(sweep)));
+        } catch (IOException | UncheckedIOException e) {
+            stderr.println("macaque simulate: cannot write to " + dir + ": " + e.getMessage());
+            return ExitCodes.INVALID_INPUT;
+        }
+        stdout.printf(Locale.ROOT, "Swept %s (%s), seeds %s on %d threads: %s of %s seeds hold every hypothesis%n",
+                sweep.scenario(), sweep.source(), range, threads, ReportText.count(sweep.seedsPassed()), ReportText.count(range.size()));
+        for (int i = 0; i < sweep.hypotheses().size(); i++) {
+            stdout.printf(Locale.ROOT, "  %7s  %s%n", ReportText.percent(sweep.passRate(i)), sweep.hypotheses().get(i));
+        }
+        stdout.printf(Locale.ROOT, "worst seed %d; replay it with: %s%nReports in %s%n", sweep.worst().seed(),
+                sweep.replayCommand(sweep.worst().seed()), dir);
+        return sweep.seedsPassed() == range.size() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private int compare(SimulationInput a, SimulationInput b) {
+        String stemA = stem(scenarioFile);
+        String stemB = stem(compare);
+        if (stemA.equals(stemB)) {
+            stemB = stemB + "-2";
+        }
+        Path dir = out != null ? out : Path.of("simulation-out", stemA + "-vs-" + stemB);
+        SimulationReport first = simulate(a, dir.resolve(stemA));
+        if (first == null) {
+            return ExitCodes.INVALID_INPUT;
+        }
+        SimulationReport second = simulate(b, dir.resolve(stemB));
+        if (second == null) {
+            return ExitCodes.INVALID_INPUT;
+        }
+        try {
+            writeAtomically(dir.resolve("compare.html"), w -> w.write(DesignComparison.html(a.scenario(), first, b.scenario(), second)));
+        } catch (IOException | UncheckedIOException e) {
+            stderr.println("macaque simulate: cannot write to " + dir + ": " + e.getMessage());
+            return ExitCodes.INVALID_INPUT;
+        }
+        stdout.printf(Locale.ROOT, "Compared %s with %s%n", first.source(), second.source());
+        List<String> differences = DesignComparison.differences(a.scenario(), b.scenario());
+        stdout.println(differences.isEmpty() ? "  the scenarios describe the same world" : "  differences:");
+        differences.forEach(d -> stdout.println("    " + d));
+        for (SimulationReport report : List.of(first, second)) {
+            long held = report.hypotheses().stream().filter(HypothesisResult::passed).count();
+            stdout.printf(Locale.ROOT, "  %s: %d of %d hypotheses hold, %d incidents, %d kills%n", report.scenario(), held,
+                    report.hypotheses().size(), report.incidents().size(), report.kills().size());
+        }
+        stdout.printf(Locale.ROOT, "Reports in %s (compare.html)%n", dir);
+        return second.allHypothesesHold() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private void printSummary(SimulationReport report, Path dir) {
         long failed = report.hypotheses().stream().filter(h -> !h.passed()).count();
+        PrintWriter out = stdout;
         if (!quiet) {
-            out.printf(Locale.ROOT, "Simulated %s (%s), seed %d: %s of virtual time, %,d events in %.1fs%n", report.scenario(),
-                    report.source(), report.seed(), Durations.format(report.duration()), report.events(), wall.toMillis() / 1000.0);
-            int width = Math.max(8, report.services().stream().mapToInt(s -> s.name().length()).max().orElse(0)
-                    + 2);
+            out.printf(Locale.ROOT, "Simulated %s (%s), seed %d: %s of virtual time, %s events in %.1fs%n", report.scenario(),
+                    report.source(), report.seed(), Durations.format(report.duration()), ReportText.count(report.events()),
+                    lastWall.toMillis() / 1000.0);
+            int width = Math.max(8, report.services().stream().mapToInt(s -> s.name().length()).max().orElse(0) + 2);
             width = Math.max(width, report.groups().stream().mapToInt(g -> g.name().length()).max().orElse(0) + 2);
             out.println();
             out.printf(Locale.ROOT, "  %-" + width + "s %s%n", "SERVICE", "AVAILABILITY");
@@ -127,12 +336,12 @@ public final class SimulateCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  %-" + width + "s %s%%%n", service.name(), number(service.availability()));
             }
             out.println();
-            out.printf(Locale.ROOT, "  %-" + width + "s %5s %8s   %-28s %s%n", "GROUP", "KILLS", "REFUSALS",
-                    "RECOVERY p50 / p95 / max (s)", "ENGINE NOT_RECOVERED");
+            out.printf(Locale.ROOT, "  %-" + width + "s %5s %8s   %-36s %s%n", "GROUP", "KILLS", "REFUSALS",
+                    "RECOVERY p50 / p95 / max", "ENGINE NOT_RECOVERED");
             for (GroupReport group : report.groups()) {
-                String recovery = group.kills() == 0 ? "-" : number(group.recovery().p50()) + " / " + number(group.recovery().p95())
-                        + " / " + number(group.recovery().max());
-                out.printf(Locale.ROOT, "  %-" + width + "s %5d %8d   %-28s %d%n", group.name(), group.kills(), group.refusals(),
+                String recovery = group.kills() == 0 ? "-" : ReportText.duration(group.recovery().p50()) + " / "
+                        + ReportText.duration(group.recovery().p95()) + " / " + ReportText.duration(group.recovery().max());
+                out.printf(Locale.ROOT, "  %-" + width + "s %5d %8d   %-36s %d%n", group.name(), group.kills(), group.refusals(),
                         recovery, group.engineNotRecovered());
             }
             if (!report.hypotheses().isEmpty()) {
@@ -152,6 +361,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 }
             }
         }
+        printIncidents(report);
         if (failed == 0) {
             out.printf(Locale.ROOT, "%s: %d of %d hypotheses hold. Reports in %s%n", report.scenario(), report.hypotheses().size(),
                     report.hypotheses().size(), dir);
@@ -159,6 +369,17 @@ public final class SimulateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%s: %d of %d hypotheses FAILED. Reports in %s%n", report.scenario(), failed,
                     report.hypotheses().size(), dir);
             out.printf(Locale.ROOT, "reproduce with: macaque simulate %s --seed %d%n", report.source(), report.seed());
+        }
+    }
+
+    /** The why, in the terminal too: each incident of an overloaded service as its one-sentence story (at most 5). */
+    private void printIncidents(SimulationReport report) {
+        List<ReportText.IncidentStory> stories = ReportText.stories(report.incidents());
+        for (ReportText.IncidentStory story : stories.subList(0, Math.min(5, stories.size()))) {
+            stdout.println("INCIDENT  " + ReportText.narrative(report.start(), story.culprit(), story.dependents()));
+        }
+        if (stories.size() > 5) {
+            stdout.println("… and " + (stories.size() - 5) + " more incidents in report.html");
         }
     }
 

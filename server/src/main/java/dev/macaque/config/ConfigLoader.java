@@ -50,7 +50,9 @@ public final class ConfigLoader {
             "cluster.leaseDuration", "cluster.pollInterval", "outageCheck.url", "outageCheck.timeout",
             "outageCheck.providerHealth", "limits.unauthenticatedPerSource", "limits.requestsPerToken",
             "limits.eventStreamsPerRun", "limits.eventStreams", "dashboard.sessionTimeout", "dashboard.simulationsDirectory",
-            "safety.maxTerminationsPerHour", "safety.maxTerminationsPerDay", "safety.maxGroupsDegraded");
+            "safety.maxTerminationsPerHour", "safety.maxTerminationsPerDay", "safety.maxGroupsDegraded",
+            "simulations.workers", "simulations.queue", "simulations.maxInstances", "simulations.maxDuration",
+            "simulations.timeout", "simulations.keep");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -243,6 +245,12 @@ public final class ConfigLoader {
         }
     }
 
+    private static void between(String source, String key, int value, int min, int max, List<String> errors) {
+        if (value < min || value > max) {
+            errors.add(source + ": " + key + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
     private static void validateChaosMonkey(MacaqueConfig config, String source, List<String> errors) {
         duration(source, "notifications.initialBackoff", config.notifications().initialBackoff(), errors);
         if (config.notifications().maxAttempts() < 1 || config.notifications().maxAttempts() > 20) {
@@ -273,6 +281,13 @@ public final class ConfigLoader {
         }
         duration(source, "outageCheck.timeout", config.outageCheck().timeout(), errors);
         duration(source, "dashboard.sessionTimeout", config.dashboard().sessionTimeout(), errors);
+        MacaqueConfig.SimulationsConfig simulations = config.simulations();
+        duration(source, "simulations.maxDuration", simulations.maxDuration(), errors);
+        duration(source, "simulations.timeout", simulations.timeout(), errors);
+        between(source, "simulations.workers", simulations.workers(), 1, 64, errors);
+        between(source, "simulations.queue", simulations.queue(), 0, 1000, errors);
+        between(source, "simulations.maxInstances", simulations.maxInstances(), 1, 10_000_000, errors);
+        between(source, "simulations.keep", simulations.keep(), 1, 10_000, errors);
         String url = config.outageCheck().url();
         if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
             errors.add(source + ": outageCheck.url must be an http:// or https:// URL, was '" + url + "'");

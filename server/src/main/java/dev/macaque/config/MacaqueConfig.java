@@ -25,6 +25,7 @@ import java.util.Map;
  * @param limits        request rate limits and live event-stream limits of the HTTP API
  * @param dashboard     the web dashboard served at {@code /}: sign-in sessions and where simulation reports are found
  * @param safety        fleet-wide budgets checked before every termination of every run, schedule and node
+ * @param simulations   the training simulations the server runs ({@code POST /api/v1/simulations})
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -39,56 +40,57 @@ public record MacaqueConfig(
         OutageCheckConfig outageCheck,
         LimitsConfig limits,
         DashboardConfig dashboard,
-        SafetyConfig safety) {
+        SafetyConfig safety,
+        SimulationsConfig simulations) {
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers) {
-        this(server, mode, plugins, logging, database, providers, null, null, null, null, null, null, null);
+        this(server, mode, plugins, logging, database, providers, null, null, null, null, null, null, null, null);
     }
 
     /** The configuration with the default limits and dashboard settings. */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
             ClusterConfig cluster, OutageCheckConfig outageCheck) {
-        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null, null, null);
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null, null, null, null);
     }
 
     /** A copy with other limits; everything else unchanged. */
     public MacaqueConfig withLimits(LimitsConfig newLimits) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                newLimits, dashboard, safety);
+                newLimits, dashboard, safety, simulations);
     }
 
     /** A copy with other fleet-wide budgets. */
     public MacaqueConfig withSafety(SafetyConfig newSafety) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, newSafety);
+                limits, dashboard, newSafety, simulations);
     }
 
     /** A copy with other dashboard settings. */
     public MacaqueConfig withDashboard(DashboardConfig newDashboard) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, newDashboard, safety);
+                limits, newDashboard, safety, simulations);
     }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
         return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety);
+                dashboard, safety, simulations);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
         return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety);
+                dashboard, safety, simulations);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck, limits, dashboard, safety);
+                newOutageCheck, limits, dashboard, safety, simulations);
     }
 
     public MacaqueConfig {
@@ -105,6 +107,29 @@ public record MacaqueConfig(
         limits = limits == null ? LimitsConfig.DEFAULT : limits;
         dashboard = dashboard == null ? DashboardConfig.DEFAULT : dashboard;
         safety = safety == null ? SafetyConfig.DEFAULT : safety;
+        simulations = simulations == null ? SimulationsConfig.DEFAULT : simulations;
+    }
+
+    /**
+     * @param workers      simulations run at once, each on its own worker thread (never on a request thread)
+     * @param queue        accepted simulations that may wait for a worker; more are refused with 503
+     * @param maxInstances largest world accepted: the sum of {@code desired} over its groups
+     * @param maxDuration  longest virtual time accepted
+     * @param timeout      wall-clock time after which a running simulation is stopped and marked FAILED
+     * @param keep         finished simulations kept (the oldest are forgotten first)
+     */
+    public record SimulationsConfig(Integer workers, Integer queue, Integer maxInstances, String maxDuration, String timeout,
+                                    Integer keep) {
+        public static final SimulationsConfig DEFAULT = new SimulationsConfig(null, null, null, null, null, null);
+
+        public SimulationsConfig {
+            workers = workers == null ? 1 : workers;
+            queue = queue == null ? 4 : queue;
+            maxInstances = maxInstances == null ? 10_000 : maxInstances;
+            maxDuration = maxDuration == null ? "30d" : maxDuration;
+            timeout = timeout == null ? "2m" : timeout;
+            keep = keep == null ? 50 : keep;
+        }
     }
 
     /**

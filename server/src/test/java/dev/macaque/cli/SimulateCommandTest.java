@@ -141,6 +141,7 @@ class SimulateCommandTest {
         assertThat(command("--help").out()).contains("simulate");
         CommandRun help = command("simulate", "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("Usage: macaque simulate").contains("--seed").contains("--out").contains("--quiet");
+        assertThat(help.out()).contains("Usage: macaque simulate").contains("--seed").contains("--out").contains("--quiet")
+                .contains("--seeds").contains("--compare").contains("--events");
     }
 }

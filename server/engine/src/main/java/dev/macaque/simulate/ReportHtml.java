@@ -39,11 +39,15 @@ public final class ReportHtml {
 
     private final SimulationReport report;
     private final long totalNanos;
+    /** The stretch of virtual time charts show: the whole run, or an incident's window. */
+    private long viewFrom;
+    private long viewTo;
     private final StringBuilder out = new StringBuilder(1 << 16);
 
     private ReportHtml(SimulationReport report) {
         this.report = report;
         this.totalNanos = Math.max(1, report.duration().toNanos());
+        this.viewTo = totalNanos;
     }
 
     public static String write(SimulationReport report) {
@@ -59,8 +63,8 @@ public final class ReportHtml {
         out.append("<header><h1>").append(esc(report.scenario())).append("</h1>\n<p class=\"meta\">")
                 .append(esc(fileName())).append(" · seed ").append(report.seed()).append(" · ")
                 .append(Durations.format(report.duration())).append(" of virtual time from ")
-                .append(esc(STAMP.format(at(0)))).append(" UTC · ").append(report.events()).append(" events · ")
-                .append(report.kills().size()).append(report.kills().size() == 1 ? " kill" : " kills").append(" in ")
+                .append(esc(STAMP.format(at(0)))).append(" UTC · ").append(ReportText.count(report.events())).append(" events · ")
+                .append(ReportText.count(report.kills().size())).append(report.kills().size() == 1 ? " kill" : " kills").append(" in ")
                 .append(report.runs().size()).append(report.runs().size() == 1 ? " run" : " runs").append("</p>\n");
         if (report.hypotheses().isEmpty()) {
             out.append("<p class=\"verdict neutral\">No hypotheses to check</p>\n");
@@ -73,9 +77,12 @@ public final class ReportHtml {
         out.append("</header>\n");
         cards();
         hypotheses();
+        incidents();
         timeline();
         services();
         groups();
+        refusals();
+        runsWithoutKills();
         kills();
         out.append("<footer>Written by <code>macaque simulate ").append(esc(fileName())).append(" --seed ")
                 .append(report.seed()).append("</code>. Times are virtual; recovery times are the world's exact ones")
@@ -147,9 +154,14 @@ public final class ReportHtml {
         out.append("</tbody>\n</table>\n</section>\n");
     }
 
-    /** Groups something happened to (kills, refusals, degraded periods), in scenario order. */
+    /** Groups something happened to (kills, refusals, degraded periods, services short of capacity), in scenario order. */
     private List<GroupReport> eventfulGroups() {
-        return report.groups().stream().filter(g -> g.kills() > 0 || g.refusals() > 0 || !g.episodes().isEmpty()).toList();
+        return report.groups().stream().filter(g -> g.kills() > 0 || g.refusals() > 0 || !g.episodes().isEmpty()
+                || report.incidents().stream().anyMatch(i -> servedBy(i.service(), g.name()))).toList();
+    }
+
+    private boolean servedBy(String service, String group) {
+        return report.services().stream().anyMatch(s -> s.name().equals(service) && s.group().equals(group));
     }
 
     /** A big world cannot be drawn row by row: show what happened, and say what was left out. */
@@ -177,16 +189,17 @@ public final class ReportHtml {
                 .append(" than just before) as bars, engine kills as red marks, refused kills as crosses; faults shaded.")
                 .append(" Hover over a mark for details.</p>\n");
         svgOpen(height, "Timeline of kills, recoveries and faults");
+        scheduleWindows(top, row * groups.size());
         for (FaultSpec fault : report.faults()) {
             long from = fault.at().toNanos();
             if (fault instanceof FaultSpec.ZoneOutage zone) {
                 band(from, from + zone.duration().toNanos(), top, row * groups.size(), "fault",
-                        "zone outage " + zone.region() + "/" + zone.zone() + ", " + Durations.format(zone.duration()));
+                        "zone outage " + zone.region() + "/" + zone.zone() + ", " + ReportText.duration(zone.duration()));
                 label(x(from) + 3, top - 6, "zone " + zone.zone() + " out", "faultlabel");
             } else if (fault instanceof FaultSpec.LaunchCapacityError capacity && groupIndex(groups, capacity.group()) >= 0) {
                 int index = groupIndex(groups, capacity.group());
                 band(from, from + capacity.duration().toNanos(), top + row * index, row, "capacity",
-                        "no launch capacity for " + capacity.group() + ", " + Durations.format(capacity.duration()));
+                        "no launch capacity for " + capacity.group() + ", " + ReportText.duration(capacity.duration()));
             }
         }
         for (int i = 0; i < groups.size(); i++) {
@@ -196,6 +209,22 @@ public final class ReportHtml {
                     .append(y + row).append("\" y2=\"").append(y + row).append("\"/>\n");
             out.append("<text class=\"rowlabel\" x=\"").append(LEFT - 8).append("\" y=\"").append(y + row / 2 + 4)
                     .append("\" text-anchor=\"end\">").append(esc(group.name())).append("</text>\n");
+            // A group none of whose instances was touched still belongs on the timeline when its services served
+            // less than their load because of a dependency: the band says so, and names the cause.
+            for (Incident incident : report.incidents()) {
+                if (!servedBy(incident.service(), group.name())) {
+                    continue;
+                }
+                long from = incident.start().toNanos();
+                long to = incident.end().map(Duration::toNanos).orElse(totalNanos);
+                double x0 = x(from);
+                out.append("<rect class=\"short\" x=\"").append(fmt(x0)).append("\" y=\"").append(y + row - 8)
+                        .append("\" width=\"").append(fmt(Math.max(3, x(to) - x0))).append("\" height=\"5\"><title>")
+                        .append(esc(incident.service())).append(" served ").append(esc(ReportText.percent(100 - incident.unservedPercent())))
+                        .append(" from ").append(esc(stamp(from))).append(" for ").append(esc(seconds((to - from) / 1e9)))
+                        .append(incident.path().size() > 1 ? ", through " + esc(String.join(" → ", incident.path())) : "")
+                        .append("</title></rect>\n");
+            }
             for (RecoveryEpisode episode : group.episodes()) {
                 long from = episode.leftService().toNanos();
                 long to = episode.recovered().map(Duration::toNanos).orElse(totalNanos);
@@ -236,7 +265,18 @@ public final class ReportHtml {
         out.append("</svg>\n<div class=\"legend\"><span class=\"sw episode\"></span>degraded, recovered")
                 .append("<span class=\"sw open\"></span>still degraded at the end<span class=\"sw killsw\"></span>engine kill")
                 .append("<span class=\"sw refusalsw\">×</span>kill refused by a guardrail")
-                .append("<span class=\"sw faultsw\"></span>zone outage<span class=\"sw capsw\"></span>launch capacity error</div>\n");
+                .append("<span class=\"sw shortsw\"></span>its service served less than its load")
+                .append("<span class=\"sw faultsw\"></span>zone outage<span class=\"sw capsw\"></span>launch capacity error")
+                .append(report.schedules().isEmpty() ? "" : "<span class=\"sw windowsw\"></span>schedule window")
+                .append("</div>\n");
+        for (SimulationReport.ScheduleSummary schedule : report.schedules()) {
+            out.append("<p class=\"muted\">Schedule <code>").append(esc(schedule.name())).append("</code> (chaos[")
+                    .append(schedule.entry()).append("]): window ").append(esc(ReportText.window(schedule.window())))
+                    .append(", ").append(schedule.groups()).append(schedule.groups() == 1 ? " eligible group, " : " eligible groups, ")
+                    .append(ReportText.count(schedule.kills())).append(schedule.kills() == 1 ? " kill" : " kills")
+                    .append(" planned").append(schedule.groups() == 0 ? ": no group is opted in and targeted, so it did nothing" : "")
+                    .append(".</p>\n");
+        }
         leftOut(groups.size(), report.groups().size(), "groups");
         out.append("</section>\n");
     }
@@ -264,7 +304,7 @@ public final class ReportHtml {
 
     private void capacityChart(ServiceReport service) {
         List<SeriesPoint> points = service.series();
-        int top = 10;
+        int top = 24;
         int plotHeight = 130;
         double max = 0;
         for (SeriesPoint p : points) {
@@ -283,6 +323,8 @@ public final class ReportHtml {
             }
         }
         yAxis(top, plotHeight, yMax, false);
+        out.append("<text class=\"unit\" x=\"").append(LEFT - 6).append("\" y=\"").append(top - 12)
+                .append("\" text-anchor=\"end\">req/s</text>\n");
         StringBuilder capacity = new StringBuilder();
         StringBuilder load = new StringBuilder();
         for (int i = 0; i < points.size(); i++) {
@@ -318,14 +360,10 @@ public final class ReportHtml {
 
     private void ratioChart(ServiceReport service) {
         List<SeriesPoint> points = service.series();
-        int top = 6;
+        int top = 22;
         int plotHeight = 70;
-        double lowest = 1;
-        for (SeriesPoint p : points) {
-            lowest = Math.min(lowest, p.successRatio());
-        }
-        // Zoom in on small losses so that a 1% dip is visible, but always show the full scale for real outages.
-        double yMin = lowest >= 0.9 ? 0.9 : lowest >= 0.5 ? 0.5 : 0;
+        // Always 0-100%: the same height means the same loss on every report, so reports can be compared.
+        double yMin = 0;
         svgOpen(top + plotHeight + 28, "Success ratio of " + service.name());
         yAxisRatio(top, plotHeight, yMin);
         StringBuilder line = new StringBuilder();
@@ -395,6 +433,237 @@ public final class ReportHtml {
         out.append("</section>\n");
     }
 
+    /** Every occurrence of every schedule's window within the run, as a band behind the rows. */
+    private void scheduleWindows(int top, int height) {
+        java.time.Instant start = report.start();
+        java.time.Instant end = start.plus(report.duration());
+        for (SimulationReport.ScheduleSummary schedule : report.schedules()) {
+            dev.macaque.schedule.ScheduleWindow window = schedule.window();
+            java.time.LocalDate first = start.atZone(window.zone()).toLocalDate();
+            java.time.LocalDate last = end.atZone(window.zone()).toLocalDate();
+            for (java.time.LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+                if (!window.isWorkingDay(day)) {
+                    continue;
+                }
+                long from = Duration.between(start, day.atTime(window.from()).atZone(window.zone()).toInstant()).toNanos();
+                long to = Duration.between(start, day.atTime(window.to()).atZone(window.zone()).toInstant()).toNanos();
+                if (to > 0 && from < totalNanos) {
+                    band(Math.max(0, from), Math.min(totalNanos, to), top, height, "window", "schedule " + schedule.name()
+                            + " window " + ReportText.window(window));
+                }
+            }
+        }
+    }
+
+    private static final int MAX_NARRATIVES = 20;
+
+    /** The why: each incident of an overloaded service told as a story, with a zoomed chart and the dependency graph. */
+    private void incidents() {
+        out.append("<section>\n<h2>Incidents</h2>\n");
+        List<Incident> all = report.incidents();
+        if (all.isEmpty()) {
+            out.append("<p class=\"muted\">Every service served its whole load all the time.</p>\n");
+            dependencyGraph();
+            out.append("</section>\n");
+            return;
+        }
+        out.append("<p class=\"muted\">Stretches in which a service served less than its load, with the event that started")
+                .append(" them and the chain of services it travelled through.</p>\n");
+        List<ReportText.IncidentStory> stories = ReportText.stories(all);
+        for (ReportText.IncidentStory story : stories.subList(0, Math.min(MAX_NARRATIVES, stories.size()))) {
+            out.append("<div class=\"story\"><p>").append(esc(ReportText.narrative(report.start(), story.culprit(), story.dependents())))
+                    .append("</p>\n");
+            zoomedChart(story.culprit(), story.dependents());
+            out.append("</div>\n");
+        }
+        dependencyGraph();
+        out.append("<table>\n<thead><tr><th>Service</th><th>From (UTC)</th><th>Until</th><th class=\"num\">Unserved</th>")
+                .append("<th>Root cause</th><th>Path</th><th>Healthy per zone when it began</th></tr></thead>\n<tbody>\n");
+        for (Incident incident : all.size() > MAX_KILL_ROWS ? all.subList(0, MAX_KILL_ROWS) : all) {
+            out.append("<tr><td>").append(esc(incident.service())).append("</td><td>").append(esc(stamp(incident.start().toNanos())))
+                    .append("</td><td>").append(esc(incident.end().map(e -> stamp(e.toNanos()) + " (" + seconds(e.minus(incident.start())
+                            .toNanos() / 1e9) + ")").orElse("end of run"))).append("</td><td class=\"num\">")
+                    .append(esc(ReportText.percent(incident.unservedPercent()))).append("</td><td>")
+                    .append(esc(incident.rootCause().map(c -> c.kind().wireName() + " · " + c.group() + c.instance().map(i -> "/" + i).orElse("")
+                            + " at " + stamp(c.at().toNanos())).orElse("none: load above full capacity"))).append("</td><td>")
+                    .append(esc(String.join(" → ", incident.path()))).append("</td><td>");
+            StringBuilder zones = new StringBuilder();
+            incident.zones().forEach((group, byZone) -> {
+                zones.append(zones.length() == 0 ? "" : "; ").append(group).append(':');
+                byZone.forEach((zone, n) -> zones.append(' ').append(zone).append(' ').append(n));
+            });
+            out.append(esc(zones.toString())).append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n");
+        if (all.size() > MAX_KILL_ROWS || report.incidentsOmitted() > 0) {
+            out.append("<p class=\"muted\">").append(ReportText.count(Math.min(all.size(), MAX_KILL_ROWS))).append(" of ")
+                    .append(ReportText.count(all.size() + report.incidentsOmitted())).append(" incidents listed.</p>\n");
+        }
+        out.append("</section>\n");
+    }
+
+    /** The success ratio of the incident's services around its window, root cause marked. */
+    private void zoomedChart(Incident incident, List<Incident> dependents) {
+        long from = incident.start().toNanos();
+        long to = incident.end().map(Duration::toNanos).orElse(totalNanos);
+        for (Incident d : dependents) {
+            to = Math.max(to, d.end().map(Duration::toNanos).orElse(totalNanos));
+        }
+        if (incident.rootCause().isPresent()) {
+            from = Math.min(from, incident.rootCause().get().at().toNanos());
+        }
+        long margin = Math.max(Duration.ofMinutes(5).toNanos(), (to - from) / 5);
+        viewFrom = Math.max(0, from - margin);
+        viewTo = Math.min(totalNanos, to + margin);
+        int top = 22;
+        int plotHeight = 90;
+        svgOpen(top + plotHeight + 28, "Success ratio during the incident of " + incident.service());
+        yAxisRatio(top, plotHeight, 0);
+        List<String> services = new java.util.ArrayList<>();
+        services.add(incident.service());
+        dependents.forEach(d -> services.add(d.service()));
+        for (int i = services.size() - 1; i >= 0; i--) {
+            String name = services.get(i);
+            ServiceReport service = report.services().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            StringBuilder line = new StringBuilder();
+            List<SeriesPoint> points = service.series();
+            for (int k = 0; k < points.size(); k++) {
+                SeriesPoint p = points.get(k);
+                line.append(k == 0 ? "M" : "H").append(fmt(x(p.at().toNanos()))).append(k == 0 ? " " : "V")
+                        .append(fmt(ratioY(p.successRatio(), 0, top, plotHeight)));
+            }
+            line.append('H').append(fmt(x(totalNanos)));
+            out.append("<path class=\"zoomline z").append(i % 4).append("\" d=\"").append(line).append("\"><title>")
+                    .append(esc(name)).append("</title></path>\n");
+        }
+        incident.rootCause().ifPresent(cause -> {
+            double cx = x(cause.at().toNanos());
+            out.append("<line class=\"killmark\" x1=\"").append(fmt(cx)).append("\" x2=\"").append(fmt(cx)).append("\" y1=\"")
+                    .append(top).append("\" y2=\"").append(top + plotHeight).append("\"/>\n");
+            label(cx + 4, top + 12, cause.kind().words(), "faultlabel");
+        });
+        axis(top + plotHeight, top);
+        out.append("</svg>\n<div class=\"legend\">");
+        for (int i = 0; i < services.size(); i++) {
+            out.append("<span class=\"sw zsw z").append(i % 4).append("\"></span>").append(esc(services.get(i))).append(" % served");
+        }
+        out.append("<span class=\"sw killsw\"></span>root cause</div>\n");
+        viewFrom = 0;
+        viewTo = totalNanos;
+    }
+
+    /** Services as boxes, callers left of what they call, coloured by the worst share they left unserved. */
+    private void dependencyGraph() {
+        List<ServiceReport> services = report.services();
+        if (services.isEmpty() || services.size() > MAX_SERVICE_CHARTS) {
+            return;
+        }
+        java.util.Map<String, Integer> depth = new java.util.HashMap<>();
+        java.util.Map<String, List<String>> deps = new java.util.HashMap<>();
+        for (ServiceReport service : services) {
+            deps.put(service.name(), service.dependsOn());
+        }
+        int maxDepth = 0;
+        for (ServiceReport service : services) {
+            maxDepth = Math.max(maxDepth, depth(service.name(), deps, depth));
+        }
+        java.util.Map<String, Double> worst = new java.util.HashMap<>();
+        java.util.Set<String> roots = new java.util.HashSet<>();
+        for (Incident incident : report.incidents()) {
+            worst.merge(incident.service(), incident.unservedPercent(), Math::max);
+            roots.add(incident.culprit());
+        }
+        int[] perColumn = new int[maxDepth + 1];
+        java.util.Map<String, int[]> position = new java.util.HashMap<>();
+        for (ServiceReport service : services) {
+            int column = maxDepth - depth.get(service.name());
+            position.put(service.name(), new int[] {column, perColumn[column]++});
+        }
+        int rows = java.util.Arrays.stream(perColumn).max().orElse(1);
+        int boxW = 210;
+        int boxH = 40;
+        int gapX = Math.min(290, (WIDTH - 40 - boxW) / Math.max(1, maxDepth));
+        int height = 20 + rows * 60;
+        out.append("<h3>Dependency graph <span class=\"muted\">callers on the left; colour: worst share of requests left")
+                .append(" unserved in an incident; thick border: where incidents started</span></h3>\n");
+        svgOpen(height, "Dependency graph of the services");
+        out.append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\"")
+                .append(" orient=\"auto\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#64748b\"/></marker></defs>\n");
+        for (ServiceReport service : services) {
+            int[] p = position.get(service.name());
+            for (String d : service.dependsOn()) {
+                int[] q = position.get(d);
+                out.append("<line class=\"edge\" x1=\"").append(20 + p[0] * gapX + boxW).append("\" y1=\"").append(20 + p[1] * 60 + boxH / 2)
+                        .append("\" x2=\"").append(20 + q[0] * gapX).append("\" y2=\"").append(20 + q[1] * 60 + boxH / 2)
+                        .append("\" marker-end=\"url(#arrow)\"/>\n");
+            }
+        }
+        for (ServiceReport service : services) {
+            int[] p = position.get(service.name());
+            double unserved = worst.getOrDefault(service.name(), 0.0);
+            String tone = unserved == 0 ? "ok" : unserved < 5 ? "minor" : unserved < 50 ? "major" : "severe";
+            out.append("<g><rect class=\"node ").append(tone).append(roots.contains(service.name()) ? " root" : "").append("\" x=\"")
+                    .append(20 + p[0] * gapX).append("\" y=\"").append(20 + p[1] * 60).append("\" width=\"").append(boxW)
+                    .append("\" height=\"").append(boxH).append("\" rx=\"6\"/><text class=\"nodelabel\" x=\"")
+                    .append(20 + p[0] * gapX + boxW / 2).append("\" y=\"").append(20 + p[1] * 60 + 17).append("\" text-anchor=\"middle\">")
+                    .append(esc(service.name())).append("</text><text class=\"nodesub\" x=\"").append(20 + p[0] * gapX + boxW / 2)
+                    .append("\" y=\"").append(20 + p[1] * 60 + 32).append("\" text-anchor=\"middle\">")
+                    .append(esc(unserved == 0 ? ReportText.percent(service.availability()) + " available"
+                            : ReportText.percent(unserved) + " unserved at worst")).append("</text></g>\n");
+        }
+        out.append("</svg>\n");
+    }
+
+    private static int depth(String service, java.util.Map<String, List<String>> deps, java.util.Map<String, Integer> memo) {
+        Integer known = memo.get(service);
+        if (known != null) {
+            return known;
+        }
+        int d = 0;
+        for (String dependency : deps.getOrDefault(service, List.of())) {
+            d = Math.max(d, 1 + depth(dependency, deps, memo));
+        }
+        memo.put(service, d);
+        return d;
+    }
+
+    private void refusals() {
+        out.append("<section>\n<h2>Refused kills</h2>\n");
+        if (report.refusals().isEmpty()) {
+            out.append("<p class=\"muted\">No guardrail refused a kill.</p>\n</section>\n");
+            return;
+        }
+        out.append("<table>\n<thead><tr><th>When (UTC)</th><th>Group</th><th>Instance spared</th><th>Run</th><th>Reason</th></tr></thead>\n<tbody>\n");
+        List<RefusalRecord> shown = report.refusals().size() > MAX_KILL_ROWS ? report.refusals().subList(0, MAX_KILL_ROWS) : report.refusals();
+        for (RefusalRecord refusal : shown) {
+            out.append("<tr><td>").append(esc(stamp(refusal.at().toNanos()))).append("</td><td>").append(esc(refusal.group()))
+                    .append("</td><td><code>").append(esc(refusal.instance())).append("</code></td><td><code>").append(esc(refusal.run()))
+                    .append("</code></td><td>").append(esc(refusal.reason())).append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n");
+        if (shown.size() < report.refusals().size()) {
+            out.append("<p class=\"muted\">First ").append(MAX_KILL_ROWS).append(" of ").append(ReportText.count(report.refusals().size()))
+                    .append(" refusals; report.json lists all.</p>\n");
+        }
+        out.append("</section>\n");
+    }
+
+    /** Experiments that killed nothing say why, so a typo in a target does not pass for a quiet day. */
+    private void runsWithoutKills() {
+        List<SimulationReport.RunSummary> idle = report.runs().stream().filter(r -> !r.note().isEmpty()).toList();
+        if (idle.isEmpty()) {
+            return;
+        }
+        out.append("<section>\n<h2>Runs that killed nothing</h2>\n<table>\n<thead><tr><th>Started (UTC)</th><th>Run</th>")
+                .append("<th>Experiment</th><th>State</th><th>Why</th></tr></thead>\n<tbody>\n");
+        for (SimulationReport.RunSummary run : idle.size() > MAX_KILL_ROWS ? idle.subList(0, MAX_KILL_ROWS) : idle) {
+            out.append("<tr><td>").append(esc(stamp(run.startedAt().toNanos()))).append("</td><td><code>").append(esc(run.run()))
+                    .append("</code></td><td>").append(esc(run.experiment())).append("</td><td>").append(esc(run.state()))
+                    .append("</td><td>").append(esc(run.note())).append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n</section>\n");
+    }
+
     // ------------------------------------------------------------------ drawing
 
     private void svgOpen(int height, String label) {
@@ -426,17 +695,21 @@ public final class ReportHtml {
 
     /** The time axis along {@code y}, with grid lines up to {@code top}. */
     private void axis(int y, int top) {
-        long totalSeconds = Math.max(1, totalNanos / 1_000_000_000L);
+        long fromSeconds = viewFrom / 1_000_000_000L;
+        long toSeconds = Math.max(fromSeconds + 1, viewTo / 1_000_000_000L);
         long step = TICK_STEPS[TICK_STEPS.length - 1];
         for (long candidate : TICK_STEPS) {
-            if (totalSeconds / candidate <= 10) {
+            if ((toSeconds - fromSeconds) / candidate <= 10) {
                 step = candidate;
                 break;
             }
         }
         out.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT).append("\" y1=\"").append(y)
                 .append("\" y2=\"").append(y).append("\"/>\n");
-        for (long s = 0; s <= totalSeconds; s += step) {
+        // The axis names its unit and zone: schedules are written in local time, the report is in UTC.
+        out.append("<text class=\"unit\" x=\"").append(LEFT - 8).append("\" y=\"").append(y + 18)
+                .append("\" text-anchor=\"end\">time (UTC)</text>\n");
+        for (long s = (fromSeconds + step - 1) / step * step; s <= toSeconds; s += step) {
             double tx = x(s * 1_000_000_000L);
             out.append("<line class=\"grid\" x1=\"").append(fmt(tx)).append("\" x2=\"").append(fmt(tx)).append("\" y1=\"").append(top)
                     .append("\" y2=\"").append(y + 4).append("\"/>\n");
@@ -444,7 +717,7 @@ public final class ReportHtml {
             String text = step >= 86_400 || (when.getHour() == 0 && when.getMinute() == 0)
                     ? DAY.format(when) : TIME.format(when);
             out.append("<text class=\"tick\" x=\"").append(fmt(tx)).append("\" y=\"").append(y + 18)
-                    .append("\" text-anchor=\"").append(s == 0 ? "start" : tx > LEFT + PLOT - 30 ? "end" : "middle").append("\">").append(esc(text)).append("</text>\n");
+                    .append("\" text-anchor=\"").append(tx < LEFT + 30 ? "start" : tx > LEFT + PLOT - 30 ? "end" : "middle").append("\">").append(esc(text)).append("</text>\n");
         }
     }
 
@@ -461,6 +734,8 @@ public final class ReportHtml {
     }
 
     private void yAxisRatio(int top, int height, double yMin) {
+        out.append("<text class=\"unit\" x=\"").append(LEFT - 6).append("\" y=\"").append(top - 10)
+                .append("\" text-anchor=\"end\">% served</text>\n");
         double[] ticks = {yMin, (yMin + 1) / 2, 1};
         for (double value : ticks) {
             double py = ratioY(value, yMin, top, height);
@@ -472,7 +747,8 @@ public final class ReportHtml {
     }
 
     private double x(long nanos) {
-        return LEFT + PLOT * (double) Math.min(nanos, totalNanos) / totalNanos;
+        long span = Math.max(1, viewTo - viewFrom);
+        return LEFT + PLOT * (double) Math.max(0, Math.min(nanos, viewTo) - viewFrom) / span;
     }
 
     private static double y(double value, double yMax, int top, int height) {
@@ -518,7 +794,7 @@ public final class ReportHtml {
 
     private static String verdict(KillRecord kill) {
         return switch (kill.engineVerdict()) {
-            case "RECOVERED" -> "recovered (seen after " + kill.engineRecovery().map(Durations::format).orElse("?") + ")";
+            case "RECOVERED" -> "recovered (seen after " + kill.engineRecovery().map(ReportText::duration).orElse("?") + ")";
             case "NOT_RECOVERED" -> "NOT_RECOVERED within the recovery timeout";
             case "PENDING" -> "still verifying at the end";
             default -> kill.engineVerdict().toLowerCase(Locale.ROOT);
@@ -526,20 +802,7 @@ public final class ReportHtml {
     }
 
     private static String seconds(double value) {
-        if (Double.isNaN(value)) {
-            return "–";
-        }
-        if (Double.isInfinite(value)) {
-            return "never";
-        }
-        if (value < 120) {
-            return ReportNumbers.number(value) + " s";
-        }
-        long whole = Math.round(value);
-        long hours = whole / 3600;
-        long minutes = whole % 3600 / 60;
-        long rest = whole % 60;
-        return hours > 0 ? hours + " h " + minutes + " min" : minutes + " min " + rest + " s";
+        return ReportText.duration(value);
     }
 
     /** One decimal, from the exact value: SVG coordinates with the same text on every JVM. */
@@ -614,5 +877,17 @@ public final class ReportHtml {
             .sw.capline { background: #2563eb; height: 3px; } .sw.loadline { background: #6b7280; height: 2px; }
             .sw.ratioline { background: #15803d; height: 3px; } .sw.lostsw { background: #fecaca; }
             footer { color: var(--muted); font-size: 12px; margin-top: 20px; }
+            .story { border-left: 4px solid var(--bad); padding: 2px 0 2px 12px; margin: 12px 0 18px; }
+            .story p { margin: 4px 0 6px; font-size: 15px; }
+            rect.window { fill: #f0fdf4; } rect.short { fill: #dc2626; } .sw.shortsw { background: #dc2626; height: 5px; } .sw.windowsw { background: #dcfce7; }
+            text.unit { font-size: 11px; fill: var(--muted); font-style: italic; }
+            .zoomline { fill: none; stroke-width: 2.5; } .zoomline.z0 { stroke: #b91c1c; } .zoomline.z1 { stroke: #2563eb; }
+            .zoomline.z2 { stroke: #7c3aed; stroke-dasharray: 6 3; } .zoomline.z3 { stroke: #0f766e; stroke-dasharray: 2 3; }
+            .sw.zsw { height: 3px; } .sw.z0 { background: #b91c1c; } .sw.z1 { background: #2563eb; } .sw.z2 { background: #7c3aed; }
+            .sw.z3 { background: #0f766e; }
+            line.edge { stroke: #64748b; stroke-width: 1.5; }
+            rect.node { stroke: #94a3b8; stroke-width: 1.5; } rect.node.ok { fill: #dcfce7; } rect.node.minor { fill: #fef9c3; }
+            rect.node.major { fill: #fed7aa; } rect.node.severe { fill: #fecaca; } rect.node.root { stroke: #7f1d1d; stroke-width: 4; }
+            text.nodelabel { font-size: 14px; font-weight: 650; fill: var(--fg); } text.nodesub { font-size: 11px; fill: var(--muted); }
             """;
 }

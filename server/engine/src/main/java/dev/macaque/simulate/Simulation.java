@@ -70,17 +70,37 @@ public final class Simulation {
     private final FleetLedger recorder;
     private final KillHistory killHistory = new InMemoryKillHistory();
     private final KillLedger ledger = new KillLedger();
-    private final List<ExperimentRun> runs = new ArrayList<>();
-    private final List<Integer> runEntries = new ArrayList<>();
+    private final IncidentTracker incidents;
+    /** Runs still going; finished runs are summarised and dropped after each slice, so memory does not grow with runs. */
+    private final List<ExperimentRun> liveRuns = new ArrayList<>();
+    private final List<Integer> liveEntries = new ArrayList<>();
+    private final List<RunSummary> finishedRuns = new ArrayList<>();
+    private final List<SimulationReport.ScheduleSummary> schedules = new ArrayList<>();
+    private final Map<String, Boolean> endedRuns = new HashMap<>();
+    private final Map<String, Integer> startOrder = new HashMap<>();
+    private final boolean keepResults;
+    private final List<dev.macaque.engine.RunResult> keptResults = new ArrayList<>();
 
     /** @param sinks receivers of every event (e.g. the {@code events.jsonl} writer), added before anything runs */
     public Simulation(SimulationInput input, List<EventSink> sinks) {
+        this(input, sinks, ChaosPlanParser.PROVIDER_ID, false);
+    }
+
+    /**
+     * @param providerId  the id the world's provider carries (a prediction uses the real provider's, so that specs
+     *                    naming it and group references match)
+     * @param keepResults whether to keep every run's full result (a prediction's single run); otherwise only summaries
+     */
+    Simulation(SimulationInput input, List<EventSink> sinks, String providerId, boolean keepResults) {
+        this.keepResults = keepResults;
         this.input = Objects.requireNonNull(input, "input is null");
         this.scenario = input.scenario();
         this.world = SimulatedWorld.of(scenario);
         world.addEventSink(ledger);
+        this.incidents = new IncidentTracker(world, scenario);
+        world.addEventSink(incidents);
         sinks.forEach(world::addEventSink);
-        this.provider = world.provider(ChaosPlanParser.PROVIDER_ID);
+        this.provider = world.provider(providerId);
         this.scheduler = new WorldTaskScheduler(world);
         this.recorder = new FleetLedger(new WorldRunRecorder(world, List.of(ledger)), FleetBudgets.UNLIMITED);
     }
@@ -105,6 +125,7 @@ public final class Simulation {
         for (int slice = 1; slice <= SLICES; slice++) {
             long until = slice == SLICES ? totalNanos : totalNanos / SLICES * slice;
             world.runUntil(world.start().plusNanos(until));
+            compactRuns();
             progress.advanced(Duration.ofNanos(until), total, world.loggedEvents());
         }
         return report();
@@ -141,6 +162,8 @@ public final class Simulation {
             }
         }
         kills.sort(Comparator.comparing(PlannedKill::at).thenComparing(k -> k.group().toString()));
+        schedules.add(new SimulationReport.ScheduleSummary(action.index(), schedule.name(), schedule.window(), groups.size(),
+                kills.size()));
         world.log("chaos.schedule_planned", "entry", action.index(), "schedule", schedule.name(),
                 "groups", groups.stream().map(GroupRef::name).collect(Collectors.joining(",")),
                 "kills", kills.size());
@@ -160,18 +183,61 @@ public final class Simulation {
         long seed = SeededRandom.stream(scenario.seed(), "engine/" + runId).nextLong();
         ExperimentRunner runner = new ExperimentRunner(ProviderDirectory.of(provider), scheduler, recorder,
                 KillSwitch.NEVER_ENGAGED, killHistory, RetryPolicy.DEFAULT, () -> seed);
-        runs.add(runner.start(runId, spec));
-        runEntries.add(entry);
+        startOrder.put(runId, startOrder.size());
+        liveRuns.add(runner.start(runId, spec));
+        liveEntries.add(entry);
+    }
+
+    /** Summarises finished runs (their state no longer changes) and lets go of them. */
+    private void compactRuns() {
+        int kept = 0;
+        for (int i = 0; i < liveRuns.size(); i++) {
+            ExperimentRun run = liveRuns.get(i);
+            if (run.state().isTerminal()) {
+                finishedRuns.add(summary(run, liveEntries.get(i)));
+                if (keepResults) {
+                    keptResults.add(run.result());
+                }
+                endedRuns.put(run.id(), Boolean.TRUE);
+            } else {
+                liveRuns.set(kept, run);
+                liveEntries.set(kept, liveEntries.get(i));
+                kept++;
+            }
+        }
+        liveRuns.subList(kept, liveRuns.size()).clear();
+        liveEntries.subList(kept, liveEntries.size()).clear();
+    }
+
+    /** Results of the runs that ended, when kept (see the constructor), followed by those still going, in that order. */
+    List<dev.macaque.engine.RunResult> runResults() {
+        List<dev.macaque.engine.RunResult> all = new ArrayList<>(keptResults);
+        liveRuns.forEach(run -> all.add(run.result()));
+        return all;
+    }
+
+    private RunSummary summary(ExperimentRun run, int entry) {
+        dev.macaque.engine.RunResult result = run.result();
+        int victims = result.victims().size();
+        int refusals = result.refusals().size();
+        String note = "";
+        if (victims == refusals) {
+            note = result.failureReason() != null ? result.failureReason()
+                    : victims == 0 ? "no eligible instance matched the targets" : "every victim was refused by a guardrail";
+        }
+        return new RunSummary(run.id(), entry, run.spec().name(), Duration.between(world.start(), result.createdAt()),
+                run.state().name(), victims, refusals, note);
     }
 
     private SimulationReport report() {
-        Map<String, ExperimentRun> runsById = new HashMap<>();
-        runs.forEach(run -> runsById.put(run.id(), run));
+        incidents.finish();
+        Map<String, Boolean> ended = new HashMap<>(endedRuns);
+        liveRuns.forEach(run -> ended.put(run.id(), run.state().isTerminal()));
         List<KillRecord> kills = new ArrayList<>();
         for (KillRecord kill : ledger.kills()) {
             // A run that ended (failed or aborted) without judging the group never will: its verdict is SKIPPED.
-            boolean ended = runsById.get(kill.run()).state().isTerminal();
-            kills.add(kill.engineVerdict().equals("PENDING") && ended
+            boolean runEnded = ended.getOrDefault(kill.run(), false);
+            kills.add(kill.engineVerdict().equals("PENDING") && runEnded
                     ? new KillRecord(kill.run(), kill.group(), kill.instance(), kill.at(), kill.recoveredAt(), "SKIPPED",
                     kill.engineRecovery())
                     : kill);
@@ -180,7 +246,7 @@ public final class Simulation {
         for (ServiceSpec spec : scenario.services()) {
             ServiceMetrics metrics = world.serviceMetrics(spec.name());
             services.add(new ServiceReport(spec.name(), spec.group(), metrics.availabilityPercent(), metrics.offeredRequests(),
-                    metrics.servedRequests(), spec.load(), world.series(spec.name())));
+                    metrics.servedRequests(), spec.load(), world.series(spec.name()), spec.dependsOn()));
         }
         Map<String, List<KillRecord>> killsByGroup = new HashMap<>();
         kills.forEach(kill -> killsByGroup.computeIfAbsent(kill.group(), g -> new ArrayList<>()).add(kill));
@@ -197,14 +263,14 @@ public final class Simulation {
                     (int) own.stream().filter(k -> k.recoveredAt().isEmpty()).count(),
                     ledger.verdicts(spec.name(), "RECOVERED"), ledger.verdicts(spec.name(), "NOT_RECOVERED"), pending, episodes));
         }
-        List<RunSummary> summaries = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            ExperimentRun run = runs.get(i);
-            summaries.add(new RunSummary(run.id(), runEntries.get(i), run.spec().name(),
-                    Duration.between(world.start(), run.result().createdAt()), run.state().name()));
+        List<RunSummary> summaries = new ArrayList<>(finishedRuns);
+        for (int i = 0; i < liveRuns.size(); i++) {
+            summaries.add(summary(liveRuns.get(i), liveEntries.get(i)));
         }
+        summaries.sort(Comparator.comparingInt(r -> startOrder.get(r.run())));
         List<HypothesisResult> hypotheses = new HypothesisEvaluator(services, groups, kills).evaluate(input.hypotheses());
         return new SimulationReport(scenario.name(), scenario.source(), scenario.seed(), world.start(), scenario.duration(),
-                world.loggedEvents(), services, groups, kills, ledger.refusals(), summaries, scenario.faults(), ledger.overloads(), hypotheses);
+                world.loggedEvents(), services, groups, kills, ledger.refusals(), summaries, scenario.faults(), ledger.overloads(), hypotheses,
+                incidents.incidents(), incidents.omitted(), schedules);
     }
 }

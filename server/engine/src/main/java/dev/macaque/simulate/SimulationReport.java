@@ -27,12 +27,16 @@ import java.util.Objects;
  * @param faults     the scenario's faults
  * @param overloads  overload windows of services, in start order
  * @param hypotheses the hypotheses, checked, in scenario order
+ * @param incidents  stretches in which a service served less than its load, with their root causes, by start
+ * @param incidentsOmitted incidents beyond the {@value IncidentTracker#MAX_INCIDENTS} kept
+ * @param schedules  the Chaos Monkey schedules of the {@code chaos} list, in entry order
  */
 public record SimulationReport(String scenario, String source, long seed, Instant start, Duration duration, long events,
                                List<ServiceReport> services, List<GroupReport> groups, List<KillRecord> kills,
                                List<RefusalRecord> refusals,
                                List<RunSummary> runs, List<FaultSpec> faults, List<OverloadWindow> overloads,
-                               List<HypothesisResult> hypotheses) {
+                               List<HypothesisResult> hypotheses, List<Incident> incidents, long incidentsOmitted,
+                               List<ScheduleSummary> schedules) {
     public SimulationReport {
         Objects.requireNonNull(scenario, "scenario");
         services = List.copyOf(services);
@@ -43,6 +47,8 @@ public record SimulationReport(String scenario, String source, long seed, Instan
         faults = List.copyOf(faults);
         overloads = List.copyOf(overloads);
         hypotheses = List.copyOf(hypotheses);
+        incidents = List.copyOf(incidents);
+        schedules = List.copyOf(schedules);
     }
 
     /** Whether every hypothesis holds (true when there are none). */
@@ -54,11 +60,13 @@ public record SimulationReport(String scenario, String source, long seed, Instan
      * @param availability served ÷ offered requests over the run, percent
      * @param load         the offered load curve
      * @param series       change points of healthy capacity, load and success ratio
+     * @param dependsOn    the services it calls
      */
     public record ServiceReport(String name, String group, double availability, double offeredRequests,
-                                double servedRequests, Load load, List<SeriesPoint> series) {
+                                double servedRequests, Load load, List<SeriesPoint> series, List<String> dependsOn) {
         public ServiceReport {
             series = List.copyOf(series);
+            dependsOn = List.copyOf(dependsOn);
         }
     }
 
@@ -85,7 +93,23 @@ public record SimulationReport(String scenario, String source, long seed, Instan
      * @param experiment the experiment's name
      * @param startedAt  since the world's start
      * @param state      the run's state when the simulation ended
+     * @param victims    instances it selected
+     * @param refusals   of those, how many a guardrail refused
+     * @param note       why it killed nothing (empty when it killed something)
      */
-    public record RunSummary(String run, int entry, String experiment, Duration startedAt, String state) {
+    public record RunSummary(String run, int entry, String experiment, Duration startedAt, String state, int victims,
+                             int refusals, String note) {
+    }
+
+    /**
+     * A Chaos Monkey schedule of the scenario and what it planned.
+     *
+     * @param entry  index in the {@code chaos} list
+     * @param name   the schedule's name
+     * @param window the kill window, as it resolves in the schedule's zone
+     * @param groups eligible groups when it was planned (opted in and targeted)
+     * @param kills  kills planned over the run
+     */
+    public record ScheduleSummary(int entry, String name, dev.macaque.schedule.ScheduleWindow window, int groups, int kills) {
     }
 }

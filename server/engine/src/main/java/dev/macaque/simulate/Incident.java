@@ -1,0 +1,97 @@
+package dev.macaque.simulate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A stretch in which a service served less than its load, with what caused it.
+ *
+ * @param service         the service that served less than its load
+ * @param start           since the world's start
+ * @param end             when every request was served again; empty when it lasted to the end of the run
+ * @param unservedPercent share of the requests offered during the stretch that were not served
+ * @param rootCause       the event that started it; empty when no member was lost: the load alone exceeded the
+ *                        culprit group's full capacity
+ * @param path            services from the root cause's service to {@code service} along {@code dependsOn}
+ *                        (just {@code [service]} when the cause is in its own group)
+ * @param culpritLoad     the culprit service's offered load when it became overloaded, requests/second
+ * @param culpritCapacity its healthy capacity then, requests/second
+ * @param crashes         overload crashes in the culprit's group during the stretch
+ * @param firstCrash      when the first of them happened
+ * @param zones           healthy members per zone of each group on the path when the stretch began, path order
+ */
+public record Incident(String service, Duration start, Optional<Duration> end, double unservedPercent,
+                       Optional<RootCause> rootCause, List<String> path, double culpritLoad, double culpritCapacity,
+                       int crashes, Optional<Duration> firstCrash, Map<String, Map<String, Integer>> zones) {
+    public Incident {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(end, "end");
+        Objects.requireNonNull(rootCause, "rootCause");
+        path = List.copyOf(path);
+        Objects.requireNonNull(firstCrash, "firstCrash");
+        zones = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(zones));
+    }
+
+    /** The overloaded service the stretch came from: the first on the path. */
+    public String culprit() {
+        return path.get(0);
+    }
+
+    /**
+     * What started an incident.
+     *
+     * @param group    the group it happened to
+     * @param instance the instance lost, when the cause is a loss
+     * @param at       since the world's start
+     * @param lost     members the group had lost when its degraded period opened (1 for a kill)
+     * @param before   healthy members just before
+     */
+    public record RootCause(CauseKind kind, String group, Optional<String> instance, Duration at, int lost, int before) {
+        public RootCause {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /** The closed set of root causes, with their names in {@code report.json}. */
+    public enum CauseKind {
+        ENGINE_KILL("engine-kill", "engine kill"),
+        FAULT_TERMINATE("fault-terminate", "terminate fault"),
+        ZONE_OUTAGE("zone-outage", "zone outage"),
+        LAUNCH_CAPACITY_ERROR("launch-capacity-error", "launch capacity error"),
+        OVERLOAD_CRASH("overload-crash", "overload crash");
+
+        private final String wireName;
+        private final String words;
+
+        CauseKind(String wireName, String words) {
+            this.wireName = wireName;
+            this.words = words;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        /** For sentences: "engine kill". */
+        public String words() {
+            return words;
+        }
+
+        /** The kind of loss an {@code instance.terminating} event's {@code cause} stands for. */
+        static CauseKind ofTermination(String cause) {
+            return switch (cause) {
+                case "api" -> ENGINE_KILL;
+                case "zone-outage" -> ZONE_OUTAGE;
+                case "overload" -> OVERLOAD_CRASH;
+                default -> FAULT_TERMINATE;
+            };
+        }
+    }
+}

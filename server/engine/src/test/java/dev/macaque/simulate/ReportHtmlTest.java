@@ -1,0 +1,86 @@
+package dev.macaque.simulate;
+
+import static dev.macaque.simulate.Simulations.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** What a trainer found missing in report.html, each checked on a page. */
+class ReportHtmlTest {
+    /** db under-provisioned behind api; a kill of db, a refused second kill, a schedule, and an experiment matching nothing. */
+    private static final String SCENARIO = """
+            name: page
+            seed: 4
+            duration: 2d
+            groups:
+              - {name: api, region: r1, zones: [a, b], desired: 3, bootTime: 60s, tags: {macaque-enabled: "true", team: shop}}
+              - {name: db, region: r1, zones: [a, b], desired: 2, bootTime: 60s, replacementDelay: 10s, tags: {macaque-enabled: "true"}}
+            services:
+              - {name: db, group: db, capacityPerInstance: 100, load: 150}
+              - {name: api, group: api, capacityPerInstance: 100, load: 200, dependsOn: [db]}
+            chaos:
+              - {at: 1h, experiment: {name: kill-db, targets: {groups: [db]}, selection: {mode: count, value: 1}}}
+              - {at: 61m, experiment: {name: again, targets: {groups: [db]}, selection: {mode: count, value: 1},
+                 guardrails: {minHealthyPercent: 60}}}
+              - {at: 2h, experiment: {name: nobody, targets: {tags: {team: nobody}}, selection: {mode: count, value: 1}}}
+              - schedule: {meanTimeBetweenKills: 1d, window: {from: "10:00", to: "16:00", zone: Europe/Paris}}
+                experiment: {name: monkey, targets: {groups: [api]}}
+            hypotheses:
+              - "availability(api) >= 99.9"
+            """;
+
+    private static final String PAGE = ReportHtml.write(run(SCENARIO));
+
+    @Test
+    void everyRatioChartIsDrawnFromZeroToOneHundredPercent() {
+        Matcher ticks = Pattern.compile("text-anchor=\"end\">(\\d+)%</text>").matcher(PAGE);
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        while (ticks.find()) {
+            seen.add(ticks.group(1));
+        }
+        assertThat(seen).containsExactlyInAnyOrder("0", "50", "100");
+    }
+
+    @Test
+    void everyAxisCarriesItsUnitAndTheTimeAxisItsZone() {
+        assertThat(PAGE).contains(">req/s</text>", ">% served</text>", ">time (UTC)</text>");
+    }
+
+    @Test
+    void aServiceThatLostRequestsThroughADependencyHasItsTimelineRowMarked() {
+        assertThat(PAGE).contains("<rect class=\"short\"").contains("api served ").contains("through db → api");
+    }
+
+    @Test
+    void refusalsAreListedWithTheirReasons() {
+        assertThat(PAGE).contains("<h2>Refused kills</h2>").contains("<td><code>sim-1-1</code></td><td>LAST_HEALTHY_INSTANCE</td>");
+    }
+
+    @Test
+    void schedulesShowTheirWindowsAndWhatTheyPlanned() {
+        assertThat(PAGE).contains("<rect class=\"window\"").contains("window MON-FRI 10:00-16:00 Europe/Paris, 1 eligible group, ");
+    }
+
+    @Test
+    void anExperimentThatMatchedNothingSaysSo() {
+        assertThat(PAGE).contains("<h2>Runs that killed nothing</h2>").contains("<td>nobody</td>")
+                .contains("no eligible instance matched the targets");
+    }
+
+    @Test
+    void theIncidentIsToldWithItsNumbersAndAZoomedChart() {
+        assertThat(PAGE).contains("<h2>Incidents</h2>").contains("db lost 1 of 2 members at Thu 1 Jan 01:00 UTC (engine kill of db-")
+                .contains("load 150 req/s over capacity 100 req/s → overloaded").contains("aria-label=\"Success ratio during the incident of db\"")
+                .contains("aria-label=\"Dependency graph of the services\"");
+    }
+
+    @Test
+    void numbersHaveOneFormat() {
+        assertThat(PAGE).doesNotContainPattern("\\d\\.\\d{3,} s\\b").containsPattern("\\d+ events");
+        assertThat(ReportText.duration(68.4461)).isEqualTo("1 min 8 s");
+        assertThat(ReportText.duration(49.7454)).isEqualTo("49.7 s");
+        assertThat(ReportText.count(4_854_617)).isEqualTo("4,854,617");
+    }
+}

@@ -1,0 +1,25 @@
+package dev.macaque.simulations;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import dev.macaque.audit.AuditLog;
+import dev.macaque.config.MacaqueConfig;
+import dev.macaque.http.RouteGroup;
+import java.time.Clock;
+
+/** Training simulations run by the server on its own worker pool, and their routes. */
+public final class SimulationsModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        bind(SimulationRoutes.class).in(Singleton.class);
+        Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(SimulationRoutes.class);
+    }
+
+    @Provides
+    @Singleton
+    SimulationService service(MacaqueConfig config, AuditLog audit, Clock clock) {
+        return new SimulationService(config.simulations(), audit, clock);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.macaque.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training simulations over real HTTP: queued on a worker, report kept, listed, bounded, validated. */
+class SimulationsHttpTest {
+    @TempDir
+    Path home;
+    private TestServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String body(String scenario) {
+        ObjectNode node = TestServer.JSON.createObjectNode();
+        node.put("scenario", scenario);
+        return node.toString();
+    }
+
+    @Test
+    void anOperatorRunsALessonAndEveryoneReadsItsVerdictAndReport() throws Exception {
+        server = TestServer.start(home, Map.of());
+        String operator = server.token("trainer", "operator");
+        String viewer = server.token("student", "viewer");
+        String lesson = Files.readString(Path.of("..", "docs", "scenarios", "cascading-dependency.yaml"));
+
+        HttpResponse<String> created = server.sendJson("POST", "/api/v1/simulations", operator, body(lesson));
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        JsonNode queued = TestServer.json(created);
+        String id = queued.get("id").asText();
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/simulations/" + id);
+        assertThat(queued.get("scenario").asText()).isEqualTo("cascading-dependency");
+        assertThat(queued.get("createdBy").asText()).contains("trainer");
+        JsonNode[] done = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            done[0] = TestServer.json(server.get("/api/v1/simulations/" + id, viewer));
+            return done[0].get("state").asText().equals("COMPLETED");
+        });
+        assertThat(done[0].get("passed").asBoolean()).isFalse();
+        assertThat(done[0].get("hypothesesFailed").asInt()).isEqualTo(3);
+        assertThat(done[0].get("incidents").asInt()).isPositive();
+        JsonNode report = TestServer.json(server.get("/api/v1/simulations/" + id + "/report", viewer));
+        assertThat(report.at("/incidents/0/rootCause/kind").asText()).isEqualTo("engine-kill");
+        HttpResponse<String> page = server.get("/api/v1/simulations/" + id + "/report.html", viewer);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("<h2>Incidents</h2>").contains("db lost 1 of 2 members");
+        JsonNode list = TestServer.json(server.get("/api/v1/simulations", viewer));
+        assertThat(list.at("/items/0/id").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void anInvalidScenarioIsA400NamingLineAndKeyAndNothingIsQueued() {
+        server = TestServer.start(home, Map.of());
+        String operator = server.token("trainer", "operator");
+
+        HttpResponse<String> response = server.sendJson("POST", "/api/v1/simulations", operator,
+                body("name: x\nduration: 1h\ngroups:\n  - {name: api, region: r, zones: [a], desird: 2}\n"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith(Problem.CONTENT_TYPE);
+        JsonNode problem = TestServer.json(response);
+        assertThat(problem.at("/errors/0/field").asText()).isEqualTo("scenario");
+        assertThat(problem.at("/errors/0/message").asText()).startsWith("line 4: groups[0].desird");
+        assertThat(TestServer.json(server.get("/api/v1/simulations", operator)).get("items")).isEmpty();
+    }
+
+    @Test
+    void aWorldBiggerThanTheServerSimulatesIsRefusedWithTheLimitAndItsKey() {
+        server = TestServer.start(home, Map.of());
+        String operator = server.token("trainer", "operator");
+
+        HttpResponse<String> response = server.sendJson("POST", "/api/v1/simulations", operator,
+                body("name: big\nduration: 60d\ngroups:\n  - {name: api, region: r, zones: [a], desired: 20000}\n"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(TestServer.json(response).get("detail").asText())
+                .contains("the world has 20000 instances; this server simulates at most 10000 (simulations.maxInstances)")
+                .contains("duration 60d is longer than the 30d this server simulates (simulations.maxDuration)");
+    }
+
+    @Test
+    void aViewerCannotStartOneAndAnUnknownIdIs404() {
+        server = TestServer.start(home, Map.of());
+        String viewer = server.token("student", "viewer");
+
+        assertThat(server.sendJson("POST", "/api/v1/simulations", viewer, body("name: x\nduration: 1h\n")).statusCode()).isEqualTo(403);
+        HttpResponse<String> missing = server.get("/api/v1/simulations/sim-nope", viewer);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(TestServer.json(missing).get("detail").asText()).contains("no simulation with id 'sim-nope'");
+    }
+}
