@@ -48,7 +48,7 @@ public final class ExperimentRoutes implements RouteGroup {
     public record RunPage(List<RunSummary> items, String nextCursor) {
     }
 
-    public record RunSummary(String id, String name, String state, long seed, boolean dryRun, String createdBy, Instant createdAt,
+    public record RunSummary(String id, String name, String state, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, String createdBy, Instant createdAt,
             Instant updatedAt) {
     }
 

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * @param dryRun  whether the run would be a dry run (leashed mode forces it)
  * @param leashed the server would force the run to a dry run because it may reach a leashed cloud provider
  */
-public record PreviewView(long seed, boolean dryRun, boolean leashed, List<EligibleView> eligible, long eligibleInstances,
+public record PreviewView(@com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, boolean leashed, List<EligibleView> eligible, long eligibleInstances,
         List<ExcludedView> excluded, Map<String, Integer> excludedByReason, List<RunView.VictimView> victims,
         List<WouldRefuseView> refusals) {
 

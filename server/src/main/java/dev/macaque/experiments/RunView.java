@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @param leashed true when the server forced this run to a dry run because it may reach a leashed cloud provider
  */
-public record RunView(String id, String name, String state, long seed, boolean dryRun, boolean leashed, Instant createdAt,
+public record RunView(String id, String name, String state, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, boolean leashed, Instant createdAt,
         Instant finishedAt, String failureReason, JsonNode spec, List<VictimView> victims, List<TerminationView> terminations,
         List<RefusalView> refusals, List<RecoveryView> recoveries, int eventCount, TemplateRef template,
         List<PreviewView.ExcludedView> excluded) {

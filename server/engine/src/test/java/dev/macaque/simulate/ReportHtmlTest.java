@@ -22,7 +22,7 @@ class ReportHtmlTest {
               - {name: api, group: api, capacityPerInstance: 100, load: 200, dependsOn: [db]}
             chaos:
               - {at: 1h, experiment: {name: kill-db, targets: {groups: [db]}, selection: {mode: count, value: 1}}}
-              - {at: 61m, experiment: {name: again, targets: {groups: [db]}, selection: {mode: count, value: 1},
+              - {at: 61m, experiment: {name: again, concurrency: shared, targets: {groups: [db]}, selection: {mode: count, value: 1},
                  guardrails: {minHealthyPercent: 60}}}
               - {at: 2h, experiment: {name: nobody, targets: {tags: {team: nobody}}, selection: {mode: count, value: 1}}}
               - schedule: {meanTimeBetweenKills: 1d, window: {from: "10:00", to: "16:00", zone: Europe/Paris}}
