@@ -199,7 +199,16 @@ public final class RunStore implements RunRecorder, KillHistory {
              ResultSet rs = select.executeQuery()) {
             killSwitch = rs.next() && rs.getBoolean(1);
         }
-        return new FleetView(inFlight, lastHour, lastDay, degraded, budgets, killSwitch);
+        Instant lastKill = null;
+        try (PreparedStatement select = c.prepareStatement("SELECT last_kill_at FROM kill_history WHERE group_key = ?")) {
+            select.setString(1, group.toString());
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    lastKill = Sql.instant(rs, "last_kill_at");
+                }
+            }
+        }
+        return new FleetView(inFlight, lastHour, lastDay, degraded, budgets, killSwitch, lastKill);
     }
 
     private static int countRealIntentsSince(Connection c, Instant since) throws SQLException {

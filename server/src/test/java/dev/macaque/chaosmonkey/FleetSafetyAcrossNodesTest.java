@@ -77,6 +77,10 @@ class FleetSafetyAcrossNodesTest {
                             + "\"recovery\":{\"timeout\":\"10s\",\"pollInterval\":\"100ms\"}"
                             + (random.nextBoolean() ? ",\"concurrency\":\"shared\"" : "") + "}";
                     HttpResponse<String> created = node.send("POST", "/api/v1/experiments", admin, spec);
+                    if (created.statusCode() == 422 && created.body().contains("GROUP_BUSY")) {
+                        busy.incrementAndGet();   // refused at creation: every target group is busy with another run
+                        continue;
+                    }
                     if (created.statusCode() != 201) {
                         problems.add(created.statusCode() + " " + created.body());
                         continue;

@@ -126,10 +126,14 @@ class DashboardBrowserTest {
         signIn(server.adminToken);
         browser.findElement(By.linkText("New experiment")).click();
         assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).as("dry run is checked by default").isTrue();
-        assertThat(browser.findElements(By.xpath("//button[text()='Preview']"))).as("no preview service yet").isEmpty();
         type(By.id("f-name"), "browser-dry-run");
         type(By.id("f-groups"), "web");
         type(By.id("f-timeout"), "1m");
+        // Preview first: the eligible group and the victim this seed picks, before anything starts.
+        browser.findElement(By.xpath("//button[text()='Preview']")).click();
+        waitUntil(() -> !browser.findElements(By.id("preview")).isEmpty());
+        assertThat(text(By.id("preview"))).contains("sim/us-east-1/web");
+        assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).as("still a dry run after the preview").isTrue();
         browser.findElement(By.xpath("//button[text()='Start']")).click();
 
         waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));

@@ -56,7 +56,7 @@ public final class FleetLedger implements RunRecorder {
             lastHour++;
         }
         FleetView view = new FleetView(inFlight.getOrDefault(step.group(), Map.of()), lastHour, realIntents.size(),
-                degraded(), budgets, false);
+                degraded(), budgets, false, null);
         if (guard.decide(view) instanceof GuardrailDecision.Refused refused) {
             throw new TerminationClaimRefused(refused.reason(), refused.message());
         }

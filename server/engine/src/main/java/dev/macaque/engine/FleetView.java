@@ -19,11 +19,14 @@ import java.util.TreeSet;
  * @param budgets              the fleet budgets in force
  * @param killSwitchEngaged    the global kill switch as the same atomic step reads it (engaging it stops every intent
  *                             decided after it committed)
+ * @param lastKill             the group's last real kill by any run, as the same step reads it; null when the recorder
+ *                             keeps no kill history of its own (then the run's earlier check of its {@code KillHistory} stands)
  */
 public record FleetView(Map<String, String> inFlight, int terminationsLastHour, int terminationsLastDay,
-                        Set<GroupRef> degradedGroups, FleetBudgets budgets, boolean killSwitchEngaged) {
+                        Set<GroupRef> degradedGroups, FleetBudgets budgets, boolean killSwitchEngaged,
+                        java.time.Instant lastKill) {
     /** Nothing recorded anywhere else, no budget: a run on its own. */
-    public static final FleetView ALONE = new FleetView(Map.of(), 0, 0, Set.of(), FleetBudgets.UNLIMITED, false);
+    public static final FleetView ALONE = new FleetView(Map.of(), 0, 0, Set.of(), FleetBudgets.UNLIMITED, false, null);
 
     public FleetView {
         inFlight = java.util.Collections.unmodifiableMap(new TreeMap<>(inFlight));

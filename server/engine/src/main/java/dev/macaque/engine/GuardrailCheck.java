@@ -62,11 +62,12 @@ public final class GuardrailCheck {
             return new Refused(RefusalReason.MAX_TERMINATIONS, "this run already made " + terminationsSoFar
                     + " terminations, the limit (guardrails.maxTerminations)");
         }
-        // With the fleet (inside the recorder's atomic step) the kill history is not read again: the run checked it
-        // just before, and the recorder claims minTimeBetweenKills atomically with the intent. Reading it here would
-        // need a second connection while the fleet lock is held.
-        if (fleet == null && !limits.minTimeBetweenKills().isZero()) {
-            Optional<Instant> last = killHistory.lastKill(candidate.group());
+        // With the fleet (inside the recorder's atomic step) the last kill comes from that same step (the store reads it
+        // under the fleet lock, and claims it with the intent); the KillHistory is not read again there.
+        Optional<Instant> last = fleet == null
+                ? (limits.minTimeBetweenKills().isZero() ? Optional.empty() : killHistory.lastKill(candidate.group()))
+                : Optional.ofNullable(fleet.view().lastKill());
+        if (!limits.minTimeBetweenKills().isZero()) {
             if (last.isPresent()) {
                 Duration since = Duration.between(last.get(), now);
                 if (since.compareTo(limits.minTimeBetweenKills()) < 0) {

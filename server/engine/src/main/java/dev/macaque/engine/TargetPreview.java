@@ -129,7 +129,8 @@ public final class TargetPreview {
         Set<GroupRef> busy = fleetState.busyGroups();
         List<FleetGroup> snapshot = new ArrayList<>();
         for (FleetGroup group : discovery.found) {
-            if (busy.contains(group.ref())) {
+            // as the run does: an exclusive run leaves busy groups out, a shared one may act on them
+            if (spec.concurrency() == ExperimentSpec.Concurrency.EXCLUSIVE && busy.contains(group.ref())) {
                 discovery.exclude(group.ref(), Exclusion.GROUP_BUSY, "another run is acting on this group now");
             } else if (group.healthyCount() == 0) {
                 discovery.exclude(group.ref(), Exclusion.NO_HEALTHY_INSTANCE, "no healthy in-service instance to kill");
