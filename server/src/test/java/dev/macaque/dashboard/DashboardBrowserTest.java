@@ -281,7 +281,9 @@ class DashboardBrowserTest {
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> condition.getAsBoolean());
+        // htmx swaps fragments while the page updates live: an element read mid-swap is stale, so read it again
+        new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> condition.getAsBoolean());
     }
 
     /** The page loaded every script and style it asked for, and nothing broke the CSP. */
