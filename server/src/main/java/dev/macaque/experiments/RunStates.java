@@ -1,0 +1,39 @@
+package dev.macaque.experiments;
+
+import dev.macaque.engine.RunStep;
+import java.util.Set;
+
+/**
+ * The states of a run as the store keeps them, and which event moves a run into which: the one place where a new
+ * state is added.
+ */
+final class RunStates {
+    /** The states of a run that some node still drives (or should), as an SQL list for {@code state IN ...}. */
+    static final String UNFINISHED = "('PENDING', 'RUNNING', 'VERIFYING')";
+
+    private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "ABORTED");
+
+    private RunStates() {
+    }
+
+    /** The state a run enters with {@code step}, or null when the step leaves the run's state as it is. */
+    static String entered(RunStep step) {
+        if (step instanceof RunStep.RunStarted) {
+            return "RUNNING";
+        } else if (step instanceof RunStep.VerificationStarted) {
+            return "VERIFYING";
+        } else if (step instanceof RunStep.RunCompleted) {
+            return "COMPLETED";
+        } else if (step instanceof RunStep.RunFailed) {
+            return "FAILED";
+        } else if (step instanceof RunStep.RunAborted) {
+            return "ABORTED";
+        }
+        return null;
+    }
+
+    /** Whether a run in {@code state} has ended: its kills settle, and no node drives it any more. */
+    static boolean isTerminal(String state) {
+        return TERMINAL.contains(state);
+    }
+}
