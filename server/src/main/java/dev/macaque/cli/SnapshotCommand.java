@@ -117,12 +117,7 @@ public final class SnapshotCommand implements Callable<Integer> {
     private static Map<String, Duration> measured(MacaqueConfig config, String provider, PrintWriter stderr) {
         Map<String, Duration> byName = new TreeMap<>();
         try (Database database = Database.open(config.database())) {
-            new MeasuredRecoveries(database).medianByGroup().forEach((ref, time) -> {
-                String[] parts = ref.split("/", 3);
-                if (parts.length == 3 && parts[0].equals(provider)) {
-                    byName.put(parts[2], time);
-                }
-            });
+            byName.putAll(new MeasuredRecoveries(database).byGroupName(provider));
         } catch (RuntimeException e) {
             stderr.println("macaque snapshot: no measured boot times (the database could not be read: " + e.getMessage()
                     + "); every group gets the default");

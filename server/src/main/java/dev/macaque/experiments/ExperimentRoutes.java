@@ -92,6 +92,8 @@ public final class ExperimentRoutes implements RouteGroup {
             throw invalid(e);
         } catch (ExperimentService.NothingToRun e) {
             throw new ProblemException(422, NOTHING_TO_RUN, e.getMessage(), List.of(), e.preview().excluded());
+        } catch (RunPredictor.NotPredictable e) {
+            throw notPredictable(e);
         }
         if (outcome instanceof ExperimentService.Outcome.IdempotencyConflict conflict) {
             throw new ProblemException(409, "https://macaque.dev/problems/idempotency-conflict", "Idempotency-Key '" + key
@@ -99,6 +101,17 @@ public final class ExperimentRoutes implements RouteGroup {
         }
         return outcome instanceof ExperimentService.Outcome.Started started ? started.run()
                 : ((ExperimentService.Outcome.Replayed) outcome).run();
+    }
+
+    /** Problem type of a 422: {@code "predict": true}, and the fleet is larger than the server predicts for. */
+    public static final String PREDICTION_TOO_LARGE = "https://macaque.dev/problems/prediction-too-large";
+    /** Problem type of a 422: {@code "predict": true}, and no prediction can be made (several providers, one unavailable). */
+    public static final String PREDICTION_NOT_POSSIBLE = "https://macaque.dev/problems/prediction-not-possible";
+
+    /** Nothing is predicted in part, and a run asked to be predicted is not started without its prediction. */
+    private static ProblemException notPredictable(RunPredictor.NotPredictable e) {
+        return new ProblemException(422, e.tooLarge() ? PREDICTION_TOO_LARGE : PREDICTION_NOT_POSSIBLE,
+                "cannot predict this experiment: " + e.getMessage(), List.of(new Problem.FieldError("predict", e.getMessage())));
     }
 
     /** Problem type of a 422: the spec is valid, but its targets leave nothing to do. */
@@ -117,6 +130,8 @@ public final class ExperimentRoutes implements RouteGroup {
             ctx.json(experiments.preview(body));
         } catch (SpecValidationException e) {
             throw invalid(e);
+        } catch (RunPredictor.NotPredictable e) {
+            throw notPredictable(e);
         }
     }
 

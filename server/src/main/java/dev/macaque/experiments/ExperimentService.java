@@ -68,15 +68,17 @@ public final class ExperimentService implements AutoCloseable {
     /** Longer than any provider call with the engine's retries: after it, "still in service" is a final answer. */
     private static final java.time.Duration IN_FLIGHT_GRACE = java.time.Duration.ofMinutes(10);
     private final TargetPreview targetPreview;
+    private final RunPredictor predictor;
 
     /**
      * @param template   the template it was started from, or null
      * @param excluded   when no group was eligible at its start (a scheduled run): why, from the preview; else null
      */
     private record LiveRun(ExperimentRun run, JsonNode spec, boolean leashed, RunView.TemplateRef template,
-            List<PreviewView.ExcludedView> excluded) {
+            List<PreviewView.ExcludedView> excluded, PredictionView prediction) {
         RunView view() {
-            return view(run.result());
+            RunView view = view(run.result());
+            return prediction == null ? view : view.withPrediction(prediction);
         }
 
         RunView view(RunResult result) {
@@ -85,12 +87,14 @@ public final class ExperimentService implements AutoCloseable {
     }
 
     public ExperimentService(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
-            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview) {
-        this(store, runner, providers, audit, clock, json, metrics, targetPreview, new TerminationReconciler(providers));
+            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview, RunPredictor predictor) {
+        this(store, runner, providers, audit, clock, json, metrics, targetPreview, predictor, new TerminationReconciler(providers));
     }
 
     public ExperimentService(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
-            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview, TerminationReconciler reconciler) {
+            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview, RunPredictor predictor,
+            TerminationReconciler reconciler) {
+        this.predictor = Objects.requireNonNull(predictor, "predictor is null");
         this.reconciler = Objects.requireNonNull(reconciler, "reconciler is null");
         this.targetPreview = Objects.requireNonNull(targetPreview, "targetPreview is null");
         this.store = Objects.requireNonNull(store, "store is null");
@@ -133,8 +137,13 @@ public final class ExperimentService implements AutoCloseable {
         return SEEDS.nextLong() >>> 11;
     }
 
-    /** A spec as the server would run it: validated, seeded, and forced to a dry run when leashed. */
-    private record Prepared(ExperimentSpec spec, boolean leashed) {
+    /**
+     * A spec as the server would run it: validated, seeded, and forced to a dry run when leashed.
+     *
+     * @param specJson the request without {@code predict}: the spec as the run shows it
+     * @param predict  whether the request asked for a prediction ({@code "predict": true})
+     */
+    private record Prepared(ExperimentSpec spec, boolean leashed, JsonNode specJson, boolean predict) {
     }
 
     /**
@@ -142,11 +151,21 @@ public final class ExperimentService implements AutoCloseable {
      * included) and gives it the seed and dry-run flag a run would get.
      */
     private Prepared prepare(JsonNode body) {
-        ExperimentSpec parsed = new ExperimentSpecParser().parse(body);
-        checkProviderIds(body);
+        JsonNode specJson = body;
+        boolean predict = false;
+        if (body.isObject() && body.has("predict")) {
+            JsonNode flag = body.get("predict");
+            if (!flag.isBoolean()) {
+                throw new SpecValidationException(List.of(new FieldError("predict", "must be true or false, was " + flag)));
+            }
+            predict = flag.booleanValue();
+            specJson = ((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy()).without("predict");
+        }
+        ExperimentSpec parsed = new ExperimentSpecParser().parse(specJson);
+        checkProviderIds(specJson);
         boolean leashed = mayReachLeashedProvider(parsed);
         ExperimentSpec spec = parsed.withSeed(parsed.seedIfAny().orElseGet(ExperimentService::drawSeed));
-        return new Prepared(leashed && !spec.dryRun() ? spec.withDryRun(true) : spec, leashed);
+        return new Prepared(leashed && !spec.dryRun() ? spec.withDryRun(true) : spec, leashed, specJson, predict);
     }
 
     /** Each id in {@code targets.providers} must be a configured provider that was created; else a 400 naming it. */
@@ -186,10 +205,14 @@ public final class ExperimentService implements AutoCloseable {
         }
     }
 
-    /** What a run of {@code body} would do now, without starting one (throws {@code SpecValidationException}). */
+    /**
+     * What a run of {@code body} would do now, without starting one (throws {@code SpecValidationException}); with
+     * {@code "predict": true} also its prediction (throws {@link RunPredictor.NotPredictable} when none can be made).
+     */
     public PreviewView preview(JsonNode body) {
         Prepared prepared = prepare(body);
-        return preview(prepared);
+        PreviewView preview = preview(prepared);
+        return prepared.predict() ? preview.withPrediction(predictor.predict(prepared.spec())) : preview;
     }
 
     private PreviewView preview(Prepared prepared) {
@@ -220,9 +243,11 @@ public final class ExperimentService implements AutoCloseable {
         ExperimentSpec spec = prepared.spec();
         boolean leashed = prepared.leashed();
         String runId = "run_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        String specJson = write(body);
+        String specJson = write(prepared.specJson());
+        // Predicted just before the run starts, with its seed: kept with the run in its creation transaction.
+        PredictionView prediction = prepared.predict() ? predictor.predict(spec) : null;
         RunStore.Creation creation = store.create(runId, spec.name(), spec.seed(), spec.dryRun(), principal.display(), clock.instant(),
-                specJson, idempotencyKey, idempotencyKey == null ? null : hash(body));
+                specJson, idempotencyKey, idempotencyKey == null ? null : hash(body), prediction == null ? null : writeValue(prediction));
         if (creation instanceof RunStore.Creation.Replayed replayed) {
             return new Outcome.Replayed(view(replayed.runId()).orElseThrow());
         }
@@ -233,7 +258,7 @@ public final class ExperimentService implements AutoCloseable {
                 "name=" + spec.name() + " dryRun=" + spec.dryRun() + (leashed ? " (leashed)" : "")
                         + (template == null ? "" : " template=" + template.name() + " v" + template.version()));
         ExperimentRun run = runner.start(runId, spec);
-        LiveRun liveRun = new LiveRun(run, body, leashed, template, null);
+        LiveRun liveRun = new LiveRun(run, prepared.specJson(), leashed, template, null, prediction);
         live.put(runId, liveRun);
         started(spec.dryRun());
         run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
@@ -253,14 +278,14 @@ public final class ExperimentService implements AutoCloseable {
         ExperimentSpec effective = dryOrNot.withSeed(dryOrNot.seedIfAny().orElseGet(ExperimentService::drawSeed));
         // A scheduled run is started whatever it finds (its decision reserved it), but never silently empty: when no
         // group is eligible, the run's view keeps the preview's reasons.
-        PreviewView preview = preview(new Prepared(effective, leashed));
+        PreviewView preview = preview(new Prepared(effective, leashed, specJson, false));
         List<PreviewView.ExcludedView> excluded = preview.eligible().isEmpty() ? preview.excluded() : null;
         store.create(runId, effective.name(), effective.seed(), effective.dryRun(), createdBy,
                 clock.instant(), write(specJson), null, null);
         audit.record(createdBy, null, "experiment.create", runId, "schedule", "ok",
                 "name=" + effective.name() + " dryRun=" + effective.dryRun() + (leashed ? " (leashed)" : ""));
         ExperimentRun run = runner.start(runId, effective);
-        LiveRun liveRun = new LiveRun(run, specJson, leashed, null, excluded);
+        LiveRun liveRun = new LiveRun(run, specJson, leashed, null, excluded, null);
         live.put(runId, liveRun);
         started(effective.dryRun());
         run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
@@ -343,7 +368,16 @@ public final class ExperimentService implements AutoCloseable {
         if (liveRun != null) {
             return Optional.of(liveRun.view());
         }
-        return store.find(runId).map(this::fromStore);
+        return store.find(runId).map(this::fromStore).map(view -> store.prediction(runId).map(this::readPrediction)
+                .map(view::withPrediction).orElse(view));
+    }
+
+    private PredictionView readPrediction(String stored) {
+        try {
+            return json.readValue(stored, PredictionView.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored prediction is not readable: " + e.getOriginalMessage(), e);
+        }
     }
 
     private RunView fromStore(StoredRun row) {
@@ -353,7 +387,7 @@ public final class ExperimentService implements AutoCloseable {
                 return saved.state().equals(row.state()) ? saved
                         : new RunView(saved.id(), saved.name(), row.state(), saved.seed(), saved.dryRun(), saved.leashed(), saved.createdAt(),
                                 saved.finishedAt(), saved.failureReason(), saved.spec(), saved.victims(), saved.terminations(),
-                                saved.refusals(), saved.recoveries(), saved.eventCount(), saved.template(), saved.excluded());
+                                saved.refusals(), saved.recoveries(), saved.eventCount(), saved.template(), saved.excluded(), null);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("stored run " + row.id() + " is not readable", e);
             }
@@ -379,7 +413,7 @@ public final class ExperimentService implements AutoCloseable {
                 }).toList();
         Instant finishedAt = isTerminal(row.state()) && !events.isEmpty() ? events.get(events.size() - 1).time() : null;
         return new RunView(row.id(), row.name(), row.state(), row.seed(), row.dryRun(), false, row.createdAt(), finishedAt, failure,
-                spec, victims, store.terminations(row.id()), refusals, List.of(), events.size(), null, null);
+                spec, victims, store.terminations(row.id()), refusals, List.of(), events.size(), null, null, null);
     }
 
     /** Aborts a run this process drives; empty when it is not live here. */
@@ -507,8 +541,12 @@ public final class ExperimentService implements AutoCloseable {
     }
 
     private String write(JsonNode body) {
+        return writeValue(body);
+    }
+
+    private String writeValue(Object value) {
         try {
-            return json.writeValueAsString(body);
+            return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -21,6 +21,7 @@ import dev.macaque.http.RouteGroup;
 import dev.macaque.killswitch.KillSwitchStore;
 import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.spi.CloudProvider;
+import dev.macaque.simulations.MeasuredRecoveries;
 import dev.macaque.store.Database;
 import dev.macaque.store.DatabaseHealth;
 import dev.macaque.config.MacaqueConfig;
@@ -129,7 +130,14 @@ public final class ExperimentsModule extends AbstractModule {
     @Provides
     @Singleton
     ExperimentService service(RunStore store, ExperimentRunner runner, ProviderInstances providers, AuditLog audit, Clock clock,
-            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview) {
-        return new ExperimentService(store, runner, providers, audit, clock, json, metrics, targetPreview);
+            ObjectMapper json, MeterRegistry metrics, TargetPreview targetPreview, RunPredictor predictor) {
+        return new ExperimentService(store, runner, providers, audit, clock, json, metrics, targetPreview, predictor);
+    }
+
+    /** Predictions read the same providers as the runner and are bounded by the training simulations' limits. */
+    @Provides
+    @Singleton
+    RunPredictor predictor(ProviderInstances providers, Database database, MacaqueConfig config, Clock clock) {
+        return new RunPredictor(providers, new MeasuredRecoveries(database), config.simulations(), clock);
     }
 }

@@ -10,11 +10,14 @@ import java.util.TreeMap;
  * group is eligible): what a run of the spec would do now, computed by the engine's {@link TargetPreview}.
  *
  * @param dryRun  whether the run would be a dry run (leashed mode forces it)
- * @param leashed the server would force the run to a dry run because it may reach a leashed cloud provider
+ * @param leashed    the server would force the run to a dry run because it may reach a leashed cloud provider
+ * @param prediction with {@code "predict": true}: the run simulated against a snapshot of the fleet; else absent
  */
 public record PreviewView(@com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, boolean leashed, List<EligibleView> eligible, long eligibleInstances,
         List<ExcludedView> excluded, Map<String, Integer> excludedByReason, List<RunView.VictimView> victims,
-        List<WouldRefuseView> refusals) {
+        List<WouldRefuseView> refusals,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        PredictionView prediction) {
 
     public record EligibleView(String provider, String region, String group, int weight, int desired, int healthy) {
     }
@@ -39,7 +42,12 @@ public record PreviewView(@com.fasterxml.jackson.databind.annotation.JsonSeriali
                 result.excluded().stream().map(ExcludedView::of).toList(), byReason,
                 result.victims().stream().map(RunView.VictimView::of).toList(),
                 result.refusals().stream().map(r -> new WouldRefuseView(r.victim().group().toString(), r.victim().instanceId(),
-                        r.reason().name(), r.message())).toList());
+                        r.reason().name(), r.message())).toList(), null);
+    }
+
+    /** The same preview with the run's prediction. */
+    PreviewView withPrediction(PredictionView value) {
+        return new PreviewView(seed, dryRun, leashed, eligible, eligibleInstances, excluded, excludedByReason, victims, refusals, value);
     }
 
     /** One sentence for a problem's detail: why nothing would be eligible. */

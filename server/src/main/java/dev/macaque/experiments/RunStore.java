@@ -31,7 +31,7 @@ import java.util.function.Function;
  *
  * <p>This class decides the transactions; the tables are its collaborators' ({@link RunRows}, {@link IdempotencyKeys},
  * {@link EventJournal} with {@link RunProjection}, {@link TerminationRows}, {@link KillClaims}, {@link FleetRecord},
- * {@link RunLeases}, {@link AbortRequests}, {@link Takeover}), and which event moves a run into which state is
+ * {@link RunLeases}, {@link AbortRequests}, {@link Takeover}, {@link RunPredictions}), and which event moves a run into which state is
  * {@link RunStates}'.
  */
 public final class RunStore implements RunRecorder, KillHistory {
@@ -87,6 +87,12 @@ public final class RunStore implements RunRecorder, KillHistory {
      */
     public Creation create(String runId, String name, long seed, boolean dryRun, String createdBy, Instant now, String specJson,
             String idempotencyKey, String requestHash) {
+        return create(runId, name, seed, dryRun, createdBy, now, specJson, idempotencyKey, requestHash, null);
+    }
+
+    /** As {@link #create}, keeping {@code predictionJson} (a {@link PredictionView}, or null) with the run in the same transaction. */
+    public Creation create(String runId, String name, long seed, boolean dryRun, String createdBy, Instant now, String specJson,
+            String idempotencyKey, String requestHash, String predictionJson) {
         return database.inTransaction(c -> {
             if (idempotencyKey != null) {
                 Optional<IdempotencyKeys.Claim> claimed = IdempotencyKeys.find(c, idempotencyKey);
@@ -98,6 +104,9 @@ public final class RunStore implements RunRecorder, KillHistory {
             RunRows.insert(c, runId, name, seed, dryRun, createdBy, now, specJson, leases.nodeId(), leases.expiry(now));
             if (idempotencyKey != null) {
                 IdempotencyKeys.claim(c, idempotencyKey, requestHash, runId, now);
+            }
+            if (predictionJson != null) {
+                RunPredictions.insert(c, runId, now, predictionJson);
             }
             return new Creation.Created(runId);
         });
@@ -204,6 +213,11 @@ public final class RunStore implements RunRecorder, KillHistory {
 
     public Optional<StoredRun> find(String runId) {
         return database.inTransaction(c -> RunRows.find(c, runId));
+    }
+
+    /** The prediction the run was started with (JSON of a {@link PredictionView}), if it was started with one. */
+    public Optional<String> prediction(String runId) {
+        return database.inTransaction(c -> RunPredictions.find(c, runId));
     }
 
     /** Newest first: runs created before the cursor position (created_at, id) when one is given. */

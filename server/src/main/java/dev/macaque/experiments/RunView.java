@@ -12,12 +12,16 @@ import java.util.List;
 /**
  * An experiment run as the API shows it ({@code GET /api/v1/experiments/{id}}) and as it is kept in the database.
  *
- * @param leashed true when the server forced this run to a dry run because it may reach a leashed cloud provider
+ * @param leashed    true when the server forced this run to a dry run because it may reach a leashed cloud provider
+ * @param prediction for a run started with {@code "predict": true}: its prediction beside what it did (never saved with
+ *                   the view: compared each time it is read); else absent
  */
 public record RunView(String id, String name, String state, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, boolean leashed, Instant createdAt,
         Instant finishedAt, String failureReason, JsonNode spec, List<VictimView> victims, List<TerminationView> terminations,
         List<RefusalView> refusals, List<RecoveryView> recoveries, int eventCount, TemplateRef template,
-        List<PreviewView.ExcludedView> excluded) {
+        List<PreviewView.ExcludedView> excluded,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        PredictedVsActual prediction) {
 
     /** The template (name and version) a run was started from. */
     public record TemplateRef(String name, int version) {
@@ -26,7 +30,13 @@ public record RunView(String id, String name, String state, @com.fasterxml.jacks
     /** The same view with where it came from: its template, and the groups excluded when none was eligible. */
     RunView withOrigin(TemplateRef origin, List<PreviewView.ExcludedView> exclusions) {
         return new RunView(id, name, state, seed, dryRun, leashed, createdAt, finishedAt, failureReason, spec, victims, terminations,
-                refusals, recoveries, eventCount, origin, exclusions);
+                refusals, recoveries, eventCount, origin, exclusions, prediction);
+    }
+
+    /** The same view with its prediction compared to what it shows. */
+    RunView withPrediction(PredictionView predicted) {
+        return new RunView(id, name, state, seed, dryRun, leashed, createdAt, finishedAt, failureReason, spec, victims, terminations,
+                refusals, recoveries, eventCount, template, excluded, PredictedVsActual.of(predicted, this));
     }
 
     public record VictimView(String group, String instanceId) {
@@ -66,6 +76,6 @@ public record RunView(String id, String name, String state, @com.fasterxml.jacks
                 result.terminations().stream().map(TerminationView::of).toList(),
                 result.refusals().stream().map(RefusalView::of).toList(),
                 result.recoveries().stream().map(RecoveryView::of).toList(),
-                result.events().size(), null, null);
+                result.events().size(), null, null, null);
     }
 }

@@ -27,6 +27,18 @@ public final class MeasuredRecoveries {
         this.database = Objects.requireNonNull(database, "database is null");
     }
 
+    /** Of {@code provider}'s groups, by group name (as a snapshot names them), the median measured time to recover. */
+    public Map<String, Duration> byGroupName(String provider) {
+        Map<String, Duration> byName = new TreeMap<>();
+        medianByGroup().forEach((ref, time) -> {
+            String[] parts = ref.split("/", 3);
+            if (parts.length == 3 && parts[0].equals(provider)) {
+                byName.put(parts[2], time);
+            }
+        });
+        return byName;
+    }
+
     /** Per group reference ({@code provider/region/name}), the median measured time to recover. */
     public Map<String, Duration> medianByGroup() {
         Map<String, List<Duration>> all = database.inTransaction(c -> {

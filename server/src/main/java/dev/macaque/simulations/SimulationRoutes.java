@@ -69,7 +69,7 @@ public final class SimulationRoutes implements RouteGroup {
 
     private TrainingSimulation find(String id) {
         return simulations.find(id).orElseThrow(() -> new ProblemException(404, "no simulation with id '" + id + "' (this server keeps "
-                + "the latest ones only, and forgets them when it restarts)"));
+                + "the latest " + simulations.keep() + " finished ones, simulations.keep)"));
     }
 
     private void list(Context ctx) {

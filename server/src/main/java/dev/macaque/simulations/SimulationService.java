@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Training simulations in the server: a scenario is validated and bounded on the request thread (size, virtual
  * time), then run on one of a fixed number of worker threads with a wall-clock limit; at most {@code workers} run at
- * once and {@code queue} wait, further ones are refused. The latest {@code keep} simulations and their reports are
- * kept in memory (they are not stored in the database: a restart forgets them).
+ * once and {@code queue} wait, further ones are refused. Every simulation and its reports are kept in the database
+ * ({@link SimulationHistory}), the latest {@code keep} finished ones: they are listed after a restart, and one that
+ * was queued or running when this node stopped is marked FAILED when it starts again.
  */
 public final class SimulationService implements AutoCloseable {
     /** Why a request cannot be taken: each problem with the field it concerns. */
@@ -71,16 +71,11 @@ public final class SimulationService implements AutoCloseable {
     private final AuditLog audit;
     private final Clock clock;
     private final ThreadPoolExecutor workers;
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final SimulationHistory history;
 
-    private static final class Entry {
-        TrainingSimulation view;
-        String reportJson;
-        String reportHtml;
-    }
-
-    public SimulationService(MacaqueConfig.SimulationsConfig config, AuditLog audit, Clock clock) {
+    public SimulationService(MacaqueConfig.SimulationsConfig config, SimulationHistory history, AuditLog audit, Clock clock) {
         this.config = Objects.requireNonNull(config, "config is null");
+        this.history = Objects.requireNonNull(history, "history is null");
         this.maxDuration = Durations.parse(config.maxDuration());
         this.timeout = Durations.parse(config.timeout());
         this.audit = Objects.requireNonNull(audit, "audit is null");
@@ -92,6 +87,11 @@ public final class SimulationService implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
+        int closed = history.closeUnfinished(clock.instant());
+        if (closed > 0) {
+            org.slf4j.LoggerFactory.getLogger(SimulationService.class).warn(
+                    "{} training simulations were queued or running when this node stopped: marked FAILED", closed);
+        }
     }
 
     /** Validates and bounds {@code yaml}, then queues it; the returned view is QUEUED. */
@@ -99,20 +99,13 @@ public final class SimulationService implements AutoCloseable {
         SimulationInput input = validate(yaml, seed);
         Scenario scenario = input.scenario();
         String id = "sim-" + UUID.randomUUID();
-        Entry entry = new Entry();
-        entry.view = new TrainingSimulation(id, scenario.name(), scenario.seed(), "QUEUED", principal.display(), clock.instant(), null,
-                null, null, null, null, null);
-        TrainingSimulation queued = entry.view;
-        synchronized (entries) {
-            entries.put(id, entry);
-            forgetOldest();
-        }
+        TrainingSimulation queued = new TrainingSimulation(id, scenario.name(), scenario.seed(), "QUEUED", principal.display(),
+                clock.instant(), null, null, null, null, null, null);
+        history.insert(queued);
         try {
-            workers.execute(() -> run(entry, input));
+            workers.execute(() -> run(queued, input));
         } catch (RejectedExecutionException e) {
-            synchronized (entries) {
-                entries.remove(id);
-            }
+            history.delete(id);
             throw new Busy(config.workers() + " simulations are running and " + config.queue() + " are waiting, the most this server"
                     + " takes (simulations.workers, simulations.queue); try again when one has finished");
         }
@@ -151,9 +144,10 @@ public final class SimulationService implements AutoCloseable {
         return input;
     }
 
-    private void run(Entry entry, SimulationInput input) {
-        update(entry, v -> new TrainingSimulation(v.id(), v.scenario(), v.seed(), "RUNNING", v.createdBy(), v.createdAt(), null,
-                null, null, null, null, null));
+    private void run(TrainingSimulation queued, SimulationInput input) {
+        TrainingSimulation v = new TrainingSimulation(queued.id(), queued.scenario(), queued.seed(), "RUNNING", queued.createdBy(),
+                queued.createdAt(), null, null, null, null, null, null);
+        history.update(v, null, null);
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             SimulationReport report = new Simulation(input, List.of()).run((simulated, total, events) -> {
@@ -165,69 +159,54 @@ public final class SimulationService implements AutoCloseable {
             String json = ReportJson.write(report);
             String html = ReportHtml.write(report);
             long failed = report.hypotheses().stream().filter(h -> !h.passed()).count();
-            synchronized (entries) {
-                entry.reportJson = json;
-                entry.reportHtml = html;
-            }
-            update(entry, v -> new TrainingSimulation(v.id(), v.scenario(), v.seed(), "COMPLETED", v.createdBy(), v.createdAt(),
-                    clock.instant(), report.allHypothesesHold(), null, report.hypotheses().size(), (int) failed, report.incidents().size()));
+            history.update(new TrainingSimulation(v.id(), v.scenario(), v.seed(), "COMPLETED", v.createdBy(), v.createdAt(),
+                    clock.instant(), report.allHypothesesHold(), null, report.hypotheses().size(), (int) failed, report.incidents().size()),
+                    json, html);
         } catch (TimedOut e) {
-            fail(entry, Thread.currentThread().isInterrupted() ? "stopped: the server is shutting down" : "stopped after the " + config.timeout() + " wall-clock limit (simulations.timeout); run it with macaque simulate");
+            fail(v, Thread.currentThread().isInterrupted() ? "stopped: the server is shutting down" : "stopped after the " + config.timeout() + " wall-clock limit (simulations.timeout); run it with macaque simulate");
         } catch (OutOfMemoryError e) {
-            fail(entry, "ran out of memory; run it with macaque simulate and a larger -Xmx");
+            fail(v, "ran out of memory; run it with macaque simulate and a larger -Xmx");
         } catch (RuntimeException e) {
-            fail(entry, "failed: " + e);
+            fail(v, "failed: " + e);
+        } finally {
+            prune();
         }
     }
 
-    private void fail(Entry entry, String why) {
-        update(entry, v -> new TrainingSimulation(v.id(), v.scenario(), v.seed(), "FAILED", v.createdBy(), v.createdAt(), clock.instant(),
-                null, why, null, null, null));
+    private void fail(TrainingSimulation v, String why) {
+        history.update(new TrainingSimulation(v.id(), v.scenario(), v.seed(), "FAILED", v.createdBy(), v.createdAt(), clock.instant(),
+                null, why, null, null, null), null, null);
     }
 
-    private void update(Entry entry, java.util.function.UnaryOperator<TrainingSimulation> change) {
-        synchronized (entries) {
-            entry.view = change.apply(entry.view);
+    /** Keeps the latest {@code simulations.keep} finished simulations; a database error here must not end the worker. */
+    private void prune() {
+        try {
+            history.prune(config.keep());
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(SimulationService.class).warn("Could not delete old training simulations", e);
         }
     }
 
-    private void forgetOldest() {
-        var it = entries.entrySet().iterator();
-        while (entries.size() > config.keep() && it.hasNext()) {
-            Entry oldest = it.next().getValue();
-            String state = oldest.view.state();
-            if (state.equals("COMPLETED") || state.equals("FAILED")) {
-                it.remove();
-            }
-        }
+    /** How many finished simulations are kept ({@code simulations.keep}). */
+    public int keep() {
+        return config.keep();
     }
 
-    /** Newest first. */
+    /** Newest first: the kept finished ones and those queued or running. */
     public List<TrainingSimulation> list() {
-        synchronized (entries) {
-            List<TrainingSimulation> all = new ArrayList<>();
-            entries.values().forEach(e -> all.add(e.view));
-            java.util.Collections.reverse(all);
-            return all;
-        }
+        return history.list(config.keep() + config.workers() + config.queue());
     }
 
     public Optional<TrainingSimulation> find(String id) {
-        synchronized (entries) {
-            return Optional.ofNullable(entries.get(id)).map(e -> e.view);
-        }
+        return history.find(id);
     }
 
     public Optional<String> reportJson(String id) {
-        synchronized (entries) {
-            return Optional.ofNullable(entries.get(id)).map(e -> e.reportJson);
-        }
+        return history.report(id, false);
     }
 
     public Optional<String> reportHtml(String id) {
-        synchronized (entries) {
-            return Optional.ofNullable(entries.get(id)).map(e -> e.reportHtml);
-        }
+        return history.report(id, true);
     }
 
     @Override

@@ -7,6 +7,8 @@ import com.google.inject.multibindings.Multibinder;
 import dev.macaque.audit.AuditLog;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.http.RouteGroup;
+import dev.macaque.node.NodeIdentity;
+import dev.macaque.store.Database;
 import java.time.Clock;
 
 /** Training simulations run by the server on its own worker pool, and their routes. */
@@ -19,7 +21,7 @@ public final class SimulationsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SimulationService service(MacaqueConfig config, AuditLog audit, Clock clock) {
-        return new SimulationService(config.simulations(), audit, clock);
+    SimulationService service(MacaqueConfig config, Database database, NodeIdentity node, AuditLog audit, Clock clock) {
+        return new SimulationService(config.simulations(), new SimulationHistory(database, node.nodeId()), audit, clock);
     }
 }

@@ -53,7 +53,8 @@ class SimulationServiceTest {
     }
 
     private SimulationService service(MacaqueConfig.SimulationsConfig config) {
-        return new SimulationService(config, new AuditLog(database, Clock.systemUTC()), Clock.systemUTC());
+        return new SimulationService(config, new SimulationHistory(database, "test"), new AuditLog(database, Clock.systemUTC()),
+                Clock.systemUTC());
     }
 
     @Test

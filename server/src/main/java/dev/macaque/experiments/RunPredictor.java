@@ -1,0 +1,121 @@
+package dev.macaque.experiments;
+
+import dev.macaque.config.MacaqueConfig;
+import dev.macaque.engine.ExperimentSpec;
+import dev.macaque.plugin.ConfiguredProvider;
+import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.simulate.FleetSnapshot;
+import dev.macaque.simulate.Prediction;
+import dev.macaque.simulated.scenario.GroupSpec;
+import dev.macaque.simulations.MeasuredRecoveries;
+import dev.macaque.spi.ProviderException;
+import dev.macaque.text.Durations;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Predict before you kill, in the server: reads the live fleet of the one provider a spec reaches into a
+ * {@link FleetSnapshot} (boot times from this server's measured times to recover, else the stated default) and runs
+ * the spec against it in virtual time with the seed the run will use. Bounded by the training simulations' limits
+ * ({@code simulations.maxInstances}, {@code simulations.maxDuration}); beyond them it refuses, it never predicts part.
+ */
+public final class RunPredictor {
+    /** Why a prediction cannot be made; {@code tooLarge} when a limit was exceeded (the limit is named). */
+    public static final class NotPredictable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final boolean tooLarge;
+
+        NotPredictable(String message, boolean tooLarge) {
+            super(message);
+            this.tooLarge = tooLarge;
+        }
+
+        public boolean tooLarge() {
+            return tooLarge;
+        }
+    }
+
+    /** The model simulates the recovery timeout plus this margin, as {@link Prediction#predict} does. */
+    private static final Duration MARGIN = Duration.ofHours(1);
+
+    private final ProviderInstances providers;
+    private final MeasuredRecoveries measured;
+    private final MacaqueConfig.SimulationsConfig limits;
+    private final Duration maxDuration;
+    private final Clock clock;
+
+    public RunPredictor(ProviderInstances providers, MeasuredRecoveries measured, MacaqueConfig.SimulationsConfig limits, Clock clock) {
+        this.providers = Objects.requireNonNull(providers, "providers is null");
+        this.measured = Objects.requireNonNull(measured, "measured is null");
+        this.limits = Objects.requireNonNull(limits, "limits is null");
+        this.maxDuration = Durations.parse(limits.maxDuration());
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+    }
+
+    /** Predicts {@code spec}, which carries the seed the run will use; throws {@link NotPredictable} with the reason. */
+    public PredictionView predict(ExperimentSpec spec) {
+        ConfiguredProvider provider = theOneProvider(spec);
+        Duration window = spec.recovery().timeout().plus(MARGIN);
+        if (window.compareTo(maxDuration) > 0) {
+            throw new NotPredictable("the prediction would simulate " + Durations.format(window) + " (recovery.timeout plus "
+                    + Durations.format(MARGIN) + "), longer than the " + limits.maxDuration() + " this server simulates "
+                    + "(simulations.maxDuration)", true);
+        }
+        Map<String, Duration> bootTimes = measured.byGroupName(provider.id());
+        FleetSnapshot snapshot;
+        try {
+            snapshot = FleetSnapshot.capture(provider.providerIfReady().orElseThrow(), bootTimes, clock.instant());
+        } catch (ProviderException | IllegalArgumentException e) {
+            throw new NotPredictable("reading the fleet of provider " + provider.id() + " failed: " + e.getMessage(),
+                    e instanceof IllegalArgumentException);
+        }
+        long instances = snapshot.scenario().groups().stream().mapToLong(GroupSpec::desired).sum();
+        if (instances > limits.maxInstances()) {
+            throw new NotPredictable("provider " + provider.id() + " has " + instances + " instances; this server predicts for "
+                    + "at most " + limits.maxInstances() + " (simulations.maxInstances): snapshot it with macaque snapshot and "
+                    + "simulate it with macaque simulate instead", true);
+        }
+        Prediction prediction = Prediction.predict(snapshot, spec, spec.seed());
+        List<PredictionView.GroupPrediction> recoveries = new ArrayList<>();
+        for (Prediction.GroupRecoveryPrediction group : prediction.recoveries()) {
+            Duration measuredBoot = bootTimes.get(group.group().name());
+            Duration boot = measuredBoot != null ? measuredBoot : FleetSnapshot.DEFAULT_BOOT;
+            recoveries.add(new PredictionView.GroupPrediction(group.group().toString(), group.kills(),
+                    group.recovery().map(RunPredictor::seconds).orElse(null), seconds(boot),
+                    measuredBoot != null ? "measured" : "default"));
+        }
+        List<String> caveats = new ArrayList<>(prediction.caveats());
+        caveats.add("the model knows this provider's fleet only: kills in flight in other runs, the fleet-wide budgets and "
+                + "the kill history are decided when the run records each intent");
+        return new PredictionView(spec.seed(), provider.id(), snapshot.takenAt(), Durations.format(window),
+                prediction.victims().stream().map(RunView.VictimView::of).toList(),
+                prediction.refusals().stream().map(r -> new PreviewView.WouldRefuseView(r.group().toString(), r.instanceId(),
+                        r.reason().name(), r.message())).toList(),
+                recoveries, caveats);
+    }
+
+    /** The spec's provider: the one it names, or the only one configured; a prediction models one provider's fleet. */
+    private ConfiguredProvider theOneProvider(ExperimentSpec spec) {
+        List<String> reachable = spec.targets().providers().isEmpty()
+                ? providers.all().stream().map(ConfiguredProvider::id).sorted().toList()
+                : spec.targets().providers().stream().sorted().toList();
+        if (reachable.size() != 1) {
+            throw new NotPredictable("a prediction simulates the fleet of one provider, and this spec reaches "
+                    + (reachable.isEmpty() ? "none" : reachable.size() + " (" + String.join(", ", reachable) + ")")
+                    + ": name one in targets.providers", false);
+        }
+        ConfiguredProvider provider = providers.byId(reachable.get(0)).orElseThrow();
+        if (!provider.isReady()) {
+            throw new NotPredictable("provider " + provider.id() + " could not be created: " + provider.error(), false);
+        }
+        return provider;
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+}
