@@ -86,6 +86,12 @@ public record MacaqueConfig(
                 dashboard, safety, simulations);
     }
 
+    /** A copy with other training-simulation (and prediction) limits. */
+    public MacaqueConfig withSimulations(SimulationsConfig newSimulations) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                limits, dashboard, safety, newSimulations);
+    }
+
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {

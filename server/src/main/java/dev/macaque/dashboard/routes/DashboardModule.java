@@ -109,8 +109,10 @@ public final class DashboardModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SimulationsPage simulations(DashboardPages pages, MacaqueConfig config, InstallLayout layout, ObjectMapper json) {
-        return new SimulationsPage(pages, new SimulationReports(layout.resolve(config.dashboard().simulationsDirectory()), json));
+    SimulationsPage simulations(DashboardPages pages, MacaqueConfig config, InstallLayout layout, ObjectMapper json,
+            dev.macaque.simulations.SimulationService training) {
+        return new SimulationsPage(pages, new SimulationReports(layout.resolve(config.dashboard().simulationsDirectory()), json),
+                training);
     }
 
     /** The New-experiment page's Preview: the same preview service as {@code POST /api/v1/experiments/preview}. */

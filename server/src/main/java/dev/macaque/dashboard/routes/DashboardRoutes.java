@@ -72,5 +72,6 @@ public final class DashboardRoutes implements RouteGroup {
         routes.get("/simulations", access.page(simulations::list));
         routes.get("/simulations/{id}", access.page(simulations::report));
         routes.get("/simulations/{id}/report.html", access.page(simulations::html));
+        routes.get("/simulations/server/{id}/report.html", access.page(simulations::trainingHtml));
     }
 }

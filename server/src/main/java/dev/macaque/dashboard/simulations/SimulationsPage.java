@@ -3,6 +3,8 @@ package dev.macaque.dashboard.simulations;
 import dev.macaque.dashboard.DashboardPages;
 import dev.macaque.dashboard.Frame;
 import dev.macaque.http.ProblemException;
+import dev.macaque.simulations.SimulationService;
+import dev.macaque.simulations.TrainingSimulation;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,20 +23,34 @@ public final class SimulationsPage {
      */
     static final String REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
 
-    public record ListView(String directory, List<SimulationReports.Report> reports) {
+    /** @param training the training simulations this server ran ({@code POST /api/v1/simulations}), newest first */
+    public record ListView(String directory, List<SimulationReports.Report> reports, List<TrainingSimulation> training) {
     }
 
     private final DashboardPages pages;
     private final SimulationReports reports;
+    private final SimulationService training;
 
-    public SimulationsPage(DashboardPages pages, SimulationReports reports) {
+    public SimulationsPage(DashboardPages pages, SimulationReports reports, SimulationService training) {
         this.pages = Objects.requireNonNull(pages, "pages is null");
         this.reports = Objects.requireNonNull(reports, "reports is null");
+        this.training = Objects.requireNonNull(training, "training is null");
     }
 
     public void list(Context ctx) {
         pages.render(ctx, "simulations.jte", "Simulations", Frame.Section.SIMULATIONS,
-                new ListView(reports.directory().toString(), reports.list()));
+                new ListView(reports.directory().toString(), reports.list(), training.list()));
+    }
+
+    /** A training simulation's report page, as the server stored it, sandboxed like a folder's report. */
+    public void trainingHtml(Context ctx) {
+        String html = training.reportHtml(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(404, "no report of a "
+                + "training simulation '" + ctx.pathParam("id") + "' (it has not finished, failed, or is older than the "
+                + training.keep() + " this server keeps)"));
+        ctx.header("Content-Security-Policy", REPORT_CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType("text/html; charset=utf-8").result(html);
     }
 
     public void report(Context ctx) {
