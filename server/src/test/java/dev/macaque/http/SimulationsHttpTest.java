@@ -97,6 +97,41 @@ class SimulationsHttpTest {
     }
 
     @Test
+    void simulationsAndTheirReportsAreListedAfterARestartOnTheApiAndTheDashboard() throws Exception {
+        dev.macaque.config.MacaqueConfig.DatabaseConfig database = dev.macaque.store.TestDatabases.h2(home);
+        server = TestServer.start(home, database, dev.macaque.config.MacaqueConfig.Mode.LEASHED, Map.of());
+        String operator = server.token("trainer", "operator");
+        String id = TestServer.json(server.sendJson("POST", "/api/v1/simulations", operator,
+                body("name: quick\nduration: 1h\ngroups:\n  - {name: a, region: r, zones: [a], desired: 1}\n"))).get("id").asText();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+                TestServer.json(server.get("/api/v1/simulations/" + id, operator)).get("state").asText().equals("COMPLETED"));
+        String reportBefore = server.get("/api/v1/simulations/" + id + "/report", operator).body();
+        server.close();
+
+        server = TestServer.start(home, database, dev.macaque.config.MacaqueConfig.Mode.LEASHED, Map.of());
+
+        JsonNode list = TestServer.json(server.get("/api/v1/simulations", operator));
+        assertThat(list.at("/items/0/id").asText()).isEqualTo(id);
+        assertThat(list.at("/items/0/state").asText()).isEqualTo("COMPLETED");
+        assertThat(list.at("/items/0/passed").asBoolean()).isTrue();
+        assertThat(server.get("/api/v1/simulations/" + id + "/report", operator).body()).isEqualTo(reportBefore);
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<String> signIn = browser.send(java.net.http.HttpRequest.newBuilder(server.uri("/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + operator + "&next=%2F")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        HttpResponse<String> page = browser.send(java.net.http.HttpRequest.newBuilder(server.uri("/simulations"))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("id=\"training-simulations\"").contains("/simulations/server/" + id + "/report.html");
+        HttpResponse<String> report = browser.send(java.net.http.HttpRequest.newBuilder(server.uri("/simulations/server/" + id
+                + "/report.html")).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(report.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("sandbox");
+        assertThat(report.body()).contains("quick");
+    }
+
+    @Test
     void aViewerCannotStartOneAndAnUnknownIdIs404() {
         server = TestServer.start(home, Map.of());
         String viewer = server.token("student", "viewer");

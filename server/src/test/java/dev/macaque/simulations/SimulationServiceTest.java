@@ -79,6 +79,75 @@ class SimulationServiceTest {
         assertThat(service.reportJson(sim.id())).isEmpty();
     }
 
+    private static final String QUICK = "name: quick\nduration: 1h\ngroups:\n  - {name: a, region: r, zones: [a], desired: 1}\n";
+
+    @Test
+    void onlyTheLatestKeepFinishedSimulationsAreKeptWithTheirReports() {
+        service = service(new MacaqueConfig.SimulationsConfig(1, 4, null, null, "10m", 2));
+
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String id = service.submit(QUICK, (long) i, OPERATOR, "test").id();
+            ids.add(id);
+            await().atMost(Duration.ofSeconds(30)).until(() -> service.find(id).orElseThrow().state().equals("COMPLETED"));
+        }
+
+        assertThat(service.list()).extracting(TrainingSimulation::id).containsExactly(ids.get(3), ids.get(2));
+        assertThat(service.find(ids.get(0))).isEmpty();
+        assertThat(service.reportJson(ids.get(1))).isEmpty();
+        assertThat(service.reportJson(ids.get(3))).isPresent();
+    }
+
+    @Test
+    void aSimulationQueuedOrRunningWhenItsNodeStoppedIsFailedWithTheReasonWhenTheNodeStartsAgain() {
+        SimulationHistory history = new SimulationHistory(database, "test");
+        history.insert(new TrainingSimulation("sim-left", "left", 1, "RUNNING", "trainer", java.time.Instant.parse("2026-01-01T00:00:00Z"),
+                null, null, null, null, null, null));
+        new SimulationHistory(database, "other-node").insert(new TrainingSimulation("sim-elsewhere", "elsewhere", 1, "RUNNING",
+                "trainer", java.time.Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null, null, null));
+
+        service = service(MacaqueConfig.SimulationsConfig.DEFAULT);
+
+        TrainingSimulation left = service.find("sim-left").orElseThrow();
+        assertThat(left.state()).isEqualTo("FAILED");
+        assertThat(left.error()).contains("the server stopped before it finished");
+        assertThat(left.finishedAt()).isNotNull();
+        assertThat(service.find("sim-elsewhere").orElseThrow().state()).as("another node's simulation is its own").isEqualTo("RUNNING");
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> databases() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("h2", (java.util.function.Function<Path, MacaqueConfig.DatabaseConfig>)
+                        dev.macaque.store.TestDatabases::h2),
+                org.junit.jupiter.params.provider.Arguments.of("postgresql", (java.util.function.Function<Path, MacaqueConfig.DatabaseConfig>)
+                        d -> dev.macaque.store.TestDatabases.postgres()));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("databases")
+    void theHistoryKeepsEachStateWithItsVerdictAndReportsAndPrunesTheOldestFinished(String name,
+            java.util.function.Function<Path, MacaqueConfig.DatabaseConfig> config) {
+        try (Database db = Database.open(config.apply(dir))) {
+            SimulationHistory history = new SimulationHistory(db, "n1");
+            java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+            history.insert(new TrainingSimulation("sim-a", "a", 1, "QUEUED", "trainer", t0, null, null, null, null, null, null));
+            history.insert(new TrainingSimulation("sim-b", "b", 2, "QUEUED", "trainer", t0.plusSeconds(1), null, null, null, null, null, null));
+            history.update(new TrainingSimulation("sim-a", "a", 1, "COMPLETED", "trainer", t0, t0.plusSeconds(5), false, null, 4, 1, 2),
+                    "{\"r\":1}", "<html>a</html>");
+
+            assertThat(history.find("sim-a").orElseThrow()).isEqualTo(new TrainingSimulation("sim-a", "a", 1, "COMPLETED", "trainer", t0,
+                    t0.plusSeconds(5), false, null, 4, 1, 2));
+            assertThat(history.find("sim-b").orElseThrow().passed()).isNull();
+            assertThat(history.report("sim-a", true)).contains("<html>a</html>");
+            assertThat(history.report("sim-b", false)).isEmpty();
+            history.prune(1);
+            assertThat(history.list(10)).extracting(TrainingSimulation::id).as("the newest is kept, and sim-a is beyond it")
+                    .containsExactly("sim-b");
+            history.prune(0);
+            assertThat(history.list(10)).extracting(TrainingSimulation::id).as("a queued one is never pruned").containsExactly("sim-b");
+        }
+    }
+
     @Test
     void simulationsRunOnWorkerThreadsNotOnTheCaller() {
         service = service(MacaqueConfig.SimulationsConfig.DEFAULT);

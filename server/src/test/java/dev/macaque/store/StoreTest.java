@@ -37,6 +37,26 @@ class StoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void aRunsPredictionIsKeptWithTheRunAndAReplayedCreationAddsNone(String name, Function<Path, MacaqueConfig.DatabaseConfig> config) {
+        try (Database db = Database.open(config.apply(dir))) {
+            var store = new dev.macaque.experiments.RunStore(db, new com.fasterxml.jackson.databind.ObjectMapper());
+            String prediction = "{\"seed\":7,\"provider\":\"tc\",\"victims\":[]}";
+
+            var created = store.create("run_p1", "p", 7, false, "test", CLOCK.instant(), "{}", "key-1", "hash-1", prediction);
+            var replayed = store.create("run_p2", "p", 7, false, "test", CLOCK.instant(), "{}", "key-1", "hash-1", prediction);
+
+            assertThat(created).isInstanceOf(dev.macaque.experiments.RunStore.Creation.Created.class);
+            assertThat(replayed).isEqualTo(new dev.macaque.experiments.RunStore.Creation.Replayed("run_p1"));
+            assertThat(store.prediction("run_p1")).contains(prediction);
+            assertThat(store.prediction("run_p2")).isEmpty();
+            assertThat(store.create("run_p3", "p", 7, false, "test", CLOCK.instant(), "{}", null, null).getClass())
+                    .isEqualTo(dev.macaque.experiments.RunStore.Creation.Created.class);
+            assertThat(store.prediction("run_p3")).as("a run started without predict has none").isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void tokensAreStoredAsHashesAndAuthenticateUntilRevoked(String name, Function<Path, MacaqueConfig.DatabaseConfig> config) {
         try (Database db = Database.open(config.apply(dir))) {
             TokenStore tokens = new TokenStore(db, CLOCK);
