@@ -94,6 +94,8 @@ public final class ExperimentRoutes implements RouteGroup {
             throw new ProblemException(422, NOTHING_TO_RUN, e.getMessage(), List.of(), e.preview().excluded());
         } catch (RunPredictor.NotPredictable e) {
             throw notPredictable(e);
+        } catch (RunPredictor.Busy e) {
+            throw new ProblemException(503, e.getMessage());
         }
         if (outcome instanceof ExperimentService.Outcome.IdempotencyConflict conflict) {
             throw new ProblemException(409, "https://macaque.dev/problems/idempotency-conflict", "Idempotency-Key '" + key
@@ -132,6 +134,8 @@ public final class ExperimentRoutes implements RouteGroup {
             throw invalid(e);
         } catch (RunPredictor.NotPredictable e) {
             throw notPredictable(e);
+        } catch (RunPredictor.Busy e) {
+            throw new ProblemException(503, e.getMessage());
         }
     }
 

@@ -32,7 +32,8 @@ public record PredictedVsActual(PredictionView predicted, Boolean sameVictims, L
     /** Compares {@code predicted} with the run as {@code run} shows it now. */
     static PredictedVsActual of(PredictionView predicted, RunView run) {
         Objects.requireNonNull(predicted, "predicted");
-        boolean selected = !run.state().equals("PENDING") && !(run.victims().isEmpty() && !isTerminal(run.state()));
+        // victims are selected once, right after the run starts: it has them, or it ended without any
+        boolean selected = !run.victims().isEmpty() || ExperimentService.isTerminal(run.state());
         Set<RunView.VictimView> expected = new LinkedHashSet<>(predicted.victims());
         Set<RunView.VictimView> actual = new LinkedHashSet<>(run.victims());
         List<RunView.VictimView> missed = predicted.victims().stream().filter(v -> !actual.contains(v)).toList();
@@ -50,9 +51,5 @@ public record PredictedVsActual(PredictionView predicted, Boolean sameVictims, L
         }
         return new PredictedVsActual(predicted, selected ? missed.isEmpty() && unpredicted.isEmpty() : null,
                 selected ? missed : List.of(), selected ? unpredicted : List.of(), drifts);
-    }
-
-    private static boolean isTerminal(String state) {
-        return ExperimentService.isTerminal(state);
     }
 }

@@ -39,6 +39,15 @@ public final class RunPredictor {
         }
     }
 
+    /** Every worker that may predict at once is busy: the request may be sent again shortly. */
+    public static final class Busy extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Busy(String message) {
+            super(message);
+        }
+    }
+
     /** The model simulates the recovery timeout plus this margin, as {@link Prediction#predict} does. */
     private static final Duration MARGIN = Duration.ofHours(1);
 
@@ -47,6 +56,8 @@ public final class RunPredictor {
     private final MacaqueConfig.SimulationsConfig limits;
     private final Duration maxDuration;
     private final Clock clock;
+    /** Predictions run on the request's thread, so at most {@code simulations.workers} at once. */
+    private final java.util.concurrent.Semaphore running;
 
     public RunPredictor(ProviderInstances providers, MeasuredRecoveries measured, MacaqueConfig.SimulationsConfig limits, Clock clock) {
         this.providers = Objects.requireNonNull(providers, "providers is null");
@@ -54,10 +65,26 @@ public final class RunPredictor {
         this.limits = Objects.requireNonNull(limits, "limits is null");
         this.maxDuration = Durations.parse(limits.maxDuration());
         this.clock = Objects.requireNonNull(clock, "clock is null");
+        this.running = new java.util.concurrent.Semaphore(limits.workers());
     }
 
-    /** Predicts {@code spec}, which carries the seed the run will use; throws {@link NotPredictable} with the reason. */
+    /**
+     * Predicts {@code spec}, which carries the seed the run will use; throws {@link NotPredictable} with the reason, or
+     * {@link Busy} when {@code simulations.workers} predictions are running already.
+     */
     public PredictionView predict(ExperimentSpec spec) {
+        if (!running.tryAcquire()) {
+            throw new Busy(limits.workers() + " predictions are running, the most this server runs at once "
+                    + "(simulations.workers); try again when one has finished");
+        }
+        try {
+            return predictBounded(spec);
+        } finally {
+            running.release();
+        }
+    }
+
+    private PredictionView predictBounded(ExperimentSpec spec) {
         ConfiguredProvider provider = theOneProvider(spec);
         Duration window = spec.recovery().timeout().plus(MARGIN);
         if (window.compareTo(maxDuration) > 0) {
