@@ -55,7 +55,7 @@ public final class GuardedSelection {
 
     private List<Victim> guarded(SelectionResult drawn, Guardrails limits, Instant now) {
         List<Victim> allowed = new ArrayList<>(drawn.victims().size());
-        Map<GroupRef, Integer> healthyNow = new HashMap<>();
+        Map<GroupRef, Integer> healthyNow = new HashMap<>(drawn.victims().size() * 2);
         for (Victim victim : drawn.victims()) {
             FleetGroup group = byRef.get(victim.group());
             int healthy = healthyNow.getOrDefault(victim.group(), group.healthyCount());

@@ -401,11 +401,16 @@ public final class ExperimentRun {
                     }
                 }
             }
-            for (FleetGroup group : snapshot) {
-                fleet.put(group.ref(), group);
-                healthyNow.put(group.ref(), group.healthyCount());
-            }
             SelectionResult selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
+            // Only the victims' groups are looked up later: index those, not every candidate of a large fleet.
+            java.util.Set<GroupRef> victimGroups = new java.util.HashSet<>();
+            selection.victims().forEach(v -> victimGroups.add(v.group()));
+            for (FleetGroup group : snapshot) {
+                if (victimGroups.contains(group.ref())) {
+                    fleet.put(group.ref(), group);
+                    healthyNow.put(group.ref(), group.healthyCount());
+                }
+            }
             // Unreachable parts of the fleet are a finding: the run saw less than was asked for.
             record(new GroupsDiscovered(counts[0], counts[1], snapshot.size(), selection.eligibleGroups(),
                     selection.eligibleInstances(), unreachable));
