@@ -75,19 +75,7 @@ public final class IndexedFleet {
         return profiles.size();
     }
 
-    /** The selection weight of group {@code i}, 0 when it is not opted in or its weight is invalid. */
-    int weight(int i) {
-        return weight[i];
-    }
-
-    int healthy(int i) {
-        return healthy[i];
-    }
-
-    int profile(int i) {
-        return profile[i];
-    }
-
+    /** Per group, in order: the selection weight, 0 when it is not opted in or its weight is invalid. */
     int[] weights() {
         return weight;
     }
