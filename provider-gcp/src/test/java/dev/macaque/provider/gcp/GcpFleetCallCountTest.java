@@ -25,30 +25,28 @@ class GcpFleetCallCountTest {
         try (FakeCompute compute = thousandMigs();
              CloudProvider provider = new TestProviders().create("gcp-fleet", compute.endpoint(),
                      Map.of(GcpConfig.PROJECTS, "shop-prod"))) {
-            {
-                List<GroupRef> refs = provider.listGroups(GroupFilter.ALL).stream().map(GroupSummary::ref).toList();
-                assertThat(refs).hasSize(GROUPS);
-                int before = compute.requests().size();
+            List<GroupRef> refs = provider.listGroups(GroupFilter.ALL).stream().map(GroupSummary::ref).toList();
+            assertThat(refs).hasSize(GROUPS);
+            int before = compute.requests().size();
 
-                DescribedGroups batch = provider.describeGroups(refs);
+            DescribedGroups batch = provider.describeGroups(refs);
 
-                assertThat(batch.groups()).hasSize(GROUPS).allSatisfy(g -> {
-                    assertThat(g.summary().optedIn()).isTrue();
-                    assertThat(g.healthyInService()).hasSize(1);
-                });
-                assertThat(batch.unreachable()).isEmpty();
-                List<String> made = compute.requests().subList(before, compute.requests().size());
-                assertThat(kinds(made)).isEqualTo(Map.of("aggregatedList", 1, "template", 1,
-                        "listManagedInstances", GROUPS));
+            assertThat(batch.groups()).hasSize(GROUPS).allSatisfy(g -> {
+                assertThat(g.summary().optedIn()).isTrue();
+                assertThat(g.healthyInService()).hasSize(1);
+            });
+            assertThat(batch.unreachable()).isEmpty();
+            List<String> made = compute.requests().subList(before, compute.requests().size());
+            assertThat(kinds(made)).isEqualTo(Map.of("aggregatedList", 1, "template", 1,
+                    "listManagedInstances", GROUPS));
 
-                int beforeOneByOne = compute.requests().size();
-                for (GroupRef ref : refs.subList(0, 10)) {
-                    provider.describeGroup(ref);
-                }
-                assertThat(kinds(compute.requests().subList(beforeOneByOne, compute.requests().size())))
-                        .as("one by one, as before SPI 1.1: MIG, template, members and creation times per group")
-                        .isEqualTo(Map.of("get MIG", 10, "template", 10, "listManagedInstances", 10, "instances.list", 10));
+            int beforeOneByOne = compute.requests().size();
+            for (GroupRef ref : refs.subList(0, 10)) {
+                provider.describeGroup(ref);
             }
+            assertThat(kinds(compute.requests().subList(beforeOneByOne, compute.requests().size())))
+                    .as("one by one, as before SPI 1.1: MIG, template, members and creation times per group")
+                    .isEqualTo(Map.of("get MIG", 10, "template", 10, "listManagedInstances", 10, "instances.list", 10));
         }
     }
 
@@ -63,19 +61,17 @@ class GcpFleetCallCountTest {
         try (FakeCompute compute = thousandMigs();
              CloudProvider provider = new TestProviders().create("gcp-fleet", compute.endpoint(),
                      Map.of(GcpConfig.PROJECTS, "shop-prod"))) {
-            {
-                int before = compute.requests().size();
-                var discovery = provider.listAndDescribeGroups(GroupFilter.ALL, GroupSummary::optedIn);
+            int before = compute.requests().size();
+            var discovery = provider.listAndDescribeGroups(GroupFilter.ALL, GroupSummary::optedIn);
 
-                assertThat(discovery.described().groups()).hasSize(GROUPS);
-                Map<String, Integer> calls = kinds(compute.requests().subList(before, compute.requests().size()));
-                int listingPages = 1;
-                assertThat(calls).isEqualTo(Map.of("aggregatedList", 1, "template", 1, "listManagedInstances", GROUPS));
-                int total = calls.values().stream().mapToInt(Integer::intValue).sum();
-                System.out.printf("CLOUD-CALLS gcp groups=%d listingPages=%d discovery=%d bound=%d met=%s"
-                        + " (listManagedInstances per MIG: Compute has no multi-MIG member call)%n",
-                        GROUPS, listingPages, total, listingPages, total <= listingPages);
-            }
+            assertThat(discovery.described().groups()).hasSize(GROUPS);
+            Map<String, Integer> calls = kinds(compute.requests().subList(before, compute.requests().size()));
+            int listingPages = 1;
+            assertThat(calls).isEqualTo(Map.of("aggregatedList", 1, "template", 1, "listManagedInstances", GROUPS));
+            int total = calls.values().stream().mapToInt(Integer::intValue).sum();
+            System.out.printf("CLOUD-CALLS gcp groups=%d listingPages=%d discovery=%d bound=%d met=%s"
+                    + " (listManagedInstances per MIG: Compute has no multi-MIG member call)%n",
+                    GROUPS, listingPages, total, listingPages, total <= listingPages);
         }
     }
 
