@@ -51,8 +51,10 @@ class JmhSmokeTest {
                 "recovery.RecoveryVerificationBenchmark.experimentRun",
                 "recovery.RecoveryVerificationBenchmark.worldOnly",
                 "selection.TargetSelectionBenchmark.floor",
+                "selection.TargetSelectionBenchmark.indexBuild",
                 "selection.TargetSelectionBenchmark.naive",
                 "selection.TargetSelectionBenchmark.select",
+                "selection.TargetSelectionBenchmark.selectList",
                 "simulator.SimulatorThroughputBenchmark.priorityQueueFloor",
                 "simulator.SimulatorThroughputBenchmark.world");
     }

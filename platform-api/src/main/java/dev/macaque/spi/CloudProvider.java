@@ -52,6 +52,25 @@ public interface CloudProvider extends AutoCloseable {
     }
 
     /**
+     * Lists the groups matching {@code filter} and reads those that {@code read} accepts with their members, in one
+     * pass over the cloud where its list calls already return members: a whole-fleet run then costs the listing's
+     * pages, not the listing plus a second read of every candidate. Since SPI 1.2.
+     *
+     * <p>The groups read are what {@link #describeGroups(List)} would return for them, read in the same listing (so
+     * at the same moment). {@code read} is a pure predicate over a listed summary (the caller's opt-in and target
+     * rule); it may be called more than once for a group, and the call as a whole may be repeated on failure.
+     *
+     * <p>The default lists with {@link #listGroups} and reads the accepted groups with {@link #describeGroups(List)},
+     * so providers built for SPI 1.1 or 1.0 keep working unchanged.
+     */
+    default ListedGroups listAndDescribeGroups(GroupFilter filter, java.util.function.Predicate<GroupSummary> read) {
+        List<GroupSummary> listed = listGroups(filter);
+        List<GroupRef> wanted = listed.stream().filter(read).map(GroupSummary::ref).toList();
+        return new ListedGroups(listed, wanted.isEmpty()
+                ? new DescribedGroups(List.of(), java.util.Map.of(), List.of()) : describeGroups(wanted));
+    }
+
+    /**
      * Reads a group's health for recovery verification: desired capacity against members that are in service
      * and healthy.
      *

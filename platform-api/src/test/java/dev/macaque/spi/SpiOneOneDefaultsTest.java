@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The methods SPI 1.1 added are defaults: a provider written for 1.0 gets working behaviour without a change. */
+/** The methods SPI 1.1 and 1.2 added are defaults: a provider written for 1.0 gets working behaviour without a change. */
 class SpiOneOneDefaultsTest {
 
     /** A provider as written against SPI 1.0: it overrides only the 1.0 methods and counts describeGroup calls. */
@@ -53,6 +53,21 @@ class SpiOneOneDefaultsTest {
     }
 
     @Test
+    void theDefaultListAndReadListsEveryGroupAndReadsOnlyTheAcceptedOnes() {
+        OneZeroProvider old = new OneZeroProvider();
+
+        ListedGroups listed = old.listAndDescribeGroups(GroupFilter.ALL, GroupSummary::optedIn);
+
+        assertThat(listed.listed()).extracting(g -> g.ref().name()).containsExactly("a", "b");
+        assertThat(listed.described().groups()).extracting(g -> g.ref().name()).containsExactly("a");
+        assertThat(old.described).containsExactly(new GroupRef("old", "r1", "a"));
+
+        old.described.clear();
+        assertThat(old.listAndDescribeGroups(GroupFilter.ALL, g -> false).described().groups()).isEmpty();
+        assertThat(old.described).as("nothing accepted, nothing read").isEmpty();
+    }
+
+    @Test
     void theDefaultBatchedReadFailsAsAWholeOnAnythingButNotFound() {
         OneZeroProvider old = new OneZeroProvider();
         old.failOn = new ProviderException(ProviderException.Kind.THROTTLED, "slow down");
@@ -72,7 +87,7 @@ class SpiOneOneDefaultsTest {
 
         assertThat(factory.pluginVersion()).isEmpty();
         assertThat(SpiVersion.isCompatible(SpiVersion.CURRENT, factory.spiVersion())).isTrue();
-        assertThat(SpiVersion.CURRENT).isEqualTo("1.1");
+        assertThat(SpiVersion.CURRENT).isEqualTo("1.2");
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * Markdown table. Which benchmark is whose baseline, and which parameters must match, is fixed here; ratios are
  * always computed within one file (one run), never across runs.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.macaque.benchmarks.report.BaselineRatios result.json...}
+ * <p>Usage: {@code java -cp benchmarks.jar dev.macaque.benchmarks.report.BaselineRatios result.json...}; after the
+ * tables it prints issue 21's targets ({@link #TARGETS}) beside their figures, met or not.
  */
 public final class BaselineRatios {
 
@@ -37,6 +38,10 @@ public final class BaselineRatios {
     static final List<Pairing> PAIRINGS = List.of(
             new Pairing("selection.TargetSelectionBenchmark.select", "selection.TargetSelectionBenchmark.floor",
                     List.of("groups", "instancesPerGroup"), Map.of(), "× floor time (target ≤ 3 for k ≤ 100)"),
+            new Pairing("selection.TargetSelectionBenchmark.selectList", "selection.TargetSelectionBenchmark.floor",
+                    List.of("groups", "instancesPerGroup"), Map.of(), "× floor time (over the plain list)"),
+            new Pairing("selection.TargetSelectionBenchmark.indexBuild", "selection.TargetSelectionBenchmark.floor",
+                    List.of("groups", "instancesPerGroup"), Map.of(), "× floor time (building the index, once per snapshot)"),
             new Pairing("selection.TargetSelectionBenchmark.naive", "selection.TargetSelectionBenchmark.select",
                     List.of("groups", "instancesPerGroup", "k"), Map.of("targets", "regionAndTag"), "× engine time = engine speed-up (target ≥ 100 at 1,000,000 / 10,000)"),
             new Pairing("simulator.SimulatorThroughputBenchmark.world", "simulator.SimulatorThroughputBenchmark.priorityQueueFloor",
@@ -45,6 +50,44 @@ public final class BaselineRatios {
                     List.of("groups", "days", "regions"), Map.of(), "× world-only time"),
             new Pairing("recovery.RecoveryVerificationBenchmark.experimentRun", "recovery.RecoveryVerificationBenchmark.worldOnly",
                     List.of("groups", "kills"), Map.of(), "× world-only rate"));
+
+    /** How a target reads a result against its baseline. */
+    enum Measure {
+        /** score / baseline score */
+        RATIO,
+        /** score − baseline score, in the score's unit (an absolute overhead) */
+        DIFFERENCE
+    }
+
+    /**
+     * One target of issue 21's table, checked on one measured result against its pairing's baseline in the same file.
+     *
+     * @param row       the table row, as a person reads it
+     * @param benchmark the measured benchmark (class.method, without the package)
+     * @param params    parameters the result must have with exactly these values
+     * @param measure   ratio or difference to the baseline
+     * @param atMost    {@code true}: met when the figure is at most {@code bound}; {@code false}: at least
+     * @param bound     the target
+     */
+    record Target(String row, String benchmark, Map<String, String> params, Measure measure, boolean atMost, double bound) {
+        String text() {
+            return (atMost ? "≤ " : "≥ ") + number(bound) + (measure == Measure.RATIO ? "×" : " (absolute overhead)");
+        }
+    }
+
+    static final List<Target> TARGETS = List.of(
+            new Target("selection vs floor, k = 100, regionAndTag, 1,000 groups", "selection.TargetSelectionBenchmark.select",
+                    Map.of("groups", "1000", "k", "100", "targets", "regionAndTag"), Measure.DIFFERENCE, true, 5),
+            new Target("selection vs floor, k = 100, regionAndTag, 100,000 groups", "selection.TargetSelectionBenchmark.select",
+                    Map.of("groups", "100000", "k", "100", "targets", "regionAndTag"), Measure.RATIO, true, 3),
+            new Target("selection vs floor, k = 100, regionAndTag, 1,000,000 groups", "selection.TargetSelectionBenchmark.select",
+                    Map.of("groups", "1000000", "k", "100", "targets", "regionAndTag"), Measure.RATIO, true, 3),
+            new Target("selection vs naive, 1,000,000 groups, k = 10,000", "selection.TargetSelectionBenchmark.naive",
+                    Map.of("groups", "1000000", "k", "10000"), Measure.RATIO, false, 100),
+            new Target("simulator events/s vs PriorityQueue floor, 1,000 groups", "simulator.SimulatorThroughputBenchmark.world",
+                    Map.of("groups", "1000"), Measure.RATIO, false, 0.33),
+            new Target("simulator events/s vs PriorityQueue floor, 100,000 groups", "simulator.SimulatorThroughputBenchmark.world",
+                    Map.of("groups", "100000"), Measure.RATIO, false, 0.33));
 
     private static final String PACKAGE = "dev.macaque.benchmarks.";
 
@@ -67,9 +110,55 @@ public final class BaselineRatios {
             System.err.println("usage: BaselineRatios <jmh-result.json>...");
             System.exit(2);
         }
+        List<Path> files = new ArrayList<>();
         for (String file : args) {
+            files.add(Path.of(file));
             print(Path.of(file), System.out);
         }
+        printTargets(files, System.out);
+    }
+
+    /**
+     * Every target beside its figure, each figure computed within one file (one run), and whether it is met. A
+     * target whose benchmark is in none of the files says so.
+     */
+    static void printTargets(List<Path> files, PrintStream out) throws IOException {
+        out.println("### Targets (issue 21)");
+        out.println();
+        out.println("| Row | Figure | Target | Met? | From |");
+        out.println("|---|---|---|---|---|");
+        for (Target target : TARGETS) {
+            boolean found = false;
+            for (Path file : files) {
+                List<Result> results = read(file);
+                for (Result result : results) {
+                    if (!result.benchmark().equals(target.benchmark()) || !target.params().entrySet().stream()
+                            .allMatch(p -> p.getValue().equals(result.params().get(p.getKey())))) {
+                        continue;
+                    }
+                    Optional<Pairing> pairing = PAIRINGS.stream().filter(p -> p.benchmark().equals(result.benchmark())).findFirst();
+                    Optional<Result> baseline = pairing.flatMap(p -> baselineOf(result, p, results));
+                    if (baseline.isEmpty()) {
+                        continue;
+                    }
+                    found = true;
+                    double figure = target.measure() == Measure.RATIO
+                            ? result.score() / baseline.get().score()
+                            : result.score() - baseline.get().score();
+                    boolean met = target.atMost() ? figure <= target.bound() : figure >= target.bound();
+                    String shown = target.measure() == Measure.RATIO
+                            ? String.format(Locale.ROOT, "%.3g×", figure)
+                            : number(figure) + " " + result.unit() + " (" + number(result.score()) + " − "
+                                    + number(baseline.get().score()) + ")";
+                    out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", target.row(), shown, target.text(),
+                            met ? "**met**" : "not met", file.getFileName());
+                }
+            }
+            if (!found) {
+                out.printf(Locale.ROOT, "| %s | not measured in this run | %s | — | |%n", target.row(), target.text());
+            }
+        }
+        out.println();
     }
 
     static void print(Path file, PrintStream out) throws IOException {

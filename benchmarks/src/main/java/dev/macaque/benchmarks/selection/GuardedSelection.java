@@ -6,6 +6,7 @@ import dev.macaque.engine.ExperimentSpec.Targets;
 import dev.macaque.engine.FleetGroup;
 import dev.macaque.engine.GuardrailCheck;
 import dev.macaque.engine.GuardrailDecision;
+import dev.macaque.engine.IndexedFleet;
 import dev.macaque.engine.KillCandidate;
 import dev.macaque.engine.SelectionResult;
 import dev.macaque.engine.TargetSelector;
@@ -40,12 +41,21 @@ public final class GuardedSelection {
         }
     }
 
-    /** The victims the guardrails allow, in kill order. */
+    /** The victims the guardrails allow, in kill order, selecting over the plain list. */
     public List<Victim> victims(List<FleetGroup> snapshot, Targets targets, Selection selection, Guardrails limits,
                                 SplittableRandom random, Instant now) {
-        SelectionResult drawn = selector.select(snapshot, targets, selection, random);
+        return guarded(selector.select(snapshot, targets, selection, random), limits, now);
+    }
+
+    /** The same, selecting over the snapshot's index (built once with the snapshot, as discovery would). */
+    public List<Victim> victims(IndexedFleet snapshot, Targets targets, Selection selection, Guardrails limits,
+                                SplittableRandom random, Instant now) {
+        return guarded(selector.select(snapshot, targets, selection, random), limits, now);
+    }
+
+    private List<Victim> guarded(SelectionResult drawn, Guardrails limits, Instant now) {
         List<Victim> allowed = new ArrayList<>(drawn.victims().size());
-        Map<GroupRef, Integer> healthyNow = new HashMap<>();
+        Map<GroupRef, Integer> healthyNow = new HashMap<>(drawn.victims().size() * 2);
         for (Victim victim : drawn.victims()) {
             FleetGroup group = byRef.get(victim.group());
             int healthy = healthyNow.getOrDefault(victim.group(), group.healthyCount());

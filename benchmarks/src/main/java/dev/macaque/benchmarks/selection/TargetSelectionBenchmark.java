@@ -5,6 +5,7 @@ import dev.macaque.engine.ExperimentSpec.Selection;
 import dev.macaque.engine.ExperimentSpec.Targets;
 import dev.macaque.engine.FleetGroup;
 import dev.macaque.engine.GuardrailCheck;
+import dev.macaque.engine.IndexedFleet;
 import dev.macaque.engine.InMemoryKillHistory;
 import dev.macaque.engine.KillSwitch;
 import dev.macaque.engine.Victim;
@@ -25,7 +26,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Victim selection over a fleet snapshot: {@link #select} is the engine's path (filter by region, tag and opt-in,
+ * Victim selection over a fleet snapshot: {@link #select} is the engine's path over the snapshot's index,
+ * {@link #selectList} the same over the plain list (filter by region, tag and opt-in,
  * weights, {@code k} weighted draws, guardrails on each victim). Baselines in the same run: {@link #floor}, one pass
  * reading each group's opt-in flag and weight (no selection can do less), and {@link #naive}, a linear scan over
  * cumulative weights per draw. Report allocation with {@code -prof gc} ({@code gc.alloc.rate.norm}, bytes per op).
@@ -49,11 +51,13 @@ public class TargetSelectionBenchmark {
         public int instancesPerGroup;
 
         public List<FleetGroup> fleet;
+        public IndexedFleet index;
         public GuardedSelection engine;
 
         @Setup(Level.Trial)
         public void build() {
             fleet = FleetSnapshots.snapshot(SEED, groups, instancesPerGroup);
+            index = IndexedFleet.of(fleet);
             engine = new GuardedSelection(new GuardrailCheck(KillSwitch.NEVER_ENGAGED, new InMemoryKillHistory()), fleet);
         }
     }
@@ -93,9 +97,22 @@ public class TargetSelectionBenchmark {
         }
     }
 
+    /** The engine's path over the snapshot's {@link IndexedFleet} (built with the snapshot in setup, as discovery would). */
     @Benchmark
     public List<Victim> select(Snapshot snapshot, Draws draws, Filter filter) {
+        return snapshot.engine.victims(snapshot.index, filter.value, draws.selection, LIMITS, new SplittableRandom(SEED), NOW);
+    }
+
+    /** The same over the plain list (what a run that selects once from a fresh snapshot does): same victims. */
+    @Benchmark
+    public List<Victim> selectList(Snapshot snapshot, Draws draws, Filter filter) {
         return snapshot.engine.victims(snapshot.fleet, filter.value, draws.selection, LIMITS, new SplittableRandom(SEED), NOW);
+    }
+
+    /** What the index costs to build, once per snapshot: compare with {@code floor} (one pass over the list). */
+    @Benchmark
+    public IndexedFleet indexBuild(Snapshot snapshot) {
+        return IndexedFleet.of(snapshot.fleet);
     }
 
     @Benchmark

@@ -77,6 +77,28 @@ class BaselineRatiosTest {
     }
 
     @Test
+    void everyTargetIsPrintedBesideItsFigureAndSaysWhetherItIsMet() throws IOException {
+        String k100 = "\"instancesPerGroup\": \"10\", \"k\": \"100\", \"targets\": \"regionAndTag\"";
+        Path file = dir.resolve("targets.json");
+        Files.writeString(file, "[" + String.join(",",
+                result("selection.TargetSelectionBenchmark.floor", "avgt", "\"groups\": \"1000\", \"instancesPerGroup\": \"10\"",
+                        2.0, "us/op", ""),
+                result("selection.TargetSelectionBenchmark.select", "avgt", "\"groups\": \"1000\", " + k100, 6.5, "us/op", ""),
+                result("selection.TargetSelectionBenchmark.floor", "avgt", "\"groups\": \"100000\", \"instancesPerGroup\": \"10\"",
+                        200.0, "us/op", ""),
+                result("selection.TargetSelectionBenchmark.select", "avgt", "\"groups\": \"100000\", " + k100, 700.0, "us/op", ""))
+                + "]");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BaselineRatios.printTargets(java.util.List.of(file), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String report = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(report)
+                .contains("| selection vs floor, k = 100, regionAndTag, 1,000 groups | 4.50 us/op (6.50 − 2.00) | ≤ 5.00 (absolute overhead) | **met** |")
+                .contains("| selection vs floor, k = 100, regionAndTag, 100,000 groups | 3.50× | ≤ 3.00× | not met |")
+                .contains("| selection vs floor, k = 100, regionAndTag, 1,000,000 groups | not measured in this run | ≤ 3.00× | — | |");
+    }
+
+    @Test
     void aFileThatIsNotAJmhResultIsRejectedWithItsName() throws IOException {
         Path file = dir.resolve("not-jmh.json");
         Files.writeString(file, "{\"hello\": 1}");

@@ -84,6 +84,27 @@ class TargetSelectionBenchmarkTest {
     }
 
     @Test
+    void selectOverTheIndexAndOverTheListChooseTheSameVictims() {
+        TargetSelectionBenchmark.Snapshot snapshot = snapshot(1_000);
+        for (String targets : List.of("regionAndTag", "none")) {
+            for (int k : new int[] {1, 100, 10_000}) {
+                assertThat(benchmark.select(snapshot, draws(k), filter(targets)))
+                        .as("targets=%s, k=%d", targets, k)
+                        .isEqualTo(benchmark.selectList(snapshot, draws(k), filter(targets)));
+            }
+        }
+    }
+
+    @Test
+    void indexBuildIndexesEveryGroupIntoTheSnapshotsFewProfiles() {
+        TargetSelectionBenchmark.Snapshot snapshot = snapshot(1_000);
+        var index = benchmark.indexBuild(snapshot);
+        assertThat(index.groups()).isEqualTo(snapshot.fleet);
+        // four regions x twenty tag variants at most
+        assertThat(index.profileCount()).isBetween(4, 80);
+    }
+
+    @Test
     void floorSumsTheWeightsOfOptedInGroups() {
         TargetSelectionBenchmark.Snapshot snapshot = snapshot(1_000);
         long expected = snapshot.fleet.stream().filter(FleetGroup::optedIn).mapToLong(FleetGroup::weight).sum();

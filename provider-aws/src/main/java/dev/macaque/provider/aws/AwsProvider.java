@@ -7,6 +7,7 @@ import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.Instance;
+import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.LifecycleState;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderException.Kind;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.model.Activity;
@@ -78,7 +80,18 @@ final class AwsProvider implements CloudProvider {
 
     @Override
     public List<GroupSummary> listGroups(GroupFilter filter) {
-        List<GroupSummary> groups = new ArrayList<>();
+        return listAndDescribeGroups(filter, summary -> false).listed();
+    }
+
+    /**
+     * DescribeAutoScalingGroups answers a listing page with every group's members, lifecycle state and health, so the
+     * groups {@code read} accepts are taken from the listing itself: discovering a fleet costs the listing's pages
+     * (100 groups a call) and nothing more. Launch times are left out, as in {@link #describeGroups(List)}.
+     */
+    @Override
+    public ListedGroups listAndDescribeGroups(GroupFilter filter, Predicate<GroupSummary> read) {
+        List<GroupSummary> listed = new ArrayList<>();
+        List<VmGroup> described = new ArrayList<>();
         for (String region : settings.regions()) {
             if (!filter.regions().isEmpty() && !filter.regions().contains(region)) {
                 continue;
@@ -88,12 +101,17 @@ final class AwsProvider implements CloudProvider {
                 // AWS applied the tag filters already; checking again costs nothing and guards against endpoints
                 // (emulators) that ignore a filter.
                 if (filter.matches(region, summary.tags())) {
-                    groups.add(summary);
+                    listed.add(summary);
+                    if (read.test(summary)) {
+                        described.add(vmGroup(summary.ref(), group, Map.of()));
+                    }
                 }
             }
         }
-        groups.sort(Comparator.comparing((GroupSummary g) -> g.ref().region()).thenComparing(g -> g.ref().name()));
-        return List.copyOf(groups);
+        Comparator<GroupRef> order = Comparator.comparing(GroupRef::region).thenComparing(GroupRef::name);
+        listed.sort(Comparator.comparing(GroupSummary::ref, order));
+        described.sort(Comparator.comparing(VmGroup::ref, order));
+        return new ListedGroups(listed, new DescribedGroups(described, Map.of(), List.of()));
     }
 
     @Override

@@ -11,6 +11,11 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupHealth;
+import dev.macaque.spi.Instance;
+import dev.macaque.spi.ListedGroups;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.VmGroup;
@@ -111,6 +116,64 @@ class AwsFleetCallCountTest {
             assertThat(actions()).as("describeGroup: one Auto Scaling and one EC2 call per group")
                     .isEqualTo(Map.of("DescribeAutoScalingGroups", 10, "DescribeInstances", 10));
         }
+    }
+
+    /**
+     * A whole-fleet run, call by call as the engine makes them (ExperimentRunTest pins which SPI calls a run makes):
+     * one {@code listAndDescribeGroups} for discovery, then for each victim a fresh read of its group, the
+     * termination, and health polls until the group is whole again. The bound of issue 21: discovery costs the
+     * listing's pages and nothing more, everything else is per victim.
+     */
+    @Test
+    void aWholeFleetRunCostsTheListingPagesPlusTheCallsForItsVictimsAndTheirRecoveryPolls() {
+        Map<String, String> config = Map.of("regions", REGION, "endpoint", proxy.baseUrl(), "maxAttempts", "1",
+                "apiTimeout", "60s");
+        try (CloudProvider provider = new MotoWorld(MOTO).factory().create(new TestContext("aws-run", config))) {
+            proxy.resetRequests();
+            ListedGroups discovery = provider.listAndDescribeGroups(GroupFilter.ALL, GroupSummary::optedIn);
+
+            assertThat(discovery.listed()).hasSize(GROUPS);
+            assertThat(discovery.described().groups()).hasSize(GROUPS)
+                    .allSatisfy(g -> assertThat(g.healthyInService()).hasSize(1));
+            Map<String, Integer> discoveryCalls = actions();
+            int listingPages = (GROUPS + 99) / 100;
+            assertThat(discoveryCalls).as("discovery: the listing's pages, each with the groups' members")
+                    .isEqualTo(Map.of("DescribeAutoScalingGroups", listingPages));
+
+            proxy.resetRequests();
+            VmGroup victimGroup = discovery.described().groups().get(GROUPS / 2);
+            String victim = victimGroup.healthyInService().get(0).id();
+            VmGroup fresh = provider.describeGroup(victimGroup.ref());
+            assertThat(fresh.healthyInService()).extracting(Instance::id).contains(victim);
+            Map<String, Integer> readCalls = actions();
+            proxy.resetRequests();
+            TerminationResult result = provider.terminate(new TerminationRequest(victimGroup.ref(), victim, false,
+                    "call count", "aws-run-1"));
+            assertThat(result.outcome()).isEqualTo(TerminationResult.Outcome.TERMINATED);
+            Map<String, Integer> terminateCalls = actions();
+            proxy.resetRequests();
+            int polls = 0;
+            GroupHealth health;
+            do {
+                health = provider.health(victimGroup.ref());
+                polls++;
+            } while (health.healthyInService() < health.desiredCapacity() && polls < 20);
+            assertThat(health.healthyInService()).as("moto replaces the instance at once").isEqualTo(1);
+            Map<String, Integer> pollCalls = actions();
+            assertThat(pollCalls).isEqualTo(Map.of("DescribeAutoScalingGroups", polls));
+
+            int total = sum(discoveryCalls) + sum(readCalls) + sum(terminateCalls) + sum(pollCalls);
+            System.out.printf("CLOUD-CALLS aws groups=%d victims=1 listingPages=%d discovery=%d victimRead=%d "
+                    + "terminate=%d polls=%d total=%d bound=%d met=%s%n", GROUPS, listingPages, sum(discoveryCalls),
+                    sum(readCalls), sum(terminateCalls), sum(pollCalls), total,
+                    listingPages + sum(readCalls) + sum(terminateCalls) + sum(pollCalls),
+                    sum(discoveryCalls) <= listingPages);
+            assertThat(sum(discoveryCalls)).isLessThanOrEqualTo(listingPages);
+        }
+    }
+
+    private static int sum(Map<String, Integer> calls) {
+        return calls.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     private static Map<String, Integer> actions() {

@@ -20,6 +20,7 @@ import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.Instance;
 import dev.macaque.spi.LifecycleState;
 import dev.macaque.spi.OptIn;
@@ -87,7 +88,19 @@ public final class AzureCloudProvider implements CloudProvider {
 
     @Override
     public List<GroupSummary> listGroups(GroupFilter filter) {
+        return listAndDescribeGroups(filter, summary -> false).listed();
+    }
+
+    /**
+     * One scale-set listing per subscription, then the members of each scale set {@code read} accepts, taken from
+     * that same listing (no second listing as {@link #describeGroups(List)} would make): N candidates cost the
+     * listing's pages + N member reads, ARM having no call for the members of several Uniform scale sets.
+     */
+    @Override
+    public ListedGroups listAndDescribeGroups(GroupFilter filter, java.util.function.Predicate<GroupSummary> read) {
         List<GroupSummary> groups = new ArrayList<>();
+        List<VmGroup> described = new ArrayList<>();
+        Map<GroupRef, String> notFound = new java.util.LinkedHashMap<>();
         for (String subscription : config.subscriptions()) {
             for (VirtualMachineScaleSetInner scaleSet : scaleSetsOf(subscription)) {
                 String region = region(scaleSet);
@@ -101,16 +114,29 @@ public final class AzureCloudProvider implements CloudProvider {
                             + " {0}: Flexible orchestration is not supported by the azure provider yet", scaleSet.id());
                     continue;
                 }
-                GroupRef ref = new GroupRef(id, region, ScaleSetId.fromResourceId(scaleSet.id())
-                        .groupName(config.namesCarrySubscription()));
+                ScaleSetId scaleSetId = ScaleSetId.fromResourceId(scaleSet.id());
+                GroupRef ref = new GroupRef(id, region, scaleSetId.groupName(config.namesCarrySubscription()));
                 GroupSummary summary = summary(ref, scaleSet);
-                if (filter.matches(region, summary.tags())) {
-                    groups.add(summary);
+                if (!filter.matches(region, summary.tags())) {
+                    continue;
+                }
+                groups.add(summary);
+                if (read.test(summary)) {
+                    try {
+                        described.add(new VmGroup(summary, members(scaleSetId).stream().map(MemberState::toInstance).toList()));
+                    } catch (ProviderException e) {
+                        if (e.kind() != Kind.NOT_FOUND) {
+                            throw e;
+                        }
+                        notFound.put(ref, e.getMessage()); // deleted between the listing and the member read
+                    }
                 }
             }
         }
-        groups.sort(Comparator.comparing((GroupSummary g) -> g.ref().region()).thenComparing(g -> g.ref().name()));
-        return List.copyOf(groups);
+        Comparator<GroupRef> order = Comparator.comparing(GroupRef::region).thenComparing(GroupRef::name);
+        groups.sort(Comparator.comparing(GroupSummary::ref, order));
+        described.sort(Comparator.comparing(VmGroup::ref, order));
+        return new ListedGroups(groups, new DescribedGroups(described, notFound, List.of()));
     }
 
     @Override

@@ -28,6 +28,7 @@ import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.Instance;
 import dev.macaque.spi.LifecycleState;
 import dev.macaque.spi.ProviderException;
@@ -119,8 +120,21 @@ final class GcpCloudProvider implements CloudProvider {
 
     @Override
     public List<GroupSummary> listGroups(GroupFilter filter) {
+        return listAndDescribeGroups(filter, summary -> false).listed();
+    }
+
+    /**
+     * One {@code aggregatedList} per project (each instance template read once), then {@code listManagedInstances}
+     * for each MIG {@code read} accepts, taken from that same listing (no second listing as
+     * {@link #describeGroups(List)} would make): N candidates cost the listing's pages + templates + N member reads,
+     * Compute having no call for the managed instances of several MIGs.
+     */
+    @Override
+    public ListedGroups listAndDescribeGroups(GroupFilter filter, java.util.function.Predicate<GroupSummary> read) {
         Map<String, Map<String, String>> templateLabels = new HashMap<>();
         List<GroupSummary> groups = new ArrayList<>();
+        List<VmGroup> described = new ArrayList<>();
+        Map<GroupRef, String> notFound = new LinkedHashMap<>();
         List<String> unreachable = new ArrayList<>();
         for (String project : config.projects()) {
             for (InstanceGroupManager igm : listMigs(project, unreachable)) {
@@ -130,8 +144,23 @@ final class GcpCloudProvider implements CloudProvider {
                     continue;
                 }
                 Map<String, String> labels = labels(mig, igm, templateLabels);
-                if (filter.matches(mig.location(), labels)) {
-                    groups.add(new GroupSummary(ref(mig), igm.getTargetSize(), labels));
+                if (!filter.matches(mig.location(), labels)) {
+                    continue;
+                }
+                GroupSummary summary = new GroupSummary(ref(mig), igm.getTargetSize(), labels);
+                groups.add(summary);
+                if (read.test(summary)) {
+                    try {
+                        boolean healthChecked = healthChecked(igm);
+                        described.add(new VmGroup(summary, listMembers(mig).stream()
+                                .map(m -> new Instance(m.instanceId(), m.zone(), m.state(), m.healthy(healthChecked), null))
+                                .toList()));
+                    } catch (ProviderException e) {
+                        if (e.kind() != Kind.NOT_FOUND) {
+                            throw e;
+                        }
+                        notFound.put(summary.ref(), e.getMessage()); // deleted between the listing and the member read
+                    }
                 }
             }
         }
@@ -139,8 +168,10 @@ final class GcpCloudProvider implements CloudProvider {
             logger.log(Level.WARNING, "{0}: listing is incomplete, Compute could not reach {1}; their groups are not"
                     + " listed", id, unreachable);
         }
-        groups.sort(Comparator.comparing((GroupSummary g) -> g.ref().region()).thenComparing(g -> g.ref().name()));
-        return List.copyOf(groups);
+        Comparator<GroupRef> order = Comparator.comparing(GroupRef::region).thenComparing(GroupRef::name);
+        groups.sort(Comparator.comparing(GroupSummary::ref, order));
+        described.sort(Comparator.comparing(VmGroup::ref, order));
+        return new ListedGroups(groups, new DescribedGroups(described, notFound, unreachable));
     }
 
     /**

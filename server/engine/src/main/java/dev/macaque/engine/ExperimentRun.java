@@ -22,6 +22,7 @@ import dev.macaque.engine.RunStep.TerminationRefused;
 import dev.macaque.engine.RunStep.VerificationStarted;
 import dev.macaque.engine.RunStep.VictimsSelected;
 import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
@@ -230,28 +231,37 @@ public final class ExperimentRun {
             describeGroups(named, 0, new ArrayList<>(), new int[] {named.size(), 0});
             return;
         }
-        listGroups(chosen, 0, new ArrayList<>(), new int[2]);
+        listGroups(chosen, 0, new ArrayList<>(), new int[2], new ArrayList<>());
     }
 
-    /** Lists the groups of each provider in turn; {@code counts} = {listed, not opted in}. */
-    private void listGroups(List<CloudProvider> chosen, int index, List<GroupRef> candidates, int[] counts) {
+    /**
+     * Lists the groups of each provider in turn and reads the candidates among them with their members in the same
+     * pass ({@link CloudProvider#listAndDescribeGroups}, SPI 1.2; a provider built for 1.1 lists, then reads the
+     * candidates in one batched {@link CloudProvider#describeGroups}): a whole-fleet run costs the listing's pages,
+     * not one read per group. {@code counts} = {listed, not opted in}.
+     */
+    private void listGroups(List<CloudProvider> chosen, int index, List<FleetGroup> found, int[] counts,
+                            List<String> unreachable) {
         if (index == chosen.size()) {
             if (!chosen.isEmpty() && unavailableProviders.size() == chosen.size()) {
                 fail("discovery failed: no provider could list its groups: " + String.join("; ", unavailableProviders));
                 return;
             }
-            describeGroups(candidates, 0, new ArrayList<>(), counts);
+            selectVictims(found, counts, unreachable);
             return;
         }
         CloudProvider provider = chosen.get(index);
         GroupFilter filter = new GroupFilter(spec.targets().regions(), spec.targets().tags());
-        callProvider("listGroups", new CallContext(provider.id(), null, null, null), () -> provider.listGroups(filter),
-                (summaries, attempts) -> {
+        callProvider("listGroups", new CallContext(provider.id(), null, null, null),
+                () -> provider.listAndDescribeGroups(filter,
+                        summary -> Eligibility.ofListed(provider.id(), summary, spec.targets()).eligible()),
+                (listing, attempts) -> {
                     synchronized (lock) {
                         if (state != RunState.RUNNING) {
                             return;
                         }
-                        for (GroupSummary summary : summaries) {
+                        List<GroupRef> candidates = new ArrayList<>();
+                        for (GroupSummary summary : listing.listed()) {
                             counts[0]++;
                             Eligibility.Verdict verdict = Eligibility.ofListed(provider.id(), summary, spec.targets());
                             if (verdict.eligible()) {
@@ -260,7 +270,8 @@ public final class ExperimentRun {
                                 countOrSkip(summary.ref(), excluded, counts);
                             }
                         }
-                        continueWith(() -> listGroups(chosen, index + 1, candidates, counts));
+                        takeDescribed(provider.id(), candidates, listing.described(), found, counts, unreachable);
+                        continueWith(() -> listGroups(chosen, index + 1, found, counts, unreachable));
                     }
                 },
                 (error, attempts) -> {
@@ -278,7 +289,7 @@ public final class ExperimentRun {
                         }
                         unavailableProviders.add(provider.id() + ": " + reason);
                         record(new RunStep.ProviderUnavailable(provider.id(), reason));
-                        continueWith(() -> listGroups(chosen, index + 1, candidates, counts));
+                        continueWith(() -> listGroups(chosen, index + 1, found, counts, unreachable));
                     }
                 });
     }
@@ -309,27 +320,34 @@ public final class ExperimentRun {
                         if (state != RunState.RUNNING) {
                             return;
                         }
-                        for (VmGroup group : batch.groups()) {
-                            GroupRef ref = group.ref();
-                            if (!ref.provider().equals(providerId) || !refs.contains(ref)) {
-                                record(new GroupSkipped(ref, "reported by provider " + providerId + " but not asked for"));
-                                continue;
-                            }
-                            // Tags are read again here: eligibility is decided on the freshest data before any kill.
-                            Eligibility.Verdict verdict = Eligibility.ofDescribed(ref, group.tags(), spec.targets());
-                            if (verdict.eligible()) {
-                                found.add(fleetGroup(group));
-                            } else if (verdict instanceof Eligibility.Excluded excluded) {
-                                countOrSkip(ref, excluded, counts);
-                            }
-                        }
-                        batch.notFound().forEach((ref, why) -> record(new GroupSkipped(ref, "not found during discovery: " + why)));
-                        batch.unreachable().forEach(where -> unreachable.add(providerId + ": " + where));
+                        takeDescribed(providerId, refs, batch, found, counts, unreachable);
                         continueWith(() -> describeGroups(byProvider, index + 1, found, counts, unreachable));
                     }
                 },
                 (error, attempts) -> fail("discovery failed: describeGroups on provider " + providerId + " ("
                         + refs.size() + " group(s)) after " + attempts + " attempt(s): " + error));
+    }
+
+    /** Takes the groups a provider read for {@code asked} into {@code found}, judging their fresh tags. */
+    private void takeDescribed(String providerId, List<GroupRef> asked, DescribedGroups batch, List<FleetGroup> found,
+                               int[] counts, List<String> unreachable) {
+        java.util.Set<GroupRef> wanted = new java.util.HashSet<>(asked);
+        for (VmGroup group : batch.groups()) {
+            GroupRef ref = group.ref();
+            if (!ref.provider().equals(providerId) || !wanted.contains(ref)) {
+                record(new GroupSkipped(ref, "reported by provider " + providerId + " but not asked for"));
+                continue;
+            }
+            // Tags are read again here: eligibility is decided on the freshest data before any kill.
+            Eligibility.Verdict verdict = Eligibility.ofDescribed(ref, group.tags(), spec.targets());
+            if (verdict.eligible()) {
+                found.add(fleetGroup(group));
+            } else if (verdict instanceof Eligibility.Excluded excluded) {
+                countOrSkip(ref, excluded, counts);
+            }
+        }
+        batch.notFound().forEach((ref, why) -> record(new GroupSkipped(ref, "not found during discovery: " + why)));
+        batch.unreachable().forEach(where -> unreachable.add(providerId + ": " + where));
     }
 
     /**
@@ -383,11 +401,16 @@ public final class ExperimentRun {
                     }
                 }
             }
-            for (FleetGroup group : snapshot) {
-                fleet.put(group.ref(), group);
-                healthyNow.put(group.ref(), group.healthyCount());
-            }
             SelectionResult selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
+            // Only the victims' groups are looked up later: index those, not every candidate of a large fleet.
+            java.util.Set<GroupRef> victimGroups = new java.util.HashSet<>();
+            selection.victims().forEach(v -> victimGroups.add(v.group()));
+            for (FleetGroup group : snapshot) {
+                if (victimGroups.contains(group.ref())) {
+                    fleet.put(group.ref(), group);
+                    healthyNow.put(group.ref(), group.healthyCount());
+                }
+            }
             // Unreachable parts of the fleet are a finding: the run saw less than was asked for.
             record(new GroupsDiscovered(counts[0], counts[1], snapshot.size(), selection.eligibleGroups(),
                     selection.eligibleInstances(), unreachable));

@@ -34,12 +34,31 @@ final class TargetMatcher {
     }
 
     boolean matches(GroupRef ref, Map<String, String> groupTags) {
-        if (!anyEquals(providers, ref.provider()) || !anyEquals(regions, ref.region())) {
-            return false;
-        }
-        if (groups != null ? !anyEquals(groups, ref.name()) : !manyGroups.contains(ref.name())) {
-            return false;
-        }
+        return matchesPlace(ref.provider(), ref.region()) && matchesName(ref.name()) && matchesTags(groupTags);
+    }
+
+    /**
+     * Every filter but the group name: what a group's (provider, region, tags) profile decides for all the groups
+     * that share it ({@link IndexedFleet}).
+     */
+    boolean matchesProfile(String provider, String region, Map<String, String> groupTags) {
+        return matchesPlace(provider, region) && matchesTags(groupTags);
+    }
+
+    /** Whether the selection names groups at all: only then does {@link #matchesName} need calling per group. */
+    boolean filtersNames() {
+        return groups == null || groups.length > 0;
+    }
+
+    boolean matchesName(String name) {
+        return groups != null ? anyEquals(groups, name) : manyGroups.contains(name);
+    }
+
+    private boolean matchesPlace(String provider, String region) {
+        return anyEquals(providers, provider) && anyEquals(regions, region);
+    }
+
+    private boolean matchesTags(Map<String, String> groupTags) {
         for (int i = 0; i < tagKeys.length; i++) {
             if (!tagValues[i].equals(groupTags.get(tagKeys[i]))) {
                 return false;

@@ -7,6 +7,7 @@ import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.Instance;
+import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.VmGroup;
 import dev.macaque.text.Suggestions;
@@ -237,11 +238,16 @@ public final class TargetPreview {
             }
         }
 
+        /**
+         * As the run does: one listing per provider that reads the candidates with their members in the same pass
+         * ({@link CloudProvider#listAndDescribeGroups}), not one describe per candidate.
+         */
         void listAndDescribe(List<CloudProvider> chosen) {
             for (CloudProvider provider : chosen) {
-                List<GroupSummary> summaries;
+                ListedGroups listing;
                 try {
-                    summaries = provider.listGroups(GroupFilter.ALL);
+                    listing = provider.listAndDescribeGroups(GroupFilter.ALL,
+                            summary -> Eligibility.ofListed(provider.id(), summary, targets).eligible());
                 } catch (ProviderException e) {
                     unavailable(provider.id(), "listGroups failed: " + e.kind() + ": " + e.getMessage());
                     continue;
@@ -249,13 +255,22 @@ public final class TargetPreview {
                     unavailable(provider.id(), "listGroups failed: UNEXPECTED: " + e);
                     continue;
                 }
-                for (GroupSummary summary : summaries) {
+                Map<GroupRef, VmGroup> read = new HashMap<>();
+                listing.described().groups().forEach(group -> read.put(group.ref(), group));
+                for (GroupSummary summary : listing.listed()) {
                     listedNames.add(summary.ref().name());
                     Eligibility.Verdict verdict = Eligibility.ofListed(provider.id(), summary, targets);
                     if (verdict instanceof Eligibility.Excluded no) {
                         exclude(summary.ref(), no.reason(), no.detail());
+                    } else if (read.containsKey(summary.ref())) {
+                        judge(read.get(summary.ref()));
+                    } else if (listing.described().notFound().containsKey(summary.ref())) {
+                        exclude(summary.ref(), Exclusion.NOT_FOUND, "listed, then not found when read: "
+                                + listing.described().notFound().get(summary.ref()));
                     } else {
-                        describe(provider, summary.ref(), false);
+                        exclude(summary.ref(), Exclusion.PROVIDER_UNAVAILABLE, "listed, but its members could not be read"
+                                + (listing.described().unreachable().isEmpty() ? ""
+                                : ": " + String.join("; ", listing.described().unreachable())));
                     }
                 }
             }
@@ -285,9 +300,14 @@ public final class TargetPreview {
                 exclude(ref, Exclusion.PROVIDER_UNAVAILABLE, "describeGroup failed: UNEXPECTED: " + e);
                 return;
             }
-            Eligibility.Verdict verdict = Eligibility.ofDescribed(ref, group.tags(), targets);
+            judge(group);
+        }
+
+        /** A group read with its members: judged on its fresh tags. */
+        private void judge(VmGroup group) {
+            Eligibility.Verdict verdict = Eligibility.ofDescribed(group.ref(), group.tags(), targets);
             if (verdict instanceof Eligibility.Excluded no) {
-                exclude(ref, no.reason(), no.detail());
+                exclude(group.ref(), no.reason(), no.detail());
             } else {
                 List<String> healthy = group.healthyInService().stream().map(Instance::id).toList();
                 found.add(new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(), healthy));

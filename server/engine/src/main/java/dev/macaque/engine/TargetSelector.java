@@ -4,9 +4,7 @@ import dev.macaque.engine.ExperimentSpec.Selection;
 import dev.macaque.engine.ExperimentSpec.Targets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -20,14 +18,30 @@ import java.util.SplittableRandom;
  *
  * <p>Cost: one pass over the snapshot that builds primitive arrays for the eligible groups, then O(log n) per
  * draw through a Fenwick tree over the weights (a group that runs out of instances is removed in O(log n)), and
- * instances drawn by a sparse partial Fisher–Yates shuffle (only the positions touched are stored). Memory is
- * O(eligible groups + victims). Deterministic: the same snapshot order, spec and random state give the same
+ * instances drawn by a sparse partial Fisher–Yates shuffle (only the positions touched are stored, in primitive
+ * open-addressing tables). Memory is O(eligible groups + victims). Over an {@link IndexedFleet} the pass reads three
+ * int arrays per group, the target filters having been judged once per distinct (provider, region, tags) profile,
+ * and the eligible arrays are sized exactly by a counting pass. Deterministic: the same snapshot order, spec and random state give the same
  * victims; callers order the snapshot by (provider, region, name). Stateless and thread-safe.
  */
 public final class TargetSelector {
 
     public SelectionResult select(List<FleetGroup> fleet, Targets targets, Selection selection, SplittableRandom random) {
-        Eligible eligible = Eligible.filter(fleet, targets);
+        return choose(fleet, Eligible.filter(fleet, targets), selection, random);
+    }
+
+    /**
+     * The same selection over an indexed snapshot: the same victims as {@link #select(List, Targets, Selection,
+     * SplittableRandom)} over {@link IndexedFleet#groups()}, with the per-group pass reduced to array reads (see
+     * {@link IndexedFleet}). Worth it where one snapshot is selected from more than once, or where the index is built
+     * with the snapshot.
+     */
+    public SelectionResult select(IndexedFleet fleet, Targets targets, Selection selection, SplittableRandom random) {
+        return choose(fleet.groups(), Eligible.filter(fleet, targets), selection, random);
+    }
+
+    private static SelectionResult choose(List<FleetGroup> fleet, Eligible eligible, Selection selection,
+                                          SplittableRandom random) {
         List<Victim> victims = switch (selection.mode()) {
             case COUNT -> weighted(fleet, eligible, Math.min((long) selection.value(), eligible.instances), random);
             case PERCENT -> weighted(fleet, eligible, percentOf(eligible.instances, selection.value()), random);
@@ -52,7 +66,7 @@ public final class TargetSelector {
             return victims;
         }
         WeightTree tree = WeightTree.buildInPlace(eligible.tree, eligible.size);
-        InstanceShuffle shuffle = new InstanceShuffle();
+        InstanceShuffle shuffle = new InstanceShuffle((int) Math.min(kills, 1 << 16));
         for (long kill = 0; kill < kills && tree.total() > 0; kill++) {
             int slot = tree.find(random.nextLong(tree.total()));
             FleetGroup group = fleet.get(eligible.groupIndex[slot]);
@@ -90,10 +104,7 @@ public final class TargetSelector {
         long instances;
 
         static Eligible filter(List<FleetGroup> fleet, Targets targets) {
-            Eligible eligible = new Eligible();
-            int capacity = Math.max(16, Math.min(fleet.size(), 1024));
-            eligible.groupIndex = new int[capacity];
-            eligible.tree = new long[capacity + 1];
+            Eligible eligible = new Eligible(Math.max(16, Math.min(fleet.size(), 1024)));
             boolean unrestricted = targets.isUnrestricted();
             TargetMatcher matcher = unrestricted ? null : TargetMatcher.of(targets);
             int index = 0;
@@ -107,6 +118,49 @@ public final class TargetSelector {
                 index++;
             }
             return eligible;
+        }
+
+        /**
+         * The targets judged once per profile, then two passes over the index's arrays: one counts the eligible
+         * groups so that the second fills arrays of exactly that size (no growth, no copies).
+         */
+        static Eligible filter(IndexedFleet fleet, Targets targets) {
+            boolean[] allowed = new boolean[fleet.profileCount()];
+            TargetMatcher matcher = targets.isUnrestricted() ? null : TargetMatcher.of(targets);
+            List<IndexedFleet.Profile> profiles = fleet.profiles();
+            for (int p = 0; p < allowed.length; p++) {
+                IndexedFleet.Profile profile = profiles.get(p);
+                allowed[p] = matcher == null || matcher.matchesProfile(profile.provider(), profile.region(), profile.tags());
+            }
+            boolean byName = matcher != null && matcher.filtersNames();
+            List<FleetGroup> groups = fleet.groups();
+            int[] weights = fleet.weights();
+            int[] healthy = fleet.healthyCounts();
+            int[] profileIds = fleet.profileIds();
+            int n = weights.length;
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                if (weights[i] > 0 && healthy[i] > 0 && allowed[profileIds[i]]
+                        && (!byName || matcher.matchesName(groups.get(i).ref().name()))) {
+                    count++;
+                }
+            }
+            Eligible eligible = new Eligible(count);
+            for (int i = 0; i < n && eligible.size < count; i++) {
+                if (weights[i] > 0 && healthy[i] > 0 && allowed[profileIds[i]]
+                        && (!byName || matcher.matchesName(groups.get(i).ref().name()))) {
+                    eligible.groupIndex[eligible.size] = i;
+                    eligible.tree[eligible.size + 1] = weights[i];
+                    eligible.size++;
+                    eligible.instances += healthy[i];
+                }
+            }
+            return eligible;
+        }
+
+        private Eligible(int capacity) {
+            groupIndex = new int[capacity];
+            tree = new long[capacity + 1];
         }
 
         private void add(int index, int weight, int healthy) {
@@ -200,14 +254,20 @@ public final class TargetSelector {
 
     /**
      * Partial Fisher–Yates shuffles of every group's instance positions, stored sparsely: only positions that were
-     * swapped are kept, so drawing k instances costs O(k) memory whatever the group sizes.
+     * swapped are kept, so drawing k instances costs O(k) memory whatever the group sizes. Primitive tables, sized
+     * for the draws up front: no boxing per draw.
      */
     private static final class InstanceShuffle {
-        private final Map<Long, Integer> swapped = new HashMap<>();
-        private final Map<Integer, Integer> pickedPerSlot = new HashMap<>();
+        private final LongIntTable swapped;
+        private final LongIntTable pickedPerSlot;
+
+        InstanceShuffle(int expectedDraws) {
+            swapped = new LongIntTable(expectedDraws);
+            pickedPerSlot = new LongIntTable(expectedDraws);
+        }
 
         int picked(int slot) {
-            return pickedPerSlot.getOrDefault(slot, 0);
+            return pickedPerSlot.get(slot, 0);
         }
 
         /**
@@ -217,9 +277,9 @@ public final class TargetSelector {
         int draw(int slot, int alreadyPicked, int count, SplittableRandom random) {
             int chosen = alreadyPicked + random.nextInt(count - alreadyPicked);
             long chosenKey = key(slot, chosen);
-            int value = swapped.getOrDefault(chosenKey, chosen);
+            int value = swapped.get(chosenKey, chosen);
             if (chosen != alreadyPicked) {
-                swapped.put(chosenKey, swapped.getOrDefault(key(slot, alreadyPicked), alreadyPicked));
+                swapped.put(chosenKey, swapped.get(key(slot, alreadyPicked), alreadyPicked));
             }
             pickedPerSlot.put(slot, alreadyPicked + 1);
             return value;
@@ -227,6 +287,79 @@ public final class TargetSelector {
 
         private static long key(int slot, int position) {
             return ((long) slot << 32) | position;
+        }
+    }
+
+    /**
+     * An open-addressing map from non-negative {@code long} keys to {@code int} values (linear probing, load at most
+     * one half). Keys are stored plus one so that the zeroed array means empty.
+     */
+    static final class LongIntTable {
+        private long[] keys;
+        private int[] values;
+        private int size;
+
+        LongIntTable(int expected) {
+            int capacity = Integer.highestOneBit(Math.max(8, expected) * 2 - 1) << 1;
+            keys = new long[capacity];
+            values = new int[capacity];
+        }
+
+        int get(long key, int absent) {
+            long stored = key + 1;
+            int mask = keys.length - 1;
+            for (int i = slotOf(stored, mask); ; i = (i + 1) & mask) {
+                long k = keys[i];
+                if (k == stored) {
+                    return values[i];
+                }
+                if (k == 0) {
+                    return absent;
+                }
+            }
+        }
+
+        void put(long key, int value) {
+            long stored = key + 1;
+            int mask = keys.length - 1;
+            for (int i = slotOf(stored, mask); ; i = (i + 1) & mask) {
+                long k = keys[i];
+                if (k == stored) {
+                    values[i] = value;
+                    return;
+                }
+                if (k == 0) {
+                    keys[i] = stored;
+                    values[i] = value;
+                    if (++size * 2 > keys.length) {
+                        grow();
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void grow() {
+            long[] oldKeys = keys;
+            int[] oldValues = values;
+            keys = new long[oldKeys.length * 2];
+            values = new int[oldKeys.length * 2];
+            int mask = keys.length - 1;
+            for (int j = 0; j < oldKeys.length; j++) {
+                if (oldKeys[j] != 0) {
+                    int i = slotOf(oldKeys[j], mask);
+                    while (keys[i] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    keys[i] = oldKeys[j];
+                    values[i] = oldValues[j];
+                }
+            }
+        }
+
+        private static int slotOf(long stored, int mask) {
+            long h = stored * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32)) & mask;
         }
     }
 }

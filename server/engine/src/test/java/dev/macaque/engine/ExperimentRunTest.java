@@ -510,8 +510,9 @@ class ExperimentRunTest {
 
         assertThat(result.state()).isEqualTo(RunState.COMPLETED);
         assertThat(cloud.describeGroupsCalls).hasSize(2);
+        // The batched read is part of the provider's listing call (SPI 1.2 listAndDescribeGroups): retried as one.
         assertThat(result.events()).filteredOn(e -> e.type() == RunEventType.PROVIDER_CALL_RETRY).singleElement()
-                .satisfies(e -> assertThat(e.field("operation")).isEqualTo("describeGroups"));
+                .satisfies(e -> assertThat(e.field("operation")).isEqualTo("listGroups"));
     }
 
     @Test
