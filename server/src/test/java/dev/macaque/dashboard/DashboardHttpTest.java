@@ -7,6 +7,7 @@ import dev.macaque.audit.AuditEntry;
 import dev.macaque.audit.AuditLog;
 import dev.macaque.cli.MacaqueCommand;
 import dev.macaque.experiments.ExperimentService;
+import dev.macaque.experiments.RunEventBroadcaster;
 import dev.macaque.http.TestServer;
 import dev.macaque.killswitch.KillSwitchStore;
 import java.net.http.HttpResponse;
@@ -281,6 +282,67 @@ class DashboardHttpTest {
                 "spec", "{\"name\":\"switch\",\"targets\":{\"groups\":[\"api\",\"web\"]},\"selection\":{\"mode\":\"percent\",\"value\":50},\"dryRun\":false}")).body();
         assertThat(back).contains("value=\"api, web\"").containsPattern("value=\"percent\"[^>]*selected");
         assertThat(back).doesNotContainPattern("id=\"f-dryRun\"[^>]*checked");
+    }
+
+    @Test
+    void everyOpenRunPageIsOneSubscriberOfTheRunsBroadcastAndFollowsItToTheEnd() throws Exception {
+        PageClient operator = PageClient.signedIn(server, server.adminToken);
+        PageClient wallScreen = PageClient.signedIn(server, server.token("game-day-screen", "viewer"));
+        RunEventBroadcaster broadcaster = server.server.injector().getInstance(RunEventBroadcaster.class);
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        int before = broadcaster.subscribers();
+        // a real kill that polls its group's health once a minute: it stays VERIFYING until it is aborted
+        HttpResponse<String> started = operator.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start",
+                "name", "watched-live", "groups", "eu-api", "mode", "count", "value", "1", "pollInterval", "1m", "timeout", "30m"));
+        String runId = started.headers().firstValue("Location").orElseThrow().substring("/experiments/".length());
+        await().atMost(Duration.ofSeconds(20)).until(() -> experiments.view(runId).orElseThrow().state().equals("VERIFYING"));
+        String page = operator.get("/experiments/" + runId).body();
+        Matcher live = Pattern.compile("sse-connect=\"([^\"]+)\"").matcher(page);
+        assertThat(live.find()).as("the page connects to its live stream").isTrue();
+
+        var operatorView = operator.stream(live.group(1).replace("&amp;", "&"));
+        var screenView = wallScreen.stream("/experiments/" + runId + "/live?after=0");
+        await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before + 2);
+        assertThat(broadcaster.feeds()).as("both pages share one read of the run's events").isEqualTo(1);
+        assertThat(operator.postFromPage("/experiments/" + runId + "/abort", Map.of()).statusCode()).isEqualTo(303);
+
+        List<String> fromZero = screenView.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> fromPage = operatorView.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(fromZero).contains("event: timeline", "event: summary", "event: end");
+        assertThat(String.join("\n", fromZero)).contains("data-type=\"RUN_CREATED\"", "data-type=\"TERMINATION_INTENT\"",
+                "data-type=\"RUN_ABORTED\"").doesNotContain(">Abort</button>");
+        // the page had rendered the events up to `after`: its stream starts with what came later
+        assertThat(String.join("\n", fromPage)).doesNotContain("data-type=\"RUN_CREATED\"").contains("data-type=\"RUN_ABORTED\"",
+                "event: end");
+        await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before);
+    }
+
+    @Test
+    void aLiveViewBeyondTheRunsSubscriberLimitIsRefusedWith503() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        RunEventBroadcaster broadcaster = server.server.injector().getInstance(RunEventBroadcaster.class);
+        String location = admin.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start", "name", "crowded",
+                "groups", "web", "mode", "count", "value", "1", "dryRun", "true")).headers().firstValue("Location").orElseThrow();
+        String runId = location.substring("/experiments/".length());
+        // the run's places, taken as other viewers would take them (limits.eventStreamsPerRun)
+        List<RunEventBroadcaster.Slot> taken = new ArrayList<>();
+        try {
+            while (true) {
+                try {
+                    taken.add(broadcaster.reserve(runId));
+                } catch (RunEventBroadcaster.TooManySubscribers full) {
+                    break;
+                }
+            }
+
+            HttpResponse<String> refused = admin.send(admin.request(location + "/live").header("Accept", "text/event-stream").GET());
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
+            assertThat(refused.body()).contains("limits.eventStreamsPerRun");
+        } finally {
+            taken.forEach(RunEventBroadcaster.Slot::release);
+        }
     }
 
     @Test
