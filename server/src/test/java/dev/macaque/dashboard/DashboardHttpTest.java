@@ -346,6 +346,54 @@ class DashboardHttpTest {
     }
 
     @Test
+    void aTemplateFillsTheFormAsADryRunAndItsRunNamesTheTemplate() {
+        assertThat(server.sendJson("PUT", "/api/v1/templates/nightly-api", server.adminToken, "{\"name\":\"nightly\",\"targets\":"
+                + "{\"groups\":[\"api\"]},\"selection\":{\"mode\":\"count\",\"value\":1},\"dryRun\":false}").statusCode()).isEqualTo(201);
+        PageClient operator = PageClient.signedIn(server, server.adminToken);
+        String blank = operator.get("/experiments/new").body();
+        assertThat(blank).contains("Start from a template or a blank spec").containsPattern("<option value=\"nightly-api\"[^>]*>nightly-api \\(version 1");
+
+        String form = operator.get("/experiments/new?template=nightly-api").body();
+
+        assertThat(form).contains("id=\"f-name\" name=\"name\" type=\"text\" value=\"nightly\"", "value=\"api\"");
+        assertThat(form).as("a template starts as a dry run, whatever it says").containsPattern("id=\"f-dryRun\"[^>]*checked");
+        assertThat(form).contains("From template <strong>nightly-api</strong> version 1", "Start runs it as this template");
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("editor", "form", "action", "start", "template", "nightly-api",
+                "templateVersion", "1", "name", "nightly", "groups", "api", "mode", "count", "value", "1", "dryRun", "true"));
+        String asTemplate = operator.postFromPage("/experiments/new", fields).headers().firstValue("Location").orElseThrow();
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        var run = experiments.view(asTemplate.substring("/experiments/".length())).orElseThrow();
+        assertThat(run.template()).isEqualTo(new dev.macaque.experiments.RunView.TemplateRef("nightly-api", 1));
+        assertThat(run.dryRun()).isTrue();
+        assertThat(operator.get(asTemplate).body()).contains("from template <span id=\"run-template\">nightly-api version 1</span>");
+
+        fields.put("groups", "api, web");
+        fields.put("action", "to-json");
+        assertThat(operator.postFromPage("/experiments/new", fields).body()).contains("<strong>edited</strong>, so Start runs it as a new spec");
+        fields.put("action", "start");
+        String edited = operator.postFromPage("/experiments/new", fields).headers().firstValue("Location").orElseThrow();
+        assertThat(experiments.view(edited.substring("/experiments/".length())).orElseThrow().template()).isNull();
+    }
+
+    @Test
+    void aTemplateWithFieldsTheFormCannotShowOpensInTheJsonEditor() {
+        assertThat(server.sendJson("PUT", "/api/v1/templates/shared-web", server.adminToken, "{\"name\":\"shared\",\"targets\":"
+                + "{\"groups\":[\"web\"]},\"selection\":{\"mode\":\"count\",\"value\":1},\"concurrency\":\"shared\"}").statusCode()).isEqualTo(201);
+
+        String form = PageClient.signedIn(server, server.adminToken).get("/experiments/new?template=shared-web").body();
+
+        assertThat(form).contains("id=\"f-spec\"", "\"concurrency\" : \"shared\"", "\"dryRun\" : true");
+    }
+
+    @Test
+    void anUnknownTemplateIsA404ThatSaysWhereTheTemplatesAre() {
+        HttpResponse<String> answer = PageClient.signedIn(server, server.adminToken).get("/experiments/new?template=no-such");
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.body()).contains("no template named 'no-such'");
+    }
+
+    @Test
     void theLiveStreamNeedsASession() {
         HttpResponse<String> answer = new PageClient(server).get("/experiments/run_nothing/live");
 
