@@ -423,6 +423,62 @@ class DashboardHttpTest {
     }
 
     @Test
+    void theAuditPageShowsFiftyEntriesAPageAndTheOlderOnesBehindItsLink() {
+        AuditLog log = server.server.injector().getInstance(AuditLog.class);
+        for (int i = 0; i < 60; i++) {
+            log.record("pager", "operator", "test.paging", "entry-" + i, "127.0.0.1", "ok", null);
+        }
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+
+        String first = admin.get("/audit?action=test.paging").body();
+        Matcher older = Pattern.compile("href=\"(/audit\\?[^\"]*cursor=[^\"]+)\">Older entries").matcher(first);
+        assertThat(older.find()).isTrue();
+        String second = admin.get(older.group(1).replace("&amp;", "&")).body();
+
+        assertThat(targets(first)).hasSize(50).startsWith("entry-59").endsWith("entry-10");
+        assertThat(targets(second)).containsExactly("entry-9", "entry-8", "entry-7", "entry-6", "entry-5", "entry-4", "entry-3", "entry-2",
+                "entry-1", "entry-0");
+        assertThat(second).doesNotContain(">Older entries<");
+    }
+
+    @Test
+    void theSchedulesPageShowsEachWindowOnACalendarInItsTimeZoneWithItsHolidays() {
+        java.time.LocalDate tomorrowInTokyo = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Tokyo")).plusDays(1);
+        HttpResponse<String> created = server.sendJson("POST", "/api/v1/schedules", server.adminToken, "{\"name\":\"tokyo-weekdays\","
+                + "\"enabled\":false,\"experiment\":{\"targets\":{\"groups\":[\"web\"]}},\"meanTimeBetweenKills\":\"2d\",\"window\":"
+                + "{\"from\":\"10:00\",\"to\":\"15:00\",\"zone\":\"Asia/Tokyo\",\"holidays\":[\"" + tomorrowInTokyo + "\"]}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        String page = PageClient.signedIn(server, server.adminToken).get("/schedules").body();
+
+        assertThat(page).contains("tokyo-weekdays", "disabled", "<strong>Asia/Tokyo</strong>", "10:00–15:00", "Next two weeks",
+                "Upcoming planned kills", "Recent decisions");
+        assertThat(page).containsPattern("class=\"day [a-z]+ holiday[^\"]*\">\\s*<span class=\"date\"><span class=\"weekday\">[A-Za-z]{3}</span> "
+                + tomorrowInTokyo + "</span>\\s*<span class=\"window\">holiday</span>");
+        assertThat(page.split("class=\"day ", -1)).hasSize(15); // 14 days
+    }
+
+    @Test
+    void everyFormFieldOnEveryPageHasALabel() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        Pattern field = Pattern.compile("<(input|select|textarea)\\b([^>]*)>");
+        Pattern id = Pattern.compile("\\bid=\"([^\"]+)\"");
+        for (String path : PAGES) {
+            String html = admin.get(path).body();
+            Matcher m = field.matcher(html);
+            while (m.find()) {
+                String attributes = m.group(2);
+                if (attributes.contains("type=\"hidden\"")) {
+                    continue;
+                }
+                Matcher fieldId = id.matcher(attributes);
+                assertThat(fieldId.find()).as(path + ": " + m.group()).isTrue();
+                assertThat(html).as(path + ": a label for #" + fieldId.group(1)).contains("<label for=\"" + fieldId.group(1) + "\"");
+            }
+        }
+    }
+
+    @Test
     void theSimulationsPageRendersTheReportsOfMacaqueSimulate() throws Exception {
         // the lesson's fixed variant (the lesson itself fails its SLO on purpose)
         Path out = home.resolve("simulation-out").resolve("zone-outage");
@@ -442,6 +498,15 @@ class DashboardHttpTest {
         assertThat(html.statusCode()).isEqualTo(200);
         assertThat(html.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("sandbox;");
         assertThat(admin.get("/simulations/Li4vLi4vZXRj").statusCode()).isEqualTo(404); // "../../etc": never a listed folder
+    }
+
+    private static List<String> targets(String auditPage) {
+        List<String> found = new ArrayList<>();
+        Matcher m = Pattern.compile("<td>test.paging</td><td>([^<]+)</td>").matcher(auditPage);
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
     }
 
     private static String fieldError(String html, String field) {
