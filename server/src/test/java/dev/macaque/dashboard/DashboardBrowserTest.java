@@ -122,13 +122,20 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void startADryRunFromTheFormAndWatchItCompleteLive() {
+    void startADryRunFromATemplatePreviewItAndWatchItCompleteLive() {
+        assertThat(server.sendJson("PUT", "/api/v1/templates/web-one", server.adminToken, "{\"name\":\"browser-dry-run\","
+                + "\"targets\":{\"groups\":[\"web\"]},\"selection\":{\"mode\":\"count\",\"value\":1},\"recovery\":{\"timeout\":\"1m\"},"
+                + "\"dryRun\":false}").statusCode()).isEqualTo(201);
         signIn(server.adminToken);
         browser.findElement(By.linkText("New experiment")).click();
         assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).as("dry run is checked by default").isTrue();
-        type(By.id("f-name"), "browser-dry-run");
-        type(By.id("f-groups"), "web");
-        type(By.id("f-timeout"), "1m");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("template"))).selectByValue("web-one");
+        browser.findElement(By.xpath("//button[text()='Use template']")).click();
+        waitUntil(() -> text(By.id("origin")) != null);
+        assertThat(text(By.id("origin"))).contains("web-one").contains("Start runs it as this template");
+        assertThat(browser.findElement(By.id("f-name")).getAttribute("value")).isEqualTo("browser-dry-run");
+        assertThat(browser.findElement(By.id("f-groups")).getAttribute("value")).isEqualTo("web");
+        assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).as("a template starts as a dry run too").isTrue();
         // Preview first: the eligible group and the victim this seed picks, before anything starts.
         browser.findElement(By.xpath("//button[text()='Preview']")).click();
         waitUntil(() -> !browser.findElements(By.id("preview")).isEmpty());
@@ -137,6 +144,8 @@ class DashboardBrowserTest {
         browser.findElement(By.xpath("//button[text()='Start']")).click();
 
         waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        assertThat(text(By.id("run-template"))).isEqualTo("web-one version 1");
+        waitUntil(() -> timelineTypes().contains("RUN_COMPLETED"));
         waitUntil(() -> "COMPLETED".equals(text(By.id("run-state"))));
         assertThat(timelineTypes()).contains("RUN_CREATED", "VICTIMS_SELECTED", "TERMINATION_INTENT", "TERMINATION_OUTCOME", "RUN_COMPLETED");
         assertThat(browser.findElements(By.xpath("//button[text()='Abort']"))).isEmpty();
@@ -160,10 +169,11 @@ class DashboardBrowserTest {
         // the page was rendered while the run went on; everything after that arrived over server-sent events
         waitUntil(() -> timelineTypes().contains("HEALTH_CHECKED"));
         screenshot("live-run");
-        waitUntil(() -> "COMPLETED".equals(text(By.id("run-state"))));
+        // the summary may say COMPLETED a moment before the last event reaches the timeline; "ended" comes after every event
+        waitUntil(() -> "ended".equals(text(By.id("live-badge"))));
+        assertThat(text(By.id("run-state"))).isEqualTo("COMPLETED");
         assertThat(timelineTypes()).contains("TERMINATION_OUTCOME", "VERIFICATION_STARTED", "GROUP_RECOVERED", "RUN_COMPLETED");
         assertThat(text(By.id("recoveries"))).contains("sim/us-east-1/api").contains("RECOVERED");
-        waitUntil(() -> "ended".equals(text(By.id("live-badge"))));
         screenshot("live-run-completed");
 
         open("/");
@@ -219,15 +229,41 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void theOverviewIsUsableAt390PixelsWide() {
+    void everyPageIsUsableAt390PixelsWide() {
         signIn(server.adminToken);
         browser.manage().window().setSize(new Dimension(390, 844));
-        open("/");
-        long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-        assertThat(overflow).as("no horizontal scrolling at 390 px").isLessThanOrEqualTo(0L);
+        for (String page : List.of("/fleet", "/fleet/sim/us-east-1/api", "/experiments", "/experiments/new", "/schedules", "/audit",
+                "/simulations", "/")) {
+            open(page);
+            long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertThat(overflow).as("no horizontal scrolling at 390 px on " + page).isLessThanOrEqualTo(0L);
+        }
         assertThat(browser.findElement(By.xpath("//button[text()='Engage kill switch']")).isDisplayed()).isTrue();
         screenshot("overview-390");
+    }
+
+    @Test
+    void theKeyboardReachesTheContentFirstAndThenEveryLinkOfTheMenu() {
+        signIn(server.adminToken);
+        open("/fleet");
+        WebElement first = tab();
+        assertThat(first.getText()).isEqualTo("Skip to content");
+        first.sendKeys(org.openqa.selenium.Keys.ENTER);
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("main");
+        open("/fleet");
+        List<String> reached = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            reached.add(tab().getText());
+        }
+        assertThat(reached).containsSubsequence("Skip to content", "Macaque", "Overview", "Fleet", "Experiments", "New experiment",
+                "Schedules", "Audit", "Simulations", "API", "Sign out");
+    }
+
+    /** Presses Tab and answers the element that has the focus then. */
+    private static WebElement tab() {
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys(org.openqa.selenium.Keys.TAB).perform();
+        return browser.switchTo().activeElement();
     }
 
     @Test
