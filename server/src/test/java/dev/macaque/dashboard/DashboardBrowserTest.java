@@ -136,6 +136,7 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("f-name")).getAttribute("value")).isEqualTo("browser-dry-run");
         assertThat(browser.findElement(By.id("f-groups")).getAttribute("value")).isEqualTo("web");
         assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).as("a template starts as a dry run too").isTrue();
+        screenshot("new-experiment-from-template");
         // Preview first: the eligible group and the victim this seed picks, before anything starts.
         browser.findElement(By.xpath("//button[text()='Preview']")).click();
         waitUntil(() -> !browser.findElements(By.id("preview")).isEmpty());

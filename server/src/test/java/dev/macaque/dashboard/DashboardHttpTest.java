@@ -304,6 +304,14 @@ class DashboardHttpTest {
         var screenView = wallScreen.stream("/experiments/" + runId + "/live?after=0");
         await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before + 2);
         assertThat(broadcaster.feeds()).as("both pages share one read of the run's events").isEqualTo(1);
+        // a page whose session ends stops streaming at once, although the run goes on
+        PageClient leaving = PageClient.signedIn(server, server.adminToken);
+        var leavingView = leaving.stream("/experiments/" + runId + "/live?after=0");
+        await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before + 3);
+        assertThat(leaving.postFromPage("/sign-out", Map.of()).statusCode()).isEqualTo(303);
+        assertThat(leavingView.get(20, java.util.concurrent.TimeUnit.SECONDS)).doesNotContain("event: end");
+        await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before + 2);
+        assertThat(experiments.view(runId).orElseThrow().state()).isEqualTo("VERIFYING");
         assertThat(operator.postFromPage("/experiments/" + runId + "/abort", Map.of()).statusCode()).isEqualTo(303);
 
         List<String> fromZero = screenView.get(20, java.util.concurrent.TimeUnit.SECONDS);
