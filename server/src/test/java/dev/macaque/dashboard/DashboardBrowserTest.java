@@ -230,7 +230,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void everyPageIsUsableAt390PixelsWide() {
+    void everyPageIsUsableAt390PixelsWideAndItsTextHasAaContrast() {
         signIn(server.adminToken);
         browser.manage().window().setSize(new Dimension(390, 844));
         for (String page : List.of("/fleet", "/fleet/sim/us-east-1/api", "/experiments", "/experiments/new", "/schedules", "/audit",
@@ -239,6 +239,7 @@ class DashboardBrowserTest {
             long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
             assertThat(overflow).as("no horizontal scrolling at 390 px on " + page).isLessThanOrEqualTo(0L);
+            assertThat(lowContrastText()).as("text below WCAG AA contrast on " + page).isEmpty();
         }
         assertThat(browser.findElement(By.xpath("//button[text()='Engage kill switch']")).isDisplayed()).isTrue();
         screenshot("overview-390");
@@ -259,6 +260,37 @@ class DashboardBrowserTest {
         }
         assertThat(reached).containsSubsequence("Skip to content", "Macaque", "Overview", "Fleet", "Experiments", "New experiment",
                 "Schedules", "Audit", "Simulations", "API", "Sign out");
+    }
+
+    /**
+     * Every visible piece of text whose colour has less than WCAG AA contrast (4.5:1, 3:1 for large text) with the
+     * background it is drawn on, as "text (ratio)".
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> lowContrastText() {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("""
+                function rgba(c) { const m = c.match(/[\\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; }
+                function lum(c) { return [c.r, c.g, c.b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+                    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0); }
+                function background(el) {
+                  for (let e = el; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor); if (c.a > 0.5) return c; }
+                  return {r: 255, g: 255, b: 255, a: 1};
+                }
+                const low = [];
+                for (const el of document.querySelectorAll('body *')) {
+                  if (el.closest('.skip, canvas, .u-legend, svg')) continue;
+                  const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join(' ').trim();
+                  if (!text || !el.getClientRects().length) continue;
+                  const style = getComputedStyle(el);
+                  if (style.visibility === 'hidden') continue;
+                  const fg = lum(rgba(style.color)), bg = lum(background(el));
+                  const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+                  const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+                  const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+                  if (ratio < needed) low.push(text.slice(0, 40) + ' (' + ratio.toFixed(2) + ')');
+                }
+                return low;
+                """);
     }
 
     /** Presses Tab and answers the element that has the focus then. */

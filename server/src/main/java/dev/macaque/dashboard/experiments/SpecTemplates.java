@@ -22,7 +22,7 @@ public final class SpecTemplates {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     /** A template as the page's chooser lists it. */
-    public record Choice(String name, int version, String createdBy) {
+    public record Choice(String name, int version) {
     }
 
     /** Where the spec in the editor came from: a template's name and version. */
@@ -45,7 +45,7 @@ public final class SpecTemplates {
     }
 
     public List<Choice> choices() {
-        return store.list().stream().map(t -> new Choice(t.name(), t.version(), t.createdBy())).toList();
+        return store.list().stream().map(t -> new Choice(t.name(), t.version())).toList();
     }
 
     /** The latest version of {@code name}; empty for a name that is not a template (or not a valid name). */
