@@ -323,6 +323,9 @@ class DashboardHttpTest {
         assertThat(String.join("\n", fromPage)).doesNotContain("data-type=\"RUN_CREATED\"").contains("data-type=\"RUN_ABORTED\"",
                 "event: end");
         await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before);
+
+        String group = operator.get("/fleet/sim/eu-west-1/eu-api").body();
+        assertThat(group).contains("Kill history", "/experiments/" + runId, "No real kill of this group has recovered yet");
     }
 
     @Test
