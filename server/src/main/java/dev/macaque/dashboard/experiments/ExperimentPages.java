@@ -253,15 +253,25 @@ public final class ExperimentPages {
 
     /**
      * The run's view after an event, read once for every page watching the run: the broadcaster hands each event to
-     * all of a run's subscribers in turn, so the first reads and the others reuse it.
+     * all of a run's subscribers in turn, so the first reads and the others reuse it. Only the runs watched most
+     * recently are kept (pages closed before their run ended leave nothing behind for long).
      */
     private final class LiveSummaries {
+        private static final int RUNS_KEPT = 64;
+
         private record Read(long seq, RunView view) {
         }
 
-        private final Map<String, Read> byRun = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Read> byRun = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
 
-        RunView at(String runId, long seq) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Read> eldest) {
+                return size() > RUNS_KEPT;
+            }
+        };
+
+        synchronized RunView at(String runId, long seq) {
             Read read = byRun.get(runId);
             if (read == null || read.seq() != seq) {
                 read = new Read(seq, find(runId));
@@ -271,7 +281,7 @@ public final class ExperimentPages {
         }
 
         /** The final view; the run is over, so nothing is kept for it. */
-        RunView last(String runId) {
+        synchronized RunView last(String runId) {
             byRun.remove(runId);
             return find(runId);
         }
