@@ -122,13 +122,21 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void startADryRunFromTheFormAndWatchItCompleteLive() {
+    void startADryRunFromATemplatePreviewItAndWatchItCompleteLive() {
+        assertThat(server.sendJson("PUT", "/api/v1/templates/web-one", server.adminToken, "{\"name\":\"browser-dry-run\","
+                + "\"targets\":{\"groups\":[\"web\"]},\"selection\":{\"mode\":\"count\",\"value\":1},\"recovery\":{\"timeout\":\"1m\"},"
+                + "\"dryRun\":false}").statusCode()).isEqualTo(201);
         signIn(server.adminToken);
         browser.findElement(By.linkText("New experiment")).click();
         assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).as("dry run is checked by default").isTrue();
-        type(By.id("f-name"), "browser-dry-run");
-        type(By.id("f-groups"), "web");
-        type(By.id("f-timeout"), "1m");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("template"))).selectByValue("web-one");
+        browser.findElement(By.xpath("//button[text()='Use template']")).click();
+        waitUntil(() -> text(By.id("origin")) != null);
+        assertThat(text(By.id("origin"))).contains("web-one").contains("Start runs it as this template");
+        assertThat(browser.findElement(By.id("f-name")).getAttribute("value")).isEqualTo("browser-dry-run");
+        assertThat(browser.findElement(By.id("f-groups")).getAttribute("value")).isEqualTo("web");
+        assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).as("a template starts as a dry run too").isTrue();
+        screenshot("new-experiment-from-template");
         // Preview first: the eligible group and the victim this seed picks, before anything starts.
         browser.findElement(By.xpath("//button[text()='Preview']")).click();
         waitUntil(() -> !browser.findElements(By.id("preview")).isEmpty());
@@ -137,6 +145,8 @@ class DashboardBrowserTest {
         browser.findElement(By.xpath("//button[text()='Start']")).click();
 
         waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        assertThat(text(By.id("run-template"))).isEqualTo("web-one version 1");
+        waitUntil(() -> timelineTypes().contains("RUN_COMPLETED"));
         waitUntil(() -> "COMPLETED".equals(text(By.id("run-state"))));
         assertThat(timelineTypes()).contains("RUN_CREATED", "VICTIMS_SELECTED", "TERMINATION_INTENT", "TERMINATION_OUTCOME", "RUN_COMPLETED");
         assertThat(browser.findElements(By.xpath("//button[text()='Abort']"))).isEmpty();
@@ -160,10 +170,11 @@ class DashboardBrowserTest {
         // the page was rendered while the run went on; everything after that arrived over server-sent events
         waitUntil(() -> timelineTypes().contains("HEALTH_CHECKED"));
         screenshot("live-run");
-        waitUntil(() -> "COMPLETED".equals(text(By.id("run-state"))));
+        // the summary may say COMPLETED a moment before the last event reaches the timeline; "ended" comes after every event
+        waitUntil(() -> "ended".equals(text(By.id("live-badge"))));
+        assertThat(text(By.id("run-state"))).isEqualTo("COMPLETED");
         assertThat(timelineTypes()).contains("TERMINATION_OUTCOME", "VERIFICATION_STARTED", "GROUP_RECOVERED", "RUN_COMPLETED");
         assertThat(text(By.id("recoveries"))).contains("sim/us-east-1/api").contains("RECOVERED");
-        waitUntil(() -> "ended".equals(text(By.id("live-badge"))));
         screenshot("live-run-completed");
 
         open("/");
@@ -219,15 +230,73 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void theOverviewIsUsableAt390PixelsWide() {
+    void everyPageIsUsableAt390PixelsWideAndItsTextHasAaContrast() {
         signIn(server.adminToken);
         browser.manage().window().setSize(new Dimension(390, 844));
-        open("/");
-        long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-        assertThat(overflow).as("no horizontal scrolling at 390 px").isLessThanOrEqualTo(0L);
+        for (String page : List.of("/fleet", "/fleet/sim/us-east-1/api", "/experiments", "/experiments/new", "/schedules", "/audit",
+                "/simulations", "/")) {
+            open(page);
+            long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertThat(overflow).as("no horizontal scrolling at 390 px on " + page).isLessThanOrEqualTo(0L);
+            assertThat(lowContrastText()).as("text below WCAG AA contrast on " + page).isEmpty();
+        }
         assertThat(browser.findElement(By.xpath("//button[text()='Engage kill switch']")).isDisplayed()).isTrue();
         screenshot("overview-390");
+    }
+
+    @Test
+    void theKeyboardReachesTheContentFirstAndThenEveryLinkOfTheMenu() {
+        signIn(server.adminToken);
+        open("/fleet");
+        WebElement first = tab();
+        assertThat(first.getText()).isEqualTo("Skip to content");
+        first.sendKeys(org.openqa.selenium.Keys.ENTER);
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("main");
+        open("/fleet");
+        List<String> reached = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            reached.add(tab().getText());
+        }
+        assertThat(reached).containsSubsequence("Skip to content", "Macaque", "Overview", "Fleet", "Experiments", "New experiment",
+                "Schedules", "Audit", "Simulations", "API", "Sign out");
+    }
+
+    /**
+     * Every visible piece of text whose colour has less than WCAG AA contrast (4.5:1, 3:1 for large text) with the
+     * background it is drawn on, as "text (ratio)".
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> lowContrastText() {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("""
+                function rgba(c) { const m = c.match(/[\\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; }
+                function lum(c) { return [c.r, c.g, c.b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+                    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0); }
+                function background(el) {
+                  for (let e = el; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor); if (c.a > 0.5) return c; }
+                  return {r: 255, g: 255, b: 255, a: 1};
+                }
+                const low = [];
+                for (const el of document.querySelectorAll('body *')) {
+                  if (el.closest('.skip, canvas, .u-legend, svg')) continue;
+                  const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join(' ').trim();
+                  if (!text || !el.getClientRects().length) continue;
+                  const style = getComputedStyle(el);
+                  if (style.visibility === 'hidden') continue;
+                  const fg = lum(rgba(style.color)), bg = lum(background(el));
+                  const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+                  const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+                  const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+                  if (ratio < needed) low.push(text.slice(0, 40) + ' (' + ratio.toFixed(2) + ')');
+                }
+                return low;
+                """);
+    }
+
+    /** Presses Tab and answers the element that has the focus then. */
+    private static WebElement tab() {
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys(org.openqa.selenium.Keys.TAB).perform();
+        return browser.switchTo().activeElement();
     }
 
     @Test

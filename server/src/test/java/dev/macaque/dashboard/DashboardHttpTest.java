@@ -7,6 +7,7 @@ import dev.macaque.audit.AuditEntry;
 import dev.macaque.audit.AuditLog;
 import dev.macaque.cli.MacaqueCommand;
 import dev.macaque.experiments.ExperimentService;
+import dev.macaque.experiments.RunEventBroadcaster;
 import dev.macaque.http.TestServer;
 import dev.macaque.killswitch.KillSwitchStore;
 import java.net.http.HttpResponse;
@@ -284,6 +285,126 @@ class DashboardHttpTest {
     }
 
     @Test
+    void everyOpenRunPageIsOneSubscriberOfTheRunsBroadcastAndFollowsItToTheEnd() throws Exception {
+        PageClient operator = PageClient.signedIn(server, server.adminToken);
+        PageClient wallScreen = PageClient.signedIn(server, server.token("game-day-screen", "viewer"));
+        RunEventBroadcaster broadcaster = server.server.injector().getInstance(RunEventBroadcaster.class);
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        int before = broadcaster.subscribers();
+        // a real kill that polls its group's health once a minute: it stays VERIFYING until it is aborted
+        HttpResponse<String> started = operator.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start",
+                "name", "watched-live", "groups", "eu-api", "mode", "count", "value", "1", "pollInterval", "1m", "timeout", "30m"));
+        String runId = started.headers().firstValue("Location").orElseThrow().substring("/experiments/".length());
+        await().atMost(Duration.ofSeconds(20)).until(() -> experiments.view(runId).orElseThrow().state().equals("VERIFYING"));
+        String page = operator.get("/experiments/" + runId).body();
+        Matcher live = Pattern.compile("sse-connect=\"([^\"]+)\"").matcher(page);
+        assertThat(live.find()).as("the page connects to its live stream").isTrue();
+
+        var operatorView = operator.stream(live.group(1).replace("&amp;", "&"));
+        var screenView = wallScreen.stream("/experiments/" + runId + "/live?after=0");
+        await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before + 2);
+        assertThat(broadcaster.feeds()).as("both pages share one read of the run's events").isEqualTo(1);
+        // a page whose session ends stops streaming at once, although the run goes on
+        PageClient leaving = PageClient.signedIn(server, server.adminToken);
+        var leavingView = leaving.stream("/experiments/" + runId + "/live?after=0");
+        await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before + 3);
+        assertThat(leaving.postFromPage("/sign-out", Map.of()).statusCode()).isEqualTo(303);
+        assertThat(leavingView.get(20, java.util.concurrent.TimeUnit.SECONDS)).doesNotContain("event: end");
+        await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before + 2);
+        assertThat(experiments.view(runId).orElseThrow().state()).isEqualTo("VERIFYING");
+        assertThat(operator.postFromPage("/experiments/" + runId + "/abort", Map.of()).statusCode()).isEqualTo(303);
+
+        List<String> fromZero = screenView.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> fromPage = operatorView.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(fromZero).contains("event: timeline", "event: summary", "event: end");
+        assertThat(String.join("\n", fromZero)).contains("data-type=\"RUN_CREATED\"", "data-type=\"TERMINATION_INTENT\"",
+                "data-type=\"RUN_ABORTED\"").doesNotContain(">Abort</button>");
+        // the page had rendered the events up to `after`: its stream starts with what came later
+        assertThat(String.join("\n", fromPage)).doesNotContain("data-type=\"RUN_CREATED\"").contains("data-type=\"RUN_ABORTED\"",
+                "event: end");
+        await().atMost(Duration.ofSeconds(20)).until(() -> broadcaster.subscribers() == before);
+
+        String group = operator.get("/fleet/sim/eu-west-1/eu-api").body();
+        assertThat(group).contains("Kill history", "/experiments/" + runId, "No real kill of this group has recovered yet");
+    }
+
+    @Test
+    void aLiveViewBeyondTheRunsSubscriberLimitIsRefusedWith503() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        RunEventBroadcaster broadcaster = server.server.injector().getInstance(RunEventBroadcaster.class);
+        String location = admin.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start", "name", "crowded",
+                "groups", "web", "mode", "count", "value", "1", "dryRun", "true")).headers().firstValue("Location").orElseThrow();
+        String runId = location.substring("/experiments/".length());
+        // the run's places, taken as other viewers would take them (limits.eventStreamsPerRun)
+        List<RunEventBroadcaster.Slot> taken = new ArrayList<>();
+        try {
+            while (true) {
+                try {
+                    taken.add(broadcaster.reserve(runId));
+                } catch (RunEventBroadcaster.TooManySubscribers full) {
+                    break;
+                }
+            }
+
+            HttpResponse<String> refused = admin.send(admin.request(location + "/live").header("Accept", "text/event-stream").GET());
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
+            assertThat(refused.body()).contains("limits.eventStreamsPerRun");
+        } finally {
+            taken.forEach(RunEventBroadcaster.Slot::release);
+        }
+    }
+
+    @Test
+    void aTemplateFillsTheFormAsADryRunAndItsRunNamesTheTemplate() {
+        assertThat(server.sendJson("PUT", "/api/v1/templates/nightly-api", server.adminToken, "{\"name\":\"nightly\",\"targets\":"
+                + "{\"groups\":[\"api\"]},\"selection\":{\"mode\":\"count\",\"value\":1},\"dryRun\":false}").statusCode()).isEqualTo(201);
+        PageClient operator = PageClient.signedIn(server, server.adminToken);
+        String blank = operator.get("/experiments/new").body();
+        assertThat(blank).contains("Start from a template or a blank spec").containsPattern("<option value=\"nightly-api\"[^>]*>nightly-api \\(version 1");
+
+        String form = operator.get("/experiments/new?template=nightly-api").body();
+
+        assertThat(form).contains("id=\"f-name\" name=\"name\" type=\"text\" value=\"nightly\"", "value=\"api\"");
+        assertThat(form).as("a template starts as a dry run, whatever it says").containsPattern("id=\"f-dryRun\"[^>]*checked");
+        assertThat(form).contains("From template <strong>nightly-api</strong> version 1", "Start runs it as this template");
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("editor", "form", "action", "start", "template", "nightly-api",
+                "templateVersion", "1", "name", "nightly", "groups", "api", "mode", "count", "value", "1", "dryRun", "true"));
+        String asTemplate = operator.postFromPage("/experiments/new", fields).headers().firstValue("Location").orElseThrow();
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        var run = experiments.view(asTemplate.substring("/experiments/".length())).orElseThrow();
+        assertThat(run.template()).isEqualTo(new dev.macaque.experiments.RunView.TemplateRef("nightly-api", 1));
+        assertThat(run.dryRun()).isTrue();
+        assertThat(operator.get(asTemplate).body()).contains("from template <span id=\"run-template\">nightly-api version 1</span>");
+
+        fields.put("groups", "api, web");
+        fields.put("action", "to-json");
+        assertThat(operator.postFromPage("/experiments/new", fields).body()).contains("<strong>edited</strong>, so Start runs it as a new spec");
+        fields.put("action", "start");
+        String edited = operator.postFromPage("/experiments/new", fields).headers().firstValue("Location").orElseThrow();
+        assertThat(experiments.view(edited.substring("/experiments/".length())).orElseThrow().template()).isNull();
+    }
+
+    @Test
+    void aTemplateWithFieldsTheFormCannotShowOpensInTheJsonEditor() {
+        assertThat(server.sendJson("PUT", "/api/v1/templates/shared-web", server.adminToken, "{\"name\":\"shared\",\"targets\":"
+                + "{\"groups\":[\"web\"]},\"selection\":{\"mode\":\"count\",\"value\":1},\"concurrency\":\"shared\"}").statusCode()).isEqualTo(201);
+
+        String form = PageClient.signedIn(server, server.adminToken).get("/experiments/new?template=shared-web").body();
+
+        assertThat(form).contains("id=\"f-spec\"", "\"concurrency\" : \"shared\"", "\"dryRun\" : true");
+    }
+
+    @Test
+    void anUnknownTemplateIsA404ThatSaysWhereTheTemplatesAre() {
+        HttpResponse<String> answer = PageClient.signedIn(server, server.adminToken).get("/experiments/new?template=no-such");
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.body()).contains("no template named 'no-such'");
+    }
+
+    @Test
     void theLiveStreamNeedsASession() {
         HttpResponse<String> answer = new PageClient(server).get("/experiments/run_nothing/live");
 
@@ -313,6 +434,62 @@ class DashboardHttpTest {
     }
 
     @Test
+    void theAuditPageShowsFiftyEntriesAPageAndTheOlderOnesBehindItsLink() {
+        AuditLog log = server.server.injector().getInstance(AuditLog.class);
+        for (int i = 0; i < 60; i++) {
+            log.record("pager", "operator", "test.paging", "entry-" + i, "127.0.0.1", "ok", null);
+        }
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+
+        String first = admin.get("/audit?action=test.paging").body();
+        Matcher older = Pattern.compile("href=\"(/audit\\?[^\"]*cursor=[^\"]+)\">Older entries").matcher(first);
+        assertThat(older.find()).isTrue();
+        String second = admin.get(older.group(1).replace("&amp;", "&")).body();
+
+        assertThat(targets(first)).hasSize(50).startsWith("entry-59").endsWith("entry-10");
+        assertThat(targets(second)).containsExactly("entry-9", "entry-8", "entry-7", "entry-6", "entry-5", "entry-4", "entry-3", "entry-2",
+                "entry-1", "entry-0");
+        assertThat(second).doesNotContain(">Older entries<");
+    }
+
+    @Test
+    void theSchedulesPageShowsEachWindowOnACalendarInItsTimeZoneWithItsHolidays() {
+        java.time.LocalDate tomorrowInTokyo = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Tokyo")).plusDays(1);
+        HttpResponse<String> created = server.sendJson("POST", "/api/v1/schedules", server.adminToken, "{\"name\":\"tokyo-weekdays\","
+                + "\"enabled\":false,\"experiment\":{\"targets\":{\"groups\":[\"web\"]}},\"meanTimeBetweenKills\":\"2d\",\"window\":"
+                + "{\"from\":\"10:00\",\"to\":\"15:00\",\"zone\":\"Asia/Tokyo\",\"holidays\":[\"" + tomorrowInTokyo + "\"]}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        String page = PageClient.signedIn(server, server.adminToken).get("/schedules").body();
+
+        assertThat(page).contains("tokyo-weekdays", "disabled", "<strong>Asia/Tokyo</strong>", "10:00–15:00", "Next two weeks",
+                "Upcoming planned kills", "Recent decisions");
+        assertThat(page).containsPattern("class=\"day [a-z]+ holiday[^\"]*\">\\s*<span class=\"date\"><span class=\"weekday\">[A-Za-z]{3}</span> "
+                + tomorrowInTokyo + "</span>\\s*<span class=\"window\">holiday</span>");
+        assertThat(page.split("class=\"day ", -1)).hasSize(15); // 14 days
+    }
+
+    @Test
+    void everyFormFieldOnEveryPageHasALabel() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        Pattern field = Pattern.compile("<(input|select|textarea)\\b([^>]*)>");
+        Pattern id = Pattern.compile("\\bid=\"([^\"]+)\"");
+        for (String path : PAGES) {
+            String html = admin.get(path).body();
+            Matcher m = field.matcher(html);
+            while (m.find()) {
+                String attributes = m.group(2);
+                if (attributes.contains("type=\"hidden\"")) {
+                    continue;
+                }
+                Matcher fieldId = id.matcher(attributes);
+                assertThat(fieldId.find()).as(path + ": " + m.group()).isTrue();
+                assertThat(html).as(path + ": a label for #" + fieldId.group(1)).contains("<label for=\"" + fieldId.group(1) + "\"");
+            }
+        }
+    }
+
+    @Test
     void theSimulationsPageRendersTheReportsOfMacaqueSimulate() throws Exception {
         // the lesson's fixed variant (the lesson itself fails its SLO on purpose)
         Path out = home.resolve("simulation-out").resolve("zone-outage");
@@ -332,6 +509,15 @@ class DashboardHttpTest {
         assertThat(html.statusCode()).isEqualTo(200);
         assertThat(html.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("sandbox;");
         assertThat(admin.get("/simulations/Li4vLi4vZXRj").statusCode()).isEqualTo(404); // "../../etc": never a listed folder
+    }
+
+    private static List<String> targets(String auditPage) {
+        List<String> found = new ArrayList<>();
+        Matcher m = Pattern.compile("<td>test.paging</td><td>([^<]+)</td>").matcher(auditPage);
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
     }
 
     private static String fieldError(String html, String field) {

@@ -67,6 +67,20 @@ final class PageClient {
         return m.group(1);
     }
 
+    /**
+     * Opens {@code path} as a browser's EventSource would; the future completes with every line of the stream once the
+     * server has closed it.
+     */
+    java.util.concurrent.CompletableFuture<java.util.List<String>> stream(String path) {
+        HttpRequest.Builder request = request(path).header("Accept", "text/event-stream").GET();
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).thenApplyAsync(answer -> {
+            if (answer.statusCode() != 200) {
+                throw new AssertionError("the stream answered " + answer.statusCode());
+            }
+            return answer.body().toList();
+        });
+    }
+
     HttpRequest.Builder request(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.server.port() + path));
         if (cookie != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.macaque.auth.Access;
 import dev.macaque.dashboard.DashboardPages;
 import dev.macaque.dashboard.DashboardSessions;
@@ -14,12 +15,15 @@ import dev.macaque.engine.SpecValidationException;
 import dev.macaque.experiments.ExperimentService;
 import dev.macaque.experiments.RunHistory;
 import dev.macaque.experiments.RunView;
+import dev.macaque.experiments.RunEventBroadcaster;
 import dev.macaque.experiments.RunEventView;
 import dev.macaque.experiments.StoredRun;
+import dev.macaque.templates.StoredTemplate;
 import dev.macaque.http.Cursors;
 import dev.macaque.http.ProblemException;
 import dev.macaque.http.RequestBodies;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -30,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 
 /**
  * Experiments: the run history with filters, a run's page that follows the run live over server-sent events (with
@@ -39,8 +42,6 @@ import java.util.concurrent.Semaphore;
  */
 public final class ExperimentPages {
     static final int PAGE_SIZE = 25;
-    /** Live run views open at once on this server; each holds a connection and a thread while the run goes on. */
-    public static final int MAX_LIVE_VIEWS = 32;
     static final List<String> STATES = List.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED");
 
     public record HistoryFilters(String state, String provider, String group) {
@@ -69,7 +70,8 @@ public final class ExperimentPages {
      * @param fieldErrors by form field ({@code ""}: about the spec as a whole)
      */
     public record NewExperimentView(SpecForm form, String specJson, String editor, String requestId,
-            Map<String, List<String>> fieldErrors, List<String> notInForm, boolean previewAvailable, ExperimentPreviewer.Preview preview) {
+            Map<String, List<String>> fieldErrors, List<String> notInForm, boolean previewAvailable, ExperimentPreviewer.Preview preview,
+            Start start) {
         public List<String> errorsOf(String field) {
             return fieldErrors.getOrDefault(field, List.of());
         }
@@ -81,6 +83,20 @@ public final class ExperimentPages {
         public String errorId(String field) {
             return "error-" + field;
         }
+
+        public boolean selected(SpecTemplates.Choice choice) {
+            return start.origin() != null && start.origin().name().equals(choice.name());
+        }
+    }
+
+    /**
+     * What the spec in the editor starts from.
+     *
+     * @param templates the templates to choose from
+     * @param origin    the template it was loaded from, or null for a blank spec
+     * @param asStored  whether the spec is still that template as stored (then a run names the template)
+     */
+    public record Start(List<SpecTemplates.Choice> templates, SpecTemplates.Origin origin, boolean asStored) {
     }
 
     private final DashboardPages pages;
@@ -90,10 +106,12 @@ public final class ExperimentPages {
     private final ObjectMapper prettyJson;
     private final Optional<ExperimentPreviewer> previewer;
     private final DashboardSessions sessions;
-    private final Semaphore liveViews = new Semaphore(MAX_LIVE_VIEWS);
+    private final RunEventBroadcaster broadcaster;
+    private final LiveSummaries summaries = new LiveSummaries();
+    private final SpecTemplates templates;
 
     public ExperimentPages(DashboardPages pages, ExperimentService experiments, RunHistory history, ObjectMapper json,
-            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions) {
+            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions, RunEventBroadcaster broadcaster, SpecTemplates templates) {
         this.pages = Objects.requireNonNull(pages, "pages is null");
         this.experiments = Objects.requireNonNull(experiments, "experiments is null");
         this.history = Objects.requireNonNull(history, "history is null");
@@ -101,6 +119,8 @@ public final class ExperimentPages {
         this.prettyJson = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
         this.previewer = Objects.requireNonNull(previewer, "previewer is null");
         this.sessions = Objects.requireNonNull(sessions, "sessions is null");
+        this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster is null");
+        this.templates = Objects.requireNonNull(templates, "templates is null");
     }
 
     public void history(Context ctx) {
@@ -145,38 +165,125 @@ public final class ExperimentPages {
 
     /**
      * The run's page, live: each new event as a timeline entry ({@code timeline}) followed by the refreshed summary
-     * ({@code summary}), and {@code end} with the final summary once the run is over. A reconnecting browser resumes
-     * after the last event it got ({@code Last-Event-ID}).
+     * ({@code summary}), and {@code end} with the final summary once the run is over. The events come from the
+     * {@link RunEventBroadcaster}, as the API's event stream does: one read of the store per run however many pages
+     * watch it, every viewer a bounded subscriber of it (503 beyond {@code limits.eventStreamsPerRun} /
+     * {@code limits.eventStreams}), and no request thread held. A reconnecting browser resumes after the last event it
+     * got ({@code Last-Event-ID}).
      */
-    public void live(Context ctx) throws Exception {
+    public void live(Context ctx) {
         String id = ctx.pathParam("id");
         find(id);
         long after = sequence(ctx.header("Last-Event-ID"), sequence(ctx.queryParam("after"), 0));
-        DashboardSessions.Session session = PageAccess.current(ctx);
-        Frame.Viewer viewer = PageAccess.viewer(ctx);
-        if (!liveViews.tryAcquire()) {
-            throw new ProblemException(503, "too many live run views are open on this server (at most " + MAX_LIVE_VIEWS
-                    + "); close some, or reload this page later");
+        LiveView view = new LiveView(id, after, PageAccess.viewer(ctx), PageAccess.current(ctx));
+        RunEventBroadcaster.Slot slot;
+        try {
+            slot = broadcaster.reserve(id);
+        } catch (RunEventBroadcaster.TooManySubscribers e) {
+            ctx.header("Retry-After", "30");
+            throw new ProblemException(503, e.getMessage() + "; close other views of this run, or reload this page later");
         }
         try {
             new SseHandler(client -> {
-                try {
-                    boolean ended = experiments.follow(id, after, () -> !client.terminated() && sessions.isLive(session), event -> {
-                        client.sendEvent("timeline", line(pages.renderer().fragment("run-event.jte",
-                                Map.of("entry", RunTimeline.entry(event)))), Long.toString(event.seq()));
-                        client.sendEvent("summary", summary(id, viewer), Long.toString(event.seq()));
-                    });
-                    if (ended) {
-                        client.sendEvent("end", summary(id, viewer), "end");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not stream run " + id + " to the dashboard", e);
-                }
+                client.keepAlive();
+                view.client = client;
+                slot.attach(view);
             }).handle(ctx);
-        } finally {
-            liveViews.release();
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
+    }
+
+    /** One open run page, as the broadcaster sees it; called only from the broadcaster's thread. */
+    private final class LiveView implements RunEventBroadcaster.Subscriber {
+        private final String runId;
+        private final long after;
+        private final Frame.Viewer viewer;
+        private final DashboardSessions.Session session;
+        private volatile SseClient client;
+
+        LiveView(String runId, long after, Frame.Viewer viewer, DashboardSessions.Session session) {
+            this.runId = runId;
+            this.after = after;
+            this.viewer = viewer;
+            this.session = session;
+        }
+
+        @Override
+        public void send(RunEventView event) {
+            // the broadcaster sends every subscriber the run's events from the first: the page already shows those up to `after`
+            if (event.seq() <= after) {
+                return;
+            }
+            String id = Long.toString(event.seq());
+            client.sendEvent("timeline", line(pages.renderer().fragment("run-event.jte", Map.of("entry", RunTimeline.entry(event)))), id);
+            client.sendEvent("summary", summary(summaries.at(runId, event.seq()), viewer), id);
+            failIfGone();
+        }
+
+        @Override
+        public void heartbeat() {
+            client.sendComment("heartbeat");
+            failIfGone();
+        }
+
+        @Override
+        public void end(String runId) {
+            client.sendEvent("end", summary(summaries.last(runId), viewer), "end");
+        }
+
+        /** Gone when the browser hung up, or its session ended (sign-out, expiry, revoked token). */
+        @Override
+        public boolean closed() {
+            return client.terminated() || !sessions.isLive(session);
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+
+        private void failIfGone() {
+            if (closed()) {
+                throw new IllegalStateException("the page was closed");
+            }
+        }
+    }
+
+    /**
+     * The run's view after an event, read once for every page watching the run: the broadcaster hands each event to
+     * all of a run's subscribers in turn, so the first reads and the others reuse it. Only the runs watched most
+     * recently are kept (pages closed before their run ended leave nothing behind for long).
+     */
+    private final class LiveSummaries {
+        private static final int RUNS_KEPT = 64;
+
+        private record Read(long seq, RunView view) {
+        }
+
+        private final Map<String, Read> byRun = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Read> eldest) {
+                return size() > RUNS_KEPT;
+            }
+        };
+
+        synchronized RunView at(String runId, long seq) {
+            Read read = byRun.get(runId);
+            if (read == null || read.seq() != seq) {
+                read = new Read(seq, find(runId));
+                byRun.put(runId, read);
+            }
+            return read.view();
+        }
+
+        /** The final view; the run is over, so nothing is kept for it. */
+        synchronized RunView last(String runId) {
+            byRun.remove(runId);
+            return find(runId);
         }
     }
 
@@ -192,9 +299,25 @@ public final class ExperimentPages {
         DashboardPages.redirect(ctx, "/experiments/" + id, aborted.isPresent() ? "abort-requested" : "already-ended");
     }
 
+    /**
+     * A blank spec, or with {@code ?template=NAME} the template's latest version: in the form, or in the JSON editor
+     * when the template has fields the form cannot show. Either way it starts as a dry run.
+     */
     public void newForm(Context ctx) {
-        SpecForm form = SpecForm.blank();
-        render(ctx, 200, form, write(form.toJson(json)), "form", newRequestId(), Map.of(), List.of(), null);
+        String name = blankToNull(ctx.queryParam("template"));
+        if (name == null) {
+            SpecForm form = SpecForm.blank();
+            render(ctx, 200, form, write(form.toJson(json)), "form", newRequestId(), Map.of(), List.of(), null, null, form.toJson(json));
+            return;
+        }
+        StoredTemplate template = templates.latest(name).orElseThrow(() -> new ProblemException(404, "no template named '" + name
+                + "'; the New-experiment page lists the templates there are"));
+        ObjectNode spec = template.spec().deepCopy();
+        spec.put("dryRun", true);
+        SpecForm.Conversion conversion = SpecForm.fromJson(spec);
+        String editor = conversion.notInForm().isEmpty() ? "form" : "json";
+        render(ctx, 200, conversion.form(), write(spec), editor, newRequestId(), Map.of(), List.of(), null,
+                new SpecTemplates.Origin(template.name(), template.version()), spec);
     }
 
     /**
@@ -205,6 +328,7 @@ public final class ExperimentPages {
         String editor = "json".equals(ctx.formParam("editor")) ? "json" : "form";
         String action = Objects.requireNonNullElse(ctx.formParam("action"), "start");
         String requestId = validRequestId(ctx.formParam("requestId"));
+        SpecTemplates.Origin origin = SpecTemplates.Origin.parse(ctx.formParam("template"), ctx.formParam("templateVersion"));
         SpecForm form;
         String specText;
         JsonNode spec;
@@ -220,7 +344,7 @@ public final class ExperimentPages {
             } catch (JsonProcessingException | IllegalArgumentException e) {
                 String message = e instanceof JsonProcessingException p ? "not valid JSON: " + p.getOriginalMessage()
                         + " (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")" : e.getMessage();
-                render(ctx, 400, SpecForm.blank(), specText, "json", requestId, Map.of("spec", List.of(message)), List.of(), null);
+                render(ctx, 400, SpecForm.blank(), specText, "json", requestId, Map.of("spec", List.of(message)), List.of(), null, origin, null);
                 return;
             }
             SpecForm.Conversion conversion = SpecForm.fromJson(spec);
@@ -232,37 +356,44 @@ public final class ExperimentPages {
             specText = write(spec);
         }
         switch (action) {
-            case "to-json" -> render(ctx, 200, form, specText, "json", requestId, Map.of(), List.of(), null);
-            case "to-form" -> render(ctx, 200, form, specText, "form", requestId, Map.of(), notInForm, null);
-            case "preview" -> preview(ctx, form, spec, specText, editor, requestId, notInForm);
-            case "start" -> start(ctx, form, spec, specText, editor, requestId, notInForm);
+            case "to-json" -> render(ctx, 200, form, specText, "json", requestId, Map.of(), List.of(), null, origin, spec);
+            case "to-form" -> render(ctx, 200, form, specText, "form", requestId, Map.of(), notInForm, null, origin, form.toJson(json));
+            case "preview" -> preview(ctx, new Editing(form, spec, specText, editor, requestId, notInForm, origin));
+            case "start" -> start(ctx, new Editing(form, spec, specText, editor, requestId, notInForm, origin));
             default -> throw ProblemException.invalid("action must be start, preview, to-json or to-form; was '" + action + "'", "action",
                     "unknown action");
         }
     }
 
-    private void preview(Context ctx, SpecForm form, JsonNode spec, String specText, String editor, String requestId, List<String> notInForm) {
+    /** The spec being edited, as one post of the form carries it. */
+    private record Editing(SpecForm form, JsonNode spec, String specText, String editor, String requestId, List<String> notInForm,
+            SpecTemplates.Origin origin) {
+    }
+
+    private void preview(Context ctx, Editing e) {
         ExperimentPreviewer available = previewer.orElseThrow(() -> new ProblemException(501,
                 "previews are not available on this server yet (the target-preview service is not installed)"));
         try {
-            render(ctx, 200, form, specText, editor, requestId, Map.of(), notInForm, available.preview(spec));
-        } catch (SpecValidationException e) {
-            render(ctx, 400, form, specText, editor, requestId, errors(e), notInForm, null);
+            render(ctx, 200, e, Map.of(), available.preview(e.spec()));
+        } catch (SpecValidationException invalid) {
+            render(ctx, 400, e, errors(invalid), null);
         }
     }
 
-    private void start(Context ctx, SpecForm form, JsonNode spec, String specText, String editor, String requestId, List<String> notInForm) {
+    private void start(Context ctx, Editing e) {
         ExperimentService.Outcome outcome;
         try {
-            outcome = experiments.create(spec, Access.principal(ctx), "dashboard-" + requestId, ctx.ip(), null);
-        } catch (SpecValidationException e) {
-            render(ctx, 400, form, specText, editor, requestId, errors(e), notInForm, null);
+            outcome = experiments.create(e.spec(), Access.principal(ctx), "dashboard-" + e.requestId(), ctx.ip(),
+                    templates.refFor(e.origin(), e.spec()));
+        } catch (SpecValidationException invalid) {
+            render(ctx, 400, e, errors(invalid), null);
             return;
         }
         if (outcome instanceof ExperimentService.Outcome.IdempotencyConflict conflict) {
             // the form was changed after it was already started once: a new form id starts a new run next time
-            render(ctx, 409, form, specText, editor, newRequestId(), Map.of("", List.of("This form already started run "
-                    + conflict.existingRunId() + " with a different spec; press Start again to start another run.")), notInForm, null);
+            render(ctx, 409, e.form(), e.specText(), e.editor(), newRequestId(), Map.of("", List.of("This form already started run "
+                    + conflict.existingRunId() + " with a different spec; press Start again to start another run.")), e.notInForm(), null,
+                    e.origin(), e.spec());
             return;
         }
         RunView run = outcome instanceof ExperimentService.Outcome.Started started ? started.run()
@@ -270,10 +401,17 @@ public final class ExperimentPages {
         ctx.redirect("/experiments/" + run.id(), io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
+    private void render(Context ctx, int status, Editing e, Map<String, List<String>> errors, ExperimentPreviewer.Preview preview) {
+        render(ctx, status, e.form(), e.specText(), e.editor(), e.requestId(), errors, e.notInForm(), preview, e.origin(), e.spec());
+    }
+
+    /** @param spec the spec as the editor holds it (null when it is not valid JSON), to tell whether it is still its template */
     private void render(Context ctx, int status, SpecForm form, String specJson, String editor, String requestId,
-            Map<String, List<String>> errors, List<String> notInForm, ExperimentPreviewer.Preview preview) {
+            Map<String, List<String>> errors, List<String> notInForm, ExperimentPreviewer.Preview preview, SpecTemplates.Origin origin,
+            JsonNode spec) {
+        Start start = new Start(templates.choices(), origin, origin != null && spec != null && templates.refFor(origin, spec) != null);
         pages.render(ctx, status, "new-experiment.jte", pages.frame(ctx, "New experiment", Frame.Section.NEW_EXPERIMENT),
-                new NewExperimentView(form, specJson, editor, requestId, errors, notInForm, previewer.isPresent(), preview));
+                new NewExperimentView(form, specJson, editor, requestId, errors, notInForm, previewer.isPresent(), preview, start));
     }
 
     private static Map<String, List<String>> errors(SpecValidationException e) {
@@ -284,8 +422,8 @@ public final class ExperimentPages {
         return byField;
     }
 
-    private String summary(String id, Frame.Viewer viewer) {
-        return line(pages.renderer().fragment("run-summary.jte", Map.of("summary", new RunSummary(find(id), viewer))));
+    private String summary(RunView run, Frame.Viewer viewer) {
+        return line(pages.renderer().fragment("run-summary.jte", Map.of("summary", new RunSummary(run, viewer))));
     }
 
     /** One line per SSE message: htmx swaps the message's data as it is. */

@@ -21,6 +21,8 @@ import dev.macaque.config.MacaqueConfig;
 import dev.macaque.dashboard.audit.AuditPage;
 import dev.macaque.dashboard.experiments.ExperimentPages;
 import dev.macaque.dashboard.experiments.ExperimentPreviewer;
+import dev.macaque.dashboard.experiments.SpecTemplates;
+import dev.macaque.templates.TemplateStore;
 import dev.macaque.dashboard.fleet.FleetPages;
 import dev.macaque.dashboard.overview.OverviewPage;
 import dev.macaque.dashboard.schedules.SchedulesPage;
@@ -28,6 +30,7 @@ import dev.macaque.dashboard.simulations.SimulationReports;
 import dev.macaque.dashboard.simulations.SimulationsPage;
 import dev.macaque.text.Durations;
 import dev.macaque.experiments.ExperimentService;
+import dev.macaque.experiments.RunEventBroadcaster;
 import dev.macaque.experiments.RunHistory;
 import dev.macaque.experiments.RunStore;
 import dev.macaque.groups.GroupDiscovery;
@@ -91,8 +94,8 @@ public final class DashboardModule extends AbstractModule {
     @Provides
     @Singleton
     ExperimentPages experiments(DashboardPages pages, ExperimentService experiments, RunHistory history, ObjectMapper json,
-            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions) {
-        return new ExperimentPages(pages, experiments, history, json, previewer, sessions);
+            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions, RunEventBroadcaster broadcaster, TemplateStore templates) {
+        return new ExperimentPages(pages, experiments, history, json, previewer, sessions, broadcaster, new SpecTemplates(templates, json));
     }
 
     @Provides
