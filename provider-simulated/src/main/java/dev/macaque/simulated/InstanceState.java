@@ -5,11 +5,12 @@ import dev.macaque.spi.LifecycleState;
 
 /**
  * One member of a simulated group. It is also the event of its own next lifecycle transition (boot finished,
- * health check passed, termination finished), so a member's life allocates nothing beyond this object.
+ * health check passed, termination finished), so a member's life allocates nothing beyond this object. Its id is
+ * its group's name and its number ({@link GroupState#idOf(int)}), written only when asked for.
  */
 final class InstanceState extends SimEvent {
     final GroupState group;
-    final String id;
+    final int number;
     final int zoneIndex;
     final long launchNanos;
     LifecycleState state;
@@ -17,13 +18,17 @@ final class InstanceState extends SimEvent {
     /** When it became healthy in service (overload crash timers start no earlier). */
     long healthySinceNanos;
 
-    InstanceState(GroupState group, String id, int zoneIndex, long launchNanos, LifecycleState state, boolean healthy) {
+    InstanceState(GroupState group, int number, int zoneIndex, long launchNanos, LifecycleState state, boolean healthy) {
         this.group = group;
-        this.id = id;
+        this.number = number;
         this.zoneIndex = zoneIndex;
         this.launchNanos = launchNanos;
         this.state = state;
         this.healthy = healthy;
+    }
+
+    String id() {
+        return group.idOf(number);
     }
 
     boolean isHealthyInService() {
@@ -37,6 +42,6 @@ final class InstanceState extends SimEvent {
 
     @Override
     protected void fire() {
-        group.world.onInstanceTransition(this);
+        group.lifecycle.onInstanceTransition(this);
     }
 }
