@@ -6,7 +6,7 @@ import dev.macaque.spi.LifecycleState;
 /**
  * One member of a simulated group. It is also the event of its own next lifecycle transition (boot finished,
  * health check passed, termination finished), so a member's life allocates nothing beyond this object. Its id is
- * its group's name and its number ({@link GroupState#idOf(int)}), written only when asked for.
+ * its group's name and its number ({@link GroupState#idOf(int)}), written when first asked for and kept while it lives.
  */
 final class InstanceState extends SimEvent {
     final GroupState group;
@@ -17,6 +17,8 @@ final class InstanceState extends SimEvent {
     boolean healthy;
     /** When it became healthy in service (overload crash timers start no earlier). */
     long healthySinceNanos;
+    /** Its id, once asked for. The field is free: objects are padded to 8 bytes and this one had 4 to spare. */
+    private String id;
 
     InstanceState(GroupState group, int number, int zoneIndex, long launchNanos, LifecycleState state, boolean healthy) {
         this.group = group;
@@ -28,7 +30,11 @@ final class InstanceState extends SimEvent {
     }
 
     String id() {
-        return group.idOf(number);
+        String known = id;
+        if (known == null) {
+            id = known = group.idOf(number);
+        }
+        return known;
     }
 
     boolean isHealthyInService() {
