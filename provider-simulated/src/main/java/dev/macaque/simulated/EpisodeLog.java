@@ -10,9 +10,12 @@ import java.util.Optional;
  * {@link RecoveryEpisode} records are made only when asked for.
  */
 final class EpisodeLog {
-    private long[] starts = new long[0];
-    private long[] ends = new long[0];
-    private int[] targets = new int[0];
+    private static final long[] NO_TIMES = {};
+    private static final int[] NO_COUNTS = {};
+
+    private long[] starts = NO_TIMES;
+    private long[] ends = NO_TIMES;
+    private int[] targets = NO_COUNTS;
     private int size;
 
     void add(long startNanos, long endNanos, int healthyBefore) {

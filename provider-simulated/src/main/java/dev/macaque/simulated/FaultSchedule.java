@@ -57,7 +57,7 @@ final class FaultSchedule {
         for (GroupState group : inRegion) {
             int zone = group.spec.zones().indexOf(outage.zone());
             if (zone >= 0) {
-                group.zoneDownUntilNanos[zone] = Math.max(group.zoneDownUntilNanos[zone], end);
+                group.zoneDown(zone, end);
             }
         }
         for (GroupState group : inRegion) {

@@ -177,7 +177,7 @@ final class GroupLifecycle {
         List<String> zones = group.spec.zones();
         long now = queue.now();
         for (int z = 0; z < zones.size(); z++) {
-            if (!ignoreOutages && now < group.zoneDownUntilNanos[z]) {
+            if (!ignoreOutages && group.isZoneDown(z, now)) {
                 continue;
             }
             if (best < 0 || group.activeInZone[z] < group.activeInZone[best]) {

@@ -27,8 +27,8 @@ final class GroupState {
     /** Current members (every state but TERMINATED), in launch order, which is number (and id) order. */
     final List<InstanceState> members;
     final int[] activeInZone;
-    /** Per zone, until when a zone outage keeps launches out of it. */
-    final long[] zoneDownUntilNanos;
+    /** Per zone, until when a zone outage keeps launches out of it; null until the group's first outage. */
+    long[] zoneDownUntilNanos;
 
     int healthy;
     int starting;
@@ -39,9 +39,9 @@ final class GroupState {
     int nextNumber = 1;
 
     /** Services served by this group and every service depending on them, dependencies first. */
-    ServiceState[] affectedServices = new ServiceState[0];
+    ServiceState[] affectedServices = NO_SERVICES;
     /** Services served by this group. */
-    final List<ServiceState> servedServices = new ArrayList<>(1);
+    ServiceState[] servedServices = NO_SERVICES;
 
     boolean episodeOpen;
     long episodeStartNanos;
@@ -50,8 +50,11 @@ final class GroupState {
     final EpisodeLog episodes = new EpisodeLog();
 
     /** Launch events that are not scheduled, for reuse: a group never has more than {@code desired} waiting. */
-    private Launch[] idleLaunches = new Launch[0];
+    private Launch[] idleLaunches = NO_LAUNCHES;
     private int idleLaunchCount;
+
+    private static final Launch[] NO_LAUNCHES = {};
+    private static final ServiceState[] NO_SERVICES = {};
 
     GroupState(GroupLifecycle lifecycle, GroupSpec spec, DeterministicRandom random) {
         this.lifecycle = lifecycle;
@@ -63,8 +66,6 @@ final class GroupState {
         this.bootMinNanos = spec.bootTime().min().toNanos();
         this.bootMaxNanos = spec.bootTime().max().toNanos();
         this.activeInZone = new int[spec.zones().size()];
-        this.zoneDownUntilNanos = new long[spec.zones().size()];
-        Arrays.fill(zoneDownUntilNanos, Long.MIN_VALUE);
         this.members = new ArrayList<>(spec.desired());
     }
 
@@ -134,6 +135,24 @@ final class GroupState {
     boolean wasTerminated(String id) {
         int number = numberOf(id);
         return number > 0 && number < nextNumber && member(id) == null;
+    }
+
+    /** Keeps launches out of zone {@code zone} until {@code untilNanos} (or later, when already so). */
+    void zoneDown(int zone, long untilNanos) {
+        if (zoneDownUntilNanos == null) {
+            zoneDownUntilNanos = new long[spec.zones().size()];
+            Arrays.fill(zoneDownUntilNanos, Long.MIN_VALUE);
+        }
+        zoneDownUntilNanos[zone] = Math.max(zoneDownUntilNanos[zone], untilNanos);
+    }
+
+    boolean isZoneDown(int zone, long nowNanos) {
+        return zoneDownUntilNanos != null && nowNanos < zoneDownUntilNanos[zone];
+    }
+
+    void addServedService(ServiceState service) {
+        servedServices = Arrays.copyOf(servedServices, servedServices.length + 1);
+        servedServices[servedServices.length - 1] = service;
     }
 
     void removeMember(InstanceState instance) {

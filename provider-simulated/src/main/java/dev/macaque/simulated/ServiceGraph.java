@@ -102,7 +102,7 @@ final class ServiceGraph {
 
     /** {@code service}'s shortfall stretches, the open one (totals up to now) last; call after {@link #integrateAll()}. */
     List<Shortfall> shortfalls(ServiceState service) {
-        List<Shortfall> all = new ArrayList<>(service.shortfalls);
+        List<Shortfall> all = new ArrayList<>(service.shortfalls == null ? List.of() : service.shortfalls);
         if (service.shortNow) {
             all.add(new Shortfall(service.name(), Duration.ofNanos(service.shortSinceNanos), Optional.empty(), service.shortCulprit,
                     service.offered - service.offeredAtShortStart, service.served - service.servedAtShortStart));
@@ -138,6 +138,9 @@ final class ServiceGraph {
             service.shortNow = false;
             Shortfall done = new Shortfall(service.name(), Duration.ofNanos(service.shortSinceNanos), Optional.of(Duration.ofNanos(now)),
                     service.shortCulprit, service.offered - service.offeredAtShortStart, service.served - service.servedAtShortStart);
+            if (service.shortfalls == null) {
+                service.shortfalls = new ArrayList<>();
+            }
             service.shortfalls.add(done);
             log.log("service.shortfall_ended", "service", service.name(), "seconds", (now - service.shortSinceNanos) / 1e9,
                     "unservedPercent", done.unservedPercent());
@@ -260,14 +263,16 @@ final class ServiceGraph {
         long dayOffset = Math.floorMod(Duration.between(start.truncatedTo(ChronoUnit.DAYS), start).toNanos(), Load.DAY_NANOS);
         for (ServiceSpec spec : ordered) {
             ServiceState state = new ServiceState(spec, groupsByName.get(spec.group()), services.size(), dayOffset);
-            state.dependencies = spec.dependsOn().stream().map(byName::get).toArray(ServiceState[]::new);
+            if (!spec.dependsOn().isEmpty()) {
+                state.dependencies = spec.dependsOn().stream().map(byName::get).toArray(ServiceState[]::new);
+            }
             state.constantClosure = state.load.isConstant();
             for (ServiceState d : state.dependencies) {
                 state.constantClosure &= d.constantClosure;
             }
             services.add(state);
             byName.put(spec.name(), state);
-            state.group.servedServices.add(state);
+            state.group.addServedService(state);
         }
         // Each group affects the services it serves and every service depending on them, transitively.
         Map<ServiceState, List<ServiceState>> dependents = new HashMap<>();
@@ -277,15 +282,15 @@ final class ServiceGraph {
             }
         }
         for (GroupState group : groups) {
-            if (group.servedServices.isEmpty()) {
+            if (group.servedServices.length == 0) {
                 continue;
             }
-            if (group.servedServices.size() == 1 && !dependents.containsKey(group.servedServices.get(0))) {
-                group.affectedServices = new ServiceState[] {group.servedServices.get(0)};
+            if (group.servedServices.length == 1 && !dependents.containsKey(group.servedServices[0])) {
+                group.affectedServices = group.servedServices;
                 continue;
             }
             TreeSet<ServiceState> affected = new TreeSet<>(Comparator.comparingInt((ServiceState s) -> s.topoIndex));
-            List<ServiceState> work = new ArrayList<>(group.servedServices);
+            List<ServiceState> work = new ArrayList<>(List.of(group.servedServices));
             while (!work.isEmpty()) {
                 ServiceState s = work.remove(work.size() - 1);
                 if (affected.add(s)) {

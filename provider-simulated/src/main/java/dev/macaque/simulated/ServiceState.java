@@ -31,7 +31,8 @@ final class ServiceState {
     final int topoIndex;
     /** UTC time of day of the world's start, so that a daily curve's {@code peakAt} is a UTC time of day. */
     final long dayOffsetNanos;
-    ServiceState[] dependencies = new ServiceState[0];
+    private static final ServiceState[] NONE = {};
+    ServiceState[] dependencies = NONE;
     /** Whether every load in the dependency closure is constant. */
     boolean constantClosure;
 
@@ -54,8 +55,8 @@ final class ServiceState {
     String shortCulprit;
     double offeredAtShortStart;
     double servedAtShortStart;
-    /** Finished shortfall stretches, in order; bounded like the series by the changes of the run. */
-    final List<Shortfall> shortfalls = new ArrayList<>();
+    /** Finished shortfall stretches, in order (null until the first); bounded like the series by the run's changes. */
+    List<Shortfall> shortfalls;
 
     // Two points to start: most services of a big fleet change only a few times, and each holds four columns.
     private long[] seriesTimes = new long[2];

@@ -54,7 +54,6 @@ public final class EventQueue {
         }
         long seq = nextSeq++;
         event.time = time;
-        event.seq = seq;
         if (size == heap.length) {
             int n = size * 2;
             heap = Arrays.copyOf(heap, n);
