@@ -79,13 +79,14 @@ final class GroupState {
 
     /** The id of this group's instance number {@code number}: {@code <name>-0001}, at least four digits, ASCII. */
     String idOf(int number) {
-        // String.format is slow and locale-dependent; this is on the provider's describe path
+        // One concatenation (no StringBuilder, no String.format: slow and locale-dependent); ASCII digits
         String digits = Integer.toString(number);
-        StringBuilder id = new StringBuilder(spec.name().length() + 1 + Math.max(4, digits.length())).append(spec.name()).append('-');
-        for (int pad = digits.length(); pad < 4; pad++) {
-            id.append('0');
-        }
-        return id.append(digits).toString();
+        return switch (digits.length()) {
+            case 1 -> spec.name() + "-000" + digits;
+            case 2 -> spec.name() + "-00" + digits;
+            case 3 -> spec.name() + "-0" + digits;
+            default -> spec.name() + "-" + digits;
+        };
     }
 
     /** The instance number {@code id} names in this group, or -1 when it is not an id this group gives out. */
