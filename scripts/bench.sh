@@ -30,11 +30,14 @@ if [[ ${#include[@]} -eq 0 ]]; then
 fi
 
 files=()
-# Everything but fleet scale, with the quick options and the allocation profiler.
+# Everything but fleet scale and the simulator (both run apart below), with the quick options and -prof gc.
 main_json="$results/quick-$stamp.json"
-# shellcheck disable=SC2086
-java -jar "$jar" "${include[@]}" -e 'FleetScaleBenchmark|SimulatorThroughputBenchmark' $quick_opts -prof gc -rf json -rff "$main_json"
-[[ -s "$main_json" ]] && files+=("$main_json")
+apart='FleetScaleBenchmark|SimulatorThroughputBenchmark'
+if java -jar "$jar" -l "${include[@]}" -e "$apart" | grep -q 'dev\.macaque'; then
+  # shellcheck disable=SC2086
+  java -jar "$jar" "${include[@]}" -e "$apart" $quick_opts -prof gc -rf json -rff "$main_json"
+  [[ -s "$main_json" ]] && files+=("$main_json")
+fi
 
 # Fleet scale is one simulated month per measurement: single shot, no warm-up, its own 1 GiB fork.
 fleet_json="$results/fleet-$stamp.json"
@@ -63,7 +66,9 @@ if [[ $# -eq 0 ]] || printf '%s\n' "$@" | grep -Eq 'Simulate|Fleet'; then
 fi
 
 echo
-java -cp "$jar" dev.macaque.benchmarks.report.BaselineRatios "${files[@]}"
+if [[ ${#files[@]} -gt 0 ]]; then
+  java -cp "$jar" dev.macaque.benchmarks.report.BaselineRatios "${files[@]}"
+fi
 if [[ -s "$sim_json" ]]; then
   echo
   java -cp "$jar" dev.macaque.benchmarks.simulator.SimulatorTargets "$sim_json"

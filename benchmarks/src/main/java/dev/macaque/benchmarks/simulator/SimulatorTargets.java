@@ -47,6 +47,10 @@ public final class SimulatorTargets {
         return byGroups;
     }
 
+    private static String error(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%,.0f", value) : "n/a";
+    }
+
     static void print(JsonNode results, PrintStream out) {
         Map<Integer, double[]> world = scores(results, WORLD);
         Map<Integer, double[]> floor = scores(results, FLOOR);
@@ -70,8 +74,8 @@ public final class SimulatorTargets {
             }
             String verdict = groups == 1_000_000 ? "ran in the fork's heap: met (ratio for information)"
                     : "target >= " + MIN_RATIO + ": " + (ratio >= MIN_RATIO ? "met" : "not met");
-            out.printf(Locale.ROOT, "  %,9d groups: world %,.0f ± %,.0f ev/s, floor %,.0f ± %,.0f ev/s, ratio %.3f; %s%n",
-                    groups, w[0], w[1], f[0], f[1], ratio, verdict);
+            out.printf(Locale.ROOT, "  %,9d groups: world %,.0f ± %s ev/s, floor %,.0f ± %s ev/s, ratio %.3f; %s%n",
+                    groups, w[0], error(w[1]), f[0], error(f[1]), ratio, verdict);
         }
         if (small != null && large != null) {
             out.printf(Locale.ROOT, "  flat 1,000 -> 100,000: ratio at 100,000 is %.2f of the ratio at 1,000 (target >= %.1f): %s%n",
