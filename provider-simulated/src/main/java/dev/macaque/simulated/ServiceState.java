@@ -31,7 +31,8 @@ final class ServiceState {
     final int topoIndex;
     /** UTC time of day of the world's start, so that a daily curve's {@code peakAt} is a UTC time of day. */
     final long dayOffsetNanos;
-    ServiceState[] dependencies = new ServiceState[0];
+    private static final ServiceState[] NONE = {};
+    ServiceState[] dependencies = NONE;
     /** Whether every load in the dependency closure is constant. */
     boolean constantClosure;
 
@@ -54,13 +55,14 @@ final class ServiceState {
     String shortCulprit;
     double offeredAtShortStart;
     double servedAtShortStart;
-    /** Finished shortfall stretches, in order; bounded like the series by the changes of the run. */
-    final List<Shortfall> shortfalls = new ArrayList<>();
+    /** Finished shortfall stretches, in order (null until the first); bounded like the series by the run's changes. */
+    List<Shortfall> shortfalls;
 
-    private long[] seriesTimes = new long[8];
-    private double[] seriesCapacity = new double[8];
-    private double[] seriesLoad = new double[8];
-    private double[] seriesRatio = new double[8];
+    // Two points to start: most services of a big fleet change only a few times, and each holds four columns.
+    private long[] seriesTimes = new long[2];
+    private double[] seriesCapacity = new double[2];
+    private double[] seriesLoad = new double[2];
+    private double[] seriesRatio = new double[2];
     private int seriesSize;
 
     ServiceState(ServiceSpec spec, GroupState group, int topoIndex, long dayOffsetNanos) {
@@ -147,7 +149,7 @@ final class ServiceState {
             return;
         }
         if (seriesSize == seriesTimes.length) {
-            int n = seriesSize * 2;
+            int n = seriesSize < 64 ? seriesSize * 2 : seriesSize + (seriesSize >> 1);
             seriesTimes = Arrays.copyOf(seriesTimes, n);
             seriesCapacity = Arrays.copyOf(seriesCapacity, n);
             seriesLoad = Arrays.copyOf(seriesLoad, n);

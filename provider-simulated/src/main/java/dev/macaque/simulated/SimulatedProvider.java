@@ -77,7 +77,7 @@ public final class SimulatedProvider implements CloudProvider {
             GroupState group = group(ref);
             List<Instance> instances = new ArrayList<>(group.members.size());
             for (InstanceState member : group.members) {
-                instances.add(new Instance(member.id, group.spec.zones().get(member.zoneIndex), member.state, member.healthy,
+                instances.add(new Instance(member.id(), group.spec.zones().get(member.zoneIndex), member.state, member.healthy,
                         world.start().plusNanos(member.launchNanos)));
             }
             return new VmGroup(summary(group), instances);
@@ -106,8 +106,8 @@ public final class SimulatedProvider implements CloudProvider {
                 return new TerminationResult(ref, instanceId, TerminationResult.Outcome.ALREADY_TERMINATED,
                         "idempotency key " + request.idempotencyKey() + " already terminated " + earlier + "; nothing done");
             }
-            InstanceState member = group.membersById.get(instanceId);
-            if (member == null && group.terminatedIds.contains(instanceId)) {
+            InstanceState member = group.member(instanceId);
+            if (member == null && group.wasTerminated(instanceId)) {
                 return new TerminationResult(ref, instanceId, TerminationResult.Outcome.ALREADY_TERMINATED,
                         "instance " + instanceId + " is already terminated");
             }

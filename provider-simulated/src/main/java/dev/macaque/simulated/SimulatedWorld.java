@@ -10,7 +10,6 @@ import dev.macaque.simulated.scenario.FaultSpec;
 import dev.macaque.simulated.scenario.GroupSpec;
 import dev.macaque.simulated.scenario.Scenario;
 import dev.macaque.simulated.scenario.ServiceSpec;
-import dev.macaque.spi.LifecycleState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +47,12 @@ import java.util.TreeSet;
  * {@link #schedule(Instant, Runnable)} / {@link #scheduleAfter(Duration, Runnable)} and appends to the same event
  * log with {@link #log(String, Object...)}, so world and engine events share one deterministic order.
  *
+ * <h2>Inside</h2>
+ * This class is the event loop, the scheduling and logging API and the queries; the simulation itself is done by
+ * collaborators with one job each: {@link GroupLifecycle} (launches, boots, health checks, terminations, recovery
+ * episodes), {@link ServiceGraph} (services, dependencies, availability, overloads and their crashes, shortfalls) and
+ * {@link FaultSchedule} (the scenario's faults). Instance ids are written only when asked for (see {@link GroupState}).
+ *
  * <h2>Threads</h2>
  * The world is single-threaded inside: events fire one at a time on the thread that runs the world. Every public
  * method synchronizes on the world, so providers and the real-time driver can share it; tasks run while the lock is
@@ -65,12 +70,10 @@ public final class SimulatedWorld {
     private final List<GroupState> groups = new ArrayList<>();
     private final List<GroupState> groupsByRegionAndName;
     private final Map<String, GroupState> groupsByName = new HashMap<>();
-    private final Map<String, List<GroupState>> groupsByRegion = new HashMap<>();
-    private final List<ServiceState> services = new ArrayList<>();
-    private final Map<String, ServiceState> servicesByName = new HashMap<>();
-    private final Map<String, Long> zoneDownUntil = new HashMap<>();
     private final Map<String, SimulatedProvider> providers = new HashMap<>();
-    private final List<FaultSpec> faults;
+    private final GroupLifecycle lifecycle;
+    private final ServiceGraph services;
+    private final int faultCount;
     private final VirtualClock clock = new VirtualClock(ZoneOffset.UTC);
     private boolean started;
     private boolean dispatching;
@@ -82,28 +85,28 @@ public final class SimulatedWorld {
         this.seed = seed;
         this.start = Objects.requireNonNull(start, "start");
         this.log = new EventLog(queue::now);
-        this.faults = List.copyOf(faults);
+        // The lifecycle tells the service graph of health changes; the graph crashes members through the lifecycle.
+        this.lifecycle = new GroupLifecycle(queue, log, this::healthChanged);
+        Map<String, List<GroupState>> groupsByRegion = new HashMap<>();
         DeterministicRandom root = new DeterministicRandom(seed);
         for (GroupSpec spec : groupSpecs) {
             if (groupsByName.containsKey(spec.name())) {
                 throw new IllegalArgumentException("two groups are called '" + spec.name() + "'");
             }
-            GroupState group = new GroupState(this, spec, root.child("group:" + spec.name()));
+            GroupState group = new GroupState(lifecycle, spec, root.child("group:" + spec.name()));
             groups.add(group);
             groupsByName.put(spec.name(), group);
             groupsByRegion.computeIfAbsent(spec.region(), r -> new ArrayList<>()).add(group);
-            for (int i = 0; i < spec.desired(); i++) {
-                int zone = leastLoadedZone(group, true);
-                InstanceState instance = new InstanceState(group, group.nextInstanceId(), zone, 0, LifecycleState.IN_SERVICE, true);
-                addMember(group, instance);
-                group.healthy++;
-            }
+            lifecycle.populate(group);
         }
         groupsByRegionAndName = groups.stream()
                 .sorted(Comparator.comparing((GroupState g) -> g.spec.region()).thenComparing(GroupState::name)).toList();
-        buildServices(serviceSpecs);
-        for (FaultSpec fault : this.faults) {
-            scheduleFault(fault);
+        this.services = new ServiceGraph(serviceSpecs, groupsByName, groups, start, queue, log,
+                (instance, detail) -> lifecycle.terminate(instance, "overload", detail));
+        this.faultCount = faults.size();
+        FaultSchedule faultSchedule = new FaultSchedule(queue, log, lifecycle, groupsByName, groupsByRegion);
+        for (FaultSpec fault : faults) {
+            faultSchedule.schedule(fault);
         }
     }
 
@@ -223,9 +226,15 @@ public final class SimulatedWorld {
         if (nanos < queue.now()) {
             throw new IllegalArgumentException("cannot schedule a task at " + at + ", before the world's now " + now());
         }
+        return scheduleAt(nanos, task);
+    }
+
+    private TaskEvent scheduleAt(long nanos, Runnable task) {
         TaskEvent event = new TaskEvent(task);
         queue.schedule(event, nanos);
-        notifyAll();
+        if (driver != null) {
+            notifyAll(); // the real-time driver may be waiting for an earlier event than it knew of
+        }
         return event;
     }
 
@@ -235,7 +244,7 @@ public final class SimulatedWorld {
             throw new IllegalArgumentException("delay must be >= 0, was " + delay);
         }
         catchUp();
-        return schedule(start.plusNanos(queue.now()).plus(delay), task);
+        return scheduleAt(Math.addExact(queue.now(), delay.toNanos()), task);
     }
 
     /**
@@ -336,14 +345,14 @@ public final class SimulatedWorld {
 
     /** Names of the services, dependencies before the services calling them. */
     public synchronized List<String> serviceNames() {
-        return services.stream().map(ServiceState::name).toList();
+        return services.services().stream().map(ServiceState::name).toList();
     }
 
     /** Exact request totals of {@code service} from the start up to now. */
     public synchronized ServiceMetrics serviceMetrics(String service) {
         catchUp();
         ServiceState state = service(service);
-        integrateAll();
+        services.integrateAll();
         return new ServiceMetrics(state.name(), state.offered, state.served);
     }
 
@@ -368,7 +377,8 @@ public final class SimulatedWorld {
     public synchronized List<RecoveryEpisode> recoveryEpisodes(String group) {
         catchUp();
         GroupState state = group(group);
-        List<RecoveryEpisode> episodes = new ArrayList<>(state.episodes);
+        List<RecoveryEpisode> episodes = new ArrayList<>(state.episodes.size() + 1);
+        state.episodes.addTo(state.name(), episodes);
         if (state.episodeOpen) {
             episodes.add(new RecoveryEpisode(state.name(), Duration.ofNanos(state.episodeStartNanos), Optional.empty(),
                     state.episodeTarget));
@@ -393,13 +403,8 @@ public final class SimulatedWorld {
     public synchronized List<Shortfall> shortfalls(String service) {
         catchUp();
         ServiceState state = service(service);
-        integrateAll();
-        List<Shortfall> all = new ArrayList<>(state.shortfalls);
-        if (state.shortNow) {
-            all.add(new Shortfall(state.name(), Duration.ofNanos(state.shortSinceNanos), Optional.empty(), state.shortCulprit,
-                    state.offered - state.offeredAtShortStart, state.served - state.servedAtShortStart));
-        }
-        return all;
+        services.integrateAll();
+        return services.shortfalls(state);
     }
 
     /** Healthy in-service members of {@code group} per zone right now, in the group's zone order. */
@@ -432,7 +437,7 @@ public final class SimulatedWorld {
     /** Ids of {@code group}'s current members (every state but TERMINATED), in id order. */
     public synchronized List<String> memberIds(String group) {
         catchUp();
-        return group(group).members.stream().map(i -> i.id).toList();
+        return group(group).members.stream().map(InstanceState::id).toList();
     }
 
     /**
@@ -442,7 +447,10 @@ public final class SimulatedWorld {
     public synchronized Optional<String> terminateRandomMember(String group, String cause) {
         catchUp();
         GroupState state = group(group);
-        return Optional.ofNullable(terminateRandomHealthy(state, cause)).map(i -> i.id);
+        if (state.healthy > 0) {
+            ensureStarted(); // as a termination does, before it logs
+        }
+        return Optional.ofNullable(lifecycle.terminateRandomHealthy(state, cause)).map(InstanceState::id);
     }
 
     // ------------------------------------------------------------------ package-private: used by the provider
@@ -469,33 +477,7 @@ public final class SimulatedWorld {
     /** Takes {@code instance} out of service for {@code cause}; returns false when it already was terminating or gone. */
     boolean terminate(InstanceState instance, String cause, String detail) {
         ensureStarted();
-        if (instance.state == LifecycleState.TERMINATING || instance.state == LifecycleState.TERMINATED) {
-            return false;
-        }
-        GroupState group = instance.group;
-        boolean wasHealthy = instance.isHealthyInService();
-        if (instance.isStarting()) {
-            group.starting--;
-        }
-        group.active--;
-        group.activeInZone[instance.zoneIndex]--;
-        instance.state = LifecycleState.TERMINATING;
-        instance.healthy = false;
-        if (logging()) {
-            String zone = group.spec.zones().get(instance.zoneIndex);
-            if (detail == null) {
-                log.log("instance.terminating", "group", group.name(), "instance", instance.id, "zone", zone, "cause", cause);
-            } else {
-                log.log("instance.terminating", "group", group.name(), "instance", instance.id, "zone", zone, "cause", cause,
-                        "detail", detail);
-            }
-        }
-        queue.schedule(instance, queue.now() + group.terminationNanos);
-        if (wasHealthy) {
-            setHealthy(group, group.healthy - 1);
-        }
-        replenish(group);
-        return true;
+        return lifecycle.terminate(instance, cause, detail);
     }
 
     // ------------------------------------------------------------------ running internals
@@ -527,478 +509,22 @@ public final class SimulatedWorld {
         return queue.peekTime();
     }
 
-    /**
-     * Whether to build the next world event: false when no sink listens, in which case the event is only counted, so
-     * the hot path allocates nothing for it and sequence numbers stay the same with or without sinks.
-     */
-    private boolean logging() {
-        if (log.hasSinks()) {
-            return true;
-        }
-        log.skip();
-        return false;
-    }
-
     private void ensureStarted() {
         if (started) {
             return;
         }
         started = true;
         log.log("world.started", "name", name, "seed", seed, "start", start.toString(), "groups", groups.size(),
-                "services", services.size(), "faults", faults.size());
-        // Overload state and load-crossing events are set up here, not in the constructor, so that their log lines
-        // follow world.started and reach sinks added after construction.
-        for (ServiceState s : services) {
-            checkLoad(s);
-        }
-        for (ServiceState s : services) {
-            updateShortfall(s);
-        }
+                "services", services.services().size(), "faults", faultCount);
+        services.start();
     }
 
     private long toNanos(Instant at) {
         return Duration.between(start, at).toNanos();
     }
 
-    // ------------------------------------------------------------------ lifecycle
-
-    void onInstanceTransition(InstanceState instance) {
-        GroupState group = instance.group;
-        switch (instance.state) {
-            case PENDING -> {
-                instance.state = LifecycleState.IN_SERVICE;
-                if (logging()) {
-                    log.log("instance.in_service", "group", group.name(), "instance", instance.id);
-                }
-                if (group.healthCheckGraceNanos > 0) {
-                    queue.schedule(instance, queue.now() + group.healthCheckGraceNanos);
-                } else {
-                    becomeHealthy(instance);
-                }
-            }
-            case IN_SERVICE -> becomeHealthy(instance);
-            case TERMINATING -> {
-                instance.state = LifecycleState.TERMINATED;
-                group.members.remove(instance);
-                group.membersById.remove(instance.id);
-                group.terminatedIds.add(instance.id);
-                if (logging()) {
-                    log.log("instance.terminated", "group", group.name(), "instance", instance.id);
-                }
-            }
-            default -> throw new IllegalStateException("instance " + instance.id + " has no transition from " + instance.state);
-        }
-    }
-
-    private void becomeHealthy(InstanceState instance) {
-        GroupState group = instance.group;
-        instance.healthy = true;
-        instance.healthySinceNanos = queue.now();
-        group.starting--;
-        if (logging()) {
-            log.log("instance.healthy", "group", group.name(), "instance", instance.id);
-        }
-        setHealthy(group, group.healthy + 1);
-    }
-
-    void onLaunch(GroupState group, GroupState.Launch launch) {
-        group.launchesWaiting--;
-        if (group.active >= group.spec.desired()) {
-            return;
-        }
-        long now = queue.now();
-        String failure = null;
-        int zone = -1;
-        if (now < group.launchBlockedUntilNanos) {
-            failure = "insufficient-capacity";
-        } else {
-            zone = leastLoadedZone(group, false);
-            if (zone < 0) {
-                failure = "no-zone-available";
-            } else if (group.spec.launchFailureRate() > 0 && group.random.nextDouble() < group.spec.launchFailureRate()) {
-                failure = "launch-failed";
-            }
-        }
-        if (failure != null) {
-            if (logging()) {
-                log.log("launch.failed", "group", group.name(), "reason", failure);
-            }
-            group.launchesWaiting++;
-            queue.schedule(launch, now + group.replacementDelayNanos);
-            return;
-        }
-        InstanceState instance = new InstanceState(group, group.nextInstanceId(), zone, now, LifecycleState.PENDING, false);
-        addMember(group, instance);
-        group.starting++;
-        long boot = group.bootMinNanos == group.bootMaxNanos ? group.bootMinNanos
-                : group.random.nextLongBetween(group.bootMinNanos, group.bootMaxNanos);
-        if (logging()) {
-            log.log("instance.launched", "group", group.name(), "instance", instance.id, "zone", group.spec.zones().get(zone),
-                    "bootSeconds", boot / 1e9);
-        }
-        queue.schedule(instance, now + boot);
-    }
-
-    private void addMember(GroupState group, InstanceState instance) {
-        group.members.add(instance);
-        group.membersById.put(instance.id, instance);
-        group.active++;
-        group.activeInZone[instance.zoneIndex]++;
-    }
-
-    /** Schedules launches so that active members plus waiting launches reach the desired capacity. */
-    private void replenish(GroupState group) {
-        while (group.active + group.launchesWaiting < group.spec.desired()) {
-            group.launchesWaiting++;
-            queue.schedule(new GroupState.Launch(group), queue.now() + group.replacementDelayNanos);
-        }
-    }
-
-    /** The available zone with the fewest active members (first in the group's list on ties), or -1. */
-    private int leastLoadedZone(GroupState group, boolean ignoreOutages) {
-        int best = -1;
-        List<String> zones = group.spec.zones();
-        for (int z = 0; z < zones.size(); z++) {
-            if (!ignoreOutages && isZoneDown(group.spec.region(), zones.get(z))) {
-                continue;
-            }
-            if (best < 0 || group.activeInZone[z] < group.activeInZone[best]) {
-                best = z;
-            }
-        }
-        return best;
-    }
-
-    private boolean isZoneDown(String region, String zone) {
-        if (zoneDownUntil.isEmpty()) {
-            return false;
-        }
-        Long until = zoneDownUntil.get(region + "/" + zone);
-        return until != null && queue.now() < until;
-    }
-
-    private InstanceState terminateRandomHealthy(GroupState group, String cause) {
-        if (group.healthy == 0) {
-            return null;
-        }
-        int pick = group.random.nextInt(group.healthy);
-        for (InstanceState instance : group.members) {
-            if (instance.isHealthyInService() && pick-- == 0) {
-                terminate(instance, cause, null);
-                return instance;
-            }
-        }
-        throw new IllegalStateException("group " + group.name() + " counts " + group.healthy + " healthy members but lists fewer");
-    }
-
-    // ------------------------------------------------------------------ health, recovery and availability
-
-    private void setHealthy(GroupState group, int healthy) {
-        int before = group.healthy;
-        group.healthy = healthy;
-        long now = queue.now();
-        if (healthy < before && !group.episodeOpen) {
-            group.episodeOpen = true;
-            group.episodeStartNanos = now;
-            group.episodeTarget = before;
-            if (logging()) {
-                log.log("group.degraded", "group", group.name(), "healthy", healthy, "before", before);
-            }
-        } else if (group.episodeOpen && healthy >= group.episodeTarget) {
-            group.episodeOpen = false;
-            RecoveryEpisode episode = new RecoveryEpisode(group.name(), Duration.ofNanos(group.episodeStartNanos),
-                    Optional.of(Duration.ofNanos(now)), group.episodeTarget);
-            group.episodes.add(episode);
-            if (logging()) {
-                log.log("group.recovered", "group", group.name(), "healthy", healthy, "seconds", episode.seconds());
-            }
-        }
-        updateServices(group);
-    }
-
-    /** Integrates and refreshes every service whose success depends on {@code group}, then re-checks overloads. */
-    private void updateServices(GroupState group) {
-        ServiceState[] affected = group.affectedServices;
-        if (affected.length == 0) {
-            return;
-        }
-        long now = queue.now();
-        for (ServiceState s : affected) {
-            s.integrateTo(now);
-        }
-        for (ServiceState s : affected) {
-            s.refresh(now);
-        }
-        for (ServiceState s : group.servedServices) {
-            checkLoad(s);
-        }
-        for (ServiceState s : affected) {
-            updateShortfall(s);
-        }
-    }
-
-    /**
-     * Opens or closes {@code service}'s shortfall stretch: it serves less than its load exactly while a service of its
-     * dependency closure (itself included) is overloaded, since its success ratio is the product of
-     * {@code min(1, capacity / load)} over that closure. Dependencies' states must be current (topological order).
-     */
-    private void updateShortfall(ServiceState service) {
-        ServiceState culprit = service.overloaded ? service : null;
-        for (ServiceState d : service.dependencies) {
-            if (d.shortNow) {
-                ServiceState candidate = servicesByName.get(d.shortCulprit);
-                if (culprit == null || candidate.overloadSinceNanos < culprit.overloadSinceNanos
-                        || (candidate.overloadSinceNanos == culprit.overloadSinceNanos && candidate.topoIndex < culprit.topoIndex)) {
-                    culprit = candidate;
-                }
-            }
-        }
-        long now = queue.now();
-        if (culprit != null && !service.shortNow) {
-            service.shortNow = true;
-            service.shortSinceNanos = now;
-            service.shortCulprit = culprit.name();
-            service.offeredAtShortStart = service.offered;
-            service.servedAtShortStart = service.served;
-            log.log("service.shortfall_started", "service", service.name(), "culprit", culprit.name());
-        } else if (culprit == null && service.shortNow) {
-            service.shortNow = false;
-            Shortfall done = new Shortfall(service.name(), Duration.ofNanos(service.shortSinceNanos), Optional.of(Duration.ofNanos(now)),
-                    service.shortCulprit, service.offered - service.offeredAtShortStart, service.served - service.servedAtShortStart);
-            service.shortfalls.add(done);
-            log.log("service.shortfall_ended", "service", service.name(), "seconds", (now - service.shortSinceNanos) / 1e9,
-                    "unservedPercent", done.unservedPercent());
-        }
-    }
-
-    /** Re-evaluates whether {@code service} is overloaded and schedules its next load crossing and crash check. */
-    private void checkLoad(ServiceState service) {
-        long now = queue.now();
-        long crossing = service.nextCrossing(now);
-        if (crossing != Long.MAX_VALUE) {
-            if (service.crossing == null) {
-                service.crossing = new LoadCrossing(service);
-            }
-            queue.schedule(service.crossing, crossing);
-        } else if (service.crossing != null) {
-            queue.cancel(service.crossing);
-        }
-        boolean overloaded = service.overloadedAfter(now, crossing);
-        if (overloaded && !service.overloaded) {
-            service.overloaded = true;
-            service.overloadSinceNanos = now;
-            log.log("service.overloaded", "service", service.name(), "capacity", service.capacity, "load", service.loadAt(now));
-        } else if (!overloaded && service.overloaded) {
-            service.overloaded = false;
-            if (service.crashCheck != null) {
-                queue.cancel(service.crashCheck);
-            }
-            log.log("service.overload_ended", "service", service.name(), "capacity", service.capacity, "load", service.loadAt(now));
-        }
-        if (service.overloaded && service.crashAfterNanos > 0
-                && (service.crashCheck == null || !service.crashCheck.isScheduled())) {
-            scheduleCrashCheck(service);
-        }
-    }
-
-    /** The next instant a healthy member of an overloaded service has been overloaded for {@code overloadCrashAfter}. */
-    private void scheduleCrashCheck(ServiceState service) {
-        long earliest = Long.MAX_VALUE;
-        for (InstanceState instance : service.group.members) {
-            if (instance.isHealthyInService()) {
-                earliest = Math.min(earliest, Math.max(service.overloadSinceNanos, instance.healthySinceNanos));
-            }
-        }
-        if (earliest == Long.MAX_VALUE) {
-            return;
-        }
-        if (service.crashCheck == null) {
-            service.crashCheck = new CrashCheck(service);
-        }
-        queue.schedule(service.crashCheck, Math.max(queue.now(), earliest + service.crashAfterNanos));
-    }
-
-    private void onCrashCheck(ServiceState service) {
-        if (!service.overloaded) {
-            return;
-        }
-        long now = queue.now();
-        List<InstanceState> victims = new ArrayList<>();
-        for (InstanceState instance : service.group.members) {
-            if (instance.isHealthyInService()
-                    && Math.max(service.overloadSinceNanos, instance.healthySinceNanos) + service.crashAfterNanos <= now) {
-                victims.add(instance);
-            }
-        }
-        for (InstanceState victim : victims) {
-            terminate(victim, "overload", "service " + service.name() + " above 100% utilisation for "
-                    + Duration.ofNanos(service.crashAfterNanos));
-        }
-        if (service.overloaded && (service.crashCheck == null || !service.crashCheck.isScheduled())) {
-            scheduleCrashCheck(service);
-        }
-    }
-
-    private void integrateAll() {
-        long now = queue.now();
-        for (ServiceState s : services) {
-            s.integrateTo(now);
-        }
-    }
-
-    private final class LoadCrossing extends SimEvent {
-        private final ServiceState service;
-
-        LoadCrossing(ServiceState service) {
-            this.service = service;
-        }
-
-        @Override
-        protected void fire() {
-            updateServices(service.group);
-        }
-    }
-
-    private final class CrashCheck extends SimEvent {
-        private final ServiceState service;
-
-        CrashCheck(ServiceState service) {
-            this.service = service;
-        }
-
-        @Override
-        protected void fire() {
-            onCrashCheck(service);
-        }
-    }
-
-    // ------------------------------------------------------------------ faults
-
-    private void scheduleFault(FaultSpec fault) {
-        long at = fault.at().toNanos();
-        if (fault instanceof FaultSpec.ZoneOutage outage) {
-            List<GroupState> inRegion = groupsByRegion.getOrDefault(outage.region(), List.of());
-            queue.schedule(new TaskEvent(() -> startZoneOutage(outage, inRegion)), at);
-        } else if (fault instanceof FaultSpec.LaunchCapacityError error) {
-            GroupState group = requireGroup(error.group(), "launchCapacityError");
-            queue.schedule(new TaskEvent(() -> {
-                group.launchBlockedUntilNanos = Math.max(group.launchBlockedUntilNanos, queue.now() + error.duration().toNanos());
-                log.log("fault.launch_capacity_error.started", "group", group.name(), "seconds", error.duration().toNanos() / 1e9);
-            }), at);
-            queue.schedule(new TaskEvent(() -> log.log("fault.launch_capacity_error.ended", "group", group.name())),
-                    at + error.duration().toNanos());
-        } else if (fault instanceof FaultSpec.Termination termination) {
-            GroupState group = requireGroup(termination.group(), "terminate");
-            queue.schedule(new TaskEvent(() -> terminateRandomHealthy(group, "fault")), at);
-        }
-    }
-
-    private void startZoneOutage(FaultSpec.ZoneOutage outage, List<GroupState> inRegion) {
-        long end = queue.now() + outage.duration().toNanos();
-        String key = outage.region() + "/" + outage.zone();
-        zoneDownUntil.merge(key, end, Math::max);
-        log.log("fault.zone_outage.started", "region", outage.region(), "zone", outage.zone(),
-                "seconds", outage.duration().toNanos() / 1e9);
-        for (GroupState group : inRegion) {
-            int zone = group.spec.zones().indexOf(outage.zone());
-            if (zone < 0) {
-                continue;
-            }
-            for (InstanceState instance : new ArrayList<>(group.members)) {
-                if (instance.zoneIndex == zone) {
-                    terminate(instance, "zone-outage", null);
-                }
-            }
-        }
-        queue.schedule(new TaskEvent(() -> log.log("fault.zone_outage.ended", "region", outage.region(), "zone", outage.zone())), end);
-    }
-
-    private GroupState requireGroup(String groupName, String what) {
-        GroupState group = groupsByName.get(groupName);
-        if (group == null) {
-            throw new IllegalArgumentException(what + " fault names group '" + groupName + "', which does not exist; groups: "
-                    + new TreeSet<>(groupsByName.keySet()));
-        }
-        return group;
-    }
-
-    // ------------------------------------------------------------------ building services
-
-    private void buildServices(List<ServiceSpec> specs) {
-        Map<String, ServiceSpec> byName = new LinkedHashMap<>();
-        for (ServiceSpec spec : specs) {
-            if (byName.put(spec.name(), spec) != null) {
-                throw new IllegalArgumentException("two services are called '" + spec.name() + "'");
-            }
-            if (!groupsByName.containsKey(spec.group())) {
-                throw new IllegalArgumentException("service " + spec.name() + " is served by group '" + spec.group()
-                        + "', which does not exist");
-            }
-        }
-        // Topological order (dependencies first), stable with respect to definition order.
-        List<ServiceSpec> ordered = new ArrayList<>();
-        Map<String, Integer> mark = new HashMap<>();
-        for (ServiceSpec spec : specs) {
-            visit(spec, byName, mark, ordered, new ArrayList<>());
-        }
-        for (ServiceSpec spec : ordered) {
-            long dayOffset = Math.floorMod(Duration.between(start.truncatedTo(java.time.temporal.ChronoUnit.DAYS), start).toNanos(),
-                    dev.macaque.simulated.scenario.Load.DAY_NANOS);
-            ServiceState state = new ServiceState(spec, groupsByName.get(spec.group()), services.size(), dayOffset);
-            state.dependencies = spec.dependsOn().stream().map(servicesByName::get).toArray(ServiceState[]::new);
-            state.constantClosure = state.load.isConstant();
-            for (ServiceState d : state.dependencies) {
-                state.constantClosure &= d.constantClosure;
-            }
-            services.add(state);
-            servicesByName.put(spec.name(), state);
-            state.group.servedServices.add(state);
-        }
-        // Each group affects the services it serves and every service depending on them, transitively.
-        Map<ServiceState, List<ServiceState>> dependents = new HashMap<>();
-        for (ServiceState s : services) {
-            for (ServiceState d : s.dependencies) {
-                dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(s);
-            }
-        }
-        for (GroupState group : groups) {
-            TreeSet<ServiceState> affected = new TreeSet<>(Comparator.comparingInt((ServiceState s) -> s.topoIndex));
-            List<ServiceState> work = new ArrayList<>(group.servedServices);
-            while (!work.isEmpty()) {
-                ServiceState s = work.remove(work.size() - 1);
-                if (affected.add(s)) {
-                    work.addAll(dependents.getOrDefault(s, List.of()));
-                }
-            }
-            group.affectedServices = affected.toArray(ServiceState[]::new);
-        }
-        for (ServiceState s : services) {
-            s.refresh(0);
-        }
-    }
-
-    private static void visit(ServiceSpec spec, Map<String, ServiceSpec> byName, Map<String, Integer> mark,
-                              List<ServiceSpec> ordered, List<String> path) {
-        Integer state = mark.get(spec.name());
-        if (state != null && state == 2) {
-            return;
-        }
-        path.add(spec.name());
-        if (state != null) {
-            throw new IllegalArgumentException("services depend on each other in a cycle: " + String.join(" -> ", path));
-        }
-        mark.put(spec.name(), 1);
-        for (String dependency : spec.dependsOn()) {
-            ServiceSpec d = byName.get(dependency);
-            if (d == null) {
-                throw new IllegalArgumentException("service " + spec.name() + " depends on '" + dependency
-                        + "', which does not exist");
-            }
-            visit(d, byName, mark, ordered, path);
-        }
-        path.remove(path.size() - 1);
-        mark.put(spec.name(), 2);
-        ordered.add(spec);
+    private void healthChanged(GroupState group) {
+        services.groupHealthChanged(group);
     }
 
     GroupState group(String groupName) {
@@ -1011,10 +537,10 @@ public final class SimulatedWorld {
     }
 
     private ServiceState service(String serviceName) {
-        ServiceState service = servicesByName.get(serviceName);
+        ServiceState service = services.find(serviceName);
         if (service == null) {
             throw new IllegalArgumentException("no service '" + serviceName + "' in world " + name + "; services: "
-                    + new TreeSet<>(servicesByName.keySet()));
+                    + services.sortedNames());
         }
         return service;
     }

@@ -26,10 +26,19 @@ public final class Fleets {
 
     public static SimulatedWorld world(long seed, int groups, int instancesPerGroup, int regions) {
         SimulatedWorld.Builder builder = SimulatedWorld.builder().name("bench-" + groups).seed(seed);
+        // One region name string, boot time and tag map shared by all groups, as a parsed scenario's would be.
+        String[] regionNames = new String[regions];
+        for (int r = 0; r < regions; r++) {
+            regionNames[r] = regionName(r);
+        }
+        BootTime boot = BootTime.fixed(BOOT);
+        Map<String, String> tags = OPTED_IN;
         for (int i = 0; i < groups; i++) {
             String name = groupName(i);
-            builder.group(GroupSpec.of(name, regionName(i % regions), ZONES, instancesPerGroup, BootTime.fixed(BOOT), OPTED_IN)
-                    .withHealthCheckGrace(HEALTH_CHECK_GRACE));
+            GroupSpec spec = GroupSpec.of(name, regionNames[i % regions], ZONES, instancesPerGroup, boot, tags)
+                    .withHealthCheckGrace(HEALTH_CHECK_GRACE);
+            tags = spec.tags();
+            builder.group(spec);
             // Capacity 10/s per member against a load of 5/s: losing one member of ten never degrades the service.
             builder.service(ServiceSpec.of("svc-" + name, name, 10, 5.0 * instancesPerGroup));
         }

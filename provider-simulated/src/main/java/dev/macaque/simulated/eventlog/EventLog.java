@@ -33,6 +33,18 @@ public final class EventLog {
         return !sinks.isEmpty();
     }
 
+    /**
+     * Whether to build the next event: false when no sink listens, in which case the event is counted now (see
+     * {@link #skip()}), so a hot path allocates nothing for it and sequence numbers stay the same with or without sinks.
+     */
+    public boolean wantsNext() {
+        if (!sinks.isEmpty()) {
+            return true;
+        }
+        nextSeq++;
+        return false;
+    }
+
     /** Counts an event without building it, so that sequence numbers do not depend on who listens. */
     public void skip() {
         nextSeq++;

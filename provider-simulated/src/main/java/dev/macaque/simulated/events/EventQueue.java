@@ -8,7 +8,10 @@ import java.util.Arrays;
  * index, so cancelling is O(log n) and leaves no garbage in the heap.
  */
 public final class EventQueue {
+    // The keys live in arrays beside the events, so sifting compares without touching the event objects.
     private SimEvent[] heap = new SimEvent[64];
+    private long[] times = new long[64];
+    private long[] seqs = new long[64];
     private int size;
     private long nextSeq;
     private long now;
@@ -33,7 +36,7 @@ public final class EventQueue {
 
     /** Time of the next event, or {@link Long#MAX_VALUE} when none is waiting. */
     public long peekTime() {
-        return size == 0 ? Long.MAX_VALUE : heap[0].time;
+        return size == 0 ? Long.MAX_VALUE : times[0];
     }
 
     /**
@@ -49,15 +52,15 @@ public final class EventQueue {
         if (event.heapIndex >= 0) {
             removeAt(event.heapIndex);
         }
+        long seq = nextSeq++;
         event.time = time;
-        event.seq = nextSeq++;
         if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
+            int n = size * 2;
+            heap = Arrays.copyOf(heap, n);
+            times = Arrays.copyOf(times, n);
+            seqs = Arrays.copyOf(seqs, n);
         }
-        heap[size] = event;
-        event.heapIndex = size;
-        size++;
-        siftUp(size - 1);
+        siftUp(size++, event, time, seq);
     }
 
     /** Removes {@code event} if it is waiting; returns whether it was. */
@@ -76,12 +79,12 @@ public final class EventQueue {
      * @return whether an event was fired
      */
     public boolean fireNext(long until) {
-        if (size == 0 || heap[0].time > until) {
+        if (size == 0 || times[0] > until) {
             return false;
         }
         SimEvent event = heap[0];
+        now = times[0];
         removeAt(0);
-        now = event.time;
         event.dispatch();
         return true;
     }
@@ -91,67 +94,70 @@ public final class EventQueue {
         if (time < now) {
             throw new IllegalArgumentException("time cannot go back: " + time + "ns < now " + now + "ns");
         }
-        if (size > 0 && heap[0].time < time) {
-            throw new IllegalStateException("an event is due at " + heap[0].time + "ns, before " + time + "ns");
+        if (size > 0 && times[0] < time) {
+            throw new IllegalStateException("an event is due at " + times[0] + "ns, before " + time + "ns");
         }
         now = time;
     }
 
     private void removeAt(int index) {
         SimEvent removed = heap[index];
-        size--;
-        if (index != size) {
-            SimEvent last = heap[size];
-            heap[index] = last;
-            last.heapIndex = index;
-            heap[size] = null;
-            siftDown(index);
-            if (heap[index] == last) {
-                siftUp(index);
+        int last = --size;
+        if (index != last) {
+            SimEvent moved = heap[last];
+            long time = times[last];
+            long seq = seqs[last];
+            heap[last] = null;
+            int to = siftDown(index, moved, time, seq);
+            if (to == index && index > 0) {
+                siftUp(index, moved, time, seq);
             }
         } else {
-            heap[size] = null;
+            heap[last] = null;
         }
         removed.heapIndex = -1;
     }
 
-    private static boolean before(SimEvent a, SimEvent b) {
-        return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+    private static boolean before(long timeA, long seqA, long timeB, long seqB) {
+        return timeA < timeB || (timeA == timeB && seqA < seqB);
     }
 
-    private void siftUp(int index) {
-        SimEvent event = heap[index];
+    /** Places {@code event} with its keys at {@code index} or above, moving larger parents down. */
+    private void siftUp(int index, SimEvent event, long time, long seq) {
         while (index > 0) {
             int parent = (index - 1) >>> 1;
-            SimEvent p = heap[parent];
-            if (!before(event, p)) {
+            if (!before(time, seq, times[parent], seqs[parent])) {
                 break;
             }
-            heap[index] = p;
-            p.heapIndex = index;
+            place(index, heap[parent], times[parent], seqs[parent]);
             index = parent;
         }
-        heap[index] = event;
-        event.heapIndex = index;
+        place(index, event, time, seq);
     }
 
-    private void siftDown(int index) {
-        SimEvent event = heap[index];
+    /** Places {@code event} with its keys at {@code index} or below, moving smaller children up; returns where. */
+    private int siftDown(int index, SimEvent event, long time, long seq) {
         int half = size >>> 1;
         while (index < half) {
             int child = 2 * index + 1;
             int right = child + 1;
-            if (right < size && before(heap[right], heap[child])) {
+            if (right < size && before(times[right], seqs[right], times[child], seqs[child])) {
                 child = right;
             }
-            if (!before(heap[child], event)) {
+            if (!before(times[child], seqs[child], time, seq)) {
                 break;
             }
-            heap[index] = heap[child];
-            heap[index].heapIndex = index;
+            place(index, heap[child], times[child], seqs[child]);
             index = child;
         }
+        place(index, event, time, seq);
+        return index;
+    }
+
+    private void place(int index, SimEvent event, long time, long seq) {
         heap[index] = event;
+        times[index] = time;
+        seqs[index] = seq;
         event.heapIndex = index;
     }
 }

@@ -5,11 +5,13 @@ package dev.macaque.simulated.events;
  * scheduled again after it fired (instances reuse one object for their next transition), so the hot path does not
  * allocate.
  *
- * <p>Order is total: by time, then by the sequence number the queue assigned when the event was scheduled.
+ * <p>Order is total: by time, then by the sequence number the queue assigned when the event was scheduled (kept by
+ * the queue beside the event).
  */
 public abstract class SimEvent {
     long time;
-    long seq;
+    // The insertion sequence lives in the queue's key array only: one long less per event object (millions of
+    // instances at a million groups).
     int heapIndex = -1;
 
     /** The virtual time (nanoseconds since the world's start) this event is scheduled for. */

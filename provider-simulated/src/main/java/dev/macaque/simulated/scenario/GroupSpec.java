@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A group of identical instances that keeps {@code desired} members, like an Auto Scaling group.
@@ -45,7 +44,7 @@ public record GroupSpec(String name, String region, List<String> zones, int desi
         if (!(launchFailureRate >= 0 && launchFailureRate <= 1)) {
             throw new IllegalArgumentException("group " + name + ": launchFailureRate must be in [0, 1], was " + launchFailureRate);
         }
-        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+        tags = SortedTags.of(tags);
     }
 
     /** A group with the documented defaults for everything but identity, size and boot time. */

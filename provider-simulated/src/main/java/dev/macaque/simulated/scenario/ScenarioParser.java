@@ -90,6 +90,8 @@ public final class ScenarioParser {
 
     /** Walks the tree once, collecting values and errors. */
     private static final class Reader {
+        /** Groups with equal tags share one map (a fleet of ten thousand groups usually has a handful of tag sets). */
+        private final Map<Map<String, String>, Map<String, String>> sharedTags = new HashMap<>();
         private final LocatedYaml yaml;
         private final String file;
         private final List<ScenarioError> errors;
@@ -268,7 +270,7 @@ public final class ScenarioParser {
                 return null;
             }
             return new GroupSpec(name, region, zones, desired, bootTime, replacementDelay, grace, termination,
-                    launchFailureRate, tags);
+                    launchFailureRate, sharedTags.computeIfAbsent(tags, SortedTags::of));
         }
 
         private BootTime bootTime(JsonNode node, String path) {
