@@ -21,6 +21,7 @@ import dev.macaque.engine.RunStep.TerminationOutcome;
 import dev.macaque.engine.RunStep.TerminationRefused;
 import dev.macaque.engine.RunStep.VerificationStarted;
 import dev.macaque.engine.RunStep.VictimsSelected;
+import dev.macaque.engine.probe.ProbeEvaluator;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
@@ -94,10 +95,13 @@ public final class ExperimentRun {
     private Cancellable pending;
     private boolean awaitingRetry;
     private int currentTermination = -1;
+    /** Null without steady-state probes. */
+    private final SteadyStateWatch watch;
+    private Duration timeToSteady;
 
     ExperimentRun(String runId, ExperimentSpec spec, long seed, ProviderDirectory directory, TaskScheduler scheduler,
                   RunRecorder recorder, KillHistory killHistory, GuardrailCheck guardrails, RetryPolicy retryPolicy,
-                  TargetSelector selector) {
+                  TargetSelector selector, ProbeEvaluator probes) {
         this.runId = runId;
         this.spec = spec;
         this.seed = seed;
@@ -111,6 +115,8 @@ public final class ExperimentRun {
         this.selectionRandom = SeededRandom.stream(seed, "selection");
         this.jitterRandom = SeededRandom.stream(seed, "retry-jitter");
         this.createdAt = scheduler.now();
+        this.watch = spec.steadyState().isEmpty() ? null
+                : new SteadyStateWatch(spec.steadyState(), probes, scheduler, lock, new WatchHost());
     }
 
     public String id() {
@@ -140,7 +146,7 @@ public final class ExperimentRun {
     public RunResult result() {
         synchronized (lock) {
             return new RunResult(runId, spec.name(), state, seed, spec.dryRun(), createdAt, finishedAt, failureReason,
-                    victims, terminations, refusals, new ArrayList<>(recoveries.values()), events);
+                    victims, terminations, refusals, new ArrayList<>(recoveries.values()), events, timeToSteady);
         }
     }
 
@@ -151,6 +157,11 @@ public final class ExperimentRun {
      * @return false when the run had already ended
      */
     public boolean abort(String reason) {
+        return stop(RunState.ABORTED, reason, new RunAborted(reason));
+    }
+
+    /** Ends the run at once (abort, halt): no termination is started after this. */
+    private boolean stop(RunState terminal, String reason, RunStep why) {
         synchronized (lock) {
             if (state.isTerminal()) {
                 return false;
@@ -164,10 +175,10 @@ public final class ExperimentRun {
                 currentTermination = -1;
             }
             awaitingRetry = false;
-            skipUnverified("run aborted");
-            end(RunState.ABORTED, reason);
+            skipUnverified(terminal == RunState.HALTED ? "run halted" : "run aborted");
+            end(terminal, reason);
             try {
-                record(new RunAborted(reason));
+                record(why);
             } catch (RecorderFailed e) {
                 // The abort stands; the event is still in the run's own list.
             }
@@ -393,7 +404,7 @@ public final class ExperimentRun {
                     selection.eligibleInstances(), unreachable));
             victims = selection.victims();
             record(new VictimsSelected(victims));
-            continueWith(() -> killNext(0));
+            continueWith(this::checkSteadyStateBeforeFirstKill);
         }
     }
 
@@ -565,7 +576,11 @@ public final class ExperimentRun {
 
     private void continueAfterTermination(int next) {
         currentTermination = -1;
-        continueWith(() -> killNext(next));
+        // pacing.between: one kill at a time with a pause, so that the probes can stop the run before its next kill.
+        Duration pause = next < victims.size() ? spec.pacing() : Duration.ZERO;
+        if (state == RunState.RUNNING) {
+            pending = scheduler.schedule(pause, guarded(() -> killNext(next)));
+        }
     }
 
     /**
@@ -642,7 +657,7 @@ public final class ExperimentRun {
                 return;
             }
             if (unverified().isEmpty()) {
-                complete();
+                completeOnceSteady();
             } else {
                 scheduleNextPoll();
             }
@@ -692,9 +707,89 @@ public final class ExperimentRun {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Steady state (the probes; see SteadyStateWatch)
+
+    /** Before the first kill every probe must pass, else the run ends NOT_STEADY with nothing terminated. */
+    private void checkSteadyStateBeforeFirstKill() {
+        if (watch == null || victims.isEmpty()) {
+            killNext(0);
+            return;
+        }
+        watch.checkBeforeFirstKill(failure -> {
+            if (state != RunState.RUNNING) {
+                return;
+            }
+            if (failure == null) {
+                continueWith(() -> killNext(0));
+                return;
+            }
+            String reason = "not steady before the first kill: probe " + failure.probe() + " failed (observed: "
+                    + failure.observed() + "; " + failure.detail() + ")";
+            stop(RunState.NOT_STEADY, reason, new RunStep.RunNotSteady(failure.probe(), failure.observed(), failure.detail()));
+        });
+    }
+
+    /** Every group is settled: the run completes once every probe passes again, or at the recovery deadline. */
+    private void completeOnceSteady() {
+        if (watch == null || watch.steady()) {
+            complete();
+            return;
+        }
+        Instant deadline = recoveries.values().stream().filter(r -> r.status() != RecoveryStatus.SKIPPED)
+                .map(r -> r.firstKillAt().plus(spec.recovery().timeout())).min(Comparator.naturalOrder()).orElse(scheduler.now());
+        Duration wait = Duration.between(scheduler.now(), deadline);
+        pending = scheduler.schedule(wait.isNegative() ? Duration.ZERO : wait, guarded(() -> {
+            synchronized (lock) {
+                if (state == RunState.VERIFYING) {
+                    complete(); // not steady again in time: timeToSteady stays null, a finding
+                }
+            }
+        }));
+    }
+
+    private final class WatchHost implements SteadyStateWatch.Host {
+        public void record(RunStep step) {
+            ExperimentRun.this.record(step);
+        }
+
+        public Runnable guarded(Runnable task) {
+            return ExperimentRun.this.guarded(task);
+        }
+
+        public RunStep.ProbeEvaluated.Phase phase() {
+            return state == RunState.RUNNING ? RunStep.ProbeEvaluated.Phase.DURING : RunStep.ProbeEvaluated.Phase.AFTER;
+        }
+
+        public void toleranceExceeded(RunStep.ProbeEvaluated failing) {
+            if (state != RunState.RUNNING) {
+                return; // every kill is made: the run goes on verifying and waits for the probes to pass again
+            }
+            int remaining = victims.size() - terminations.size() - refusals.size();
+            String reason = "halted: probe " + failing.probe() + " failed " + failing.consecutiveFailures()
+                    + " time(s) in a row (observed: " + failing.observed() + "; " + failing.detail() + ") at "
+                    + scheduler.now() + "; " + remaining + " victim(s) not terminated";
+            stop(RunState.HALTED, reason, new RunStep.RunHalted(failing.probe(), failing.observed(), failing.detail(),
+                    failing.consecutiveFailures(), remaining));
+        }
+
+        public void roundPassed() {
+            if (state == RunState.VERIFYING && unverified().isEmpty()) {
+                cancelPending();
+                complete();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Endings
 
     private void complete() {
+        Instant firstKill = recoveries.values().stream().filter(r -> r.status() != RecoveryStatus.SKIPPED)
+                .map(GroupRecovery::firstKillAt).min(Comparator.naturalOrder()).orElse(null);
+        if (watch != null && firstKill != null && watch.steady()) {
+            timeToSteady = Duration.between(firstKill, scheduler.now());
+            record(new RunStep.SteadyAgain(timeToSteady));
+        }
         end(RunState.COMPLETED, null);
         Map<TerminationStatus, Long> byStatus = terminations.stream()
                 .collect(Collectors.groupingBy(TerminationRecord::status, () -> new java.util.EnumMap<>(TerminationStatus.class),
@@ -720,6 +815,9 @@ public final class ExperimentRun {
     }
 
     private void end(RunState terminal, String reason) {
+        if (watch != null) {
+            watch.stop();
+        }
         state = terminal;
         failureReason = reason;
         finishedAt = scheduler.now();
