@@ -263,6 +263,12 @@ public final class RunStore implements RunRecorder, KillHistory {
         } else if (step instanceof RunStep.RunAborted) {
             setState(c, event, "ABORTED");
             settleRun(c, event.runId(), event.time());
+        } else if (step instanceof RunStep.RunHalted) {
+            setState(c, event, "HALTED");
+            settleRun(c, event.runId(), event.time());
+        } else if (step instanceof RunStep.RunNotSteady) {
+            setState(c, event, "NOT_STEADY");
+            settleRun(c, event.runId(), event.time());
         } else if (step instanceof RunStep.TerminationIntent intent) {
             insertIntent(c, event, intent);
             audit(c, event, intent.group(), intent.instance(), "intended", (intent.dryRun() ? "dry run; " : "")

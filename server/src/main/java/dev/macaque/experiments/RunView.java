@@ -17,7 +17,7 @@ import java.util.List;
 public record RunView(String id, String name, String state, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, boolean leashed, Instant createdAt,
         Instant finishedAt, String failureReason, JsonNode spec, List<VictimView> victims, List<TerminationView> terminations,
         List<RefusalView> refusals, List<RecoveryView> recoveries, int eventCount, TemplateRef template,
-        List<PreviewView.ExcludedView> excluded) {
+        List<PreviewView.ExcludedView> excluded, Double timeToSteadySeconds) {
 
     /** The template (name and version) a run was started from. */
     public record TemplateRef(String name, int version) {
@@ -26,7 +26,7 @@ public record RunView(String id, String name, String state, @com.fasterxml.jacks
     /** The same view with where it came from: its template, and the groups excluded when none was eligible. */
     RunView withOrigin(TemplateRef origin, List<PreviewView.ExcludedView> exclusions) {
         return new RunView(id, name, state, seed, dryRun, leashed, createdAt, finishedAt, failureReason, spec, victims, terminations,
-                refusals, recoveries, eventCount, origin, exclusions);
+                refusals, recoveries, eventCount, origin, exclusions, timeToSteadySeconds);
     }
 
     public record VictimView(String group, String instanceId) {
@@ -66,6 +66,7 @@ public record RunView(String id, String name, String state, @com.fasterxml.jacks
                 result.terminations().stream().map(TerminationView::of).toList(),
                 result.refusals().stream().map(RefusalView::of).toList(),
                 result.recoveries().stream().map(RecoveryView::of).toList(),
-                result.events().size(), null, null);
+                result.events().size(), null, null,
+                result.timeToSteady() == null ? null : result.timeToSteady().toMillis() / 1000.0);
     }
 }

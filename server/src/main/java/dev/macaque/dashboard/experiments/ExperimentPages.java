@@ -41,7 +41,8 @@ public final class ExperimentPages {
     static final int PAGE_SIZE = 25;
     /** Live run views open at once on this server; each holds a connection and a thread while the run goes on. */
     public static final int MAX_LIVE_VIEWS = 32;
-    static final List<String> STATES = List.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED");
+    static final List<String> STATES = List.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED",
+            "NOT_STEADY", "HALTED");
 
     public record HistoryFilters(String state, String provider, String group) {
         public boolean stateIs(String value) {

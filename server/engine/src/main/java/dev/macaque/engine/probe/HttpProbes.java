@@ -38,7 +38,7 @@ public final class HttpProbes implements ProbeEvaluator {
     /** @param environment reads an environment variable (null when unset); {@code System::getenv} in the server */
     public HttpProbes(UnaryOperator<String> environment) {
         this.environment = Objects.requireNonNull(environment, "environment is null");
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 

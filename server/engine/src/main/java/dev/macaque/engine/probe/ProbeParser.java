@@ -58,6 +58,7 @@ public final class ProbeParser {
             return SteadyState.NONE;
         }
         unknownFields(node, path, Set.of("probes", "every", "tolerance"));
+        blockPath = path;
         Duration every = duration(node, "every", path, SteadyState.DEFAULT_EVERY, MAX_EVERY, true);
         int tolerance = SteadyState.DEFAULT_TOLERANCE;
         JsonNode toleranceNode = node.get("tolerance");
@@ -155,6 +156,8 @@ public final class ProbeParser {
     }
 
     private int errorCount;
+    /** Where the block being read is ({@code steadyState}, {@code safety.stopConditions}), for messages. */
+    private String blockPath = "steadyState";
 
     private void error(String path, String message) {
         errorCount++;
@@ -268,7 +271,7 @@ public final class ProbeParser {
         Duration timeout = duration(node, "timeout", path, DEFAULT_TIMEOUT, MAX_TIMEOUT, true);
         if (timeout.compareTo(every) > 0 && node.hasNonNull("timeout")) {
             // A probe is never called more often than `every`: an evaluation must be over before the next one.
-            error(path + ".timeout", "must be at most steadyState.every (" + Durations.format(every) + "), was "
+            error(path + ".timeout", "must be at most " + blockPath + ".every (" + Durations.format(every) + "), was "
                     + node.get("timeout").asText());
         }
         return timeout.compareTo(every) > 0 ? every : timeout;
