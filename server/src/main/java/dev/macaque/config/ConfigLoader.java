@@ -231,11 +231,11 @@ public final class ConfigLoader {
         atLeastOne(source, "safety.maxGroupsDegraded", safety.maxGroupsDegraded(), errors);
         if (safety.stopConditions() != null && !safety.stopConditions().isNull()) {
             // The experiments' steady-state syntax, checked the same way, every error at once.
-            dev.macaque.engine.probe.SteadyState conditions = new dev.macaque.engine.probe.ProbeParser(
-                    (path, message) -> errors.add(source + ": " + path + " " + message))
+            new dev.macaque.engine.probe.ProbeParser((path, message) -> errors.add(source + ": " + path + " " + message))
                     .steadyState(safety.stopConditions(), "safety.stopConditions");
-            for (int i = 0; i < conditions.probes().size(); i++) {
-                if (conditions.probes().get(i) instanceof dev.macaque.engine.probe.Probe.Service) {
+            JsonNode probes = safety.stopConditions().path("probes");
+            for (int i = 0; i < probes.size(); i++) {
+                if (probes.get(i).has("service")) {
                     errors.add(source + ": safety.stopConditions.probes[" + i + "].service reads the simulated world and only "
                             + "runs in 'macaque simulate'; a server's stop condition is an http or prometheus probe");
                 }
