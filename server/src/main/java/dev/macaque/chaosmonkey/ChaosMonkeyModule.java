@@ -44,9 +44,11 @@ public final class ChaosMonkeyModule extends AbstractModule {
 
     @Provides
     @Singleton
-    OutageCheck outageCheck(MacaqueConfig config, ProviderInstances providers) {
+    OutageCheck outageCheck(MacaqueConfig config, ProviderInstances providers,
+            dev.macaque.safety.StopConditionMonitor stopConditions) {
         MacaqueConfig.OutageCheckConfig check = config.outageCheck();
-        return new OutageCheck(check.url(), Durations.parse(check.timeout()), check.providerHealth(), providers::ready);
+        return new OutageCheck(check.url(), Durations.parse(check.timeout()), check.providerHealth(), providers::ready,
+                stopConditions);
     }
 
     @Provides

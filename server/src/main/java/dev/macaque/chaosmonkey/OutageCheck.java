@@ -25,8 +25,16 @@ public final class OutageCheck {
     private final boolean providerHealth;
     private final Supplier<Map<String, CloudProvider>> providers;
     private final HttpClient http;
+    private final dev.macaque.engine.StopConditions stopConditions;
 
     public OutageCheck(String url, Duration timeout, boolean providerHealth, Supplier<Map<String, CloudProvider>> providers) {
+        this(url, timeout, providerHealth, providers, dev.macaque.engine.StopConditions.NONE);
+    }
+
+    /** @param stopConditions the server-wide stop conditions: while one fails, every planned kill is postponed */
+    public OutageCheck(String url, Duration timeout, boolean providerHealth, Supplier<Map<String, CloudProvider>> providers,
+                       dev.macaque.engine.StopConditions stopConditions) {
+        this.stopConditions = Objects.requireNonNull(stopConditions, "stopConditions is null");
         this.url = url;
         this.timeout = Objects.requireNonNull(timeout, "timeout is null");
         this.providerHealth = providerHealth;
@@ -36,6 +44,12 @@ public final class OutageCheck {
 
     /** Why {@code group} must not be killed now, or empty when nothing suggests an incident. */
     public Optional<String> incident(GroupRef group) {
+        Optional<dev.macaque.engine.StopConditions.Failing> failing = stopConditions.failing();
+        if (failing.isPresent()) {
+            dev.macaque.engine.StopConditions.Failing condition = failing.get();
+            return Optional.of("stop condition " + condition.name() + " is failing (observed: " + condition.observed()
+                    + (condition.detail().isEmpty() ? "" : "; " + condition.detail()) + ", since " + condition.since() + ")");
+        }
         if (url != null) {
             try {
                 int status = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),

@@ -229,6 +229,18 @@ public final class ConfigLoader {
         atLeastOne(source, "safety.maxTerminationsPerHour", safety.maxTerminationsPerHour(), errors);
         atLeastOne(source, "safety.maxTerminationsPerDay", safety.maxTerminationsPerDay(), errors);
         atLeastOne(source, "safety.maxGroupsDegraded", safety.maxGroupsDegraded(), errors);
+        if (safety.stopConditions() != null && !safety.stopConditions().isNull()) {
+            // The experiments' steady-state syntax, checked the same way, every error at once.
+            new dev.macaque.engine.probe.ProbeParser((path, message) -> errors.add(source + ": " + path + " " + message))
+                    .steadyState(safety.stopConditions(), "safety.stopConditions");
+            JsonNode probes = safety.stopConditions().path("probes");
+            for (int i = 0; i < probes.size(); i++) {
+                if (probes.get(i).has("service")) {
+                    errors.add(source + ": safety.stopConditions.probes[" + i + "].service reads the simulated world and only "
+                            + "runs in 'macaque simulate'; a server's stop condition is an http or prometheus probe");
+                }
+            }
+        }
         config.providers().forEach((id, settings) -> {
             if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
                 errors.add(source + ": providers." + id + ": a provider id is lower-case letters, digits and '-'");

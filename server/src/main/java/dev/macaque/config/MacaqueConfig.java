@@ -167,9 +167,24 @@ public record MacaqueConfig(
      * @param maxTerminationsPerHour real terminations in any rolling hour, fleet-wide (default 10)
      * @param maxTerminationsPerDay  real terminations in any rolling 24 hours, fleet-wide (default 50)
      * @param maxGroupsDegraded      groups with a Macaque kill that has not recovered yet, at once (default 3)
+     * @param stopConditions         probes of the service in the steady-state syntax ({@code probes}, {@code every},
+     *                               {@code tolerance}); while one fails, every termination of every run and schedule is
+     *                               held (validated by {@code ConfigLoader}; null: none)
      */
-    public record SafetyConfig(Integer maxTerminationsPerHour, Integer maxTerminationsPerDay, Integer maxGroupsDegraded) {
-        public static final SafetyConfig DEFAULT = new SafetyConfig(null, null, null);
+    public record SafetyConfig(Integer maxTerminationsPerHour, Integer maxTerminationsPerDay, Integer maxGroupsDegraded,
+                               com.fasterxml.jackson.databind.JsonNode stopConditions) {
+        public static final SafetyConfig DEFAULT = new SafetyConfig(null, null, null, null);
+
+        public SafetyConfig(Integer maxTerminationsPerHour, Integer maxTerminationsPerDay, Integer maxGroupsDegraded) {
+            this(maxTerminationsPerHour, maxTerminationsPerDay, maxGroupsDegraded, null);
+        }
+
+        /** The parsed stop conditions ({@link dev.macaque.engine.probe.SteadyState#NONE} when none are configured). */
+        public dev.macaque.engine.probe.SteadyState stopConditionProbes() {
+            return new dev.macaque.engine.probe.ProbeParser((path, message) -> {
+                throw new IllegalStateException(path + " " + message); // validated at load
+            }).steadyState(stopConditions, "safety.stopConditions");
+        }
 
         public SafetyConfig {
             maxTerminationsPerHour = maxTerminationsPerHour == null ? 10 : maxTerminationsPerHour;

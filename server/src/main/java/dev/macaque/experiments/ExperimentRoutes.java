@@ -29,7 +29,8 @@ import java.util.Set;
  * events (JSON, or a live {@code text/event-stream}), abort.
  */
 public final class ExperimentRoutes implements RouteGroup {
-        private static final Set<String> STATES = Set.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED");
+        private static final Set<String> STATES = Set.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED",
+                "NOT_STEADY", "HALTED");
     private static final int MAX_IDEMPOTENCY_KEY = 200;
 
     private final ExperimentService experiments;

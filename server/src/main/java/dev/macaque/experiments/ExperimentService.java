@@ -243,7 +243,9 @@ public final class ExperimentService implements AutoCloseable {
         ExperimentSpec spec = prepared.spec();
         boolean leashed = prepared.leashed();
         String runId = "run_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        String specJson = write(prepared.specJson());
+        // Probe header values may be secrets: no view of the spec (stored, API, dashboard) ever shows them.
+        JsonNode shown = SpecSecrets.masked(prepared.specJson());
+        String specJson = write(shown);
         // Predicted just before the run starts, with its seed: kept with the run in its creation transaction.
         PredictionView prediction = prepared.predict() ? predictor.predict(spec) : null;
         RunStore.Creation creation = store.create(runId, spec.name(), spec.seed(), spec.dryRun(), principal.display(), clock.instant(),
@@ -258,7 +260,7 @@ public final class ExperimentService implements AutoCloseable {
                 "name=" + spec.name() + " dryRun=" + spec.dryRun() + (leashed ? " (leashed)" : "")
                         + (template == null ? "" : " template=" + template.name() + " v" + template.version()));
         ExperimentRun run = runner.start(runId, spec);
-        LiveRun liveRun = new LiveRun(run, prepared.specJson(), leashed, template, null, prediction);
+        LiveRun liveRun = new LiveRun(run, shown, leashed, template, null, prediction);
         live.put(runId, liveRun);
         started(spec.dryRun());
         run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
@@ -281,11 +283,11 @@ public final class ExperimentService implements AutoCloseable {
         PreviewView preview = preview(new Prepared(effective, leashed, specJson, false));
         List<PreviewView.ExcludedView> excluded = preview.eligible().isEmpty() ? preview.excluded() : null;
         store.create(runId, effective.name(), effective.seed(), effective.dryRun(), createdBy,
-                clock.instant(), write(specJson), null, null);
+                clock.instant(), write(SpecSecrets.masked(specJson)), null, null);
         audit.record(createdBy, null, "experiment.create", runId, "schedule", "ok",
                 "name=" + effective.name() + " dryRun=" + effective.dryRun() + (leashed ? " (leashed)" : ""));
         ExperimentRun run = runner.start(runId, effective);
-        LiveRun liveRun = new LiveRun(run, specJson, leashed, null, excluded, null);
+        LiveRun liveRun = new LiveRun(run, SpecSecrets.masked(specJson), leashed, null, excluded, null);
         live.put(runId, liveRun);
         started(effective.dryRun());
         run.completion().whenComplete((result, error) -> finished(liveRun, result, error));
@@ -387,7 +389,8 @@ public final class ExperimentService implements AutoCloseable {
                 return saved.state().equals(row.state()) ? saved
                         : new RunView(saved.id(), saved.name(), row.state(), saved.seed(), saved.dryRun(), saved.leashed(), saved.createdAt(),
                                 saved.finishedAt(), saved.failureReason(), saved.spec(), saved.victims(), saved.terminations(),
-                                saved.refusals(), saved.recoveries(), saved.eventCount(), saved.template(), saved.excluded(), null);
+                                saved.refusals(), saved.recoveries(), saved.eventCount(), saved.template(), saved.excluded(),
+                                saved.timeToSteadySeconds(), null);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("stored run " + row.id() + " is not readable", e);
             }
@@ -413,7 +416,10 @@ public final class ExperimentService implements AutoCloseable {
                 }).toList();
         Instant finishedAt = isTerminal(row.state()) && !events.isEmpty() ? events.get(events.size() - 1).time() : null;
         return new RunView(row.id(), row.name(), row.state(), row.seed(), row.dryRun(), false, row.createdAt(), finishedAt, failure,
-                spec, victims, store.terminations(row.id()), refusals, List.of(), events.size(), null, null, null);
+                spec, victims, store.terminations(row.id()), refusals, List.of(), events.size(), null, null,
+                events.stream().map(RunEvent::step).filter(RunStep.SteadyAgain.class::isInstance)
+                        .map(step -> ((RunStep.SteadyAgain) step).after().toMillis() / 1000.0).findFirst().orElse(null),
+                null);
     }
 
     /** Aborts a run this process drives; empty when it is not live here. */
@@ -463,7 +469,8 @@ public final class ExperimentService implements AutoCloseable {
 
     /** Whether {@code state} is one a run never leaves. */
     public static boolean isTerminal(String state) {
-        return state.equals("COMPLETED") || state.equals("FAILED") || state.equals("ABORTED");
+        return state.equals("COMPLETED") || state.equals("FAILED") || state.equals("ABORTED") || state.equals("NOT_STEADY")
+                || state.equals("HALTED");
     }
 
     public boolean isLive(String runId) {

@@ -72,7 +72,8 @@ public final class ExperimentsModule extends AbstractModule {
     @Provides
     @Singleton
     ExperimentRunner runner(ProviderInstances providers, TaskScheduler scheduler, RunStore store, KillSwitchStore killSwitch,
-            WebhookNotifier notifier, DatabaseHealth databaseHealth) {
+            WebhookNotifier notifier, DatabaseHealth databaseHealth, dev.macaque.engine.probe.ProbeEvaluator probes,
+            dev.macaque.safety.StopConditionMonitor stopConditions) {
         List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
         ProviderDirectory directory = () -> ready;
         // Webhooks hear of an event once it is on record; publishing is asynchronous and never fails the run.
@@ -100,7 +101,7 @@ public final class ExperimentsModule extends AbstractModule {
             }
         };
         return new ExperimentRunner(directory, scheduler, recorder, killSwitch::engaged, store, RetryPolicy.DEFAULT,
-                ExperimentService::drawSeed);
+                ExperimentService::drawSeed, probes, stopConditions);
     }
 
     /** Which groups other runs act on now: none until fleet-wide safety provides it. */

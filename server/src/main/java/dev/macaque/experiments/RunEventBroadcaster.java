@@ -249,7 +249,7 @@ public final class RunEventBroadcaster implements AutoCloseable {
     }
 
     private static boolean isTerminal(String state) {
-        return state.equals("COMPLETED") || state.equals("FAILED") || state.equals("ABORTED");
+        return ExperimentService.isTerminal(state);
     }
 
     /** Ends every stream: the server is stopping. */

@@ -11,7 +11,7 @@ final class RunStates {
     /** The states of a run that some node still drives (or should), as an SQL list for {@code state IN ...}. */
     static final String UNFINISHED = "('PENDING', 'RUNNING', 'VERIFYING')";
 
-    private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "ABORTED");
+    private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "ABORTED", "HALTED", "NOT_STEADY");
 
     private RunStates() {
     }
@@ -28,6 +28,10 @@ final class RunStates {
             return "FAILED";
         } else if (step instanceof RunStep.RunAborted) {
             return "ABORTED";
+        } else if (step instanceof RunStep.RunHalted) {
+            return "HALTED";
+        } else if (step instanceof RunStep.RunNotSteady) {
+            return "NOT_STEADY";
         }
         return null;
     }

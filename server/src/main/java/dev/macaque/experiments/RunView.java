@@ -19,7 +19,7 @@ import java.util.List;
 public record RunView(String id, String name, String state, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, boolean leashed, Instant createdAt,
         Instant finishedAt, String failureReason, JsonNode spec, List<VictimView> victims, List<TerminationView> terminations,
         List<RefusalView> refusals, List<RecoveryView> recoveries, int eventCount, TemplateRef template,
-        List<PreviewView.ExcludedView> excluded,
+        List<PreviewView.ExcludedView> excluded, Double timeToSteadySeconds,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         PredictedVsActual prediction) {
 
@@ -30,13 +30,13 @@ public record RunView(String id, String name, String state, @com.fasterxml.jacks
     /** The same view with where it came from: its template, and the groups excluded when none was eligible. */
     RunView withOrigin(TemplateRef origin, List<PreviewView.ExcludedView> exclusions) {
         return new RunView(id, name, state, seed, dryRun, leashed, createdAt, finishedAt, failureReason, spec, victims, terminations,
-                refusals, recoveries, eventCount, origin, exclusions, prediction);
+                refusals, recoveries, eventCount, origin, exclusions, timeToSteadySeconds, prediction);
     }
 
     /** The same view with its prediction compared to what it shows. */
     RunView withPrediction(PredictionView predicted) {
         return new RunView(id, name, state, seed, dryRun, leashed, createdAt, finishedAt, failureReason, spec, victims, terminations,
-                refusals, recoveries, eventCount, template, excluded, PredictedVsActual.of(predicted, this));
+                refusals, recoveries, eventCount, template, excluded, timeToSteadySeconds, PredictedVsActual.of(predicted, this));
     }
 
     public record VictimView(String group, String instanceId) {
@@ -76,6 +76,7 @@ public record RunView(String id, String name, String state, @com.fasterxml.jacks
                 result.terminations().stream().map(TerminationView::of).toList(),
                 result.refusals().stream().map(RefusalView::of).toList(),
                 result.recoveries().stream().map(RecoveryView::of).toList(),
-                result.events().size(), null, null, null);
+                result.events().size(), null, null,
+                result.timeToSteady() == null ? null : result.timeToSteady().toMillis() / 1000.0, null);
     }
 }

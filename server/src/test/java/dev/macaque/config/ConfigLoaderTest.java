@@ -87,6 +87,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void stopConditionsUseTheSteadyStateSyntaxAndEveryErrorIsReported() throws Exception {
+        Path good = yaml("""
+                safety:
+                  stopConditions:
+                    every: 30s
+                    probes:
+                      - name: shop-health
+                        http: {url: "https://shop.example/health", headers: {Authorization: "${env:SHOP_TOKEN}"}}
+                      - name: error-rate
+                        prometheus: {url: "http://prometheus:9090", query: "sum(rate(errors[1m]))", max: 5}
+                """);
+        MacaqueConfig config = new ConfigLoader(Map.of()).load(good);
+        assertThat(config.safety().stopConditionProbes().probes()).extracting(p -> p.name())
+                .containsExactly("shop-health", "error-rate");
+
+        Path bad = yaml("""
+                safety:
+                  stopConditions:
+                    probes:
+                      - name: a
+                        http: {url: "ftp://x"}
+                      - name: b
+                        service: {name: api, minSuccessPercent: 99}
+                """);
+        ConfigException e = errorsOf(() -> new ConfigLoader(Map.of()).load(bad));
+        assertThat(e.errors()).containsExactlyInAnyOrder(
+                bad + ": safety.stopConditions.probes[0].http.url must be an absolute http or https URL, was \"ftp://x\"",
+                bad + ": safety.stopConditions.probes[1].service reads the simulated world and only runs in 'macaque simulate'; "
+                        + "a server's stop condition is an http or prometheus probe");
+    }
+
+    @Test
     void aValueOfTheWrongTypeNamesItsKey() throws Exception {
         Path file = yaml("server:\n  port: lots\n");
 

@@ -1,49 +1,21 @@
 package dev.macaque.engine;
 
-import dev.macaque.text.Durations;
-import dev.macaque.engine.GuardrailDecision.Refused;
-import dev.macaque.engine.RunStep.GroupNotRecovered;
-import dev.macaque.engine.RunStep.GroupRecovered;
-import dev.macaque.engine.RunStep.GroupSkipped;
-import dev.macaque.engine.RunStep.GroupsDiscovered;
-import dev.macaque.engine.RunStep.HealthCheckFailed;
-import dev.macaque.engine.RunStep.HealthChecked;
-import dev.macaque.engine.RunStep.ProviderCallRetry;
+import static dev.macaque.engine.RunJournal.guarded;
+
+import dev.macaque.engine.RunJournal.RecorderFailed;
 import dev.macaque.engine.RunStep.RunAborted;
 import dev.macaque.engine.RunStep.RunCompleted;
 import dev.macaque.engine.RunStep.RunCreated;
 import dev.macaque.engine.RunStep.RunFailed;
 import dev.macaque.engine.RunStep.RunStarted;
-import dev.macaque.engine.RunStep.TerminationAbandoned;
-import dev.macaque.engine.RunStep.TerminationFailed;
-import dev.macaque.engine.RunStep.TerminationIntent;
-import dev.macaque.engine.RunStep.TerminationOutcome;
-import dev.macaque.engine.RunStep.TerminationRefused;
-import dev.macaque.engine.RunStep.VerificationStarted;
-import dev.macaque.engine.RunStep.VictimsSelected;
+import dev.macaque.engine.probe.ProbeEvaluator;
 import dev.macaque.spi.CloudProvider;
-import dev.macaque.spi.DescribedGroups;
-import dev.macaque.spi.GroupFilter;
-import dev.macaque.spi.GroupHealth;
-import dev.macaque.spi.GroupRef;
-import dev.macaque.spi.GroupSummary;
-import dev.macaque.spi.Instance;
-import dev.macaque.spi.ProviderException;
-import dev.macaque.spi.TerminationRequest;
-import dev.macaque.spi.TerminationResult;
-import dev.macaque.spi.VmGroup;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -58,22 +30,17 @@ import java.util.stream.Collectors;
  * {@link RunEventType#TERMINATION_INTENT} is recorded (the recorder has returned) before the provider is called,
  * and its outcome after. An outcome of a provider call already under way when the run is aborted is still recorded,
  * after {@link RunEventType#RUN_ABORTED}.
+ *
+ * <p>The run coordinates collaborators with one job each, all sharing its lock: {@link CandidateDiscovery},
+ * {@link VictimSelection}, {@link TerminationStep}, {@link RecoveryWatch}, {@link SteadyStateWatch}, with
+ * {@link RunJournal} (the event journal) and {@link ProviderCalls} (bounded retries). The run itself keeps its state
+ * and its one pending task, and decides its endings; the collaborators reach it through {@link RunControl}.
  */
 public final class ExperimentRun {
-    /** How long a termination waits before looking again whether its intent can be recorded. */
-    static final Duration RECORDER_HOLD = Duration.ofSeconds(1);
     private final String runId;
     private final ExperimentSpec spec;
     private final long seed;
-    private final ProviderDirectory directory;
     private final TaskScheduler scheduler;
-    private final RunRecorder recorder;
-    private final KillHistory killHistory;
-    private final GuardrailCheck guardrails;
-    private final RetryPolicy retryPolicy;
-    private final TargetSelector selector;
-    private final SplittableRandom selectionRandom;
-    private final SplittableRandom jitterRandom;
     private final CompletableFuture<RunResult> completion = new CompletableFuture<>();
 
     private final Object lock = new Object();
@@ -81,37 +48,35 @@ public final class ExperimentRun {
     private final Instant createdAt;
     private Instant finishedAt;
     private String failureReason;
-    private long nextSeq = 1;
-    private final List<RunEvent> events = new ArrayList<>();
-    private List<Victim> victims = List.of();
-    private final List<TerminationRecord> terminations = new ArrayList<>();
-    private final List<Refusal> refusals = new ArrayList<>();
-    private final Map<GroupRef, GroupRecovery> recoveries = new LinkedHashMap<>();
-    private final Map<GroupRef, FleetGroup> fleet = new HashMap<>();
-    private final Map<GroupRef, Integer> healthyNow = new HashMap<>();
-    private final Map<String, CloudProvider> providersById = new HashMap<>();
-    private final List<String> unavailableProviders = new ArrayList<>();
-    private int terminationsMade;
     private Cancellable pending;
-    private boolean awaitingRetry;
-    private int currentTermination = -1;
+    private final RunControl control = new Control();
+    private final RunJournal journal;
+    private final ProviderCalls calls;
+    private final CandidateDiscovery discovery;
+    private final VictimSelection selection;
+    private final TerminationStep kills;
+    private final RecoveryWatch recovery;
+    /** Null without steady-state probes. */
+    private final SteadyStateWatch watch;
+    private Duration timeToSteady;
 
     ExperimentRun(String runId, ExperimentSpec spec, long seed, ProviderDirectory directory, TaskScheduler scheduler,
                   RunRecorder recorder, KillHistory killHistory, GuardrailCheck guardrails, RetryPolicy retryPolicy,
-                  TargetSelector selector) {
+                  TargetSelector selector, ProbeEvaluator probes) {
         this.runId = runId;
         this.spec = spec;
         this.seed = seed;
-        this.directory = directory;
         this.scheduler = scheduler;
-        this.recorder = recorder;
-        this.killHistory = killHistory;
-        this.guardrails = guardrails;
-        this.retryPolicy = retryPolicy;
-        this.selector = selector;
-        this.selectionRandom = SeededRandom.stream(seed, "selection");
-        this.jitterRandom = SeededRandom.stream(seed, "retry-jitter");
         this.createdAt = scheduler.now();
+        this.journal = new RunJournal(runId, scheduler, recorder, this::failBecauseTheRecorderFailed);
+        this.calls = new ProviderCalls(retryPolicy, SeededRandom.stream(seed, "retry-jitter"), lock, journal, control);
+        this.discovery = new CandidateDiscovery(spec, directory, lock, journal, calls, control, this::selectVictims);
+        this.selection = new VictimSelection(runId, spec, recorder, selector, SeededRandom.stream(seed, "selection"), journal);
+        this.recovery = new RecoveryWatch(spec, scheduler, lock, journal, control, discovery, this::completeOnceSteady);
+        this.kills = new TerminationStep(runId, spec, scheduler, lock, recorder, journal, calls, guardrails, killHistory,
+                discovery, recovery, control, this::beginVerification);
+        this.watch = spec.steadyState().isEmpty() ? null
+                : new SteadyStateWatch(spec.steadyState(), probes, scheduler, lock, new WatchHost());
     }
 
     public String id() {
@@ -141,7 +106,7 @@ public final class ExperimentRun {
     public RunResult result() {
         synchronized (lock) {
             return new RunResult(runId, spec.name(), state, seed, spec.dryRun(), createdAt, finishedAt, failureReason,
-                    victims, terminations, refusals, new ArrayList<>(recoveries.values()), events);
+                    kills.victims(), kills.terminations(), kills.refusals(), recovery.snapshot(), journal.events(), timeToSteady);
         }
     }
 
@@ -152,23 +117,24 @@ public final class ExperimentRun {
      * @return false when the run had already ended
      */
     public boolean abort(String reason) {
+        return stop(RunState.ABORTED, reason, new RunAborted(reason));
+    }
+
+    /** Ends the run at once (abort, halt): no termination is started after this. */
+    private boolean stop(RunState terminal, String reason, RunStep why) {
         synchronized (lock) {
             if (state.isTerminal()) {
                 return false;
             }
             cancelPending();
-            if (awaitingRetry && currentTermination >= 0) {
-                TerminationRecord waiting = terminations.get(currentTermination);
-                terminations.set(currentTermination, finish(waiting, TerminationStatus.ABANDONED, waiting.attempts(),
-                        "abandoned: the run was aborted while waiting to retry", null, null));
-                record(new TerminationAbandoned(waiting.group(), waiting.instanceId()));
-                currentTermination = -1;
+            if (calls.awaitingRetry()) {
+                kills.abandonWaiting();
             }
-            awaitingRetry = false;
-            skipUnverified("run aborted");
-            end(RunState.ABORTED, reason);
+            calls.retryCancelled();
+            recovery.skipUnverified(terminal == RunState.HALTED ? "run halted" : "run aborted");
+            end(terminal, reason);
             try {
-                record(new RunAborted(reason));
+                journal.record(why);
             } catch (RecorderFailed e) {
                 // The abort stands; the event is still in the run's own list.
             }
@@ -178,12 +144,12 @@ public final class ExperimentRun {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Start and discovery
+    // Start, discovery (CandidateDiscovery), selection (VictimSelection)
 
     void launch() {
         synchronized (lock) {
             try {
-                record(new RunCreated(spec.name(), seed, spec.dryRun()));
+                journal.record(new RunCreated(spec.name(), seed, spec.dryRun()));
             } catch (RecorderFailed e) {
                 return; // the run is FAILED and says why
             }
@@ -192,176 +158,19 @@ public final class ExperimentRun {
     }
 
     private void begin() {
-        List<CloudProvider> chosen = new ArrayList<>();
+        List<CloudProvider> chosen;
         synchronized (lock) {
             if (state != RunState.PENDING) {
                 return;
             }
             state = RunState.RUNNING;
-            record(new RunStarted(spec.name(), seed, spec.dryRun(), describe(spec.selection())));
-            List<CloudProvider> all = directory.providers();
-            if (spec.targets().providers().isEmpty()) {
-                chosen.addAll(all);
-            } else {
-                for (String id : spec.targets().providers()) {
-                    Optional<CloudProvider> provider = directory.provider(id);
-                    if (provider.isEmpty()) {
-                        fail("targets.providers names '" + id + "', which is not a configured provider (configured: "
-                                + all.stream().map(CloudProvider::id).collect(Collectors.joining(", ")) + ")");
-                        return;
-                    }
-                    chosen.add(provider.get());
-                }
-            }
-            chosen.sort(Comparator.comparing(CloudProvider::id));
-            chosen.forEach(p -> providersById.put(p.id(), p));
-        }
-        ExperimentSpec.Targets targets = spec.targets();
-        if (!targets.providers().isEmpty() && !targets.regions().isEmpty() && !targets.groups().isEmpty()) {
-            // Every candidate is named (a scheduled kill names exactly one group): read those groups instead of
-            // listing whole regions, which on a large account is many calls for one answer.
-            List<GroupRef> named = new ArrayList<>();
-            for (CloudProvider provider : chosen) {
-                for (String region : new java.util.TreeSet<>(targets.regions())) {
-                    for (String name : new java.util.TreeSet<>(targets.groups())) {
-                        named.add(new GroupRef(provider.id(), region, name));
-                    }
-                }
-            }
-            describeGroups(named, 0, new ArrayList<>(), new int[] {named.size(), 0});
-            return;
-        }
-        listGroups(chosen, 0, new ArrayList<>(), new int[2], new ArrayList<>());
-    }
-
-    /**
-     * Lists the groups of each provider in turn and reads the candidates among them with their members in the same
-     * pass ({@link CloudProvider#listAndDescribeGroups}, SPI 1.2; a provider built for 1.1 lists, then reads the
-     * candidates in one batched {@link CloudProvider#describeGroups}): a whole-fleet run costs the listing's pages,
-     * not one read per group. {@code counts} = {listed, not opted in}.
-     */
-    private void listGroups(List<CloudProvider> chosen, int index, List<FleetGroup> found, int[] counts,
-                            List<String> unreachable) {
-        if (index == chosen.size()) {
-            if (!chosen.isEmpty() && unavailableProviders.size() == chosen.size()) {
-                fail("discovery failed: no provider could list its groups: " + String.join("; ", unavailableProviders));
+            journal.record(new RunStarted(spec.name(), seed, spec.dryRun(), describe(spec.selection())));
+            chosen = discovery.chooseProviders();
+            if (chosen == null) {
                 return;
             }
-            selectVictims(found, counts, unreachable);
-            return;
         }
-        CloudProvider provider = chosen.get(index);
-        GroupFilter filter = new GroupFilter(spec.targets().regions(), spec.targets().tags());
-        callProvider("listGroups", new CallContext(provider.id(), null, null, null),
-                () -> provider.listAndDescribeGroups(filter,
-                        summary -> Eligibility.ofListed(provider.id(), summary, spec.targets()).eligible()),
-                (listing, attempts) -> {
-                    synchronized (lock) {
-                        if (state != RunState.RUNNING) {
-                            return;
-                        }
-                        List<GroupRef> candidates = new ArrayList<>();
-                        for (GroupSummary summary : listing.listed()) {
-                            counts[0]++;
-                            Eligibility.Verdict verdict = Eligibility.ofListed(provider.id(), summary, spec.targets());
-                            if (verdict.eligible()) {
-                                candidates.add(summary.ref());
-                            } else if (verdict instanceof Eligibility.Excluded excluded) {
-                                countOrSkip(summary.ref(), excluded, counts);
-                            }
-                        }
-                        takeDescribed(provider.id(), candidates, listing.described(), found, counts, unreachable);
-                        continueWith(() -> listGroups(chosen, index + 1, found, counts, unreachable));
-                    }
-                },
-                (error, attempts) -> {
-                    String reason = "listGroups failed after " + attempts + " attempt(s): " + error;
-                    if (!spec.targets().providers().isEmpty()) {
-                        // The spec asked for this provider by name: without it the run cannot do what was asked.
-                        fail("discovery failed: provider " + provider.id() + " (named in targets.providers) is unavailable: "
-                                + reason);
-                        return;
-                    }
-                    // One unreachable provider must not stop runs that never needed it: say so, go on with the others.
-                    synchronized (lock) {
-                        if (state != RunState.RUNNING) {
-                            return;
-                        }
-                        unavailableProviders.add(provider.id() + ": " + reason);
-                        record(new RunStep.ProviderUnavailable(provider.id(), reason));
-                        continueWith(() -> listGroups(chosen, index + 1, found, counts, unreachable));
-                    }
-                });
-    }
-
-    /**
-     * Reads the candidates with one batched {@link CloudProvider#describeGroups} per provider (SPI 1.1; a provider
-     * built for 1.0 reads them one by one through the SPI's default), instead of one describeGroup per candidate:
-     * cloud API rate limits are what a whole-fleet run meets first. {@code counts} = {listed, not opted in}.
-     */
-    private void describeGroups(List<GroupRef> candidates, int index, List<FleetGroup> found, int[] counts) {
-        describeGroups(candidates.stream().collect(Collectors.groupingBy(GroupRef::provider, java.util.TreeMap::new,
-                Collectors.toList())).entrySet().stream().toList(), 0, found, counts, new ArrayList<>());
-    }
-
-    private void describeGroups(List<Map.Entry<String, List<GroupRef>>> byProvider, int index, List<FleetGroup> found,
-                                int[] counts, List<String> unreachable) {
-        if (index == byProvider.size()) {
-            selectVictims(found, counts, unreachable);
-            return;
-        }
-        String providerId = byProvider.get(index).getKey();
-        List<GroupRef> refs = byProvider.get(index).getValue();
-        CloudProvider provider = providersById.get(providerId);
-        callProvider("describeGroups", new CallContext(providerId, refs.size(), null, null),
-                () -> provider.describeGroups(refs),
-                (batch, attempts) -> {
-                    synchronized (lock) {
-                        if (state != RunState.RUNNING) {
-                            return;
-                        }
-                        takeDescribed(providerId, refs, batch, found, counts, unreachable);
-                        continueWith(() -> describeGroups(byProvider, index + 1, found, counts, unreachable));
-                    }
-                },
-                (error, attempts) -> fail("discovery failed: describeGroups on provider " + providerId + " ("
-                        + refs.size() + " group(s)) after " + attempts + " attempt(s): " + error));
-    }
-
-    /** Takes the groups a provider read for {@code asked} into {@code found}, judging their fresh tags. */
-    private void takeDescribed(String providerId, List<GroupRef> asked, DescribedGroups batch, List<FleetGroup> found,
-                               int[] counts, List<String> unreachable) {
-        java.util.Set<GroupRef> wanted = new java.util.HashSet<>(asked);
-        for (VmGroup group : batch.groups()) {
-            GroupRef ref = group.ref();
-            if (!ref.provider().equals(providerId) || !wanted.contains(ref)) {
-                record(new GroupSkipped(ref, "reported by provider " + providerId + " but not asked for"));
-                continue;
-            }
-            // Tags are read again here: eligibility is decided on the freshest data before any kill.
-            Eligibility.Verdict verdict = Eligibility.ofDescribed(ref, group.tags(), spec.targets());
-            if (verdict.eligible()) {
-                found.add(fleetGroup(group));
-            } else if (verdict instanceof Eligibility.Excluded excluded) {
-                countOrSkip(ref, excluded, counts);
-            }
-        }
-        batch.notFound().forEach((ref, why) -> record(new GroupSkipped(ref, "not found during discovery: " + why)));
-        batch.unreachable().forEach(where -> unreachable.add(providerId + ": " + where));
-    }
-
-    /**
-     * Not opted in is counted (a fleet is mostly groups that did not opt in: one event each would drown the run);
-     * a group excluded for a reason its owner would want to hear of (a foreign provider id, an invalid weight) is a
-     * {@code GROUP_SKIPPED} event; a group the filters leave out is simply not a candidate.
-     */
-    private void countOrSkip(GroupRef ref, Eligibility.Excluded excluded, int[] counts) {
-        switch (excluded.reason()) {
-            case NOT_OPTED_IN -> counts[1]++;
-            case FOREIGN_PROVIDER_ID, INVALID_WEIGHT -> record(new GroupSkipped(ref, excluded.detail()));
-            default -> {
-            }
-        }
+        discovery.discover(chosen);
     }
 
     private static String describe(ExperimentSpec.Selection selection) {
@@ -370,225 +179,18 @@ public final class ExperimentRun {
         return selection.mode().wireName() + " " + number;
     }
 
-    private static FleetGroup fleetGroup(VmGroup group) {
-        List<String> healthy = group.healthyInService().stream().map(Instance::id).toList();
-        return new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(), healthy);
-    }
-
     private void selectVictims(List<FleetGroup> found, int[] counts, List<String> unreachable) {
         synchronized (lock) {
             if (state != RunState.RUNNING) {
                 return;
             }
-            List<FleetGroup> sorted = found.stream()
-                    .sorted(Comparator.comparing((FleetGroup g) -> g.ref().provider())
-                            .thenComparing(g -> g.ref().region()).thenComparing(g -> g.ref().name()))
-                    .toList();
-            List<FleetGroup> snapshot = sorted;
-            if (spec.concurrency() == ExperimentSpec.Concurrency.EXCLUSIVE && !sorted.isEmpty()) {
-                // A group another run is acting on, or that is still recovering from one, is not a candidate; the
-                // intent's atomic check refuses GROUP_BUSY if one becomes busy after this.
-                java.util.Set<GroupRef> busy = recorder.busyGroups(runId);
-                if (!busy.isEmpty()) {
-                    snapshot = new ArrayList<>();
-                    for (FleetGroup group : sorted) {
-                        if (busy.contains(group.ref())) {
-                            record(new GroupSkipped(group.ref(), "GROUP_BUSY: another run is acting on this group or it is "
-                                    + "still recovering from one (set \"concurrency\": \"shared\" to act on it anyway)"));
-                        } else {
-                            snapshot.add(group);
-                        }
-                    }
-                }
-            }
-            SelectionResult selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
-            // Only the victims' groups are looked up later: index those, not every candidate of a large fleet.
-            java.util.Set<GroupRef> victimGroups = new java.util.HashSet<>();
-            selection.victims().forEach(v -> victimGroups.add(v.group()));
-            for (FleetGroup group : snapshot) {
-                if (victimGroups.contains(group.ref())) {
-                    fleet.put(group.ref(), group);
-                    healthyNow.put(group.ref(), group.healthyCount());
-                }
-            }
-            // Unreachable parts of the fleet are a finding: the run saw less than was asked for.
-            record(new GroupsDiscovered(counts[0], counts[1], snapshot.size(), selection.eligibleGroups(),
-                    selection.eligibleInstances(), unreachable));
-            victims = selection.victims();
-            record(new VictimsSelected(victims));
-            continueWith(() -> killNext(0));
+            List<FleetGroup> snapshot = selection.candidates(found);
+            selection.select(snapshot, counts, unreachable, victims -> {
+                kills.fleet(snapshot, victims);
+                kills.victims(victims);
+            });
+            continueWith(this::checkSteadyStateBeforeFirstKill);
         }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Terminations
-
-    /**
-     * Takes the victims in order from {@code start}: the run's own guardrails first (cheap, no provider call); then
-     * the victim's group is read again, and the decision against the whole fleet's record is made in the same atomic
-     * step that records the intent ({@link RunRecorder#recordIntent}); only then is the provider asked to terminate.
-     */
-    private void killNext(int start) {
-        int index = start;
-        Victim victim;
-        synchronized (lock) {
-            if (state != RunState.RUNNING) {
-                return;
-            }
-            while (true) {
-                if (index >= victims.size()) {
-                    beginVerification();
-                    return;
-                }
-                if (!recorder.canRecord()) {
-                    // No intent could be committed now: hold this termination and look again, instead of failing the run.
-                    int held = index;
-                    pending = scheduler.schedule(RECORDER_HOLD, guarded(() -> killNext(held)));
-                    return;
-                }
-                victim = victims.get(index);
-                FleetGroup group = fleet.get(victim.group());
-                KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
-                        healthyNow.get(group.ref()));
-                GuardrailDecision decision = guardrails.check(candidate, spec.guardrails(), terminationsMade, scheduler.now());
-                if (decision instanceof Refused refused) {
-                    refuse(victim, refused.reason(), refused.message());
-                    index++;
-                    continue;
-                }
-                break;
-            }
-        }
-        Victim chosen = victim;
-        int at = index;
-        CloudProvider provider = providersById.get(chosen.group().provider());
-        callProvider("describeGroup", new CallContext(null, null, chosen.group(), null), () -> provider.describeGroup(chosen.group()),
-                (fresh, attempts) -> decideAndTerminate(at, chosen, fresh),
-                (error, attempts) -> {
-                    synchronized (lock) {
-                        if (state != RunState.RUNNING) {
-                            return;
-                        }
-                        refuse(chosen, RefusalReason.GROUP_UNREADABLE, "could not read group " + chosen.group()
-                                + " right before the kill, after " + attempts + " attempt(s): " + error);
-                        continueWith(() -> killNext(at + 1));
-                    }
-                });
-    }
-
-    /** With the group as read just now: decide against the fleet and record the intent atomically, then terminate. */
-    private void decideAndTerminate(int index, Victim victim, VmGroup fresh) {
-        TerminationRequest request;
-        int recordIndex;
-        synchronized (lock) {
-            if (state != RunState.RUNNING) {
-                return;
-            }
-            java.util.Set<String> healthyIds = new java.util.TreeSet<>();
-            fresh.healthyInService().forEach(instance -> healthyIds.add(instance.id()));
-            java.util.Set<String> ownKills = new java.util.TreeSet<>();
-            for (TerminationRecord t : terminations) {
-                if (t.group().equals(victim.group()) && t.status() != TerminationStatus.FAILED
-                        && t.status() != TerminationStatus.ABANDONED) {
-                    ownKills.add(t.instanceId());
-                }
-            }
-            int killsSoFar = terminationsMade;
-            Instant now = scheduler.now();
-            IntentGuard guard = view -> {
-                java.util.Set<String> effective = new java.util.TreeSet<>(healthyIds);
-                effective.removeAll(view.inFlight().keySet());
-                effective.removeAll(ownKills);
-                KillCandidate candidate = new KillCandidate(victim.group(), fresh.tags(), fresh.desiredCapacity(),
-                        effective.size());
-                return guardrails.check(candidate, spec.guardrails(), killsSoFar, now, new GuardrailCheck.FleetContext(view,
-                        runId, spec.concurrency() == ExperimentSpec.Concurrency.SHARED, victim.instanceId(),
-                        effective.contains(victim.instanceId())));
-            };
-            String idempotencyKey = runId + "-" + index;
-            try {
-                recorder.recordIntent(appendEvent(new TerminationIntent(victim.group(), victim.instanceId(), spec.dryRun(),
-                        idempotencyKey, spec.guardrails().minTimeBetweenKills())), guard);
-            } catch (TerminationClaimRefused refused) {
-                // Not on record: take the event back so the run's events stay gap-free and match the store.
-                events.remove(events.size() - 1);
-                nextSeq--;
-                refuse(victim, refused.reason(), refused.getMessage());
-                continueWith(() -> killNext(index + 1));
-                return;
-            } catch (RuntimeException e) {
-                failBecauseTheRecorderFailed(events.get(events.size() - 1), e);
-                return;
-            }
-            request = new TerminationRequest(victim.group(), victim.instanceId(), spec.dryRun(),
-                    "macaque run " + runId + " (" + spec.name() + ")", idempotencyKey);
-            terminationsMade++;
-            recordIndex = terminations.size();
-            currentTermination = recordIndex;
-            terminations.add(new TerminationRecord(victim.group(), victim.instanceId(), spec.dryRun(),
-                    TerminationStatus.IN_PROGRESS, 0, scheduler.now(), null, "", null, null));
-        }
-        CloudProvider provider = providersById.get(request.group().provider());
-        int next = index + 1;
-        callProvider("terminate", new CallContext(null, null, request.group(), request.instanceId()),
-                () -> provider.terminate(request),
-                (result, attempts) -> onTerminated(recordIndex, result, attempts, next),
-                (error, attempts) -> onTerminationFailed(recordIndex, error, attempts, next));
-    }
-
-    /** Called under the lock. */
-    private void refuse(Victim victim, RefusalReason reason, String message) {
-        refusals.add(new Refusal(victim.group(), victim.instanceId(), reason, message, scheduler.now()));
-        record(new TerminationRefused(victim.group(), victim.instanceId(), reason, message));
-    }
-
-    private void onTerminated(int recordIndex, TerminationResult result, int attempts, int next) {
-        synchronized (lock) {
-            TerminationRecord intent = terminations.get(recordIndex);
-            TerminationStatus status = switch (result.outcome()) {
-                case TERMINATED -> TerminationStatus.TERMINATED;
-                case ALREADY_TERMINATED -> TerminationStatus.ALREADY_TERMINATED;
-                case DRY_RUN_WOULD_TERMINATE -> TerminationStatus.WOULD_TERMINATE;
-            };
-            if (status == TerminationStatus.WOULD_TERMINATE && !intent.dryRun()) {
-                // A provider that only pretended on a real request did not terminate: that is a failure to report.
-                terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, result.detail(),
-                        "UNEXPECTED", "provider answered a real termination with a dry-run outcome"));
-                record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, "UNEXPECTED",
-                        "provider answered a real termination with a dry-run outcome"));
-            } else {
-                terminations.set(recordIndex, finish(intent, status, attempts, result.detail(), null, null));
-                record(new TerminationOutcome(intent.group(), intent.instanceId(), status, attempts, result.detail()));
-                Instant now = scheduler.now();
-                healthyNow.merge(intent.group(), -1, Integer::sum);
-                if (status.killed()) {
-                    killHistory.recordKill(intent.group(), now);
-                }
-                if (!recoveries.containsKey(intent.group())) {
-                    FleetGroup group = fleet.get(intent.group());
-                    boolean verify = status.killed() && state == RunState.RUNNING;
-                    String why = !status.killed() ? "dry run: nothing was terminated"
-                            : verify ? "" : "not verified: the run ended before this termination returned";
-                    recoveries.put(intent.group(), new GroupRecovery(intent.group(),
-                            verify ? RecoveryStatus.PENDING : RecoveryStatus.SKIPPED, group.healthyCount(), -1, now, null, why));
-                }
-            }
-            continueAfterTermination(next);
-        }
-    }
-
-    private void onTerminationFailed(int recordIndex, ProviderError error, int attempts, int next) {
-        synchronized (lock) {
-            TerminationRecord intent = terminations.get(recordIndex);
-            terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, "", error.kind(), error.message()));
-            record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, error.kind(), error.message()));
-            continueAfterTermination(next);
-        }
-    }
-
-    private void continueAfterTermination(int next) {
-        currentTermination = -1;
-        continueWith(() -> killNext(next));
     }
 
     /**
@@ -601,116 +203,90 @@ public final class ExperimentRun {
         }
     }
 
-    private TerminationRecord finish(TerminationRecord intent, TerminationStatus status, int attempts, String detail,
-                                     String errorKind, String errorMessage) {
-        return new TerminationRecord(intent.group(), intent.instanceId(), intent.dryRun(), status, attempts,
-                intent.intentAt(), scheduler.now(), detail, errorKind, errorMessage);
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
-    // Recovery verification
+    // Recovery verification (RecoveryWatch)
 
     /** Called under the lock once every victim was handled. */
     private void beginVerification() {
-        if (unverified().isEmpty()) {
+        if (recovery.unverified().isEmpty()) {
             complete();
             return;
         }
         state = RunState.VERIFYING;
-        record(new VerificationStarted(unverified(), spec.recovery().timeout(), spec.recovery().pollInterval()));
-        scheduleNextPoll();
+        recovery.start();
     }
 
-    private List<GroupRef> unverified() {
-        return recoveries.values().stream().filter(r -> r.status() == RecoveryStatus.PENDING).map(GroupRecovery::group).toList();
-    }
+    // ---------------------------------------------------------------------------------------------------------------
+    // Steady state (the probes; see SteadyStateWatch)
 
-    private void scheduleNextPoll() {
-        Instant now = scheduler.now();
-        Instant earliestDeadline = recoveries.values().stream().filter(r -> r.status() == RecoveryStatus.PENDING)
-                .map(r -> r.firstKillAt().plus(spec.recovery().timeout())).min(Comparator.naturalOrder()).orElseThrow();
-        Duration untilDeadline = Duration.between(now, earliestDeadline);
-        Duration delay = untilDeadline.compareTo(spec.recovery().pollInterval()) < 0 ? untilDeadline : spec.recovery().pollInterval();
-        pending = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay, guarded(this::poll));
-    }
-
-    private void poll() {
-        List<GroupRef> groups;
-        synchronized (lock) {
-            if (state != RunState.VERIFYING) {
+    /** Before the first kill every probe must pass, else the run ends NOT_STEADY with nothing terminated. */
+    private void checkSteadyStateBeforeFirstKill() {
+        if (watch == null || kills.victims().isEmpty()) {
+            kills.killNext(0);
+            return;
+        }
+        watch.checkBeforeFirstKill(failure -> {
+            if (state != RunState.RUNNING) {
                 return;
             }
-            groups = unverified();
-        }
-        for (GroupRef ref : groups) {
-            CloudProvider provider = providersById.get(ref.provider());
-            GroupHealth health = null;
-            String error = null;
-            try {
-                health = provider.health(ref);
-            } catch (ProviderException e) {
-                error = e.kind().name() + ": " + e.getMessage();
-            } catch (RuntimeException e) {
-                error = "UNEXPECTED: " + e;
+            if (failure == null) {
+                continueWith(() -> kills.killNext(0));
+                return;
             }
+            String reason = "not steady before the first kill: probe " + failure.probe() + " failed (observed: "
+                    + failure.observed() + "; " + failure.detail() + ")";
+            stop(RunState.NOT_STEADY, reason, new RunStep.RunNotSteady(failure.probe(), failure.observed(), failure.detail()));
+        });
+    }
+
+    /** Every group is settled: the run completes once every probe passes again, or at the recovery deadline. */
+    private void completeOnceSteady() {
+        if (watch == null || watch.steady()) {
+            complete();
+            return;
+        }
+        Instant deadline = recovery.all().stream().filter(r -> r.status() != RecoveryStatus.SKIPPED)
+                .map(r -> r.firstKillAt().plus(spec.recovery().timeout())).min(Comparator.naturalOrder()).orElse(scheduler.now());
+        Duration wait = Duration.between(scheduler.now(), deadline);
+        control.schedule(wait.isNegative() ? Duration.ZERO : wait, () -> {
             synchronized (lock) {
-                if (state != RunState.VERIFYING) {
-                    return;
+                if (state == RunState.VERIFYING) {
+                    complete(); // not steady again in time: timeToSteady stays null, a finding
                 }
-                settle(ref, health, error);
             }
+        });
+    }
+
+    private final class WatchHost implements SteadyStateWatch.Host {
+        public void record(RunStep step) {
+            journal.record(step);
         }
-        synchronized (lock) {
-            if (state != RunState.VERIFYING) {
-                return;
+
+        public Runnable guarded(Runnable task) {
+            return RunJournal.guarded(task);
+        }
+
+        public RunStep.ProbeEvaluated.Phase phase() {
+            return state == RunState.RUNNING ? RunStep.ProbeEvaluated.Phase.DURING : RunStep.ProbeEvaluated.Phase.AFTER;
+        }
+
+        public void toleranceExceeded(RunStep.ProbeEvaluated failing) {
+            if (state != RunState.RUNNING) {
+                return; // every kill is made: the run goes on verifying and waits for the probes to pass again
             }
-            if (unverified().isEmpty()) {
+            int remaining = kills.victims().size() - kills.terminations().size() - kills.refusals().size();
+            String reason = "halted: probe " + failing.probe() + " failed " + failing.consecutiveFailures()
+                    + " time(s) in a row (observed: " + failing.observed() + "; " + failing.detail() + ") at "
+                    + scheduler.now() + "; " + remaining + " victim(s) not terminated";
+            stop(RunState.HALTED, reason, new RunStep.RunHalted(failing.probe(), failing.observed(), failing.detail(),
+                    failing.consecutiveFailures(), remaining));
+        }
+
+        public void roundPassed() {
+            if (state == RunState.VERIFYING && recovery.unverified().isEmpty()) {
+                cancelPending();
                 complete();
-            } else {
-                scheduleNextPoll();
             }
-        }
-    }
-
-    private void settle(GroupRef ref, GroupHealth health, String error) {
-        GroupRecovery current = recoveries.get(ref);
-        Instant now = scheduler.now();
-        int lastHealthy = current.lastHealthy();
-        String detail = current.detail();
-        if (health != null) {
-            lastHealthy = health.healthyInService();
-            record(new HealthChecked(ref, lastHealthy, health.desiredCapacity(), current.preKillHealthy()));
-            if (lastHealthy >= current.preKillHealthy()) {
-                Duration took = Duration.between(current.firstKillAt(), now);
-                recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.RECOVERED, current.preKillHealthy(), lastHealthy,
-                        current.firstKillAt(), took, "back to " + lastHealthy + " healthy in service"));
-                record(new GroupRecovered(ref, took, lastHealthy));
-                return;
-            }
-        } else {
-            detail = "last health read failed: " + error;
-            record(new HealthCheckFailed(ref, error));
-        }
-        Instant deadline = current.firstKillAt().plus(spec.recovery().timeout());
-        if (!now.isBefore(deadline)) {
-            String finding = "not back to " + current.preKillHealthy() + " healthy in service within "
-                    + Durations.format(spec.recovery().timeout()) + " (last read: "
-                    + (lastHealthy < 0 ? "none" : Integer.toString(lastHealthy)) + ")"
-                    + (health == null ? "; " + detail : "");
-            recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.NOT_RECOVERED, current.preKillHealthy(), lastHealthy,
-                    current.firstKillAt(), null, finding));
-            record(new GroupNotRecovered(ref, spec.recovery().timeout(), lastHealthy, current.preKillHealthy()));
-        } else {
-            recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.PENDING, current.preKillHealthy(), lastHealthy,
-                    current.firstKillAt(), null, health == null ? detail : ""));
-        }
-    }
-
-    private void skipUnverified(String why) {
-        for (GroupRef ref : unverified()) {
-            GroupRecovery current = recoveries.get(ref);
-            recoveries.put(ref, new GroupRecovery(ref, RecoveryStatus.SKIPPED, current.preKillHealthy(), current.lastHealthy(),
-                    current.firstKillAt(), null, "not verified: " + why));
         }
     }
 
@@ -718,14 +294,20 @@ public final class ExperimentRun {
     // Endings
 
     private void complete() {
+        Instant firstKill = recovery.all().stream().filter(r -> r.status() != RecoveryStatus.SKIPPED)
+                .map(GroupRecovery::firstKillAt).min(Comparator.naturalOrder()).orElse(null);
+        if (watch != null && firstKill != null && watch.steady()) {
+            timeToSteady = Duration.between(firstKill, scheduler.now());
+            journal.record(new RunStep.SteadyAgain(timeToSteady));
+        }
         end(RunState.COMPLETED, null);
-        Map<TerminationStatus, Long> byStatus = terminations.stream()
+        Map<TerminationStatus, Long> byStatus = kills.terminations().stream()
                 .collect(Collectors.groupingBy(TerminationRecord::status, () -> new java.util.EnumMap<>(TerminationStatus.class),
                         Collectors.counting()));
-        Map<RecoveryStatus, Long> byRecovery = recoveries.values().stream()
+        Map<RecoveryStatus, Long> byRecovery = recovery.all().stream()
                 .collect(Collectors.groupingBy(GroupRecovery::status, () -> new java.util.EnumMap<>(RecoveryStatus.class),
                         Collectors.counting()));
-        record(new RunCompleted(victims.size(), refusals.size(), byStatus, byRecovery));
+        journal.record(new RunCompleted(kills.victims().size(), kills.refusals().size(), byStatus, byRecovery));
         completion.complete(result());
     }
 
@@ -735,14 +317,17 @@ public final class ExperimentRun {
                 return;
             }
             cancelPending();
-            skipUnverified("run failed");
+            recovery.skipUnverified("run failed");
             end(RunState.FAILED, reason);
-            record(new RunFailed(reason));
+            journal.record(new RunFailed(reason));
             completion.complete(result());
         }
     }
 
     private void end(RunState terminal, String reason) {
+        if (watch != null) {
+            watch.stop();
+        }
         state = terminal;
         failureReason = reason;
         finishedAt = scheduler.now();
@@ -755,125 +340,40 @@ public final class ExperimentRun {
         }
     }
 
-    private void record(RunStep step) {
-        RunEvent event = appendEvent(step);
-        try {
-            recorder.record(event);
-        } catch (RuntimeException e) {
-            failBecauseTheRecorderFailed(event, e);
-        }
-    }
-
-    /** The next event of this run, in its own list (the recorder is called by the caller). */
-    private RunEvent appendEvent(RunStep step) {
-        RunEvent event = new RunEvent(runId, nextSeq++, scheduler.now(), step);
-        events.add(event);
-        return event;
-    }
-
     /**
-     * An event that cannot be kept must stop the run: nothing may be done that is not on record (above all, no
-     * termination without its intent). The run ends FAILED, and the current step unwinds.
+     * The journal could not keep {@code event}: nothing may be done that is not on record (above all, no termination
+     * without its intent), so the run ends FAILED; the journal then unwinds the current step.
      */
     private void failBecauseTheRecorderFailed(RunEvent event, RuntimeException cause) {
         if (!state.isTerminal()) {
             cancelPending();
-            skipUnverified("run failed");
+            recovery.skipUnverified("run failed");
             end(RunState.FAILED, "could not record event " + event.seq() + " (" + event.type() + "): " + cause);
-            events.add(new RunEvent(runId, nextSeq++, scheduler.now(), new RunFailed(failureReason)));
+            journal.appendEvent(new RunFailed(failureReason));
             completion.complete(result());
         }
-        throw new RecorderFailed(cause);
     }
 
-    /** Unwinds a step after the recorder failed; caught by {@link #guarded}. */
-    private static final class RecorderFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        RecorderFailed(RuntimeException cause) {
-            super(cause);
-        }
-    }
-
-    /** A task of this run: a recorder failure has already ended the run, so it stops the task quietly. */
-    private Runnable guarded(Runnable step) {
-        return () -> {
-            try {
-                step.run();
-            } catch (RecorderFailed alreadyHandled) {
-                // The run is FAILED and its result says why; nothing is left to do in this task.
-            }
-        };
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Provider calls with bounded retries
-
-    /** What a provider call was about, for its retry events: a provider's listing, a group, or an instance. */
-    private record CallContext(String provider, Integer groups, GroupRef group, String instance) {
-    }
-
-    /** A provider failure as the run records it. */
-    record ProviderError(String kind, String message, boolean retryable, Duration retryAfter) {
+    /** What the collaborators may ask of the run (see {@link RunControl}). */
+    private final class Control implements RunControl {
         @Override
-        public String toString() {
-            return kind + ": " + message;
+        public RunState state() {
+            return state;
         }
-    }
 
-    @FunctionalInterface
-    private interface Success<T> {
-        void accept(T value, int attempts);
-    }
-
-    @FunctionalInterface
-    private interface Failure {
-        void accept(ProviderError error, int attempts);
-    }
-
-    /**
-     * Calls the provider outside the lock; a retryable failure is retried after a backoff (a scheduled task), up to
-     * the policy's attempts. The callbacks run without the lock held.
-     */
-    private <T> void callProvider(String operation, CallContext context, Supplier<T> call, Success<T> onSuccess,
-                                  Failure onFailure) {
-        callProvider(operation, context, call, 1, onSuccess, onFailure);
-    }
-
-    private <T> void callProvider(String operation, CallContext context, Supplier<T> call, int attempt,
-                                  Success<T> onSuccess, Failure onFailure) {
-        T value;
-        try {
-            value = call.get();
-        } catch (ProviderException e) {
-            ProviderError error = new ProviderError(e.kind().name(), String.valueOf(e.getMessage()), e.retryable(),
-                    e.retryAfter().orElse(null));
-            if (error.retryable() && attempt < retryPolicy.maxAttempts()) {
-                synchronized (lock) {
-                    if (!state.isTerminal()) {
-                        Duration delay = retryPolicy.backoff(attempt, error.retryAfter(), jitterRandom);
-                        record(new ProviderCallRetry(operation, context.provider(), context.groups(), context.group(), context.instance(),
-                                attempt, error.kind(), error.message(), delay));
-                        awaitingRetry = true;
-                        pending = scheduler.schedule(delay, guarded(() -> {
-                            synchronized (lock) {
-                                awaitingRetry = false;
-                                if (state.isTerminal()) {
-                                    return;
-                                }
-                            }
-                            callProvider(operation, context, call, attempt + 1, onSuccess, onFailure);
-                        }));
-                        return;
-                    }
-                }
-            }
-            onFailure.accept(error, attempt);
-            return;
-        } catch (RuntimeException e) {
-            onFailure.accept(new ProviderError("UNEXPECTED", e.toString(), false, null), attempt);
-            return;
+        @Override
+        public void schedule(Duration delay, Runnable task) {
+            pending = scheduler.schedule(delay, guarded(task));
         }
-        onSuccess.accept(value, attempt);
+
+        @Override
+        public void continueWith(Runnable step) {
+            ExperimentRun.this.continueWith(step);
+        }
+
+        @Override
+        public void fail(String reason) {
+            ExperimentRun.this.fail(reason);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.macaque.engine;
 
+import dev.macaque.engine.probe.ProbeEvaluator;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -17,6 +18,7 @@ public final class ExperimentRunner {
     private final RetryPolicy retryPolicy;
     private final LongSupplier seedSource;
     private final TargetSelector selector = new TargetSelector();
+    private final ProbeEvaluator probes;
 
     /**
      * @param providers   the providers to discover and kill through
@@ -29,11 +31,24 @@ public final class ExperimentRunner {
      */
     public ExperimentRunner(ProviderDirectory providers, TaskScheduler scheduler, RunRecorder recorder, KillSwitch killSwitch,
                             KillHistory killHistory, RetryPolicy retryPolicy, LongSupplier seedSource) {
+        this(providers, scheduler, recorder, killSwitch, killHistory, retryPolicy, seedSource, ProbeEvaluator.UNSUPPORTED,
+                StopConditions.NONE);
+    }
+
+    /**
+     * @param probes         evaluates the experiments' steady-state probes (asynchronously, bounded by their timeouts)
+     * @param stopConditions the server-wide stop conditions, read before every termination
+     */
+    public ExperimentRunner(ProviderDirectory providers, TaskScheduler scheduler, RunRecorder recorder, KillSwitch killSwitch,
+                            KillHistory killHistory, RetryPolicy retryPolicy, LongSupplier seedSource, ProbeEvaluator probes,
+                            StopConditions stopConditions) {
+        this.probes = Objects.requireNonNull(probes, "probes is null");
         this.providers = Objects.requireNonNull(providers, "providers is null");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler is null");
         this.recorder = Objects.requireNonNull(recorder, "recorder is null");
         this.killHistory = Objects.requireNonNull(killHistory, "killHistory is null");
-        this.guardrails = new GuardrailCheck(Objects.requireNonNull(killSwitch, "killSwitch is null"), killHistory);
+        this.guardrails = new GuardrailCheck(Objects.requireNonNull(killSwitch, "killSwitch is null"), killHistory,
+                stopConditions);
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy is null");
         this.seedSource = Objects.requireNonNull(seedSource, "seedSource is null");
     }
@@ -49,7 +64,7 @@ public final class ExperimentRunner {
         Objects.requireNonNull(spec, "spec is null");
         long seed = spec.seedIfAny().orElseGet(seedSource);
         ExperimentRun run = new ExperimentRun(runId, spec, seed, providers, scheduler, recorder, killHistory, guardrails,
-                retryPolicy, selector);
+                retryPolicy, selector, probes);
         run.launch();
         return run;
     }

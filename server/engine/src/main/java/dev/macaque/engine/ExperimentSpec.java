@@ -1,5 +1,6 @@
 package dev.macaque.engine;
 
+import dev.macaque.engine.probe.SteadyState;
 import dev.macaque.spi.GroupRef;
 import java.time.Duration;
 import java.util.Collections;
@@ -24,9 +25,14 @@ import java.util.TreeSet;
  * @param seed        the random seed, or {@code null} to have the runner draw one and record it
  * @param concurrency whether other runs may act on the same groups at the same time (default {@link
  *                    Concurrency#EXCLUSIVE})
+ * @param steadyState the probes that say whether the service is fine ({@link SteadyState#NONE}: only the groups'
+ *                    instance counts are watched)
+ * @param pacing      the pause between two kills (default zero: one after the other), so that probes can stop a run
+ *                    before its next kill
  */
 public record ExperimentSpec(String name, Targets targets, Selection selection, Guardrails guardrails, Recovery recovery,
-                             boolean dryRun, Long seed, Concurrency concurrency) {
+                             boolean dryRun, Long seed, Concurrency concurrency, SteadyState steadyState,
+                             Duration pacing) {
 
     public ExperimentSpec {
         Objects.requireNonNull(name, "name");
@@ -35,6 +41,17 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
         Objects.requireNonNull(guardrails, "guardrails");
         Objects.requireNonNull(recovery, "recovery");
         Objects.requireNonNull(concurrency, "concurrency");
+        Objects.requireNonNull(steadyState, "steadyState");
+        Objects.requireNonNull(pacing, "pacing");
+        if (pacing.isNegative()) {
+            throw new IllegalArgumentException("pacing.between must be >= 0, was " + pacing);
+        }
+    }
+
+    /** An experiment without probes or pacing. */
+    public ExperimentSpec(String name, Targets targets, Selection selection, Guardrails guardrails, Recovery recovery,
+                          boolean dryRun, Long seed, Concurrency concurrency) {
+        this(name, targets, selection, guardrails, recovery, dryRun, seed, concurrency, SteadyState.NONE, Duration.ZERO);
     }
 
     /** An experiment that has its groups to itself ({@link Concurrency#EXCLUSIVE}). */
@@ -65,7 +82,13 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
 
     /** The same experiment with {@code concurrency} forced (schedules are always exclusive). */
     public ExperimentSpec withConcurrency(Concurrency value) {
-        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, seed, value);
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, seed, value, steadyState, pacing);
+    }
+
+    /** The same experiment without probes and pacing: the offline comparison's baseline. */
+    public ExperimentSpec withoutSteadyState() {
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, seed, concurrency,
+                SteadyState.NONE, Duration.ZERO);
     }
 
     public OptionalLong seedIfAny() {
@@ -74,11 +97,11 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
 
     /** The same experiment with {@code dryRun} forced (the server's leashed mode). */
     public ExperimentSpec withDryRun(boolean value) {
-        return new ExperimentSpec(name, targets, selection, guardrails, recovery, value, seed, concurrency);
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, value, seed, concurrency, steadyState, pacing);
     }
 
     public ExperimentSpec withSeed(long value) {
-        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, value, concurrency);
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, value, concurrency, steadyState, pacing);
     }
 
     /**

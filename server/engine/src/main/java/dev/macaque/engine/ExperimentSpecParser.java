@@ -11,6 +11,8 @@ import dev.macaque.engine.ExperimentSpec.Recovery;
 import dev.macaque.engine.ExperimentSpec.Selection;
 import dev.macaque.engine.ExperimentSpec.SelectionMode;
 import dev.macaque.engine.ExperimentSpec.Targets;
+import dev.macaque.engine.probe.ProbeParser;
+import dev.macaque.engine.probe.SteadyState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -91,7 +93,7 @@ public final class ExperimentSpecParser {
             throw new SpecValidationException(errors.list);
         }
         errors.unknownFields(root, "", Set.of("name", "targets", "selection", "guardrails", "recovery", "dryRun", "seed",
-                "concurrency"));
+                "concurrency", "steadyState", "pacing"));
 
         String name = null;
         JsonNode nameNode = root.get("name");
@@ -147,10 +149,15 @@ public final class ExperimentSpecParser {
             }
         }
 
+        ProbeParser probes = new ProbeParser(errors::add);
+        SteadyState steadyState = probes.steadyState(root.get("steadyState"), "steadyState");
+        Duration pacing = probes.pacing(root.get("pacing"), "pacing");
+
         if (!errors.list.isEmpty()) {
             throw new SpecValidationException(errors.list);
         }
-        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, seed, concurrency);
+        return new ExperimentSpec(name, targets, selection, guardrails, recovery, dryRun, seed, concurrency, steadyState,
+                pacing);
     }
 
     private static Targets targets(JsonNode node, Errors errors) {

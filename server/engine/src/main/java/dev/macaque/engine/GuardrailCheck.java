@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The guardrails, checked before every termination (dry runs included, so a dry run shows what a real run would
- * refuse). Checks run in a fixed order and the first refusal wins: kill switch, opt-in, max terminations, time
+ * refuse). Checks run in a fixed order and the first refusal wins: kill switch, failing stop condition, opt-in, max terminations, time
  * since the group's last kill; then, against the fleet's record (every run's kills in flight), the victim already
  * being killed, the victim gone, the group busy with another run, the fleet budgets; then the absolute floor (the
  * last healthy instance) and the minimum healthy, counting every run's kills in flight. Thread-safe.
@@ -19,10 +19,16 @@ import java.util.Optional;
 public final class GuardrailCheck {
     private final KillSwitch killSwitch;
     private final KillHistory killHistory;
+    private final StopConditions stopConditions;
 
     public GuardrailCheck(KillSwitch killSwitch, KillHistory killHistory) {
+        this(killSwitch, killHistory, StopConditions.NONE);
+    }
+
+    public GuardrailCheck(KillSwitch killSwitch, KillHistory killHistory, StopConditions stopConditions) {
         this.killSwitch = Objects.requireNonNull(killSwitch, "killSwitch is null");
         this.killHistory = Objects.requireNonNull(killHistory, "killHistory is null");
+        this.stopConditions = Objects.requireNonNull(stopConditions, "stopConditions is null");
     }
 
     /**
@@ -53,6 +59,14 @@ public final class GuardrailCheck {
         // Inside the recorder's atomic step the switch is read by that same step (no second connection under the lock).
         if (fleet != null ? fleet.view().killSwitchEngaged() : killSwitch.engaged()) {
             return new Refused(RefusalReason.KILL_SWITCH, "the global kill switch is engaged");
+        }
+        // Read again in the intent's atomic step: a condition that started failing meanwhile still holds the kill.
+        Optional<StopConditions.Failing> failing = stopConditions.failing();
+        if (failing.isPresent()) {
+            StopConditions.Failing condition = failing.get();
+            return new Refused(RefusalReason.STOP_CONDITION_FAILING, "stop condition " + condition.name()
+                    + " is failing (observed: " + condition.observed() + (condition.detail().isEmpty() ? "" : "; "
+                    + condition.detail()) + ", since " + condition.since() + "): all chaos is held until it passes");
         }
         if (!OptIn.isEnabled(candidate.tags())) {
             return new Refused(RefusalReason.NOT_OPTED_IN, "group " + candidate.group() + " is not opted in ("

@@ -21,5 +21,7 @@ public enum RefusalReason {
     /** The victim is no longer a healthy in-service member of its group when the kill is decided. */
     VICTIM_GONE,
     /** The group could not be read right before the kill, so nothing is decided on stale data. */
-    GROUP_UNREADABLE
+    GROUP_UNREADABLE,
+    /** A server-wide stop condition ({@code safety.stopConditions}) is failing: all chaos is held until it passes. */
+    STOP_CONDITION_FAILING
 }

@@ -115,6 +115,17 @@ public final class RunEventFields {
             f.put("reason", s.reason());
         } else if (step instanceof RunAborted s) {
             f.put("reason", s.reason());
+        } else if (step instanceof RunStep.ProbeEvaluated s) {
+            f.put("probe", s.probe()).put("phase", s.phase().name()).put("passed", s.passed())
+                    .put("observed", s.observed()).put("detail", s.detail())
+                    .put("consecutiveFailures", s.consecutiveFailures());
+        } else if (step instanceof RunStep.SteadyAgain s) {
+            f.put("after", Durations.format(s.after()));
+        } else if (step instanceof RunStep.RunNotSteady s) {
+            f.put("probe", s.probe()).put("observed", s.observed()).put("detail", s.detail());
+        } else if (step instanceof RunStep.RunHalted s) {
+            f.put("probe", s.probe()).put("observed", s.observed()).put("detail", s.detail())
+                    .put("failures", s.failures()).put("remaining", s.remaining());
         } else {
             throw new IllegalStateException("no stored form for " + step);
         }
@@ -167,6 +178,13 @@ public final class RunEventFields {
                         r.counts("terminations", TerminationStatus.class), r.counts("recoveries", RecoveryStatus.class));
                 case RUN_FAILED -> new RunFailed(r.text("reason"));
                 case RUN_ABORTED -> new RunAborted(r.text("reason"));
+                case PROBE_EVALUATED -> new RunStep.ProbeEvaluated(r.text("probe"),
+                        RunStep.ProbeEvaluated.Phase.valueOf(r.text("phase")), r.bool("passed"), r.text("observed"),
+                        r.text("detail"), r.integer("consecutiveFailures"));
+                case STEADY_AGAIN -> new RunStep.SteadyAgain(r.duration("after"));
+                case RUN_NOT_STEADY -> new RunStep.RunNotSteady(r.text("probe"), r.text("observed"), r.text("detail"));
+                case RUN_HALTED -> new RunStep.RunHalted(r.text("probe"), r.text("observed"), r.text("detail"),
+                        r.integer("failures"), r.integer("remaining"));
             };
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("stored " + type + " event is not readable: " + e.getMessage(), e);

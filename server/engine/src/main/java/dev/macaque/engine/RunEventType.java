@@ -29,7 +29,15 @@ public enum RunEventType {
     HEALTH_CHECK_FAILED,
     GROUP_RECOVERED,
     GROUP_NOT_RECOVERED,
+    /** One evaluation of one steady-state probe (before the first kill, during the run, or while verifying). */
+    PROBE_EVALUATED,
+    /** After the last kill, every probe passes again and every group is back. */
+    STEADY_AGAIN,
     RUN_COMPLETED,
     RUN_FAILED,
-    RUN_ABORTED
+    RUN_ABORTED,
+    /** A probe failed before the first kill: the run ends with nothing terminated. */
+    RUN_NOT_STEADY,
+    /** A probe failed {@code tolerance} times in a row: the run stops, no further termination. */
+    RUN_HALTED
 }

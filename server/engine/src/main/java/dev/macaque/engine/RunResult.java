@@ -1,5 +1,6 @@
 package dev.macaque.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -20,11 +21,21 @@ import java.util.Objects;
  * @param refusals      every victim a guardrail refused, in order
  * @param recoveries    one per group the run killed in, in the order of first kill
  * @param events        the complete, ordered event list
+ * @param timeToSteady  with steady-state probes: from the run's first kill until every group was back and every probe
+ *                      passed again; null without probes, without kills, or when that did not happen within
+ *                      {@code recovery.timeout}
  */
 public record RunResult(String runId, String experiment, RunState state, long seed, boolean dryRun, Instant createdAt,
                         Instant finishedAt, String failureReason, List<Victim> victims,
                         List<TerminationRecord> terminations, List<Refusal> refusals, List<GroupRecovery> recoveries,
-                        List<RunEvent> events) {
+                        List<RunEvent> events, Duration timeToSteady) {
+    public RunResult(String runId, String experiment, RunState state, long seed, boolean dryRun, Instant createdAt,
+                     Instant finishedAt, String failureReason, List<Victim> victims, List<TerminationRecord> terminations,
+                     List<Refusal> refusals, List<GroupRecovery> recoveries, List<RunEvent> events) {
+        this(runId, experiment, state, seed, dryRun, createdAt, finishedAt, failureReason, victims, terminations, refusals,
+                recoveries, events, null);
+    }
+
     public RunResult {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(state, "state");

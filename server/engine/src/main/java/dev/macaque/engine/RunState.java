@@ -1,6 +1,8 @@
 package dev.macaque.engine;
 
-/** Where a run is: {@code PENDING → RUNNING → VERIFYING → COMPLETED | FAILED | ABORTED}. */
+/**
+ * Where a run is: {@code PENDING → RUNNING → VERIFYING → COMPLETED | FAILED | ABORTED | NOT_STEADY | HALTED}.
+ */
 public enum RunState {
     /** Created, nothing done yet. */
     PENDING,
@@ -16,9 +18,13 @@ public enum RunState {
     /** The run itself could not proceed (e.g. discovery failed, an unknown provider was named). */
     FAILED,
     /** Stopped on request; no termination is made after the abort. */
-    ABORTED;
+    ABORTED,
+    /** A steady-state probe failed before the first kill: nothing was terminated. */
+    NOT_STEADY,
+    /** A probe failed {@code tolerance} times in a row during the run: no termination after the halt. */
+    HALTED;
 
     public boolean isTerminal() {
-        return this == COMPLETED || this == FAILED || this == ABORTED;
+        return this == COMPLETED || this == FAILED || this == ABORTED || this == NOT_STEADY || this == HALTED;
     }
 }

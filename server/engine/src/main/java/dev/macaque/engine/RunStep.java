@@ -192,4 +192,51 @@ public sealed interface RunStep {
             return RunEventType.RUN_ABORTED;
         }
     }
+
+    /**
+     * One evaluation of one steady-state probe.
+     *
+     * @param phase               when: before the first kill, during the kills, or while verifying recovery
+     * @param observed            what was seen ({@code HTTP 200 in 12ms}, {@code 3.5}, {@code 98.2%}, {@code none})
+     * @param detail              why it failed; empty when it passed
+     * @param consecutiveFailures this probe's failures in a row, this one included (0 when it passed)
+     */
+    record ProbeEvaluated(String probe, Phase phase, boolean passed, String observed, String detail,
+                          int consecutiveFailures) implements RunStep {
+        public enum Phase { BEFORE, DURING, AFTER }
+
+        public ProbeEvaluated {
+            Objects.requireNonNull(probe, "probe");
+            Objects.requireNonNull(phase, "phase");
+        }
+
+        public RunEventType type() {
+            return RunEventType.PROBE_EVALUATED;
+        }
+    }
+
+    /** @param after from the run's first kill until every group was back and every probe passed again */
+    record SteadyAgain(Duration after) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.STEADY_AGAIN;
+        }
+    }
+
+    /** A probe failed before the first kill; nothing was terminated. */
+    record RunNotSteady(String probe, String observed, String detail) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.RUN_NOT_STEADY;
+        }
+    }
+
+    /**
+     * A probe failed {@code failures} times in a row during the run: no termination after this.
+     *
+     * @param remaining victims that were not terminated because of the halt
+     */
+    record RunHalted(String probe, String observed, String detail, int failures, int remaining) implements RunStep {
+        public RunEventType type() {
+            return RunEventType.RUN_HALTED;
+        }
+    }
 }

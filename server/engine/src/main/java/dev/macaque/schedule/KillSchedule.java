@@ -62,7 +62,8 @@ public record KillSchedule(String name, ExperimentSpec experiment, Duration mean
         Targets only = new Targets(Set.of(group.provider()), Set.of(group.region()), Set.of(group.name()), tags);
         // Schedules never share a group with another run.
         return new ExperimentSpec(experiment.name() + " @ " + group, only, Selection.count(1), guardrails,
-                experiment.recovery(), experiment.dryRun(), experiment.seed(), ExperimentSpec.Concurrency.EXCLUSIVE);
+                experiment.recovery(), experiment.dryRun(), experiment.seed(), ExperimentSpec.Concurrency.EXCLUSIVE,
+                experiment.steadyState(), Duration.ZERO);
     }
 
     @Override

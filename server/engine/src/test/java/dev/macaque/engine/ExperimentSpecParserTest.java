@@ -102,7 +102,7 @@ class ExperimentSpecParserTest {
                   "colour": "red" }
                 """));
         assertThat(e.errors()).extracting(FieldError::toString).containsExactlyInAnyOrder(
-                "colour is not a known field (known: concurrency, dryRun, guardrails, name, recovery, seed, selection, targets)",
+                "colour is not a known field (known: concurrency, dryRun, guardrails, name, pacing, recovery, seed, selection, steadyState, targets)",
                 "name is required",
                 "targets.zones is not a known field (known: groups, providers, regions, tags)",
                 "targets.regions must be a list of strings, was \"us-east-1\"",

@@ -64,7 +64,13 @@ class RunEventFieldsTest {
                         Map.of(RecoveryStatus.RECOVERED, 1L)),
                 new RunCompleted(0, 0, Map.of(), Map.of()),
                 new RunFailed("discovery failed"),
-                new RunAborted("stop"));
+                new RunAborted("stop"),
+                new RunStep.ProbeEvaluated("checkout-ok", RunStep.ProbeEvaluated.Phase.BEFORE, true, "HTTP 200 in 12ms", "", 0),
+                new RunStep.ProbeEvaluated("error-rate", RunStep.ProbeEvaluated.Phase.DURING, false, "7.5",
+                        "7.5 is above max 5", 2),
+                new RunStep.SteadyAgain(Duration.ofSeconds(95)),
+                new RunStep.RunNotSteady("checkout-ok", "HTTP 503 in 4ms", "status 503 is not one of [200]"),
+                new RunStep.RunHalted("api-served", "97.5%", "service api served 97.5% of requests", 2, 2));
     }
 
     @Test
@@ -96,6 +102,17 @@ class RunEventFieldsTest {
                 Map.entry("errorMessage", "x"), Map.entry("retryIn", "1500ms"));
         assertThat(RunEventFields.of(new TerminationOutcome(WEB, "i-1", TerminationStatus.TERMINATED, 1, null)))
                 .containsEntry("detail", "");
+    }
+
+    @Test
+    void aProbeEvaluationKeepsItsFieldOrder() {
+        assertThat(RunEventFields.of(new RunStep.ProbeEvaluated("error-rate", RunStep.ProbeEvaluated.Phase.DURING, false,
+                "7.5", "7.5 is above max 5", 2))).containsExactly(Map.entry("probe", "error-rate"),
+                Map.entry("phase", "DURING"), Map.entry("passed", "false"), Map.entry("observed", "7.5"),
+                Map.entry("detail", "7.5 is above max 5"), Map.entry("consecutiveFailures", "2"));
+        assertThat(RunEventFields.of(new RunStep.RunHalted("p", "none", "no answer", 3, 2)))
+                .containsExactly(Map.entry("probe", "p"), Map.entry("observed", "none"), Map.entry("detail", "no answer"),
+                        Map.entry("failures", "3"), Map.entry("remaining", "2"));
     }
 
     @Test

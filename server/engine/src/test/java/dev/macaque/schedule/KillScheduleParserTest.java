@@ -66,7 +66,7 @@ class KillScheduleParserTest {
                 window: {weekdays: [MON, FUNDAY], from: "25:00", zone: Mars/Olympus, holidays: [christmas]}
                 """));
         assertThat(e.errors()).extracting(FieldError::toString).containsExactlyInAnyOrder(
-                "experiment.colour is not a known field (known: concurrency, dryRun, guardrails, name, recovery, seed, selection, targets)",
+                "experiment.colour is not a known field (known: concurrency, dryRun, guardrails, name, pacing, recovery, seed, selection, steadyState, targets)",
                 "experiment.guardrails.maxTerminations must be >= 1, was 0",
                 "meanTimeBetweenKills 'often' is not a duration; expected a whole number and a unit ms, s, m, h or d,"
                         + " e.g. 500ms, 90s, 15m, 2h, 7d",

@@ -42,7 +42,8 @@ import java.util.UUID;
  */
 public final class ExperimentPages {
     static final int PAGE_SIZE = 25;
-    static final List<String> STATES = List.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED");
+    static final List<String> STATES = List.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED",
+            "NOT_STEADY", "HALTED");
 
     public record HistoryFilters(String state, String provider, String group) {
         public boolean stateIs(String value) {

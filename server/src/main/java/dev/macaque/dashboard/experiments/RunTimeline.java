@@ -50,10 +50,17 @@ public final class RunTimeline {
             Map.entry("GROUP_NOT_RECOVERED", new Label("Group NOT recovered", Tone.BAD)),
             Map.entry("RUN_COMPLETED", new Label("Completed", Tone.GOOD)),
             Map.entry("RUN_FAILED", new Label("Failed", Tone.BAD)),
-            Map.entry("RUN_ABORTED", new Label("Aborted", Tone.REFUSAL)));
+            Map.entry("RUN_ABORTED", new Label("Aborted", Tone.REFUSAL)),
+            Map.entry("STEADY_AGAIN", new Label("Steady again", Tone.GOOD)),
+            Map.entry("RUN_NOT_STEADY", new Label("Not steady before the first kill", Tone.REFUSAL)),
+            Map.entry("RUN_HALTED", new Label("Halted by a probe", Tone.BAD)));
 
     public static Entry entry(RunEventView event) {
         Label label = LABELS.getOrDefault(event.type(), new Label(event.type(), Tone.INFO));
+        if (event.type().equals("PROBE_EVALUATED")) {
+            boolean passed = "true".equals(event.fields().get("passed"));
+            label = new Label("Probe " + event.fields().get("probe") + (passed ? " passed" : " failed"), passed ? Tone.GOOD : Tone.BAD);
+        }
         List<Field> fields = event.fields().entrySet().stream().map(e -> new Field(e.getKey(), e.getValue())).toList();
         return new Entry(event.seq(), event.time(), event.type(), label.title(), label.tone(), fields);
     }

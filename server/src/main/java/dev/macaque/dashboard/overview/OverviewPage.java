@@ -14,6 +14,7 @@ import dev.macaque.http.ProblemException;
 import dev.macaque.killswitch.KillSwitchRoutes;
 import dev.macaque.killswitch.KillSwitchState;
 import dev.macaque.killswitch.KillSwitchStore;
+import dev.macaque.safety.StopConditionMonitor;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The overview: the kill switch with its button, runs in progress, the last day's kills, groups degraded now, the
+ * The overview: the kill switch with its button, the failing stop conditions that hold all chaos, runs in progress, the last day's kills, groups degraded now, the
  * next scheduled kills. Each part comes from the service the API answers from.
  */
 public final class OverviewPage {
@@ -35,7 +36,8 @@ public final class OverviewPage {
 
     public record OverviewView(KillSwitchState killSwitch, List<StoredRun> inProgress, List<RunHistory.Kill> recentKills,
             boolean moreRecentKills, List<GroupDiscovery.GroupView> degraded, boolean fleetTruncated,
-            List<GroupDiscovery.ProviderError> discoveryErrors, List<ScheduledKill> nextKills, int reasonMaxLength) {
+            List<GroupDiscovery.ProviderError> discoveryErrors, List<ScheduledKill> nextKills, int reasonMaxLength,
+            List<StopConditionMonitor.Status> failingStopConditions) {
     }
 
     public record ScheduledKill(String scheduleId, String schedule, String group, Instant at) {
@@ -49,9 +51,11 @@ public final class OverviewPage {
     private final ScheduleService schedules;
     private final AuditLog audit;
     private final Clock clock;
+    private final StopConditionMonitor stopConditions;
 
     public OverviewPage(DashboardPages pages, KillSwitchStore killSwitch, RunStore runs, RunHistory history, GroupDiscovery discovery,
-            ScheduleService schedules, AuditLog audit, Clock clock) {
+            ScheduleService schedules, AuditLog audit, Clock clock, StopConditionMonitor stopConditions) {
+        this.stopConditions = Objects.requireNonNull(stopConditions, "stopConditions is null");
         this.pages = Objects.requireNonNull(pages, "pages is null");
         this.killSwitch = Objects.requireNonNull(killSwitch, "killSwitch is null");
         this.runs = Objects.requireNonNull(runs, "runs is null");
@@ -78,7 +82,8 @@ public final class OverviewPage {
         pages.render(ctx, "overview.jte", "Overview", Frame.Section.OVERVIEW, new OverviewView(killSwitch.state(),
                 inProgress.subList(0, Math.min(MAX_ROWS, inProgress.size())), kills.subList(0, Math.min(MAX_ROWS, kills.size())),
                 kills.size() > MAX_ROWS, fleet.items().stream().filter(GroupDiscovery.GroupView::degraded).toList(),
-                fleet.nextAfter() != null, fleet.errors(), next.subList(0, Math.min(10, next.size())), KillSwitchRoutes.MAX_REASON_LENGTH));
+                fleet.nextAfter() != null, fleet.errors(), next.subList(0, Math.min(10, next.size())), KillSwitchRoutes.MAX_REASON_LENGTH,
+                stopConditions.statuses().stream().filter(s -> !s.passing()).toList()));
     }
 
     /** Engaging needs the operator role, releasing the admin role, as through the API. */

@@ -80,8 +80,8 @@ public final class DashboardModule extends AbstractModule {
     @Provides
     @Singleton
     OverviewPage overview(DashboardPages pages, KillSwitchStore killSwitch, RunStore runs, RunHistory history, GroupDiscovery discovery,
-            ScheduleService schedules, AuditLog audit, Clock clock) {
-        return new OverviewPage(pages, killSwitch, runs, history, discovery, schedules, audit, clock);
+            ScheduleService schedules, AuditLog audit, Clock clock, dev.macaque.safety.StopConditionMonitor stopConditions) {
+        return new OverviewPage(pages, killSwitch, runs, history, discovery, schedules, audit, clock, stopConditions);
     }
 
     @Provides

@@ -1,0 +1,284 @@
+package dev.macaque.engine;
+
+import dev.macaque.engine.GuardrailDecision.Refused;
+import dev.macaque.engine.ProviderCalls.CallContext;
+import dev.macaque.engine.ProviderCalls.ProviderError;
+import dev.macaque.engine.RunStep.TerminationAbandoned;
+import dev.macaque.engine.RunStep.TerminationFailed;
+import dev.macaque.engine.RunStep.TerminationIntent;
+import dev.macaque.engine.RunStep.TerminationOutcome;
+import dev.macaque.engine.RunStep.TerminationRefused;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
+import dev.macaque.spi.VmGroup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's terminations, one victim at a time in kill order: the run's guardrails, the victim's group read again, the
+ * fleet-wide decision and the intent recorded in one atomic step, then the provider's terminate; refusals and
+ * outcomes are kept here. Hands each group's first returned termination to the {@link RecoveryWatch}.
+ */
+final class TerminationStep {
+    /** How long a termination waits before looking again whether its intent can be recorded. */
+    static final Duration RECORDER_HOLD = Duration.ofSeconds(1);
+    private final String runId;
+    private final ExperimentSpec spec;
+    private final TaskScheduler scheduler;
+    private final Object lock;
+    private final RunRecorder recorder;
+    private final RunJournal journal;
+    private final ProviderCalls calls;
+    private final GuardrailCheck guardrails;
+    private final KillHistory killHistory;
+    private final CandidateDiscovery discovery;
+    private final RecoveryWatch recovery;
+    private final RunControl run;
+    /** Called under the lock once every victim was handled. */
+    private final Runnable allHandled;
+    private List<Victim> victims = List.of();
+    private final List<TerminationRecord> terminations = new ArrayList<>();
+    private final List<Refusal> refusals = new ArrayList<>();
+    private final Map<GroupRef, FleetGroup> fleet = new HashMap<>();
+    private final Map<GroupRef, Integer> healthyNow = new HashMap<>();
+    private int terminationsMade;
+    private int currentTermination = -1;
+
+    TerminationStep(String runId, ExperimentSpec spec, TaskScheduler scheduler, Object lock, RunRecorder recorder,
+                    RunJournal journal, ProviderCalls calls, GuardrailCheck guardrails, KillHistory killHistory,
+                    CandidateDiscovery discovery, RecoveryWatch recovery, RunControl run, Runnable allHandled) {
+        this.runId = runId;
+        this.spec = spec;
+        this.scheduler = scheduler;
+        this.lock = lock;
+        this.recorder = recorder;
+        this.journal = journal;
+        this.calls = calls;
+        this.guardrails = guardrails;
+        this.killHistory = killHistory;
+        this.discovery = discovery;
+        this.recovery = recovery;
+        this.run = run;
+        this.allHandled = allHandled;
+    }
+
+    /**
+     * Called under the lock: the groups the victims are taken from, with their healthy counts as discovered. Only the
+     * victims' groups are looked up later: index those, not every candidate of a large fleet.
+     */
+    void fleet(List<FleetGroup> snapshot, List<Victim> chosen) {
+        java.util.Set<GroupRef> victimGroups = new java.util.HashSet<>();
+        chosen.forEach(v -> victimGroups.add(v.group()));
+        for (FleetGroup group : snapshot) {
+            if (victimGroups.contains(group.ref())) {
+                fleet.put(group.ref(), group);
+                healthyNow.put(group.ref(), group.healthyCount());
+            }
+        }
+    }
+
+    /** Called under the lock: the victims in kill order. */
+    void victims(List<Victim> chosen) {
+        victims = chosen;
+    }
+
+    List<Victim> victims() {
+        return victims;
+    }
+
+    List<TerminationRecord> terminations() {
+        return terminations;
+    }
+
+    List<Refusal> refusals() {
+        return refusals;
+    }
+
+    /** Called under the lock when the run stops during a retry's backoff: that termination is ABANDONED. */
+    void abandonWaiting() {
+        if (currentTermination >= 0) {
+            TerminationRecord waiting = terminations.get(currentTermination);
+            terminations.set(currentTermination, finish(waiting, TerminationStatus.ABANDONED, waiting.attempts(),
+                    "abandoned: the run was aborted while waiting to retry", null, null));
+            journal.record(new TerminationAbandoned(waiting.group(), waiting.instanceId()));
+            currentTermination = -1;
+        }
+    }
+
+    /**
+     * Takes the victims in order from {@code start}: the run's own guardrails first (cheap, no provider call); then
+     * the victim's group is read again, and the decision against the whole fleet's record is made in the same atomic
+     * step that records the intent ({@link RunRecorder#recordIntent}); only then is the provider asked to terminate.
+     */
+    void killNext(int start) {
+        int index = start;
+        Victim victim;
+        synchronized (lock) {
+            if (run.state() != RunState.RUNNING) {
+                return;
+            }
+            while (true) {
+                if (index >= victims.size()) {
+                    allHandled.run();
+                    return;
+                }
+                if (!recorder.canRecord()) {
+                    // No intent could be committed now: hold this termination and look again, instead of failing the run.
+                    int held = index;
+                    run.schedule(RECORDER_HOLD, () -> killNext(held));
+                    return;
+                }
+                victim = victims.get(index);
+                FleetGroup group = fleet.get(victim.group());
+                KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
+                        healthyNow.get(group.ref()));
+                GuardrailDecision decision = guardrails.check(candidate, spec.guardrails(), terminationsMade, scheduler.now());
+                if (decision instanceof Refused refused) {
+                    refuse(victim, refused.reason(), refused.message());
+                    index++;
+                    continue;
+                }
+                break;
+            }
+        }
+        Victim chosen = victim;
+        int at = index;
+        CloudProvider provider = discovery.provider(chosen.group().provider());
+        calls.callProvider("describeGroup", new CallContext(null, null, chosen.group(), null), () -> provider.describeGroup(chosen.group()),
+                (fresh, attempts) -> decideAndTerminate(at, chosen, fresh),
+                (error, attempts) -> {
+                    synchronized (lock) {
+                        if (run.state() != RunState.RUNNING) {
+                            return;
+                        }
+                        refuse(chosen, RefusalReason.GROUP_UNREADABLE, "could not read group " + chosen.group()
+                                + " right before the kill, after " + attempts + " attempt(s): " + error);
+                        run.continueWith(() -> killNext(at + 1));
+                    }
+                });
+    }
+
+    /** With the group as read just now: decide against the fleet and record the intent atomically, then terminate. */
+    private void decideAndTerminate(int index, Victim victim, VmGroup fresh) {
+        TerminationRequest request;
+        int recordIndex;
+        synchronized (lock) {
+            if (run.state() != RunState.RUNNING) {
+                return;
+            }
+            java.util.Set<String> healthyIds = new java.util.TreeSet<>();
+            fresh.healthyInService().forEach(instance -> healthyIds.add(instance.id()));
+            java.util.Set<String> ownKills = new java.util.TreeSet<>();
+            for (TerminationRecord t : terminations) {
+                if (t.group().equals(victim.group()) && t.status() != TerminationStatus.FAILED
+                        && t.status() != TerminationStatus.ABANDONED) {
+                    ownKills.add(t.instanceId());
+                }
+            }
+            int killsSoFar = terminationsMade;
+            Instant now = scheduler.now();
+            IntentGuard guard = view -> {
+                java.util.Set<String> effective = new java.util.TreeSet<>(healthyIds);
+                effective.removeAll(view.inFlight().keySet());
+                effective.removeAll(ownKills);
+                KillCandidate candidate = new KillCandidate(victim.group(), fresh.tags(), fresh.desiredCapacity(),
+                        effective.size());
+                return guardrails.check(candidate, spec.guardrails(), killsSoFar, now, new GuardrailCheck.FleetContext(view,
+                        runId, spec.concurrency() == ExperimentSpec.Concurrency.SHARED, victim.instanceId(),
+                        effective.contains(victim.instanceId())));
+            };
+            String idempotencyKey = runId + "-" + index;
+            try {
+                recorder.recordIntent(journal.appendEvent(new TerminationIntent(victim.group(), victim.instanceId(), spec.dryRun(),
+                        idempotencyKey, spec.guardrails().minTimeBetweenKills())), guard);
+            } catch (TerminationClaimRefused refused) {
+                // Not on record: take the event back so the run's events stay gap-free and match the store.
+                journal.takeBackLast();
+                refuse(victim, refused.reason(), refused.getMessage());
+                run.continueWith(() -> killNext(index + 1));
+                return;
+            } catch (RuntimeException e) {
+                journal.failBecauseTheRecorderFailed(journal.last(), e);
+                return;
+            }
+            request = new TerminationRequest(victim.group(), victim.instanceId(), spec.dryRun(),
+                    "macaque run " + runId + " (" + spec.name() + ")", idempotencyKey);
+            terminationsMade++;
+            recordIndex = terminations.size();
+            currentTermination = recordIndex;
+            terminations.add(new TerminationRecord(victim.group(), victim.instanceId(), spec.dryRun(),
+                    TerminationStatus.IN_PROGRESS, 0, scheduler.now(), null, "", null, null));
+        }
+        CloudProvider provider = discovery.provider(request.group().provider());
+        int next = index + 1;
+        calls.callProvider("terminate", new CallContext(null, null, request.group(), request.instanceId()),
+                () -> provider.terminate(request),
+                (result, attempts) -> onTerminated(recordIndex, result, attempts, next),
+                (error, attempts) -> onTerminationFailed(recordIndex, error, attempts, next));
+    }
+
+    /** Called under the lock. */
+    private void refuse(Victim victim, RefusalReason reason, String message) {
+        refusals.add(new Refusal(victim.group(), victim.instanceId(), reason, message, scheduler.now()));
+        journal.record(new TerminationRefused(victim.group(), victim.instanceId(), reason, message));
+    }
+
+    private void onTerminated(int recordIndex, TerminationResult result, int attempts, int next) {
+        synchronized (lock) {
+            TerminationRecord intent = terminations.get(recordIndex);
+            TerminationStatus status = switch (result.outcome()) {
+                case TERMINATED -> TerminationStatus.TERMINATED;
+                case ALREADY_TERMINATED -> TerminationStatus.ALREADY_TERMINATED;
+                case DRY_RUN_WOULD_TERMINATE -> TerminationStatus.WOULD_TERMINATE;
+            };
+            if (status == TerminationStatus.WOULD_TERMINATE && !intent.dryRun()) {
+                // A provider that only pretended on a real request did not terminate: that is a failure to report.
+                terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, result.detail(),
+                        "UNEXPECTED", "provider answered a real termination with a dry-run outcome"));
+                journal.record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, "UNEXPECTED",
+                        "provider answered a real termination with a dry-run outcome"));
+            } else {
+                terminations.set(recordIndex, finish(intent, status, attempts, result.detail(), null, null));
+                journal.record(new TerminationOutcome(intent.group(), intent.instanceId(), status, attempts, result.detail()));
+                Instant now = scheduler.now();
+                healthyNow.merge(intent.group(), -1, Integer::sum);
+                if (status.killed()) {
+                    killHistory.recordKill(intent.group(), now);
+                }
+                recovery.firstTerminationReturned(intent.group(), fleet.get(intent.group()), status.killed(),
+                        status.killed() && run.state() == RunState.RUNNING, now);
+            }
+            continueAfterTermination(next);
+        }
+    }
+
+    private void onTerminationFailed(int recordIndex, ProviderError error, int attempts, int next) {
+        synchronized (lock) {
+            TerminationRecord intent = terminations.get(recordIndex);
+            terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, "", error.kind(), error.message()));
+            journal.record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, error.kind(), error.message()));
+            continueAfterTermination(next);
+        }
+    }
+
+    private void continueAfterTermination(int next) {
+        currentTermination = -1;
+        // pacing.between: one kill at a time with a pause, so that the probes can stop the run before its next kill.
+        Duration pause = next < victims.size() ? spec.pacing() : Duration.ZERO;
+        if (run.state() == RunState.RUNNING) {
+            run.schedule(pause, () -> killNext(next));
+        }
+    }
+
+    private TerminationRecord finish(TerminationRecord intent, TerminationStatus status, int attempts, String detail,
+                                     String errorKind, String errorMessage) {
+        return new TerminationRecord(intent.group(), intent.instanceId(), intent.dryRun(), status, attempts,
+                intent.intentAt(), scheduler.now(), detail, errorKind, errorMessage);
+    }
+}
