@@ -8,7 +8,6 @@ import dev.macaque.engine.RunStep.GroupSkipped;
 import dev.macaque.engine.RunStep.GroupsDiscovered;
 import dev.macaque.engine.RunStep.HealthCheckFailed;
 import dev.macaque.engine.RunStep.HealthChecked;
-import dev.macaque.engine.RunStep.ProviderCallRetry;
 import dev.macaque.engine.RunStep.RunAborted;
 import dev.macaque.engine.RunStep.RunCompleted;
 import dev.macaque.engine.RunStep.RunCreated;
@@ -43,7 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -70,10 +68,9 @@ public final class ExperimentRun {
     private final RunRecorder recorder;
     private final KillHistory killHistory;
     private final GuardrailCheck guardrails;
-    private final RetryPolicy retryPolicy;
+    private final ProviderCalls providerCalls;
     private final TargetSelector selector;
     private final SplittableRandom selectionRandom;
-    private final SplittableRandom jitterRandom;
     private final CompletableFuture<RunResult> completion = new CompletableFuture<>();
 
     private final Object lock = new Object();
@@ -110,10 +107,9 @@ public final class ExperimentRun {
         this.recorder = recorder;
         this.killHistory = killHistory;
         this.guardrails = guardrails;
-        this.retryPolicy = retryPolicy;
         this.selector = selector;
         this.selectionRandom = SeededRandom.stream(seed, "selection");
-        this.jitterRandom = SeededRandom.stream(seed, "retry-jitter");
+        this.providerCalls = new ProviderCalls(lock, new RetryHost(), retryPolicy, SeededRandom.stream(seed, "retry-jitter"));
         this.createdAt = scheduler.now();
         this.watch = spec.steadyState().isEmpty() ? null
                 : new SteadyStateWatch(spec.steadyState(), probes, scheduler, lock, new WatchHost());
@@ -256,7 +252,7 @@ public final class ExperimentRun {
         }
         CloudProvider provider = chosen.get(index);
         GroupFilter filter = new GroupFilter(spec.targets().regions(), spec.targets().tags());
-        callProvider("listGroups", new CallContext(provider.id(), null, null, null), () -> provider.listGroups(filter),
+        providerCalls.call("listGroups", new ProviderCalls.CallContext(provider.id(), null, null, null), () -> provider.listGroups(filter),
                 (summaries, attempts) -> {
                     synchronized (lock) {
                         if (state != RunState.RUNNING) {
@@ -313,7 +309,7 @@ public final class ExperimentRun {
         String providerId = byProvider.get(index).getKey();
         List<GroupRef> refs = byProvider.get(index).getValue();
         CloudProvider provider = providersById.get(providerId);
-        callProvider("describeGroups", new CallContext(providerId, refs.size(), null, null),
+        providerCalls.call("describeGroups", new ProviderCalls.CallContext(providerId, refs.size(), null, null),
                 () -> provider.describeGroups(refs),
                 (batch, attempts) -> {
                     synchronized (lock) {
@@ -450,7 +446,7 @@ public final class ExperimentRun {
         Victim chosen = victim;
         int at = index;
         CloudProvider provider = providersById.get(chosen.group().provider());
-        callProvider("describeGroup", new CallContext(null, null, chosen.group(), null), () -> provider.describeGroup(chosen.group()),
+        providerCalls.call("describeGroup", new ProviderCalls.CallContext(null, null, chosen.group(), null), () -> provider.describeGroup(chosen.group()),
                 (fresh, attempts) -> decideAndTerminate(at, chosen, fresh),
                 (error, attempts) -> {
                     synchronized (lock) {
@@ -518,7 +514,7 @@ public final class ExperimentRun {
         }
         CloudProvider provider = providersById.get(request.group().provider());
         int next = index + 1;
-        callProvider("terminate", new CallContext(null, null, request.group(), request.instanceId()),
+        providerCalls.call("terminate", new ProviderCalls.CallContext(null, null, request.group(), request.instanceId()),
                 () -> provider.terminate(request),
                 (result, attempts) -> onTerminated(recordIndex, result, attempts, next),
                 (error, attempts) -> onTerminationFailed(recordIndex, error, attempts, next));
@@ -565,7 +561,7 @@ public final class ExperimentRun {
         }
     }
 
-    private void onTerminationFailed(int recordIndex, ProviderError error, int attempts, int next) {
+    private void onTerminationFailed(int recordIndex, ProviderCalls.ProviderError error, int attempts, int next) {
         synchronized (lock) {
             TerminationRecord intent = terminations.get(recordIndex);
             terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, "", error.kind(), error.message()));
@@ -881,74 +877,27 @@ public final class ExperimentRun {
         };
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Provider calls with bounded retries
-
-    /** What a provider call was about, for its retry events: a provider's listing, a group, or an instance. */
-    private record CallContext(String provider, Integer groups, GroupRef group, String instance) {
-    }
-
-    /** A provider failure as the run records it. */
-    record ProviderError(String kind, String message, boolean retryable, Duration retryAfter) {
-        @Override
-        public String toString() {
-            return kind + ": " + message;
+    /** The run's side of {@link ProviderCalls}: a retry waits as the run's one pending task, which an abort cancels. */
+    private final class RetryHost implements ProviderCalls.Run {
+        public boolean ended() {
+            return state.isTerminal();
         }
-    }
 
-    @FunctionalInterface
-    private interface Success<T> {
-        void accept(T value, int attempts);
-    }
+        public void record(RunStep step) {
+            ExperimentRun.this.record(step);
+        }
 
-    @FunctionalInterface
-    private interface Failure {
-        void accept(ProviderError error, int attempts);
-    }
-
-    /**
-     * Calls the provider outside the lock; a retryable failure is retried after a backoff (a scheduled task), up to
-     * the policy's attempts. The callbacks run without the lock held.
-     */
-    private <T> void callProvider(String operation, CallContext context, Supplier<T> call, Success<T> onSuccess,
-                                  Failure onFailure) {
-        callProvider(operation, context, call, 1, onSuccess, onFailure);
-    }
-
-    private <T> void callProvider(String operation, CallContext context, Supplier<T> call, int attempt,
-                                  Success<T> onSuccess, Failure onFailure) {
-        T value;
-        try {
-            value = call.get();
-        } catch (ProviderException e) {
-            ProviderError error = new ProviderError(e.kind().name(), String.valueOf(e.getMessage()), e.retryable(),
-                    e.retryAfter().orElse(null));
-            if (error.retryable() && attempt < retryPolicy.maxAttempts()) {
+        public void awaitRetry(Duration delay, Runnable retry) {
+            awaitingRetry = true;
+            pending = scheduler.schedule(delay, guarded(() -> {
                 synchronized (lock) {
-                    if (!state.isTerminal()) {
-                        Duration delay = retryPolicy.backoff(attempt, error.retryAfter(), jitterRandom);
-                        record(new ProviderCallRetry(operation, context.provider(), context.groups(), context.group(), context.instance(),
-                                attempt, error.kind(), error.message(), delay));
-                        awaitingRetry = true;
-                        pending = scheduler.schedule(delay, guarded(() -> {
-                            synchronized (lock) {
-                                awaitingRetry = false;
-                                if (state.isTerminal()) {
-                                    return;
-                                }
-                            }
-                            callProvider(operation, context, call, attempt + 1, onSuccess, onFailure);
-                        }));
+                    awaitingRetry = false;
+                    if (state.isTerminal()) {
                         return;
                     }
                 }
-            }
-            onFailure.accept(error, attempt);
-            return;
-        } catch (RuntimeException e) {
-            onFailure.accept(new ProviderError("UNEXPECTED", e.toString(), false, null), attempt);
-            return;
+                retry.run();
+            }));
         }
-        onSuccess.accept(value, attempt);
     }
 }
