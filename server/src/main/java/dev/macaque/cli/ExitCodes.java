@@ -6,7 +6,7 @@ public final class ExitCodes {
     public static final int OK = 0;
     /**
      * The command ran, and what it found is a failure: a hypothesis that does not hold, an unexpected error; for
-     * {@code macaque run --follow}, a run that ended with a finding (NOT_RECOVERED, FAILED, ABORTED, a kill-switch halt).
+     * {@code macaque run --follow}, a run that ended with a finding (NOT_RECOVERED, FAILED, ABORTED, NOT_STEADY, HALTED, a kill-switch or stop-condition hold).
      */
     public static final int FAILED = 1;
     /** Bad arguments, an unreadable or invalid configuration or scenario. */

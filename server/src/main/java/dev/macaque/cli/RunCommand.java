@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Start an experiment run on a server from a spec file (JSON or YAML).",
             "Exit codes: 0 started (with --follow: completed and every group recovered), 1 ended with a finding "
-                + "(NOT_RECOVERED, FAILED, ABORTED, a kill-switch halt), 2 bad input or refused by the server "
+                + "(NOT_RECOVERED, FAILED, ABORTED, NOT_STEADY, HALTED, a kill-switch or stop-condition hold), 2 bad input or refused by the server "
                 + "(e.g. no eligible group), 3 server unreachable or token refused."})
 final class RunCommand implements Callable<Integer> {
     @Mixin

@@ -37,7 +37,10 @@ final class RunFollower {
         return summary(out, run);
     }
 
-    /** 0: completed and every killed group recovered; 1: a finding (not recovered, failed, aborted, kill-switch halt). */
+    /**
+     * 0: completed and every killed group recovered; 1: a finding (not recovered, failed, aborted, not steady, halted by
+     * a probe, held by the kill switch or a stop condition).
+     */
     static int summary(PrintWriter out, JsonNode run) {
         String state = run.path("state").asText();
         long notRecovered = 0;
@@ -49,7 +52,9 @@ final class RunFollower {
         }
         long halts = 0;
         for (JsonNode refusal : run.path("refusals")) {
-            if (refusal.path("reason").asText().equals("KILL_SWITCH")) {
+            String reason = refusal.path("reason").asText();
+            // Held by the kill switch or a failing stop condition: the run did not do what was asked.
+            if (reason.equals("KILL_SWITCH") || reason.equals("STOP_CONDITION_FAILING")) {
                 halts++;
             }
         }

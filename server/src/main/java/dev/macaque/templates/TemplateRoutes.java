@@ -51,7 +51,9 @@ public final class TemplateRoutes implements RouteGroup {
 
     public record TemplateView(String name, int version, JsonNode spec, String createdBy, Instant createdAt) {
         static TemplateView of(StoredTemplate t) {
-            return new TemplateView(t.name(), t.version(), t.spec(), t.createdBy(), t.createdAt());
+            // Probe header values may be secrets: the view masks them; the stored template keeps them to run.
+            return new TemplateView(t.name(), t.version(), dev.macaque.experiments.SpecSecrets.masked(t.spec()), t.createdBy(),
+                    t.createdAt());
         }
     }
 

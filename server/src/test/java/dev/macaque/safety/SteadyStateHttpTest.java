@@ -130,6 +130,19 @@ class SteadyStateHttpTest {
     }
 
     @Test
+    void aTemplateKeepsItsProbeHeadersToRunButNeverShowsThem() throws Exception {
+        String url = startShop(() -> 200);
+        startServer(null);
+        HttpResponse<String> put = server.sendJson("PUT", "/api/v1/templates/checkout", operator, spec(url, 1));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        HttpResponse<String> get = server.get("/api/v1/templates/checkout", operator);
+        assertThat(TestServer.json(get).at("/spec/steadyState/probes/0/http/headers/Authorization").asText()).isEqualTo("***");
+        assertThat(put.body()).doesNotContain("literal-secret");
+        assertThat(get.body()).doesNotContain("literal-secret");
+        assertThat(server.get("/api/v1/templates", operator).body()).doesNotContain("literal-secret");
+    }
+
+    @Test
     void aServiceThatIsDownBeforeTheFirstKillEndsTheRunNotSteadyWithNothingTerminated() throws Exception {
         TestCloudFactory.TERMINATED.clear();
         String url = startShop(() -> 503);

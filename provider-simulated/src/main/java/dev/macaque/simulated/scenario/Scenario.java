@@ -9,9 +9,18 @@ import java.util.Objects;
  * engine's raw {@code chaos} entries and the report's {@code hypotheses}.
  *
  * @param source where it was read from (a path or resource name), for error messages
+ * @param probes the raw {@code probes} mapping (probe names of the experiments bound to simulated services), kept for
+ *               the engine to validate; null when the file has none
  */
 public record Scenario(String name, long seed, Duration duration, List<GroupSpec> groups, List<ServiceSpec> services,
-                       List<FaultSpec> faults, List<ChaosEntry> chaos, List<Hypothesis> hypotheses, String source) {
+                       List<FaultSpec> faults, List<ChaosEntry> chaos, List<Hypothesis> hypotheses, String source,
+                       ChaosEntry probes) {
+
+    /** A scenario without probe bindings. */
+    public Scenario(String name, long seed, Duration duration, List<GroupSpec> groups, List<ServiceSpec> services,
+                    List<FaultSpec> faults, List<ChaosEntry> chaos, List<Hypothesis> hypotheses, String source) {
+        this(name, seed, duration, groups, services, faults, chaos, hypotheses, source, null);
+    }
 
     public Scenario {
         Objects.requireNonNull(name, "name");
@@ -26,6 +35,6 @@ public record Scenario(String name, long seed, Duration duration, List<GroupSpec
 
     /** The same scenario with another seed (the {@code --seed} override). */
     public Scenario withSeed(long newSeed) {
-        return new Scenario(name, newSeed, duration, groups, services, faults, chaos, hypotheses, source);
+        return new Scenario(name, newSeed, duration, groups, services, faults, chaos, hypotheses, source, probes);
     }
 }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 public final class ScenarioParser {
     /** Top-level keys, in documentation order. */
     public static final List<String> TOP_LEVEL_KEYS = List.of("name", "seed", "duration", "groups", "services", "chaos",
-            "faults", "hypotheses");
+            "faults", "hypotheses", "probes");
     public static final List<String> GROUP_KEYS = List.of("name", "region", "zones", "desired", "bootTime",
             "replacementDelay", "healthCheckGrace", "terminationTime", "launchFailureRate", "tags");
     public static final List<String> SERVICE_KEYS = List.of("name", "group", "capacityPerInstance", "load", "dependsOn",
@@ -190,10 +190,21 @@ public final class ScenarioParser {
                             + describe(item.node));
                 }
             }
+            // Kept raw, like chaos entries: the engine binds the experiments' probe names to simulated services.
+            ChaosEntry probes = null;
+            JsonNode probesNode = root.get("probes");
+            if (probesNode != null && !probesNode.isNull()) {
+                if (probesNode.isObject()) {
+                    probes = new ChaosEntry(probesNode, yaml.line("probes"));
+                } else {
+                    error("probes", "must be a mapping of probe names to simulated services (e.g. {checkout-ok: {service: web, "
+                            + "minSuccessPercent: 99.5}}), found " + describe(probesNode));
+                }
+            }
             if (!errors.isEmpty()) {
                 return null;
             }
-            return new Scenario(name, seed, duration, groups, services, faults, chaos, hypotheses, file);
+            return new Scenario(name, seed, duration, groups, services, faults, chaos, hypotheses, file, probes);
         }
 
         private GroupSpec group(JsonNode node, String path) {

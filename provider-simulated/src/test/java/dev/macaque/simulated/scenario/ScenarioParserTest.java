@@ -92,7 +92,7 @@ class ScenarioParserTest {
     void anUnknownTopLevelKeyIsAnErrorWithFileLineAndASuggestion() {
         assertThat(errorsOf(VALID_HEAD + "hypothesis: []\n"))
                 .containsExactly("test.yaml:5:hypothesis: unknown key 'hypothesis'; did you mean 'hypotheses'? (allowed: "
-                        + "name, seed, duration, groups, services, chaos, faults, hypotheses)");
+                        + "name, seed, duration, groups, services, chaos, faults, hypotheses, probes)");
     }
 
     @Test

@@ -82,6 +82,7 @@ public final class ReportHtml {
         services();
         groups();
         refusals();
+        steadyState();
         runsWithoutKills();
         kills();
         out.append("<footer>Written by <code>macaque simulate ").append(esc(fileName())).append(" --seed ")
@@ -646,6 +647,34 @@ public final class ReportHtml {
                     .append(" refusals; report.json lists all.</p>\n");
         }
         out.append("</section>\n");
+    }
+
+    /** The probes' timelines, where they halted a run, and what that avoided against the same seed without them. */
+    private void steadyState() {
+        SteadyStateReport steady = report.steadyState();
+        if (steady.isEmpty()) {
+            return;
+        }
+        out.append("<section>\n<h2>Steady state</h2>\n<table>\n<thead><tr><th>Run</th><th>Experiment</th><th>State</th>")
+                .append("<th>Stopped (UTC)</th><th>By probe</th><th>Observed</th><th class=\"num\">Victims spared</th></tr></thead>\n<tbody>\n");
+        for (SteadyStateReport.ProbeTimeline run : steady.runs()) {
+            out.append("<tr><td><code>").append(esc(run.run())).append("</code></td><td>").append(esc(run.experiment()))
+                    .append("</td><td>").append(esc(run.state())).append("</td><td>")
+                    .append(run.haltedAt() == null ? "–" : esc(stamp(run.haltedAt().toNanos()))).append("</td><td>")
+                    .append(esc(run.haltedBy() == null ? "–" : run.haltedBy())).append("</td><td>")
+                    .append(esc(run.observed() == null ? "–" : run.observed())).append("</td><td class=\"num\">")
+                    .append(run.spared()).append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n<pre class=\"probe-timeline\">").append(esc(ReportText.steadyState(steady)))
+                .append("</pre>\n<table>\n<thead><tr><th>Service</th><th class=\"num\">Availability</th>")
+                .append("<th class=\"num\">Without probes</th><th class=\"num\">Unserved requests avoided</th></tr></thead>\n<tbody>\n");
+        for (SteadyStateReport.Comparison c : steady.comparison()) {
+            out.append("<tr><td>").append(esc(c.service())).append("</td><td class=\"num\">")
+                    .append(esc(ReportText.percent(c.availabilityPercent()))).append("</td><td class=\"num\">")
+                    .append(esc(ReportText.percent(c.availabilityWithoutProbes()))).append("</td><td class=\"num\">")
+                    .append(esc(ReportText.count(Math.round(c.avoidedUnservedRequests())))).append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n</section>\n");
     }
 
     /** Experiments that killed nothing say why, so a typo in a target does not pass for a quiet day. */

@@ -143,6 +143,9 @@ public final class ReportJson {
             json.writeEndObject();
         }
         json.writeEndArray();
+        if (!report.steadyState().isEmpty()) {
+            steadyState(report.steadyState(), json);
+        }
         json.writeArrayFieldStart("hypotheses");
         for (HypothesisResult result : report.hypotheses()) {
             json.writeStartObject();
@@ -153,6 +156,53 @@ public final class ReportJson {
             if (!result.note().isEmpty()) {
                 json.writeStringField("note", result.note());
             }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    /** Written only when an experiment had probes, so reports without them stay as they were. */
+    private static void steadyState(SteadyStateReport steady, JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart("steadyState");
+        json.writeArrayFieldStart("runs");
+        for (SteadyStateReport.ProbeTimeline run : steady.runs()) {
+            json.writeStartObject();
+            json.writeStringField("run", run.run());
+            json.writeStringField("experiment", run.experiment());
+            json.writeStringField("state", run.state());
+            if (run.haltedBy() != null) {
+                number(json, "stoppedAtSeconds", seconds(run.haltedAt()));
+                json.writeStringField("stoppedBy", run.haltedBy());
+                json.writeStringField("observed", run.observed());
+            }
+            json.writeNumberField("spared", run.spared());
+            json.writeArrayFieldStart("evaluations");
+            for (SteadyStateReport.Evaluation e : run.evaluations()) {
+                json.writeStartObject();
+                number(json, "atSeconds", seconds(e.at()));
+                json.writeStringField("probe", e.probe());
+                json.writeStringField("phase", e.phase());
+                json.writeBooleanField("passed", e.passed());
+                json.writeStringField("observed", e.observed());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            if (run.omitted() > 0) {
+                json.writeNumberField("evaluationsOmitted", run.omitted());
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("comparison");
+        for (SteadyStateReport.Comparison c : steady.comparison()) {
+            json.writeStartObject();
+            json.writeStringField("service", c.service());
+            number(json, "availability", c.availabilityPercent());
+            number(json, "availabilityWithoutProbes", c.availabilityWithoutProbes());
+            number(json, "unservedRequests", c.unservedRequests());
+            number(json, "unservedRequestsWithoutProbes", c.unservedWithoutProbes());
+            number(json, "unservedRequestsAvoided", c.avoidedUnservedRequests());
             json.writeEndObject();
         }
         json.writeEndArray();

@@ -151,4 +151,54 @@ public final class ReportText {
     private static String clock(Instant start, Duration since) {
         return CLOCK.format(start.plus(since).atZone(ZoneOffset.UTC));
     }
+
+    /**
+     * The steady-state part of a report as plain text: per run with probes, where a probe stopped it and each probe's
+     * timeline ({@code +} passed, {@code x} failed, one mark per evaluation); then, per service, the unavailability
+     * with the probes and with the same seed without them. Empty when no experiment had probes.
+     */
+    public static String steadyState(SteadyStateReport report) {
+        if (report.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("Steady state\n");
+        for (SteadyStateReport.ProbeTimeline run : report.runs()) {
+            out.append("  run ").append(run.run()).append(" (").append(run.experiment()).append("): ").append(run.state());
+            if (run.haltedBy() != null) {
+                out.append(run.state().equals("NOT_STEADY") ? ", not steady at " : ", halted at ")
+                        .append(duration(run.haltedAt())).append(" by probe ").append(run.haltedBy())
+                        .append(" (observed ").append(run.observed()).append("), ").append(run.spared())
+                        .append(run.spared() == 1 ? " victim spared" : " victims spared");
+            }
+            out.append('\n');
+            java.util.Map<String, StringBuilder> marks = new java.util.LinkedHashMap<>();
+            java.util.Map<String, SteadyStateReport.Evaluation> firstFailure = new java.util.LinkedHashMap<>();
+            for (SteadyStateReport.Evaluation e : run.evaluations()) {
+                marks.computeIfAbsent(e.probe(), p -> new StringBuilder()).append(e.passed() ? '+' : 'x');
+                if (!e.passed()) {
+                    firstFailure.putIfAbsent(e.probe(), e);
+                }
+            }
+            marks.forEach((probe, line) -> {
+                out.append("    ").append(probe).append(' ').append(line);
+                SteadyStateReport.Evaluation failed = firstFailure.get(probe);
+                if (failed != null) {
+                    out.append("  (first failure at ").append(duration(failed.at())).append(": ").append(failed.observed()).append(')');
+                }
+                out.append('\n');
+            });
+            if (run.omitted() > 0) {
+                out.append("    ... ").append(count(run.omitted())).append(" more evaluations in report.json\n");
+            }
+        }
+        out.append("  unavailability (requests not served), with the probes vs the same seed without them:\n");
+        for (SteadyStateReport.Comparison c : report.comparison()) {
+            out.append("    ").append(c.service()).append(": ").append(count(Math.round(c.unservedRequests()))).append(" vs ")
+                    .append(count(Math.round(c.unservedWithoutProbes()))).append(" (availability ")
+                    .append(percent(c.availabilityPercent())).append(" vs ").append(percent(c.availabilityWithoutProbes()))
+                    .append("); the probes avoided ").append(count(Math.round(c.avoidedUnservedRequests())))
+                    .append(" unserved requests\n");
+        }
+        return out.toString();
+    }
 }

@@ -79,6 +79,10 @@ public final class Simulation {
     private final Map<String, Boolean> endedRuns = new HashMap<>();
     private final Map<String, Integer> startOrder = new HashMap<>();
     private final boolean keepResults;
+    private final String providerId;
+    /** The experiments' probe names bound to simulated services (scenario {@code probes:}). */
+    private final Map<String, dev.macaque.engine.probe.Probe.Service> probeBindings;
+    private final List<SteadyStateReport.ProbeTimeline> probeTimelines = new ArrayList<>();
     private final List<dev.macaque.engine.RunResult> keptResults = new ArrayList<>();
 
     /** @param sinks receivers of every event (e.g. the {@code events.jsonl} writer), added before anything runs */
@@ -93,7 +97,9 @@ public final class Simulation {
      */
     Simulation(SimulationInput input, List<EventSink> sinks, String providerId, boolean keepResults) {
         this.keepResults = keepResults;
+        this.providerId = providerId;
         this.input = Objects.requireNonNull(input, "input is null");
+        this.probeBindings = ProbeBindings.parse(input.scenario(), new ArrayList<>()); // validated by SimulationInput
         this.scenario = input.scenario();
         this.world = SimulatedWorld.of(scenario);
         world.addEventSink(ledger);
@@ -128,7 +134,32 @@ public final class Simulation {
             compactRuns();
             progress.advanced(Duration.ofNanos(until), total, world.loggedEvents());
         }
-        return report();
+        SimulationReport report = report();
+        if (!input.hasProbes()) {
+            return report;
+        }
+        // The same seed without the probes: what the halts avoided. Deterministic, so the pair is reproducible.
+        SimulationReport without = new Simulation(input.withoutSteadyState(), List.of(), providerId, false)
+                .run(ProgressListener.NONE);
+        List<SteadyStateReport.Comparison> comparison = new ArrayList<>();
+        for (int i = 0; i < report.services().size(); i++) {
+            ServiceReport with = report.services().get(i);
+            ServiceReport base = without.services().get(i);
+            comparison.add(new SteadyStateReport.Comparison(with.name(), with.availability(), base.availability(),
+                    with.offeredRequests() - with.servedRequests(), base.offeredRequests() - base.servedRequests()));
+        }
+        return report.withSteadyState(new SteadyStateReport(probeTimelines, comparison));
+    }
+
+    /** Probes in virtual time: a bound probe reads its service's success ratio now, synchronously (deterministic). */
+    private dev.macaque.engine.probe.ProbeEvaluator simulatedProbes() {
+        dev.macaque.engine.probe.ProbeEvaluator worldProbes = dev.macaque.engine.probe.ProbeEvaluator.routing(
+                dev.macaque.engine.probe.ProbeEvaluator.UNSUPPORTED, world::successRatio);
+        return probe -> {
+            dev.macaque.engine.probe.Probe.Service simulated = ProbeBindings.simulated(probe, probeBindings);
+            return worldProbes.evaluate(simulated == null ? probe
+                    : new dev.macaque.engine.probe.Probe.Service(probe.name(), simulated.service(), simulated.minSuccessPercent()));
+        };
     }
 
     private static String runId(int entry, int n) {
@@ -182,7 +213,8 @@ public final class Simulation {
         }
         long seed = SeededRandom.stream(scenario.seed(), "engine/" + runId).nextLong();
         ExperimentRunner runner = new ExperimentRunner(ProviderDirectory.of(provider), scheduler, recorder,
-                KillSwitch.NEVER_ENGAGED, killHistory, RetryPolicy.DEFAULT, () -> seed);
+                KillSwitch.NEVER_ENGAGED, killHistory, RetryPolicy.DEFAULT, () -> seed, simulatedProbes(),
+                dev.macaque.engine.StopConditions.NONE);
         startOrder.put(runId, startOrder.size());
         liveRuns.add(runner.start(runId, spec));
         liveEntries.add(entry);
@@ -218,6 +250,9 @@ public final class Simulation {
 
     private RunSummary summary(ExperimentRun run, int entry) {
         dev.macaque.engine.RunResult result = run.result();
+        if (!run.spec().steadyState().isEmpty() && run.state().isTerminal()) {
+            probeTimelines.add(probeTimeline(result));
+        }
         int victims = result.victims().size();
         int refusals = result.refusals().size();
         String note = "";
@@ -227,6 +262,37 @@ public final class Simulation {
         }
         return new RunSummary(run.id(), entry, run.spec().name(), Duration.between(world.start(), result.createdAt()),
                 run.state().name(), victims, refusals, note);
+    }
+
+    private SteadyStateReport.ProbeTimeline probeTimeline(dev.macaque.engine.RunResult result) {
+        List<SteadyStateReport.Evaluation> evaluations = new ArrayList<>();
+        long omitted = 0;
+        Duration haltedAt = null;
+        String haltedBy = null;
+        String observed = null;
+        int spared = 0;
+        for (dev.macaque.engine.RunEvent event : result.events()) {
+            Duration at = Duration.between(world.start(), event.time());
+            if (event.step() instanceof dev.macaque.engine.RunStep.ProbeEvaluated e) {
+                if (evaluations.size() < SteadyStateReport.MAX_EVALUATIONS_PER_RUN) {
+                    evaluations.add(new SteadyStateReport.Evaluation(at, e.probe(), e.phase().name(), e.passed(), e.observed()));
+                } else {
+                    omitted++;
+                }
+            } else if (event.step() instanceof dev.macaque.engine.RunStep.RunHalted h) {
+                haltedAt = at;
+                haltedBy = h.probe();
+                observed = h.observed();
+                spared = h.remaining();
+            } else if (event.step() instanceof dev.macaque.engine.RunStep.RunNotSteady n) {
+                haltedAt = at;
+                haltedBy = n.probe();
+                observed = n.observed();
+                spared = result.victims().size();
+            }
+        }
+        return new SteadyStateReport.ProbeTimeline(result.runId(), result.experiment(), result.state().name(), evaluations,
+                omitted, haltedAt, haltedBy, observed, spared);
     }
 
     private SimulationReport report() {

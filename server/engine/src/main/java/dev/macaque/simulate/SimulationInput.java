@@ -40,9 +40,36 @@ public record SimulationInput(Scenario scenario, List<ChaosAction> chaos, List<H
         List<ScenarioError> errors = new ArrayList<>();
         List<ChaosAction> chaos = new ChaosPlanParser().parse(scenario, errors);
         List<HypothesisExpression> hypotheses = new HypothesisParser().parse(scenario, errors);
+        ProbeBindings.check(scenario, chaos, ProbeBindings.parse(scenario, errors), errors);
         if (!errors.isEmpty()) {
             throw new ScenarioException(errors);
         }
         return new SimulationInput(scenario, chaos, hypotheses);
+    }
+
+    /** Whether an experiment of the chaos list has steady-state probes. */
+    public boolean hasProbes() {
+        return chaos.stream().anyMatch(action -> !experiment(action).steadyState().isEmpty());
+    }
+
+    private static dev.macaque.engine.ExperimentSpec experiment(ChaosAction action) {
+        return action instanceof ChaosAction.OneShot oneShot ? oneShot.experiment()
+                : ((ChaosAction.Scheduled) action).schedule().experiment();
+    }
+
+    /** The same input with every experiment's probes and pacing removed: the offline comparison's baseline. */
+    public SimulationInput withoutSteadyState() {
+        List<ChaosAction> plain = new ArrayList<>();
+        for (ChaosAction action : chaos) {
+            if (action instanceof ChaosAction.OneShot oneShot) {
+                plain.add(new ChaosAction.OneShot(oneShot.index(), oneShot.line(), oneShot.at(),
+                        oneShot.experiment().withoutSteadyState()));
+            } else {
+                dev.macaque.schedule.KillSchedule s = ((ChaosAction.Scheduled) action).schedule();
+                plain.add(new ChaosAction.Scheduled(action.index(), action.line(), new dev.macaque.schedule.KillSchedule(s.name(),
+                        s.experiment().withoutSteadyState(), s.meanTimeBetweenKills(), s.minTimeBetweenKills(), s.window(), s.enabled())));
+            }
+        }
+        return new SimulationInput(scenario, plain, hypotheses);
     }
 }

@@ -30,14 +30,32 @@ import java.util.Objects;
  * @param incidents  stretches in which a service served less than its load, with their root causes, by start
  * @param incidentsOmitted incidents beyond the {@value IncidentTracker#MAX_INCIDENTS} kept
  * @param schedules  the Chaos Monkey schedules of the {@code chaos} list, in entry order
+ * @param steadyState the experiments' probe timelines and the comparison without them ({@link SteadyStateReport#NONE}
+ *                    when no experiment has probes)
  */
 public record SimulationReport(String scenario, String source, long seed, Instant start, Duration duration, long events,
                                List<ServiceReport> services, List<GroupReport> groups, List<KillRecord> kills,
                                List<RefusalRecord> refusals,
                                List<RunSummary> runs, List<FaultSpec> faults, List<OverloadWindow> overloads,
                                List<HypothesisResult> hypotheses, List<Incident> incidents, long incidentsOmitted,
-                               List<ScheduleSummary> schedules) {
+                               List<ScheduleSummary> schedules, SteadyStateReport steadyState) {
+    public SimulationReport(String scenario, String source, long seed, Instant start, Duration duration, long events,
+                            List<ServiceReport> services, List<GroupReport> groups, List<KillRecord> kills,
+                            List<RefusalRecord> refusals, List<RunSummary> runs, List<FaultSpec> faults,
+                            List<OverloadWindow> overloads, List<HypothesisResult> hypotheses, List<Incident> incidents,
+                            long incidentsOmitted, List<ScheduleSummary> schedules) {
+        this(scenario, source, seed, start, duration, events, services, groups, kills, refusals, runs, faults, overloads,
+                hypotheses, incidents, incidentsOmitted, schedules, SteadyStateReport.NONE);
+    }
+
+    /** The same report with the steady-state part. */
+    SimulationReport withSteadyState(SteadyStateReport value) {
+        return new SimulationReport(scenario, source, seed, start, duration, events, services, groups, kills, refusals, runs,
+                faults, overloads, hypotheses, incidents, incidentsOmitted, schedules, value);
+    }
+
     public SimulationReport {
+        steadyState = steadyState == null ? SteadyStateReport.NONE : steadyState;
         Objects.requireNonNull(scenario, "scenario");
         services = List.copyOf(services);
         groups = List.copyOf(groups);

@@ -34,7 +34,7 @@ class DocsScenariosTest {
             files = list.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml")).sorted().toList();
         }
         assertThat(files).containsExactly("cascading-dependency-fixed.yaml", "cascading-dependency.yaml",
-                "well-provisioned.yaml", "zone-outage-fixed.yaml", "zone-outage.yaml");
+                "stop-condition-saves-slo.yaml", "well-provisioned.yaml", "zone-outage-fixed.yaml", "zone-outage.yaml");
         for (String file : files) {
             assertThat(ScenarioParser.parse(DOCS.resolve(file)).hypotheses()).as(file).isNotEmpty();
         }
