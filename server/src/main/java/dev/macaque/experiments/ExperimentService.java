@@ -247,7 +247,8 @@ public final class ExperimentService implements AutoCloseable {
         // Predicted just before the run starts, with its seed: kept with the run in its creation transaction.
         PredictionView prediction = prepared.predict() ? predictor.predict(spec) : null;
         RunStore.Creation creation = store.create(runId, spec.name(), spec.seed(), spec.dryRun(), principal.display(), clock.instant(),
-                specJson, idempotencyKey, idempotencyKey == null ? null : hash(body), prediction == null ? null : writeValue(prediction));
+                specJson, idempotencyKey, idempotencyKey == null ? null : hash(body), prediction == null ? null : writeValue(prediction),
+                template == null ? null : template.name());
         if (creation instanceof RunStore.Creation.Replayed replayed) {
             return new Outcome.Replayed(view(replayed.runId()).orElseThrow());
         }
