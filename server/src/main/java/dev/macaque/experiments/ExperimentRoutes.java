@@ -13,6 +13,7 @@ import dev.macaque.http.Problem;
 import dev.macaque.http.ProblemException;
 import dev.macaque.http.RequestBodies;
 import dev.macaque.http.RouteGroup;
+import dev.macaque.text.Suggestions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
@@ -20,9 +21,12 @@ import io.javalin.http.sse.SseHandler;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Experiment runs over HTTP: create (asynchronous, idempotent with {@code Idempotency-Key}), read, list, follow the
@@ -32,15 +36,24 @@ public final class ExperimentRoutes implements RouteGroup {
         private static final Set<String> STATES = Set.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED",
                 "NOT_STEADY", "HALTED");
     private static final int MAX_IDEMPOTENCY_KEY = 200;
+    /** Template names are at most 100 characters ({@code TemplateRoutes}); a longer filter cannot name one. */
+    private static final int MAX_TEMPLATE_NAME = 100;
+    /** How many template names of past runs an unknown-template answer considers for its suggestion. */
+    private static final int TEMPLATES_CONSIDERED = 500;
 
     private final ExperimentService experiments;
     private final Access access;
     private final ObjectMapper json;
     private final RunEventBroadcaster broadcaster;
+    private final RunHistory history;
+    private final TemplateNames templates;
 
     @Inject
-    public ExperimentRoutes(ExperimentService experiments, Access access, ObjectMapper json, RunEventBroadcaster broadcaster) {
+    public ExperimentRoutes(ExperimentService experiments, Access access, ObjectMapper json, RunEventBroadcaster broadcaster,
+            RunHistory history, TemplateNames templates) {
         this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster is null");
+        this.history = Objects.requireNonNull(history, "history is null");
+        this.templates = Objects.requireNonNull(templates, "templates is null");
         this.experiments = Objects.requireNonNull(experiments, "experiments is null");
         this.access = Objects.requireNonNull(access, "access is null");
         this.json = Objects.requireNonNull(json, "json is null");
@@ -49,8 +62,9 @@ public final class ExperimentRoutes implements RouteGroup {
     public record RunPage(List<RunSummary> items, String nextCursor) {
     }
 
+    /** @param template the template the run was started from, null when it was not (or was created before this was kept) */
     public record RunSummary(String id, String name, String state, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, String createdBy, Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt, String template) {
     }
 
     public record EventList(String runId, String state, List<RunEventView> items) {
@@ -181,7 +195,15 @@ public final class ExperimentRoutes implements RouteGroup {
                         List.of(new Problem.FieldError("cursor", "not a cursor returned by this API")));
             }
         }
-        List<StoredRun> rows = experiments.store().list(state, since, beforeAt, beforeId, limit + 1);
+        String template = ctx.queryParam("template");
+        if (template != null && (template.isEmpty() || template.length() > MAX_TEMPLATE_NAME)) {
+            throw new ProblemException(400, ProblemException.VALIDATION, "template must be a template name of 1-" + MAX_TEMPLATE_NAME
+                    + " characters", List.of(new Problem.FieldError("template", "not a template name")));
+        }
+        List<StoredRun> rows = experiments.store().list(state, template, since, beforeAt, beforeId, limit + 1);
+        if (template != null && rows.isEmpty() && beforeAt == null) {
+            requireKnownTemplate(template);
+        }
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
@@ -189,7 +211,34 @@ public final class ExperimentRoutes implements RouteGroup {
             next = Cursors.encode("run:" + last.createdAt() + "|" + last.id());
         }
         ctx.json(new RunPage(rows.stream().map(r -> new RunSummary(r.id(), r.name(), r.state(), r.seed(), r.dryRun(), r.createdBy(),
-                r.createdAt(), r.updatedAt())).toList(), next));
+                r.createdAt(), r.updatedAt(), r.templateName())).toList(), next));
+    }
+
+    /** Problem type of a 404: the history's {@code template} filter names no template, now or in any run. */
+    public static final String NO_SUCH_TEMPLATE = "https://macaque.dev/problems/no-such-template";
+
+    /**
+     * An empty page for a typo would read as "this template never ran": a name that is no current template and that no
+     * run was started from is answered 404 instead, with the closest known name. A deleted template's runs still match.
+     */
+    private void requireKnownTemplate(String template) {
+        List<String> current = templates.current();
+        if (current.contains(template)) {
+            return;
+        }
+        SortedSet<String> known = new TreeSet<>(current);
+        known.addAll(history.templatesUsed(TEMPLATES_CONSIDERED));
+        if (known.contains(template)) {
+            return;
+        }
+        throw noSuchTemplate(template, known);
+    }
+
+    /** The 404 of a history filter by {@code template} that is none of the {@code known} names (current ones and those runs came from). */
+    public static ProblemException noSuchTemplate(String template, Collection<String> known) {
+        return new ProblemException(404, NO_SUCH_TEMPLATE, "no template named '" + template + "', and no run was started from one"
+                + Suggestions.closest(template, known).map(s -> "; did you mean '" + s + "'?").orElse(""),
+                List.of(new Problem.FieldError("template", "no such template")));
     }
 
     private void events(Context ctx) throws Exception {

@@ -50,8 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class ExperimentService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExperimentService.class);
     private static final SecureRandom SEEDS = new SecureRandom();
-    /** How often {@link #follow} looks for new events. */
-    private static final java.time.Duration FOLLOW_POLL = java.time.Duration.ofMillis(200);
     private static final double[] RECOVERY_BUCKETS_SECONDS = {5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600};
 
     private final RunStore store;
@@ -249,7 +247,8 @@ public final class ExperimentService implements AutoCloseable {
         // Predicted just before the run starts, with its seed: kept with the run in its creation transaction.
         PredictionView prediction = prepared.predict() ? predictor.predict(spec) : null;
         RunStore.Creation creation = store.create(runId, spec.name(), spec.seed(), spec.dryRun(), principal.display(), clock.instant(),
-                specJson, idempotencyKey, idempotencyKey == null ? null : hash(body), prediction == null ? null : writeValue(prediction));
+                specJson, idempotencyKey, idempotencyKey == null ? null : hash(body), prediction == null ? null : writeValue(prediction),
+                template == null ? null : template.name());
         if (creation instanceof RunStore.Creation.Replayed replayed) {
             return new Outcome.Replayed(view(replayed.runId()).orElseThrow());
         }
@@ -437,34 +436,6 @@ public final class ExperimentService implements AutoCloseable {
         audit.record(principal.display(), principal.role().wireName(), "experiment.abort", runId, source, aborted ? "ok" : "already-ended",
                 reason);
         return Optional.of(liveRun.view());
-    }
-
-    /** Receives a run's events as {@link #follow} delivers them. */
-    @FunctionalInterface
-    public interface EventSink {
-        void accept(RunEventView event) throws Exception;
-    }
-
-    /**
-     * Delivers every event of {@code runId} after {@code afterSeq}, then new ones as they are committed, until the run has
-     * ended and all its events were delivered (true), or {@code listening} turns false first (false). Events come from
-     * the store, so a run another node drives is followed as well.
-     */
-    public boolean follow(String runId, long afterSeq, java.util.function.BooleanSupplier listening, EventSink sink) throws Exception {
-        long last = afterSeq;
-        while (listening.getAsBoolean()) {
-            boolean ended = view(runId).map(v -> isTerminal(v.state())).orElse(true);
-            List<RunEventView> fresh = store.events(runId, last).stream().map(RunEventView::of).toList();
-            for (RunEventView event : fresh) {
-                sink.accept(event);
-                last = event.seq();
-            }
-            if (ended && fresh.isEmpty()) {
-                return true;
-            }
-            Thread.sleep(FOLLOW_POLL.toMillis());
-        }
-        return false;
     }
 
     /** Whether {@code state} is one a run never leaves. */

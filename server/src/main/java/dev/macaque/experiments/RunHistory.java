@@ -53,12 +53,22 @@ public final class RunHistory {
      * {@code provider} (and {@code region}/{@code group} when given): a run refused before any selection matches none.
      */
     public List<StoredRun> runsTouching(String state, String provider, String group, Instant beforeCreatedAt, String beforeId, int limit) {
+        return runsTouching(state, null, provider, group, beforeCreatedAt, beforeId, limit);
+    }
+
+    /** As {@link #runsTouching(String, String, String, Instant, String, int)}, also narrowed to runs started from {@code template} when given. */
+    public List<StoredRun> runsTouching(String state, String template, String provider, String group, Instant beforeCreatedAt,
+            String beforeId, int limit) {
         return database.inTransaction(c -> {
             StringBuilder sql = new StringBuilder("SELECT r.id FROM runs r WHERE 1 = 1");
             List<Object> args = new ArrayList<>();
             if (state != null) {
                 sql.append(" AND r.state = ?");
                 args.add(state);
+            }
+            if (template != null) {
+                sql.append(" AND r.template_name = ?");
+                args.add(template);
             }
             if (provider != null || group != null) {
                 sql.append(" AND EXISTS (SELECT 1 FROM terminations t WHERE t.run_id = r.id");
@@ -95,15 +105,18 @@ public final class RunHistory {
                     select.setString(1, id);
                     try (ResultSet rs = select.executeQuery()) {
                         if (rs.next()) {
-                            runs.add(new StoredRun(rs.getString("id"), rs.getString("name"), rs.getString("state"), rs.getLong("seed"),
-                                    rs.getBoolean("dry_run"), rs.getString("created_by"), Sql.instant(rs, "created_at"),
-                                    Sql.instant(rs, "updated_at"), rs.getString("spec_json"), rs.getString("result_json")));
+                            runs.add(RunRows.read(rs));
                         }
                     }
                 }
             }
             return runs;
         });
+    }
+
+    /** Template names that runs were started from (templates deleted since included), in name order; at most {@code limit}. */
+    public List<String> templatesUsed(int limit) {
+        return database.inTransaction(c -> RunRows.templateNames(c, limit));
     }
 
     private List<Kill> kills(String where, List<Object> args, int limit) {

@@ -15,11 +15,12 @@ final class RunRows {
     private RunRows() {
     }
 
-    /** Inserts a PENDING run owned by {@code nodeId} until {@code leaseExpiresAt}. */
+    /** Inserts a PENDING run owned by {@code nodeId} until {@code leaseExpiresAt}; {@code templateName} may be null. */
     static void insert(Connection c, String runId, String name, long seed, boolean dryRun, String createdBy, Instant now,
-            String specJson, String nodeId, Instant leaseExpiresAt) throws SQLException {
+            String specJson, String nodeId, Instant leaseExpiresAt, String templateName) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO runs (id, name, state, spec_json, seed, dry_run, "
-                + "created_by, created_at, updated_at, owner_node, lease_expires_at) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "created_by, created_at, updated_at, owner_node, lease_expires_at, template_name) "
+                + "VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, runId);
             insert.setString(2, name);
             insert.setString(3, specJson);
@@ -30,6 +31,7 @@ final class RunRows {
             Sql.setInstant(insert, 8, now);
             insert.setString(9, nodeId);
             Sql.setInstant(insert, 10, leaseExpiresAt);
+            insert.setString(11, templateName);
             insert.executeUpdate();
         }
     }
@@ -66,14 +68,21 @@ final class RunRows {
         }
     }
 
-    /** Newest first: runs created before the cursor position (created_at, id) when one is given. */
-    static List<StoredRun> list(Connection c, String state, Instant since, Instant beforeCreatedAt, String beforeId, int limit)
-            throws SQLException {
+    /**
+     * Newest first: runs created before the cursor position (created_at, id) when one is given, in {@code state} and
+     * started from {@code template} when those are given.
+     */
+    static List<StoredRun> list(Connection c, String state, String template, Instant since, Instant beforeCreatedAt, String beforeId,
+            int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (state != null) {
             sql.append(" AND state = ?");
             args.add(state);
+        }
+        if (template != null) {
+            sql.append(" AND template_name = ?");
+            args.add(template);
         }
         if (since != null) {
             sql.append(" AND created_at >= ?");
@@ -128,9 +137,25 @@ final class RunRows {
         return runs;
     }
 
-    private static StoredRun read(ResultSet rs) throws SQLException {
+    /** Template names that runs were started from, in name order; at most {@code limit}. */
+    static List<String> templateNames(Connection c, int limit) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT DISTINCT template_name FROM runs WHERE template_name IS NOT NULL ORDER BY template_name LIMIT ?")) {
+            select.setInt(1, limit);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        }
+    }
+
+    /** The run of the current row of {@code rs}, a {@code SELECT *} of {@code runs}. */
+    static StoredRun read(ResultSet rs) throws SQLException {
         return new StoredRun(rs.getString("id"), rs.getString("name"), rs.getString("state"), rs.getLong("seed"),
                 rs.getBoolean("dry_run"), rs.getString("created_by"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"),
-                rs.getString("spec_json"), rs.getString("result_json"));
+                rs.getString("spec_json"), rs.getString("result_json"), rs.getString("template_name"));
     }
 }

@@ -93,6 +93,12 @@ public final class RunStore implements RunRecorder, KillHistory {
     /** As {@link #create}, keeping {@code predictionJson} (a {@link PredictionView}, or null) with the run in the same transaction. */
     public Creation create(String runId, String name, long seed, boolean dryRun, String createdBy, Instant now, String specJson,
             String idempotencyKey, String requestHash, String predictionJson) {
+        return create(runId, name, seed, dryRun, createdBy, now, specJson, idempotencyKey, requestHash, predictionJson, null);
+    }
+
+    /** As {@link #create}, also keeping the name of the template the run was started from ({@code templateName}, or null). */
+    public Creation create(String runId, String name, long seed, boolean dryRun, String createdBy, Instant now, String specJson,
+            String idempotencyKey, String requestHash, String predictionJson, String templateName) {
         return database.inTransaction(c -> {
             if (idempotencyKey != null) {
                 Optional<IdempotencyKeys.Claim> claimed = IdempotencyKeys.find(c, idempotencyKey);
@@ -101,7 +107,7 @@ public final class RunStore implements RunRecorder, KillHistory {
                             : new Creation.KeyConflict(claimed.get().runId());
                 }
             }
-            RunRows.insert(c, runId, name, seed, dryRun, createdBy, now, specJson, leases.nodeId(), leases.expiry(now));
+            RunRows.insert(c, runId, name, seed, dryRun, createdBy, now, specJson, leases.nodeId(), leases.expiry(now), templateName);
             if (idempotencyKey != null) {
                 IdempotencyKeys.claim(c, idempotencyKey, requestHash, runId, now);
             }
@@ -222,7 +228,12 @@ public final class RunStore implements RunRecorder, KillHistory {
 
     /** Newest first: runs created before the cursor position (created_at, id) when one is given. */
     public List<StoredRun> list(String state, Instant since, Instant beforeCreatedAt, String beforeId, int limit) {
-        return database.inTransaction(c -> RunRows.list(c, state, since, beforeCreatedAt, beforeId, limit));
+        return list(state, null, since, beforeCreatedAt, beforeId, limit);
+    }
+
+    /** As {@link #list(String, Instant, Instant, String, int)}, narrowed to runs started from {@code template} when given. */
+    public List<StoredRun> list(String state, String template, Instant since, Instant beforeCreatedAt, String beforeId, int limit) {
+        return database.inTransaction(c -> RunRows.list(c, state, template, since, beforeCreatedAt, beforeId, limit));
     }
 
     /** Events with a sequence number above {@code afterSeq}, in order. */

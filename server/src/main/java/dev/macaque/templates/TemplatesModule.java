@@ -5,6 +5,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import dev.macaque.experiments.TemplateNames;
 import dev.macaque.http.RouteGroup;
 import dev.macaque.store.Database;
 
@@ -20,5 +21,11 @@ public final class TemplatesModule extends AbstractModule {
     @Singleton
     TemplateStore store(Database database, ObjectMapper json) {
         return new TemplateStore(database, json);
+    }
+
+    @Provides
+    @Singleton
+    TemplateNames templateNames(TemplateStore store) {
+        return () -> store.list().stream().map(StoredTemplate::name).toList();
     }
 }

@@ -405,6 +405,34 @@ class DashboardHttpTest {
     }
 
     @Test
+    void theHistoryFiltersByATemplateChosenFromTheKnownOnes() {
+        String spec = "{\"name\":\"by-template\",\"targets\":{\"groups\":[\"api\"]},\"selection\":{\"mode\":\"count\",\"value\":1},"
+                + "\"dryRun\":true}";
+        assertThat(server.sendJson("PUT", "/api/v1/templates/history-a", server.adminToken, spec).statusCode()).isEqualTo(201);
+        assertThat(server.sendJson("PUT", "/api/v1/templates/history-b", server.adminToken, spec).statusCode()).isEqualTo(201);
+        String fromA = runOfTemplate("history-a");
+        String fromB = runOfTemplate("history-b");
+        PageClient viewer = PageClient.signedIn(server, server.token("history-viewer", "viewer"));
+
+        String all = viewer.get("/experiments").body();
+        assertThat(all).contains("/experiments/" + fromA, "/experiments/" + fromB, "<option value=\"history-b\"")
+                .contains("template history-a");
+        String filtered = viewer.get("/experiments?template=history-a").body();
+        assertThat(filtered).contains("/experiments/" + fromA).doesNotContain("/experiments/" + fromB)
+                .containsPattern("<option value=\"history-a\"[^>]*selected");
+
+        HttpResponse<String> typo = viewer.get("/experiments?template=history-c");
+        assertThat(typo.statusCode()).isEqualTo(404);
+        assertThat(typo.body()).contains("no template named 'history-c'", "did you mean");
+    }
+
+    private static String runOfTemplate(String template) {
+        HttpResponse<String> created = server.sendJson("POST", "/api/v1/templates/" + template + "/runs", server.adminToken, "");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return TestServer.json(created).get("id").asText();
+    }
+
+    @Test
     void theLiveStreamNeedsASession() {
         HttpResponse<String> answer = new PageClient(server).get("/experiments/run_nothing/live");
 

@@ -237,4 +237,37 @@ class PredictionHttpTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(TestServer.json(response).at("/errors/0/field").asText()).isEqualTo("predict");
     }
+
+    @Test
+    void predictionsBeyondSimulationsWorkersAreA503WhileTheRunningOneStillCompletes() throws Exception {
+        Map<String, Object> held = new java.util.HashMap<>(CLOUD);
+        held.put("holdPredictionListing", "true");
+        start(Map.of("held", held), config -> config.withSimulations(new MacaqueConfig.SimulationsConfig(1, null, null, null, null, null)));
+        String body = spec(42, ",\"predict\":true").replace("[\"tc\"]", "[\"held\"]");
+        TestCloudFactory.ListingHold hold = TestCloudFactory.PREDICTION_HOLDS.get("held");
+        java.util.concurrent.ExecutorService client = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<HttpResponse<String>> first = client.submit(
+                    () -> server.sendJson("POST", "/api/v1/experiments/preview", operator, body));
+            assertThat(hold.awaitHeld(Duration.ofSeconds(30))).as("the first prediction reads the fleet").isTrue();
+
+            HttpResponse<String> second = server.sendJson("POST", "/api/v1/experiments/preview", operator, body);
+
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(503);
+            assertThat(second.headers().firstValue("Content-Type").orElseThrow()).startsWith(Problem.CONTENT_TYPE);
+            assertThat(TestServer.json(second).get("detail").asText()).contains("1 predictions are running", "simulations.workers");
+            assertThat(first.isDone()).as("the first prediction is still held").isFalse();
+
+            hold.open();
+            HttpResponse<String> done = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            assertThat(TestServer.json(done).get("prediction").get("victims")).hasSize(2);
+            HttpResponse<String> afterwards = server.sendJson("POST", "/api/v1/experiments/preview", operator, body);
+            assertThat(afterwards.statusCode()).as("the worker is free again: " + afterwards.body()).isEqualTo(200);
+        } finally {
+            hold.open();
+            TestCloudFactory.PREDICTION_HOLDS.remove("held");
+            client.shutdownNow();
+        }
+    }
 }

@@ -57,6 +57,33 @@ class StoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void aRunKeepsItsTemplateFromItsCreationAndTheHistoryFiltersByIt(String name, Function<Path, MacaqueConfig.DatabaseConfig> config) {
+        try (Database db = Database.open(config.apply(dir))) {
+            var store = new dev.macaque.experiments.RunStore(db, new com.fasterxml.jackson.databind.ObjectMapper());
+            var history = new dev.macaque.experiments.RunHistory(db);
+            Instant t0 = CLOCK.instant();
+            store.create("run_t1", "t", 1, true, "test", t0, "{}", null, null, null, "nightly-api");
+            store.create("run_t2", "t", 2, true, "test", t0.plusSeconds(1), "{}", null, null, null, "weekly-web");
+            store.create("run_t3", "t", 3, true, "test", t0.plusSeconds(2), "{}", "key-t3", "hash-t3", null, "nightly-api");
+            store.create("run_t4", "t", 4, true, "test", t0.plusSeconds(3), "{}", null, null);
+
+            assertThat(store.find("run_t1").orElseThrow().templateName()).as("kept while the run is still PENDING").isEqualTo("nightly-api");
+            assertThat(store.find("run_t4").orElseThrow().templateName()).isNull();
+            assertThat(store.list(null, "nightly-api", null, null, null, 10)).extracting(dev.macaque.experiments.StoredRun::id)
+                    .containsExactly("run_t3", "run_t1");
+            assertThat(store.list(null, "nightly-api", null, t0.plusSeconds(2), "run_t3", 10))
+                    .as("the cursor pages within the filter").extracting(dev.macaque.experiments.StoredRun::id).containsExactly("run_t1");
+            assertThat(store.list("RUNNING", "nightly-api", null, null, null, 10)).isEmpty();
+            assertThat(store.list(null, "no-such", null, null, null, 10)).isEmpty();
+            assertThat(history.runsTouching(null, "weekly-web", null, null, null, null, 10))
+                    .extracting(dev.macaque.experiments.StoredRun::id).containsExactly("run_t2");
+            assertThat(history.templatesUsed(10)).containsExactly("nightly-api", "weekly-web");
+            assertThat(history.templatesUsed(1)).containsExactly("nightly-api");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void tokensAreStoredAsHashesAndAuthenticateUntilRevoked(String name, Function<Path, MacaqueConfig.DatabaseConfig> config) {
         try (Database db = Database.open(config.apply(dir))) {
             TokenStore tokens = new TokenStore(db, CLOCK);

@@ -93,4 +93,53 @@ class TemplatesHttpTest {
         assertThat(server.get("/api/v1/templates/api-dry", viewer).statusCode()).isEqualTo(404);
         assertThat(server.sendJson("POST", "/api/v1/templates/api-dry/runs", operator, "").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void theHistoryFiltersByTemplateAndKeepsADeletedTemplatesRuns() {
+        server.sendJson("PUT", "/api/v1/templates/api-dry", operator, SPEC);
+        server.sendJson("PUT", "/api/v1/templates/api-two", operator, SPEC.replace("\"value\":1", "\"value\":2"));
+        String first = startFrom("api-dry");
+        String second = startFrom("api-dry");
+        String other = startFrom("api-two");
+        HttpResponse<String> plain = server.sendJson("POST", "/api/v1/experiments", operator, SPEC);
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(201);
+
+        JsonNode page = TestServer.json(server.get("/api/v1/experiments?template=api-dry", viewer));
+        assertThat(page.get("items").findValuesAsText("id")).containsExactlyInAnyOrder(first, second);
+        assertThat(page.get("items").findValuesAsText("template")).containsOnly("api-dry");
+        JsonNode all = TestServer.json(server.get("/api/v1/experiments", viewer));
+        assertThat(all.get("items")).hasSize(4);
+        assertThat(all.get("items").findValues("template")).anyMatch(JsonNode::isNull);
+
+        assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/v1/templates/api-two")).DELETE()
+                .header("Authorization", "Bearer " + operator)).statusCode()).isEqualTo(204);
+        JsonNode deletedTemplatesRuns = TestServer.json(server.get("/api/v1/experiments?template=api-two", viewer));
+        assertThat(deletedTemplatesRuns.get("items").findValuesAsText("id")).containsExactly(other);
+    }
+
+    @Test
+    void aTemplateWithoutRunsHasAnEmptyHistoryButAnUnknownNameIsA404WithASuggestion() {
+        server.sendJson("PUT", "/api/v1/templates/api-dry", operator, SPEC);
+        HttpResponse<String> none = server.get("/api/v1/experiments?template=api-dry", viewer);
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(200);
+        assertThat(TestServer.json(none).get("items")).isEmpty();
+
+        HttpResponse<String> typo = server.get("/api/v1/experiments?template=api-dyr", viewer);
+        assertThat(typo.statusCode()).as(typo.body()).isEqualTo(404);
+        assertThat(typo.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = TestServer.json(typo);
+        assertThat(problem.get("type").asText()).isEqualTo("https://macaque.dev/problems/no-such-template");
+        assertThat(problem.get("detail").asText()).contains("no template named 'api-dyr'").contains("did you mean 'api-dry'?");
+        assertThat(problem.get("errors").findValuesAsText("field")).containsExactly("template");
+
+        HttpResponse<String> tooLong = server.get("/api/v1/experiments?template=" + "t".repeat(101), viewer);
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(TestServer.json(tooLong).get("errors").findValuesAsText("field")).containsExactly("template");
+    }
+
+    private String startFrom(String template) {
+        HttpResponse<String> created = server.sendJson("POST", "/api/v1/templates/" + template + "/runs", operator, "");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return TestServer.json(created).get("id").asText();
+    }
 }

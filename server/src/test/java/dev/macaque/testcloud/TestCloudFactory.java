@@ -35,6 +35,11 @@ public final class TestCloudFactory implements ProviderFactory {
     public static final Map<String, Semaphore> GATES = new ConcurrentHashMap<>();
     /** Clouds shared by several servers in one JVM ({@code shareAs}), by name: one fleet, many nodes. */
     public static final Map<String, CloudProvider> SHARED = new ConcurrentHashMap<>();
+    /**
+     * Provider ids ({@code holdPredictionListing: true}) whose listings made for a run's prediction wait until the test
+     * opens the hold, so that a test can keep a prediction running.
+     */
+    public static final Map<String, ListingHold> PREDICTION_HOLDS = new ConcurrentHashMap<>();
     /** The fewest healthy in-service members each group ever had right after a real termination, as {@code provider/region/name}. */
     public static final Map<String, Integer> LOWEST_HEALTHY = new ConcurrentHashMap<>();
 
@@ -59,6 +64,7 @@ public final class TestCloudFactory implements ProviderFactory {
                 ConfigKey.optional("healAfterMillis", "delay before a group replaces a killed member", "100"),
                 ConfigKey.optional("holdTerminations", "true: real terminations block forever (a provider call in flight)", "false"),
                 ConfigKey.optional("shareAs", "a name: every testcloud provider with it is one cloud, shared by servers in this JVM", ""),
+                ConfigKey.optional("holdPredictionListing", "true: a prediction's listGroups waits for PREDICTION_HOLDS to open", "false"),
                 ConfigKey.optional("failListing", "true: every listGroups fails as a cloud without credentials does", "false"));
     }
 
@@ -82,7 +88,40 @@ public final class TestCloudFactory implements ProviderFactory {
         if (Boolean.parseBoolean(context.config().getOrDefault("holdTerminations", "false"))) {
             GATES.put(context.instanceId(), new Semaphore(0));
         }
+        if (Boolean.parseBoolean(context.config().getOrDefault("holdPredictionListing", "false"))) {
+            PREDICTION_HOLDS.put(context.instanceId(), new ListingHold());
+        }
         return new HealingCloud(cloud, healAfter, Boolean.parseBoolean(context.config().getOrDefault("failListing", "false")));
+    }
+
+    /** Holds the listings a prediction makes (and only those: a preview's own listing passes) until {@link #open}. */
+    public static final class ListingHold {
+        private static final String PREDICTION_SNAPSHOT = "dev.macaque.simulate.FleetSnapshot";
+        private final Semaphore entered = new Semaphore(0);
+        private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+
+        /** Waits, at most {@code timeout}, until a prediction is held in its listing; false if none came. */
+        public boolean awaitHeld(java.time.Duration timeout) throws InterruptedException {
+            return entered.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Lets every held and every later listing through. */
+        public void open() {
+            opened.countDown();
+        }
+
+        void holdIfPredicting() {
+            boolean predicting = StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getClassName().equals(PREDICTION_SNAPSHOT)));
+            if (predicting && opened.getCount() > 0) {
+                entered.release();
+                try {
+                    // Bounded: a test that never opens the hold fails on its own timeout, not by hanging the build.
+                    opened.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     private static final class HealingCloud implements CloudProvider {
@@ -117,6 +156,10 @@ public final class TestCloudFactory implements ProviderFactory {
             if (failListing) {
                 throw new dev.macaque.spi.ProviderException(dev.macaque.spi.ProviderException.Kind.PERMISSION_DENIED,
                         "no credentials: the default credentials chain found none");
+            }
+            ListingHold hold = PREDICTION_HOLDS.get(cloud.id());
+            if (hold != null) {
+                hold.holdIfPredicting();
             }
             return cloud.listGroups(filter);
         }

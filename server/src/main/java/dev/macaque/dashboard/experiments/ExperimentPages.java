@@ -12,6 +12,7 @@ import dev.macaque.dashboard.Frame;
 import dev.macaque.dashboard.PageAccess;
 import dev.macaque.engine.FieldError;
 import dev.macaque.engine.SpecValidationException;
+import dev.macaque.experiments.ExperimentRoutes;
 import dev.macaque.experiments.ExperimentService;
 import dev.macaque.experiments.RunHistory;
 import dev.macaque.experiments.RunView;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -45,13 +47,19 @@ public final class ExperimentPages {
     static final List<String> STATES = List.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED",
             "NOT_STEADY", "HALTED");
 
-    public record HistoryFilters(String state, String provider, String group) {
+    public record HistoryFilters(String state, String template, String provider, String group) {
         public boolean stateIs(String value) {
             return value.equals(state == null ? "" : state);
         }
+
+        public boolean templateIs(String value) {
+            return value.equals(template == null ? "" : template);
+        }
     }
 
-    public record HistoryView(HistoryFilters filters, List<String> states, List<StoredRun> runs, String nextCursor) {
+    /** @param templates the template filter's choices: current templates and those past runs were started from */
+    public record HistoryView(HistoryFilters filters, List<String> states, List<String> templates, List<StoredRun> runs,
+            String nextCursor) {
     }
 
     /** @param liveUrl where the page's live updates come from; null once the run has ended */
@@ -125,11 +133,15 @@ public final class ExperimentPages {
     }
 
     public void history(Context ctx) {
-        HistoryFilters filters = new HistoryFilters(blankToNull(ctx.queryParam("state")), blankToNull(ctx.queryParam("provider")),
-                blankToNull(ctx.queryParam("group")));
+        HistoryFilters filters = new HistoryFilters(blankToNull(ctx.queryParam("state")), blankToNull(ctx.queryParam("template")),
+                blankToNull(ctx.queryParam("provider")), blankToNull(ctx.queryParam("group")));
         if (filters.state() != null && !STATES.contains(filters.state())) {
             throw ProblemException.invalid("state must be one of " + String.join(", ", STATES) + "; was '" + filters.state() + "'",
                     "state", "unknown state");
+        }
+        List<String> knownTemplates = knownTemplates();
+        if (filters.template() != null && !knownTemplates.contains(filters.template())) {
+            throw ExperimentRoutes.noSuchTemplate(filters.template(), knownTemplates);
         }
         Instant beforeAt = null;
         String beforeId = null;
@@ -145,15 +157,28 @@ public final class ExperimentPages {
             }
         }
         List<StoredRun> rows = filters.provider() == null && filters.group() == null
-                ? experiments.store().list(filters.state(), null, beforeAt, beforeId, PAGE_SIZE + 1)
-                : history.runsTouching(filters.state(), filters.provider(), filters.group(), beforeAt, beforeId, PAGE_SIZE + 1);
+                ? experiments.store().list(filters.state(), filters.template(), null, beforeAt, beforeId, PAGE_SIZE + 1)
+                : history.runsTouching(filters.state(), filters.template(), filters.provider(), filters.group(), beforeAt, beforeId,
+                        PAGE_SIZE + 1);
         String next = null;
         if (rows.size() > PAGE_SIZE) {
             rows = rows.subList(0, PAGE_SIZE);
             StoredRun last = rows.get(rows.size() - 1);
             next = Cursors.encode("run:" + last.createdAt() + "|" + last.id());
         }
-        pages.render(ctx, "experiments.jte", "Experiments", Frame.Section.EXPERIMENTS, new HistoryView(filters, STATES, rows, next));
+        pages.render(ctx, "experiments.jte", "Experiments", Frame.Section.EXPERIMENTS, new HistoryView(filters, STATES, knownTemplates, rows,
+                next));
+    }
+
+    /** How many template names of past runs the filter offers, beside the current templates. */
+    static final int MAX_TEMPLATES_USED = 500;
+
+    /** Current templates and those past runs were started from (a deleted template's runs stay findable), in name order. */
+    private List<String> knownTemplates() {
+        TreeSet<String> known = new TreeSet<>();
+        templates.choices().forEach(choice -> known.add(choice.name()));
+        known.addAll(history.templatesUsed(MAX_TEMPLATES_USED));
+        return List.copyOf(known);
     }
 
     public void run(Context ctx) {
