@@ -110,7 +110,7 @@ public final class ExperimentRoutes implements RouteGroup {
         } catch (RunPredictor.NotPredictable e) {
             throw notPredictable(e);
         } catch (RunPredictor.Busy e) {
-            throw new ProblemException(503, e.getMessage());
+            throw predictionsBusy(ctx, e);
         }
         if (outcome instanceof ExperimentService.Outcome.IdempotencyConflict conflict) {
             throw new ProblemException(409, "https://macaque.dev/problems/idempotency-conflict", "Idempotency-Key '" + key
@@ -126,6 +126,12 @@ public final class ExperimentRoutes implements RouteGroup {
     public static final String PREDICTION_NOT_POSSIBLE = "https://macaque.dev/problems/prediction-not-possible";
 
     /** Nothing is predicted in part, and a run asked to be predicted is not started without its prediction. */
+    /** Predictions run on the request thread, so their number is bounded; a client may try again shortly. */
+    private static ProblemException predictionsBusy(Context ctx, RunPredictor.Busy e) {
+        ctx.header("Retry-After", "5");
+        return new ProblemException(503, e.getMessage());
+    }
+
     private static ProblemException notPredictable(RunPredictor.NotPredictable e) {
         return new ProblemException(422, e.tooLarge() ? PREDICTION_TOO_LARGE : PREDICTION_NOT_POSSIBLE,
                 "cannot predict this experiment: " + e.getMessage(), List.of(new Problem.FieldError("predict", e.getMessage())));
@@ -150,7 +156,7 @@ public final class ExperimentRoutes implements RouteGroup {
         } catch (RunPredictor.NotPredictable e) {
             throw notPredictable(e);
         } catch (RunPredictor.Busy e) {
-            throw new ProblemException(503, e.getMessage());
+            throw predictionsBusy(ctx, e);
         }
     }
 

@@ -256,6 +256,7 @@ class PredictionHttpTest {
             assertThat(second.statusCode()).as(second.body()).isEqualTo(503);
             assertThat(second.headers().firstValue("Content-Type").orElseThrow()).startsWith(Problem.CONTENT_TYPE);
             assertThat(TestServer.json(second).get("detail").asText()).contains("1 predictions are running", "simulations.workers");
+            assertThat(second.headers().firstValue("Retry-After")).contains("5");
             assertThat(first.isDone()).as("the first prediction is still held").isFalse();
 
             hold.open();
