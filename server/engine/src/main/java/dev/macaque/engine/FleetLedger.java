@@ -82,7 +82,9 @@ public final class FleetLedger implements RunRecorder {
         } else if (step instanceof GroupNotRecovered notRecovered) {
             settleGroup(event.runId(), notRecovered.group());
         } else if (step.type() == RunEventType.RUN_COMPLETED || step.type() == RunEventType.RUN_FAILED
-                || step.type() == RunEventType.RUN_ABORTED) {
+                || step.type() == RunEventType.RUN_ABORTED || step.type() == RunEventType.RUN_HALTED
+                || step.type() == RunEventType.RUN_NOT_STEADY) {
+            // Every way a run ends settles its kills, as the run store does for every terminal state.
             for (GroupRef group : Set.copyOf(inFlight.keySet())) {
                 settleGroup(event.runId(), group);
             }
