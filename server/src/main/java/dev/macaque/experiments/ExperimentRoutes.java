@@ -33,8 +33,7 @@ import java.util.TreeSet;
  * events (JSON, or a live {@code text/event-stream}), abort.
  */
 public final class ExperimentRoutes implements RouteGroup {
-        private static final Set<String> STATES = Set.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED",
-                "NOT_STEADY", "HALTED");
+    private static final Set<String> STATES = Set.copyOf(RunStates.NAMES);
     private static final int MAX_IDEMPOTENCY_KEY = 200;
     /** Template names are at most 100 characters ({@code TemplateRoutes}); a longer filter cannot name one. */
     private static final int MAX_TEMPLATE_NAME = 100;

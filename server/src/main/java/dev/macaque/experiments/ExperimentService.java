@@ -440,8 +440,7 @@ public final class ExperimentService implements AutoCloseable {
 
     /** Whether {@code state} is one a run never leaves. */
     public static boolean isTerminal(String state) {
-        return state.equals("COMPLETED") || state.equals("FAILED") || state.equals("ABORTED") || state.equals("NOT_STEADY")
-                || state.equals("HALTED");
+        return RunStates.isTerminal(state);
     }
 
     public boolean isLive(String runId) {

@@ -1,7 +1,11 @@
 package dev.macaque.experiments;
 
+import dev.macaque.engine.RunState;
 import dev.macaque.engine.RunStep;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The states of a run as the store keeps them, and which event moves a run into which: the one place where a new
@@ -11,7 +15,11 @@ final class RunStates {
     /** The states of a run that some node still drives (or should), as an SQL list for {@code state IN ...}. */
     static final String UNFINISHED = "('PENDING', 'RUNNING', 'VERIFYING')";
 
-    private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "ABORTED", "HALTED", "NOT_STEADY");
+    /** Every state's name, in the engine's order. */
+    static final List<String> NAMES = Arrays.stream(RunState.values()).map(Enum::name).toList();
+
+    private static final Set<String> TERMINAL = Arrays.stream(RunState.values()).filter(RunState::isTerminal)
+            .map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
     private RunStates() {
     }

@@ -44,8 +44,7 @@ import java.util.UUID;
  */
 public final class ExperimentPages {
     static final int PAGE_SIZE = 25;
-    static final List<String> STATES = List.of("PENDING", "RUNNING", "VERIFYING", "COMPLETED", "FAILED", "ABORTED",
-            "NOT_STEADY", "HALTED");
+    static final List<String> STATES = java.util.Arrays.stream(dev.macaque.engine.RunState.values()).map(Enum::name).toList();
 
     public record HistoryFilters(String state, String template, String provider, String group) {
         public boolean stateIs(String value) {
