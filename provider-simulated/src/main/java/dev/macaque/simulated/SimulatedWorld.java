@@ -367,6 +367,11 @@ public final class SimulatedWorld {
         return service(service).ratioAt(queue.now());
     }
 
+    /** {@code service}'s offered load at {@code since} the world's start, requests/second: a pure function of time. */
+    public synchronized double loadAt(String service, Duration since) {
+        return service(service).loadAt(since.toNanos());
+    }
+
     /** Change points of {@code service}'s capacity, load and success ratio, from the start. */
     public synchronized List<SeriesPoint> series(String service) {
         catchUp();

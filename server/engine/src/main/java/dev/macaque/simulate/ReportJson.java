@@ -242,6 +242,26 @@ public final class ReportJson {
                 json.writeString(service);
             }
             json.writeEndArray();
+            json.writeArrayFieldStart("causes");
+            for (Incident.Cause cause : incident.causes()) {
+                json.writeStartObject();
+                json.writeStringField("kind", cause.kind().wireName());
+                json.writeStringField("group", cause.group());
+                if (cause.instance().isPresent()) {
+                    json.writeStringField("instance", cause.instance().get());
+                }
+                json.writeStringField("at", start.plus(cause.at()).toString());
+                json.writeStringField("service", cause.service());
+                number(json, "capacityBefore", cause.capacityBefore());
+                number(json, "capacityAfter", cause.capacityAfter());
+                number(json, "load", cause.load());
+                json.writeNumberField("lost", cause.lost());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            if (incident.causesOmitted() > 0) {
+                json.writeNumberField("causesOmitted", incident.causesOmitted());
+            }
             json.writeNumberField("crashes", incident.crashes());
             json.writeObjectFieldStart("zones");
             for (Map.Entry<String, Map<String, Integer>> group : incident.zones().entrySet()) {

@@ -77,11 +77,18 @@ class DocsScenariosTest {
 
         assertThat(failed(report)).containsExactly("availability(checkout) >= 99.99", "availability(payments) >= 99.99");
         assertThat(report.incidents()).extracting(Incident::service).containsExactly("payments", "checkout");
+        // One outage lowered both factors at once: payments' to 200/350, checkout's own to 400/450. The smaller is
+        // payments': it is the root cause of both, and checkout's own loss is a cause of checkout's incident too.
         assertThat(report.incidents()).allSatisfy(incident -> {
             assertThat(incident.rootCause().orElseThrow().kind()).isEqualTo(CauseKind.ZONE_OUTAGE);
             assertThat(incident.rootCause().orElseThrow().lost()).isEqualTo(2);
-            assertThat(incident.rootCause().orElseThrow().group()).isEqualTo(incident.service());
+            assertThat(incident.rootCause().orElseThrow().group()).isEqualTo("payments");
         });
+        assertThat(report.incidents().get(1).path()).containsExactly("payments", "checkout");
+        assertThat(report.incidents().get(1).causes()).extracting(Incident.Cause::service, Incident.Cause::capacityBefore,
+                Incident.Cause::capacityAfter, Incident.Cause::load).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("payments", 400.0, 200.0, 350.0),
+                org.assertj.core.groups.Tuple.tuple("checkout", 600.0, 400.0, 450.0));
         // Both groups lost their zone-a members: each is short of its own capacity, and both are left in b (and c).
         assertThat(report.incidents().get(0).zones()).containsEntry("payments", java.util.Map.of("a", 0, "b", 2));
         assertThat(report.incidents().get(1).zones()).containsEntry("checkout", java.util.Map.of("a", 0, "b", 2, "c", 2));
