@@ -362,6 +362,7 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }
         printIncidents(report);
+        ReportText.halts(report.start(), report.steadyState()).forEach(line -> stdout.println("HALT      " + line));
         if (failed == 0) {
             out.printf(Locale.ROOT, "%s: %d of %d hypotheses hold. Reports in %s%n", report.scenario(), report.hypotheses().size(),
                     report.hypotheses().size(), dir);

@@ -30,6 +30,20 @@ class SimulateLessonsTest {
     }
 
     @Test
+    void stopConditionSavesSloNamesTheHaltAndBothKillsInTheTerminal() {
+        CommandRun run = command("simulate", DOCS.resolve("stop-condition-saves-slo.yaml").toString(), "--out", dir.toString(),
+                "--events", "none");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("HALT      run sim-0-1 (checkout-chaos) HALTED at Thu 1 Jan 13:02 UTC by probe checkout-ok")
+                .contains("1 victim spared; web 99.9205% with the probes vs 99.7584% without")
+                .contains("INCIDENT  web lost 1 of 4 members at Thu 1 Jan 13:00 UTC (engine kill of web-")
+                .contains("): 600 ≥ 538 req/s, still enough; then 1 more at 13:02 (engine kill of web-")
+                .contains("): 400 < 539 req/s → web served 74% until 13:10 (8 min 10 s).")
+                .doesNotContain("over capacity");
+    }
+
+    @Test
     void theFixedVariantExitsZeroAndDoesNotOverwriteTheOriginalsReport() throws Exception {
         Path cwdOut = dir.resolve("simulation-out");
         CommandRun weak = command("simulate", DOCS.resolve("cascading-dependency.yaml").toString(), "--quiet", "--out",

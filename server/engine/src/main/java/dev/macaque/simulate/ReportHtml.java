@@ -103,34 +103,30 @@ public final class ReportHtml {
         List<ServiceReport> services = report.services();
         if (services.size() <= 8) {
             for (ServiceReport service : services) {
-                card(tone(service.availability()), service.name() + " availability",
+                card(report.availabilityVerdict(service.name()).tone(), service.name() + " availability",
                         ReportNumbers.number(service.availability()) + "%", "served by " + service.group());
             }
         } else {
             ServiceReport worst = services.stream().min(java.util.Comparator.comparingDouble(ServiceReport::availability)).orElseThrow();
-            card(tone(worst.availability()), "lowest availability", ReportNumbers.number(worst.availability()) + "%",
+            card(report.availabilityVerdict().tone(), "lowest availability", ReportNumbers.number(worst.availability()) + "%",
                     worst.name() + ", of " + services.size() + " services");
         }
         List<GroupReport> killed = report.groups().stream().filter(g -> g.kills() > 0).toList();
         if (killed.size() <= 4) {
             for (GroupReport group : killed) {
-                card("", group.name() + " recovery max", seconds(group.recovery().max()), group.kills()
+                card(report.recoveryVerdict(group.name()).tone(), group.name() + " recovery max", seconds(group.recovery().max()), group.kills()
                         + (group.kills() == 1 ? " kill" : " kills") + ", p50 " + seconds(group.recovery().p50()));
             }
         } else {
             RecoveryStats all = RecoveryStats.of(report.kills().stream().map(KillRecord::recoverySeconds).toList());
-            card("", "recovery max", seconds(all.max()), report.kills().size() + " kills in " + killed.size()
+            card(report.recoveryVerdict("").tone(), "recovery max", seconds(all.max()), report.kills().size() + " kills in " + killed.size()
                     + " groups, p50 " + seconds(all.p50()) + ", p95 " + seconds(all.p95()));
         }
         long refusals = report.refusals().size();
         if (refusals > 0) {
-            card("", "refused by guardrails", Long.toString(refusals), refusals == 1 ? "kill not made" : "kills not made");
+            card(report.refusalsVerdict().tone(), "refused by guardrails", Long.toString(refusals), refusals == 1 ? "kill not made" : "kills not made");
         }
         out.append("</section>\n");
-    }
-
-    private static String tone(double availability) {
-        return availability >= 99.9 ? "good" : availability >= 99 ? "warn" : "bad";
     }
 
     private void card(String tone, String label, String value, String sub) {
@@ -513,6 +509,9 @@ public final class ReportHtml {
         if (incident.rootCause().isPresent()) {
             from = Math.min(from, incident.rootCause().get().at().toNanos());
         }
+        for (Incident.Cause cause : incident.causes()) {
+            from = Math.min(from, cause.at().toNanos());
+        }
         long margin = Math.max(Duration.ofMinutes(5).toNanos(), (to - from) / 5);
         viewFrom = Math.max(0, from - margin);
         viewTo = Math.min(totalNanos, to + margin);
@@ -537,18 +536,60 @@ public final class ReportHtml {
             out.append("<path class=\"zoomline z").append(i % 4).append("\" d=\"").append(line).append("\"><title>")
                     .append(esc(name)).append("</title></path>\n");
         }
-        incident.rootCause().ifPresent(cause -> {
-            double cx = x(cause.at().toNanos());
-            out.append("<line class=\"killmark\" x1=\"").append(fmt(cx)).append("\" x2=\"").append(fmt(cx)).append("\" y1=\"")
-                    .append(top).append("\" y2=\"").append(top + plotHeight).append("\"/>\n");
-            label(cx + 4, top + 12, cause.kind().words(), "faultlabel");
-        });
+        // Every cause is marked, once per instant; a crash loop is one band with its count, not a line per crash.
+        java.util.Map<Duration, List<Incident.Cause>> byInstant = new java.util.TreeMap<>();
+        long crashFrom = Long.MAX_VALUE;
+        long crashTo = Long.MIN_VALUE;
+        int crashes = 0;
+        List<Incident> story = new java.util.ArrayList<>(dependents);
+        story.add(0, incident);
+        java.util.Set<Incident.Cause> seen = new java.util.HashSet<>();
+        for (Incident i : story) {
+            for (Incident.Cause cause : i.causes()) {
+                if (!seen.add(cause)) {
+                    continue;
+                }
+                if (cause.kind() == Incident.CauseKind.OVERLOAD_CRASH) {
+                    crashFrom = Math.min(crashFrom, cause.at().toNanos());
+                    crashTo = Math.max(crashTo, cause.at().toNanos());
+                    crashes += cause.lost();
+                } else {
+                    byInstant.computeIfAbsent(cause.at(), k -> new java.util.ArrayList<>()).add(cause);
+                }
+            }
+        }
+        if (crashes > 0) {
+            band(crashFrom, Math.max(crashTo, crashFrom + 1), top, plotHeight, "overload", crashes
+                    + (crashes == 1 ? " overload crash" : " overload crashes") + " from " + stamp(crashFrom) + " to " + stamp(crashTo));
+            label(x(crashFrom) + 4, top + plotHeight - 6, crashes + (crashes == 1 ? " crash" : " crashes"), "faultlabel");
+        }
+        boolean rootMarked = false;
+        for (java.util.Map.Entry<Duration, List<Incident.Cause>> entry : byInstant.entrySet()) {
+            double cx = x(entry.getKey().toNanos());
+            boolean root = incident.rootCause().map(r -> r.at().equals(entry.getKey())).orElse(false);
+            rootMarked |= root;
+            String words = entry.getValue().stream().map(c -> c.kind().words() + " · " + c.group() + " " + ReportText.rate(c.capacityBefore())
+                    .replace(" req/s", "") + " → " + ReportText.rate(c.capacityAfter())).distinct()
+                    .collect(java.util.stream.Collectors.joining("; "));
+            out.append("<line class=\"").append(root ? "killmark" : "causemark").append("\" x1=\"").append(fmt(cx)).append("\" x2=\"")
+                    .append(fmt(cx)).append("\" y1=\"").append(top).append("\" y2=\"").append(top + plotHeight).append("\"><title>")
+                    .append(esc(stamp(entry.getKey().toNanos()) + ": " + words)).append("</title></line>\n");
+            label(cx + 4, top + 12, entry.getValue().get(0).kind().words(), "faultlabel");
+        }
+        if (!rootMarked) {
+            incident.rootCause().ifPresent(cause -> {
+                double cx = x(cause.at().toNanos());
+                out.append("<line class=\"killmark\" x1=\"").append(fmt(cx)).append("\" x2=\"").append(fmt(cx)).append("\" y1=\"")
+                        .append(top).append("\" y2=\"").append(top + plotHeight).append("\"/>\n");
+                label(cx + 4, top + 12, cause.kind().words(), "faultlabel");
+            });
+        }
         axis(top + plotHeight, top);
         out.append("</svg>\n<div class=\"legend\">");
         for (int i = 0; i < services.size(); i++) {
             out.append("<span class=\"sw zsw z").append(i % 4).append("\"></span>").append(esc(services.get(i))).append(" % served");
         }
-        out.append("<span class=\"sw killsw\"></span>root cause</div>\n");
+        out.append("<span class=\"sw killsw\"></span>root cause<span class=\"sw causesw\"></span>other cause</div>\n");
         viewFrom = 0;
         viewTo = totalNanos;
     }
@@ -892,6 +933,7 @@ public final class ReportHtml {
             .kill { fill: #b91c1c; stroke: #b91c1c; stroke-width: 1.5; }
             .refusal { stroke: #475569; stroke-width: 2; fill: none; }
             .killmark { stroke: #b91c1c; stroke-width: 1; stroke-dasharray: 3 3; opacity: .55; }
+            .causemark { stroke: #d97706; stroke-width: 1; stroke-dasharray: 2 2; opacity: .7; }
             .fault { fill: #ede9fe; } .capacity { fill: #e0f2fe; } .overload { fill: #ffedd5; }
             .capline { fill: none; stroke: #2563eb; stroke-width: 2; }
             .loadline { fill: none; stroke: #6b7280; stroke-width: 1.5; stroke-dasharray: 5 4; }
@@ -900,7 +942,7 @@ public final class ReportHtml {
             .legend { color: var(--muted); font-size: 12px; margin-top: 6px; }
             .legend .sw { display: inline-block; width: 18px; height: 10px; margin: 0 6px 0 14px; vertical-align: middle; border-radius: 2px; }
             .legend .sw:first-child { margin-left: 0; }
-            .sw.episode { background: #fdba74; } .sw.open { background: #ef4444; } .sw.killsw { background: #b91c1c; width: 3px; }
+            .sw.episode { background: #fdba74; } .sw.open { background: #ef4444; } .sw.killsw { background: #b91c1c; width: 3px; } .sw.causesw { background: #d97706; width: 3px; }
             .sw.refusalsw { width: auto; height: auto; color: #475569; font-weight: 700; }
             .sw.faultsw { background: #ede9fe; } .sw.capsw { background: #e0f2fe; } .sw.overloadsw { background: #ffedd5; }
             .sw.capline { background: #2563eb; height: 3px; } .sw.loadline { background: #6b7280; height: 2px; }

@@ -11,6 +11,7 @@ import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -79,59 +80,134 @@ public final class ReportText {
         }
     }
 
-    /** The incidents grouped as stories: one per incident of an overloaded service, in start order. */
+    /**
+     * The incidents grouped as stories: one per incident of a service whose own factor started it (its path is just
+     * itself), or whose culprit had no incident beginning at the same moment, with the incidents of its callers that
+     * began then. In start order.
+     */
     public static List<IncidentStory> stories(List<Incident> incidents) {
         List<IncidentStory> stories = new ArrayList<>();
         for (Incident incident : incidents) {
-            if (incident.path().size() == 1) {
-                stories.add(new IncidentStory(incident, incidents.stream().filter(d -> d != incident
+            boolean head = incident.path().size() == 1 || incidents.stream().noneMatch(c -> c.service().equals(incident.culprit())
+                    && c.start().equals(incident.start()));
+            if (head) {
+                stories.add(new IncidentStory(incident, incidents.stream().filter(d -> d != incident && d.path().size() > 1
                         && d.culprit().equals(incident.service()) && d.start().equals(incident.start())).toList()));
             }
         }
         return stories;
     }
 
+    /** Losses listed one by one in a story; more are counted. */
+    private static final int MAX_LOSSES_TOLD = 6;
+
     /**
-     * The story of an incident of its culprit service, with the incidents it caused along {@code dependsOn}:
-     * "db lost 1 of 2 members at Thu 1 Jan 13:00 UTC (engine kill); load 560 req/s over capacity 300 req/s → overloaded;
-     * 2 crashes from 13:03; db served 44% until 13:24; api and web, which depend on db, served 44% until 13:24."
+     * The story of an incident whose own capacity started it, with the incidents it caused in its callers. Every
+     * number is one of the model's: each loss with the capacity it left against the load at that moment, in time
+     * order; crashes counted; the share served; each caller with the share it served and, when its own capacity
+     * fell too, that factor:
+     * "web lost 1 of 4 members at Thu 1 Jan 13:00 UTC (engine kill of web-3): 600 ≥ 539 req/s, still enough; then 1
+     * more at 13:02 (engine kill of web-1): 400 < 539 req/s → web served 74% until 13:10 (8 min 10 s)."
      */
     public static String narrative(Instant start, Incident culprit, List<Incident> dependents) {
-        List<String> parts = new ArrayList<>();
         String service = culprit.service();
-        if (culprit.rootCause().isPresent()) {
-            RootCause cause = culprit.rootCause().get();
-            if (cause.kind() == Incident.CauseKind.LAUNCH_CAPACITY_ERROR) {
-                parts.add(cause.group() + " had lost " + cause.lost() + " of " + cause.before() + " members and could not launch"
-                        + " replacements from " + time(start, cause.at()) + " (launch capacity error)");
-            } else {
-                parts.add(cause.group() + " lost " + cause.lost() + " of " + cause.before() + (cause.before() == 1 ? " member" : " members")
-                        + " at " + time(start, cause.at()) + " (" + cause.kind().words()
-                        + cause.instance().map(i -> " of " + i).orElse("") + ")");
+        StringBuilder story = new StringBuilder(losses(start, culprit, culprit.causes().stream()
+                .filter(c -> c.service().equals(culprit.culprit())).toList(), culprit.culprit(), true));
+        story.append(" → ").append(service).append(" served ").append(served(culprit)).append(until(start, culprit));
+        if (culprit.path().size() > 1) {
+            story.append(", through ").append(String.join(" → ", culprit.path()));
+        }
+        List<Incident> plain = new ArrayList<>();
+        List<Incident> ownToo = new ArrayList<>();
+        for (Incident d : dependents) {
+            (ownShortfall(d).isEmpty() ? plain : ownToo).add(d);
+        }
+        if (!plain.isEmpty()) {
+            List<String> names = plain.stream().map(Incident::service).toList();
+            boolean same = plain.stream().allMatch(d -> served(d).equals(served(plain.get(0)))
+                    && until(start, d).equals(until(start, plain.get(0))));
+            boolean direct = plain.stream().allMatch(d -> d.path().size() == 2);
+            story.append("; ").append(and(names)).append(", which ").append(names.size() == 1 ? "depends" : "depend").append(" on ")
+                    .append(service).append(direct ? "" : names.size() == 1 ? " through " + String.join(" → ",
+                            plain.get(0).path().subList(1, plain.get(0).path().size() - 1)) : " (directly or not)")
+                    .append(", served ").append(same ? served(plain.get(0)) + until(start, plain.get(0))
+                            : plain.stream().map(d -> d.service() + " " + served(d) + until(start, d)).collect(Collectors.joining(", ")));
+        }
+        for (Incident d : ownToo) {
+            String via = d.path().get(d.path().size() - 2);
+            story.append("; ").append(d.service()).append(" served ").append(served(d)).append(until(start, d)).append(": ")
+                    .append(via).append(" served ").append(dependencyShare(culprit, dependents, via)).append(" of its calls, and ")
+                    .append(d.service()).append("'s own capacity fell too: ")
+                    .append(losses(start, d, ownShortfall(d), d.service(), false).replaceFirst("^[^ ]+ lost", "lost"));
+        }
+        return story.append('.').toString();
+    }
+
+    /** The causes that lowered {@code d}'s own factor, other than crashes. */
+    private static List<Incident.Cause> ownShortfall(Incident d) {
+        return d.causesOf(d.service()).stream().filter(c -> c.kind() != Incident.CauseKind.OVERLOAD_CRASH).toList();
+    }
+
+    private static String dependencyShare(Incident culprit, List<Incident> dependents, String service) {
+        if (culprit.service().equals(service)) {
+            return served(culprit);
+        }
+        return dependents.stream().filter(d -> d.service().equals(service)).findFirst().map(ReportText::served).orElse("less");
+    }
+
+    /** Each loss of {@code service}'s own capacity in time order, crashes counted, or why there was none. */
+    private static String losses(Instant start, Incident incident, List<Incident.Cause> causes, String service, boolean head) {
+        List<String> parts = new ArrayList<>();
+        List<Incident.Cause> told = causes.stream().filter(c -> c.kind() != Incident.CauseKind.OVERLOAD_CRASH).toList();
+        Optional<RootCause> root = head ? incident.rootCause() : Optional.empty();
+        Optional<RootCause> capacityError = root.filter(r -> r.kind() == Incident.CauseKind.LAUNCH_CAPACITY_ERROR);
+        boolean capacityErrorTold = false;
+        String group = null;
+        for (int i = 0; i < Math.min(told.size(), MAX_LOSSES_TOLD); i++) {
+            Incident.Cause c = told.get(i);
+            if (capacityError.isPresent() && !capacityErrorTold && capacityError.get().at().compareTo(c.at()) < 0) {
+                parts.add("its replacements could not launch from " + clock(start, capacityError.get().at()) + " (launch capacity error)");
+                capacityErrorTold = true;
             }
-        } else {
-            parts.add("no member of " + service + "'s group was lost: its load exceeded the group's full capacity");
+            String what = " (" + c.kind().words() + c.instance().map(x -> " of " + x).orElse("") + "): "
+                    + rate(c.capacityAfter()).replace(" req/s", "") + (c.crossed() ? " < " : " ≥ ") + rate(c.load())
+                    + (c.crossed() ? head ? "" : ", " + servedShare(100 - 100 * c.capacityAfter() / c.load()) + " of its load"
+                    : ", still enough");
+            if (c.group().equals(group)) {
+                parts.add("then " + c.lost() + " more at " + clock(start, c.at()) + what);
+            } else {
+                parts.add(c.group() + " lost " + c.lost() + " of " + c.membersBefore() + (c.membersBefore() == 1 ? " member" : " members")
+                        + " at " + time(start, c.at()) + what);
+            }
+            group = c.group();
         }
-        if (!Double.isNaN(culprit.culpritLoad())) {
-            parts.add("load " + rate(culprit.culpritLoad()) + " over capacity " + rate(culprit.culpritCapacity()) + " → overloaded");
+        if (told.size() > MAX_LOSSES_TOLD) {
+            parts.add("and " + (told.size() - MAX_LOSSES_TOLD) + " more losses (report.json lists them)");
         }
-        if (culprit.crashes() > 0) {
-            parts.add(culprit.crashes() + (culprit.crashes() == 1 ? " crash" : " crashes") + " from "
-                    + clock(start, culprit.firstCrash().orElseThrow()));
+        if (capacityError.isPresent() && !capacityErrorTold) {
+            parts.add("its replacements could not launch from " + clock(start, capacityError.get().at()) + " (launch capacity error)");
         }
-        parts.add(service + " served " + served(culprit) + until(start, culprit));
-        if (!dependents.isEmpty()) {
-            List<String> names = dependents.stream().map(Incident::service).toList();
-            String who = names.size() == 1 ? names.get(0) : String.join(", ", names.subList(0, names.size() - 1)) + " and "
-                    + names.get(names.size() - 1);
-            boolean same = dependents.stream().allMatch(d -> served(d).equals(served(dependents.get(0)))
-                    && until(start, d).equals(until(start, dependents.get(0))));
-            String verb = names.size() == 1 ? "depends" : "depend";
-            parts.add(who + ", which " + verb + " on " + service + (names.size() == 1 || !same ? "" : " (directly or not)")
-                    + ", served " + (same ? served(dependents.get(0)) + until(start, dependents.get(0))
-                    : dependents.stream().map(d -> d.service() + " " + served(d) + until(start, d)).collect(Collectors.joining(", "))));
+        if (!head) {
+            return String.join("; ", parts);
         }
-        return String.join("; ", parts) + ".";
+        if (told.isEmpty()) {
+            parts.add("no member of " + service + "'s group was lost: its load " + rate(incident.culpritLoad())
+                    + " exceeded its full capacity " + rate(incident.culpritCapacity()).replace(" req/s", "") + " req/s");
+        } else if (root.isPresent() && !root.get().at().equals(incident.start()) && capacityError.isEmpty()
+                && incident.culpritLoad() > incident.culpritCapacity() && told.stream().noneMatch(c -> c.at().equals(incident.start()))) {
+            parts.add("the load rose to " + rate(incident.culpritLoad()) + " at " + clock(start, incident.start()) + ", above "
+                    + rate(incident.culpritCapacity()));
+        }
+        if (incident.crashes() > 0) {
+            parts.add(incident.crashes() + (incident.crashes() == 1 ? " overload crash" : " overload crashes") + " from "
+                    + clock(start, incident.firstCrash().orElseThrow()));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String and(List<String> names) {
+        return names.size() == 1 ? names.get(0) : String.join(", ", names.subList(0, names.size() - 1)) + " and "
+                + names.get(names.size() - 1);
     }
 
     /** Requests per second: whole numbers from 10 up, where decimals are noise. */
@@ -139,8 +215,35 @@ public final class ReportText {
         return (perSecond >= 10 ? count(Math.round(perSecond)) : ReportNumbers.number(perSecond)) + " req/s";
     }
 
+    /**
+     * The share of requests served, so that any loss shows: {@code 74%}, {@code 99.7%} (not 100%), {@code >99.9%
+     * (<0.1% unserved)}, {@code 0.3%} or {@code <0.1%} (not 0%).
+     */
+    public static String servedShare(double unservedPercent) {
+        double served = 100 - unservedPercent;
+        if (unservedPercent <= 0) {
+            return "100%";
+        }
+        if (unservedPercent < 0.1) {
+            return ">99.9% (<0.1% unserved)";
+        }
+        if (unservedPercent < 0.5) {
+            return new java.math.BigDecimal(served).setScale(1, java.math.RoundingMode.FLOOR).toPlainString() + "%";
+        }
+        if (served <= 0) {
+            return "0%";
+        }
+        if (served < 0.1) {
+            return "<0.1%";
+        }
+        if (served < 0.5) {
+            return new java.math.BigDecimal(served).setScale(1, java.math.RoundingMode.CEILING).toPlainString() + "%";
+        }
+        return Math.round(served) + "%";
+    }
+
     private static String served(Incident incident) {
-        return Math.round(100 - incident.unservedPercent()) + "%";
+        return servedShare(incident.unservedPercent());
     }
 
     private static String until(Instant start, Incident incident) {
@@ -150,6 +253,31 @@ public final class ReportText {
 
     private static String clock(Instant start, Duration since) {
         return CLOCK.format(start.plus(since).atZone(ZoneOffset.UTC));
+    }
+
+    /**
+     * One line per run a probe stopped, for the terminal summary: "run sim-0-1 (checkout-chaos) HALTED at Thu 1 Jan
+     * 13:02 UTC by probe checkout-ok (observed 74.268%), 1 victim spared; web 99.9205% with the probes vs 99.7584%
+     * without (138,622 unserved requests avoided)".
+     */
+    public static List<String> halts(Instant start, SteadyStateReport report) {
+        List<String> lines = new ArrayList<>();
+        for (SteadyStateReport.ProbeTimeline run : report.runs()) {
+            if (run.haltedBy() == null) {
+                continue;
+            }
+            StringBuilder line = new StringBuilder("run ").append(run.run()).append(" (").append(run.experiment()).append(") ")
+                    .append(run.state().equals("NOT_STEADY") ? "NOT STEADY" : run.state()).append(" at ")
+                    .append(time(start, run.haltedAt())).append(" by probe ").append(run.haltedBy()).append(" (observed ")
+                    .append(run.observed()).append("), ").append(run.spared()).append(run.spared() == 1 ? " victim spared" : " victims spared");
+            for (SteadyStateReport.Comparison c : report.comparison()) {
+                line.append("; ").append(c.service()).append(' ').append(percent(c.availabilityPercent())).append(" with the probes vs ")
+                        .append(percent(c.availabilityWithoutProbes())).append(" without (")
+                        .append(count(Math.round(c.avoidedUnservedRequests()))).append(" unserved requests avoided)");
+            }
+            lines.add(line.toString());
+        }
+        return lines;
     }
 
     /**

@@ -69,6 +69,51 @@ public record SimulationReport(String scenario, String source, long seed, Instan
         schedules = List.copyOf(schedules);
     }
 
+    /** How the hypotheses about one measure went: what colours whatever shows that measure. */
+    public enum Verdict {
+        /** Every hypothesis about it holds: green. */
+        HELD,
+        /** One failed: red, whatever the number looks like. */
+        FAILED,
+        /** No hypothesis is about it: no colour, since nobody said what good is. */
+        NONE;
+
+        /** The CSS class of the pages: {@code good}, {@code bad} or empty. */
+        public String tone() {
+            return this == HELD ? "good" : this == FAILED ? "bad" : "";
+        }
+    }
+
+    /** The verdict of the hypotheses on {@code service}'s availability. */
+    public Verdict availabilityVerdict(String service) {
+        return verdict(h -> h.function() == HypothesisFunction.AVAILABILITY && h.argument().equals(service));
+    }
+
+    /** The verdict of the hypotheses on any service's availability. */
+    public Verdict availabilityVerdict() {
+        return verdict(h -> h.function() == HypothesisFunction.AVAILABILITY);
+    }
+
+    /** The verdict of the hypotheses on {@code group}'s recovery times, or on all recovery times. */
+    public Verdict recoveryVerdict(String group) {
+        return verdict(h -> (h.function() == HypothesisFunction.RECOVERY_SECONDS && h.argument().equals(group))
+                || h.function() == HypothesisFunction.MAX || h.function() == HypothesisFunction.P50
+                || h.function() == HypothesisFunction.P95);
+    }
+
+    /** The verdict of the hypotheses on refusals. */
+    public Verdict refusalsVerdict() {
+        return verdict(h -> h.function() == HypothesisFunction.REFUSALS);
+    }
+
+    private Verdict verdict(java.util.function.Predicate<HypothesisExpression> about) {
+        List<HypothesisResult> relevant = hypotheses.stream().filter(r -> about.test(r.expression())).toList();
+        if (relevant.isEmpty()) {
+            return Verdict.NONE;
+        }
+        return relevant.stream().allMatch(HypothesisResult::passed) ? Verdict.HELD : Verdict.FAILED;
+    }
+
     /** Whether every hypothesis holds (true when there are none). */
     public boolean allHypothesesHold() {
         return hypotheses.stream().allMatch(HypothesisResult::passed);

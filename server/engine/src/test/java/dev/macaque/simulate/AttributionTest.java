@@ -73,6 +73,23 @@ class AttributionTest {
                 + "\"capacityBefore\":400,\"capacityAfter\":200,\"load\":300,\"lost\":2}]");
     }
 
+    private static final String PACED = """
+            name: paced
+            duration: 2h
+            groups:
+              - {name: web, region: r1, zones: [a, b], desired: 4, bootTime: 10m, tags: {macaque-enabled: "true"}}
+            services:
+              - {name: web, group: web, capacityPerInstance: 200, load: 539}
+            chaos:
+              - at: 10m
+                experiment:
+                  name: two-kills
+                  targets: {groups: [web]}
+                  selection: {mode: count, value: 2}
+                  guardrails: {minHealthyPercent: 25}
+                  pacing: {between: 2m}
+            """;
+
     /**
      * web: 4 × 200 req/s for 539. Two paced kills: the first at 10m leaves 600 (still enough), the second at 12m 400,
      * and web is short from 12m until the first replacement is healthy at 10m + 10 s + 10 min: it serves 400/539 of
@@ -80,22 +97,7 @@ class AttributionTest {
      */
     @Test
     void ofTwoPacedKillsTheOneThatCrossesCapacityIsTheRootCauseAndBothAreCauses() {
-        SimulationReport report = run("""
-                name: paced
-                duration: 2h
-                groups:
-                  - {name: web, region: r1, zones: [a, b], desired: 4, bootTime: 10m, tags: {macaque-enabled: "true"}}
-                services:
-                  - {name: web, group: web, capacityPerInstance: 200, load: 539}
-                chaos:
-                  - at: 10m
-                    experiment:
-                      name: two-kills
-                      targets: {groups: [web]}
-                      selection: {mode: count, value: 2}
-                      guardrails: {minHealthyPercent: 25}
-                      pacing: {between: 2m}
-                """);
+        SimulationReport report = run(PACED);
 
         assertThat(report.kills()).hasSize(2);
         Duration first = Duration.ofMinutes(10);
@@ -183,6 +185,45 @@ class AttributionTest {
             assertThat(cause.kind()).isEqualTo(CauseKind.FAULT_TERMINATE);
             assertThat(cause.capacityAfter()).isEqualTo(100.0);
         });
+    }
+
+    @Test
+    void theStoryOfPacedKillsTellsEachLossWithTheCapacityItLeftAgainstTheLoad() {
+        SimulationReport report = run(PACED);
+        Incident web = report.incidents().get(0);
+
+        assertThat(ReportText.narrative(report.start(), web, List.of())).isEqualTo("web lost 1 of 4 members at Thu 1 Jan 00:10 UTC"
+                + " (engine kill of " + report.kills().get(0).instance() + "): 600 ≥ 539 req/s, still enough; then 1 more at 00:12"
+                + " (engine kill of " + report.kills().get(1).instance() + "): 400 < 539 req/s → web served 74% until 00:20"
+                + " (8 min 10 s).");
+    }
+
+    @Test
+    void theStoryOfTheThreeTierOutageStartsAtDbAndNamesApisOwnShare() {
+        SimulationReport report = run(THREE_TIER);
+        List<ReportText.IncidentStory> stories = ReportText.stories(report.incidents());
+
+        assertThat(stories).singleElement().satisfies(story -> {
+            assertThat(story.culprit().service()).isEqualTo("db");
+            String until = report.incidents().get(0).end().map(e -> " until " + java.time.LocalTime.MIDNIGHT.plus(e)
+                    .toString() + " (" + ReportText.duration(e.minus(HOUR)) + ")").orElseThrow();
+            assertThat(ReportText.narrative(report.start(), story.culprit(), story.dependents())).isEqualTo(
+                    "db lost 2 of 2 members at Thu 1 Jan 01:00 UTC (zone outage): 0 < 300 req/s → db served 0%" + until
+                            + "; web, which depends on db through api, served 0%" + until
+                            + "; api served 0%" + until + ": db served 0% of its calls, and api's own capacity fell too: lost 2"
+                            + " of 4 members at Thu 1 Jan 01:00 UTC (zone outage): 200 < 300 req/s, 67% of its load.");
+        });
+    }
+
+    @Test
+    void aSharePrintedNeverHidesALossOrAService() {
+        assertThat(ReportText.servedShare(0)).isEqualTo("100%");
+        assertThat(ReportText.servedShare(0.03)).isEqualTo(">99.9% (<0.1% unserved)");
+        assertThat(ReportText.servedShare(0.3)).isEqualTo("99.7%");
+        assertThat(ReportText.servedShare(100.0 * 139 / 539)).isEqualTo("74%");
+        assertThat(ReportText.servedShare(99.7)).isEqualTo("0.3%");
+        assertThat(ReportText.servedShare(99.97)).isEqualTo("<0.1%");
+        assertThat(ReportText.servedShare(100)).isEqualTo("0%");
     }
 
     private static Cause cause(CauseKind kind, String group, String service, double before, double after, double load, int lost) {

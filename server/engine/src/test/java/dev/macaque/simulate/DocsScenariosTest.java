@@ -89,6 +89,12 @@ class DocsScenariosTest {
                 Incident.Cause::capacityAfter, Incident.Cause::load).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("payments", 400.0, 200.0, 350.0),
                 org.assertj.core.groups.Tuple.tuple("checkout", 600.0, 400.0, 450.0));
+        // 400/450 of checkout's own load times payments' 200/350: the story names both factors.
+        ReportText.IncidentStory story = ReportText.stories(report.incidents()).get(0);
+        assertThat(ReportText.narrative(report.start(), story.culprit(), story.dependents())).isEqualTo("payments lost 2 of 4"
+                + " members at Fri 2 Jan 10:00 UTC (zone outage): 200 < 350 req/s → payments served 57% until 10:03 (3 min 10 s);"
+                + " checkout served 51% until 10:03 (3 min 10 s): payments served 57% of its calls, and checkout's own capacity"
+                + " fell too: lost 2 of 6 members at Fri 2 Jan 10:00 UTC (zone outage): 400 < 450 req/s, 89% of its load.");
         // Both groups lost their zone-a members: each is short of its own capacity, and both are left in b (and c).
         assertThat(report.incidents().get(0).zones()).containsEntry("payments", java.util.Map.of("a", 0, "b", 2));
         assertThat(report.incidents().get(1).zones()).containsEntry("checkout", java.util.Map.of("a", 0, "b", 2, "c", 2));

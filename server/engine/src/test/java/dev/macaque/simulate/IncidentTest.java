@@ -70,7 +70,7 @@ class IncidentTest {
         String story = ReportText.narrative(report.start(), db, report.incidents().subList(1, 3));
 
         assertThat(story).isEqualTo("db lost 1 of 2 members at Thu 1 Jan 01:00 UTC (engine kill of " + db.rootCause().orElseThrow()
-                .instance().orElseThrow() + "); load 150 req/s over capacity 100 req/s → overloaded; db served 67% until 01:01"
+                .instance().orElseThrow() + "): 100 < 150 req/s → db served 67% until 01:01"
                 + " (1 min 10 s); api and web, which depend on db (directly or not), served 67% until 01:01 (1 min 10 s).");
     }
 

@@ -72,8 +72,37 @@ class ReportHtmlTest {
     @Test
     void theIncidentIsToldWithItsNumbersAndAZoomedChart() {
         assertThat(PAGE).contains("<h2>Incidents</h2>").contains("db lost 1 of 2 members at Thu 1 Jan 01:00 UTC (engine kill of db-")
-                .contains("load 150 req/s over capacity 100 req/s → overloaded").contains("aria-label=\"Success ratio during the incident of db\"")
+                .contains("): 100 &lt; 150 req/s → db served 67%").contains("aria-label=\"Success ratio during the incident of db\"")
                 .contains("aria-label=\"Dependency graph of the services\"");
+    }
+
+    /**
+     * zone-outage: checkout loses about 0.02% of five days' requests, 99.98% availability: under a fixed 99.9%
+     * threshold that was green, but its hypothesis (>= 99.99) fails, so the card is red. The page's own scenario has
+     * no hypothesis on db: its card has no colour.
+     */
+    @Test
+    void aCardIsRedWhenItsHypothesisFailsWhateverTheNumber() {
+        SimulationReport zoneOutage = new Simulation(SimulationInput.of(dev.macaque.simulated.scenario.ScenarioParser.parse(
+                java.nio.file.Path.of("..", "..", "docs", "scenarios", "zone-outage.yaml")), null), java.util.List.of())
+                .run(Simulation.ProgressListener.NONE);
+        String page = ReportHtml.write(zoneOutage);
+
+        assertThat(Simulations.service(zoneOutage, "checkout").availability()).isBetween(99.9, 99.99);
+        assertThat(page).contains("<div class=\"card bad\"><div class=\"label\">checkout availability</div><div class=\"value\">99.97");
+        assertThat(page).contains("<div class=\"card good\"><div class=\"label\">checkout recovery max");
+        assertThat(PAGE).contains("<div class=\"card\"><div class=\"label\">db availability");
+    }
+
+    @Test
+    void everyCauseOfAnIncidentIsMarkedOnItsChart() {
+        SimulationReport report = run(SCENARIO);
+        String page = ReportHtml.write(report);
+
+        assertThat(report.incidents().get(0).causes()).isNotEmpty();
+        for (Incident.Cause cause : report.incidents().get(0).causes()) {
+            assertThat(page).contains(": " + cause.kind().words() + " · " + cause.group() + " ");
+        }
     }
 
     @Test
