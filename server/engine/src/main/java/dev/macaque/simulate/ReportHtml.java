@@ -217,7 +217,7 @@ public final class ReportHtml {
                 double x0 = x(from);
                 out.append("<rect class=\"short\" x=\"").append(fmt(x0)).append("\" y=\"").append(y + row - 8)
                         .append("\" width=\"").append(fmt(Math.max(3, x(to) - x0))).append("\" height=\"5\"><title>")
-                        .append(esc(incident.service())).append(" served ").append(esc(ReportText.percent(100 - incident.unservedPercent())))
+                        .append(esc(incident.service())).append(" served ").append(esc(ReportText.servedShare(incident.unservedPercent())))
                         .append(" from ").append(esc(stamp(from))).append(" for ").append(esc(seconds((to - from) / 1e9)))
                         .append(incident.path().size() > 1 ? ", through " + esc(String.join(" → ", incident.path())) : "")
                         .append("</title></rect>\n");
