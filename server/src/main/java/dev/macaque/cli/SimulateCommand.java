@@ -2,6 +2,7 @@ package dev.macaque.cli;
 
 import static dev.macaque.simulate.ReportNumbers.number;
 
+import dev.macaque.config.MacaqueConfig.DashboardConfig;
 import dev.macaque.simulate.DesignComparison;
 import dev.macaque.simulate.HypothesisResult;
 import dev.macaque.simulate.ReportHtml;
@@ -74,7 +75,8 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "streamed to disk either way; none writes nothing.")
     String events;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ./simulation-out/<scenario file name>/).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ./simulation-out/<scenario file name>/, "
+            + "where the dashboard's Simulations page looks when the server runs from the same folder).")
     Path out;
 
     @Option(names = "--quiet", description = "No progress line, and only the verdict instead of the full summary.")
@@ -121,7 +123,7 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             return compare(input, other);
         }
-        Path dir = out != null ? out : Path.of("simulation-out", stem(scenarioFile));
+        Path dir = out != null ? out : Path.of(DashboardConfig.DEFAULT_SIMULATIONS_DIRECTORY, stem(scenarioFile));
         SimulationReport report = simulate(input, dir);
         if (report == null) {
             return ExitCodes.INVALID_INPUT;
@@ -255,7 +257,7 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return invalid("--seeds: " + e.getMessage());
         }
-        Path dir = out != null ? out : Path.of("simulation-out", stem(scenarioFile) + "-seeds-" + range);
+        Path dir = out != null ? out : Path.of(DashboardConfig.DEFAULT_SIMULATIONS_DIRECTORY, stem(scenarioFile) + "-seeds-" + range);
         int threads = Runtime.getRuntime().availableProcessors();
         boolean showProgress = !quiet && System.console() != null;
         SweepReport sweep = SeedSweep.run(input.scenario(), range, threads, done -> {
@@ -293,7 +295,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (stemA.equals(stemB)) {
             stemB = stemB + "-2";
         }
-        Path dir = out != null ? out : Path.of("simulation-out", stemA + "-vs-" + stemB);
+        Path dir = out != null ? out : Path.of(DashboardConfig.DEFAULT_SIMULATIONS_DIRECTORY, stemA + "-vs-" + stemB);
         SimulationReport first = simulate(a, dir.resolve(stemA));
         if (first == null) {
             return ExitCodes.INVALID_INPUT;

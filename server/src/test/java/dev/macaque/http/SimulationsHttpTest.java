@@ -123,7 +123,13 @@ class SimulationsHttpTest {
         String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
         HttpResponse<String> page = browser.send(java.net.http.HttpRequest.newBuilder(server.uri("/simulations"))
                 .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(page.body()).contains("id=\"training-simulations\"").contains("/simulations/server/" + id + "/report.html");
+        assertThat(page.body()).contains("id=\"training-simulations\"").contains("href=\"/simulations/server/" + id + "\"");
+        // The report opens inside the dashboard's frame (navigation, a way back), the report page in a sandboxed frame.
+        HttpResponse<String> framed = browser.send(java.net.http.HttpRequest.newBuilder(server.uri("/simulations/server/" + id))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(framed.statusCode()).isEqualTo(200);
+        assertThat(framed.body()).contains("<a href=\"/simulations\">Simulations</a>", "Every hypothesis holds",
+                "<iframe class=\"report\" src=\"/simulations/server/" + id + "/report.html\"");
         HttpResponse<String> report = browser.send(java.net.http.HttpRequest.newBuilder(server.uri("/simulations/server/" + id
                 + "/report.html")).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(report.statusCode()).isEqualTo(200);

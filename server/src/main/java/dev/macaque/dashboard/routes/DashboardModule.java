@@ -114,7 +114,8 @@ public final class DashboardModule extends AbstractModule {
     @Singleton
     SimulationsPage simulations(DashboardPages pages, MacaqueConfig config, InstallLayout layout, ObjectMapper json,
             dev.macaque.simulations.SimulationService training) {
-        return new SimulationsPage(pages, new SimulationReports(layout.resolve(config.dashboard().simulationsDirectory()), json),
+        return new SimulationsPage(pages, new SimulationReports(layout.resolveFromWorkingDirectory(
+                config.dashboard().simulationsDirectory()), json),
                 training);
     }
 

@@ -72,6 +72,7 @@ public final class DashboardRoutes implements RouteGroup {
         routes.get("/simulations", access.page(simulations::list));
         routes.get("/simulations/{id}", access.page(simulations::report));
         routes.get("/simulations/{id}/report.html", access.page(simulations::html));
+        routes.get("/simulations/server/{id}", access.page(simulations::training));
         routes.get("/simulations/server/{id}/report.html", access.page(simulations::trainingHtml));
     }
 }

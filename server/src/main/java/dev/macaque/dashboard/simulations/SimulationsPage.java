@@ -42,6 +42,18 @@ public final class SimulationsPage {
                 new ListView(reports.directory().toString(), reports.list(), training.list()));
     }
 
+    /** A training simulation shown inside the dashboard's frame, its report page in a sandboxed frame. */
+    public record TrainingView(TrainingSimulation simulation) {
+    }
+
+    public void training(Context ctx) {
+        TrainingSimulation simulation = training.find(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(404,
+                "no training simulation '" + ctx.pathParam("id") + "' (older than the " + training.keep()
+                        + " this server keeps, or never submitted)"));
+        pages.render(ctx, "simulation-server.jte", "Simulation " + simulation.scenario(), Frame.Section.SIMULATIONS,
+                new TrainingView(simulation));
+    }
+
     /** A training simulation's report page, as the server stored it, sandboxed like a folder's report. */
     public void trainingHtml(Context ctx) {
         String html = training.reportHtml(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(404, "no report of a "
