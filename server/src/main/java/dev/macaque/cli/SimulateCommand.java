@@ -4,6 +4,7 @@ import static dev.macaque.simulate.ReportNumbers.number;
 
 import dev.macaque.config.MacaqueConfig.DashboardConfig;
 import dev.macaque.simulate.DesignComparison;
+import dev.macaque.simulations.pages.SimulationPages;
 import dev.macaque.simulate.HypothesisResult;
 import dev.macaque.simulate.ReportHtml;
 import dev.macaque.simulate.ReportJson;
@@ -271,10 +272,16 @@ public final class SimulateCommand implements Callable<Integer> {
         if (showProgress) {
             stderr.println();
         }
+        // The worst seed's full report beside the sweep, so that its page can link it.
+        String worstFolder = "seed-" + sweep.worst().seed();
+        if (simulate(SimulationInput.of(input.scenario(), sweep.worst().seed()), dir.resolve(worstFolder)) == null) {
+            return ExitCodes.INVALID_INPUT;
+        }
         try {
             Files.createDirectories(dir);
             writeAtomically(dir.resolve("sweep.json"), w -> w.write(SweepPages.json(sweep)));
-            writeAtomically(dir.resolve("sweep.html"), w -> w.write(SweepPages.html(sweep)));
+            writeAtomically(dir.resolve("sweep.html"), w -> w.write(SimulationPages.sweep(sweep,
+                    java.util.Optional.of(worstFolder + "/report.html"))));
         } catch (IOException | UncheckedIOException e) {
             stderr.println("macaque simulate: cannot write to " + dir + ": " + e.getMessage());
             return ExitCodes.INVALID_INPUT;
@@ -284,8 +291,8 @@ public final class SimulateCommand implements Callable<Integer> {
         for (int i = 0; i < sweep.hypotheses().size(); i++) {
             stdout.printf(Locale.ROOT, "  %7s  %s%n", ReportText.percent(sweep.passRate(i)), sweep.hypotheses().get(i));
         }
-        stdout.printf(Locale.ROOT, "worst seed %d; replay it with: %s%nReports in %s%n", sweep.worst().seed(),
-                sweep.replayCommand(sweep.worst().seed()), dir);
+        stdout.printf(Locale.ROOT, "worst seed %d (its report in %s); replay it with: %s%nReports in %s%n", sweep.worst().seed(),
+                dir.resolve(worstFolder), sweep.replayCommand(sweep.worst().seed()), dir);
         return sweep.seedsPassed() == range.size() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
@@ -295,6 +302,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (stemA.equals(stemB)) {
             stemB = stemB + "-2";
         }
+        String linkB = stemB;
         Path dir = out != null ? out : Path.of(DashboardConfig.DEFAULT_SIMULATIONS_DIRECTORY, stemA + "-vs-" + stemB);
         SimulationReport first = simulate(a, dir.resolve(stemA));
         if (first == null) {
@@ -305,7 +313,8 @@ public final class SimulateCommand implements Callable<Integer> {
             return ExitCodes.INVALID_INPUT;
         }
         try {
-            writeAtomically(dir.resolve("compare.html"), w -> w.write(DesignComparison.html(a.scenario(), first, b.scenario(), second)));
+            writeAtomically(dir.resolve("compare.html"), w -> w.write(SimulationPages.compare(a.scenario(), first,
+                    stemA + "/report.html", b.scenario(), second, linkB + "/report.html")));
         } catch (IOException | UncheckedIOException e) {
             stderr.println("macaque simulate: cannot write to " + dir + ": " + e.getMessage());
             return ExitCodes.INVALID_INPUT;

@@ -71,7 +71,8 @@ class SimulateLessonsTest {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("group checkout: desired 6 → 8").contains("group payments: zones [a, b] → [a, b, c]")
                 .contains("zone-outage: 4 of 6 hypotheses hold, 2 incidents").contains("zone-outage-fixed: 6 of 6 hypotheses hold, 0 incidents");
-        assertThat(Files.readString(dir.resolve("compare.html"))).contains("group payments: desired 4 → 6");
+        assertThat(Files.readString(dir.resolve("compare.html"))).contains("group payments: desired 4 → 6")
+                .contains("href=\"zone-outage/report.html\"", "href=\"zone-outage-fixed/report.html\"");
         assertThat(dir.resolve("zone-outage/report.json")).exists();
         assertThat(dir.resolve("zone-outage-fixed/report.json")).exists();
         assertThat(dir.resolve("zone-outage/events.jsonl")).doesNotExist();
@@ -86,7 +87,10 @@ class SimulateLessonsTest {
         assertThat(first.exit()).isEqualTo(ExitCodes.FAILED);
         assertThat(Files.readString(dir.resolve("b/sweep.json"))).isEqualTo(Files.readString(dir.resolve("a/sweep.json")));
         assertThat(first.out()).contains("seeds 1..6").contains("worst seed").contains("replay it with: macaque simulate " + file + " --seed ");
-        assertThat(Files.readString(dir.resolve("a/sweep.html"))).contains("Worst seed").contains("--seed");
+        String worst = Files.readString(dir.resolve("a/sweep.json")).replaceAll("(?s).*\"worst\":\\{\\s*\"seed\":(\\d+).*", "$1");
+        assertThat(Files.readString(dir.resolve("a/sweep.html"))).contains("Worst seed").contains("--seed")
+                .contains("<svg id=\"per-seed\"").contains("href=\"seed-" + worst + "/report.html\"");
+        assertThat(dir.resolve("a/seed-" + worst + "/report.html")).exists();
     }
 
     @Test
