@@ -94,11 +94,14 @@ public record SimulationReport(String scenario, String source, long seed, Instan
         return verdict(h -> h.function() == HypothesisFunction.AVAILABILITY);
     }
 
-    /** The verdict of the hypotheses on {@code group}'s recovery times, or on all recovery times. */
+    /**
+     * The verdict of the hypotheses on {@code group}'s recovery: its recovery times, all recovery times, or the
+     * engine's NOT_RECOVERED verdicts.
+     */
     public Verdict recoveryVerdict(String group) {
         return verdict(h -> (h.function() == HypothesisFunction.RECOVERY_SECONDS && h.argument().equals(group))
                 || h.function() == HypothesisFunction.MAX || h.function() == HypothesisFunction.P50
-                || h.function() == HypothesisFunction.P95);
+                || h.function() == HypothesisFunction.P95 || h.function() == HypothesisFunction.NOT_RECOVERED);
     }
 
     /** The verdict of the hypotheses on refusals. */
