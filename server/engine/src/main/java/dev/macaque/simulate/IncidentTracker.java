@@ -92,7 +92,6 @@ final class IncidentTracker implements EventSink {
         final String service;
         final long startNanos;
         long endNanos = -1;
-        boolean merged;
         /** Judged when the instant it began is over. */
         boolean judged;
         List<String> path = List.of();
@@ -218,7 +217,6 @@ final class IncidentTracker implements EventSink {
         if (resumed != null) {
             // It ended and began again within one instant: judged together, it never ended.
             resumed.endNanos = -1;
-            resumed.merged = true;
             open.put(service, resumed);
             return;
         }
