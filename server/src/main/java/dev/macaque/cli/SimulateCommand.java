@@ -6,7 +6,7 @@ import dev.macaque.config.MacaqueConfig.DashboardConfig;
 import dev.macaque.simulate.DesignComparison;
 import dev.macaque.simulations.pages.SimulationPages;
 import dev.macaque.simulate.HypothesisResult;
-import dev.macaque.simulate.ReportHtml;
+import dev.macaque.simulations.pages.ReportPage;
 import dev.macaque.simulate.ReportJson;
 import dev.macaque.simulate.ReportText;
 import dev.macaque.simulate.SeedSweep;
@@ -192,7 +192,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 Files.deleteIfExists(dir.resolve("events.jsonl.gz"));
             }
             writeAtomically(dir.resolve("report.json"), w -> ReportJson.write(report, w));
-            writeAtomically(dir.resolve("report.html"), w -> w.write(ReportHtml.write(report)));
+            writeAtomically(dir.resolve("report.html"), w -> w.write(ReportPage.write(report)));
         } catch (IOException | UncheckedIOException e) {
             stderr.println("macaque simulate: cannot write to " + dir + ": " + e.getMessage());
             return null;

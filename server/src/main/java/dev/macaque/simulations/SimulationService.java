@@ -3,7 +3,7 @@ package dev.macaque.simulations;
 import dev.macaque.audit.AuditLog;
 import dev.macaque.auth.Principal;
 import dev.macaque.config.MacaqueConfig;
-import dev.macaque.simulate.ReportHtml;
+import dev.macaque.simulations.pages.ReportPage;
 import dev.macaque.simulate.ReportJson;
 import dev.macaque.simulate.Simulation;
 import dev.macaque.simulate.SimulationInput;
@@ -157,7 +157,7 @@ public final class SimulationService implements AutoCloseable {
                 }
             });
             String json = ReportJson.write(report);
-            String html = ReportHtml.write(report);
+            String html = ReportPage.write(report);
             long failed = report.hypotheses().stream().filter(h -> !h.passed()).count();
             history.update(new TrainingSimulation(v.id(), v.scenario(), v.seed(), "COMPLETED", v.createdBy(), v.createdAt(),
                     clock.instant(), report.allHypothesesHold(), null, report.hypotheses().size(), (int) failed, report.incidents().size()),

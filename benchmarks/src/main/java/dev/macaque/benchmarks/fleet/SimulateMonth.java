@@ -1,6 +1,6 @@
 package dev.macaque.benchmarks.fleet;
 
-import dev.macaque.simulate.ReportHtml;
+import dev.macaque.simulations.pages.ReportPage;
 import dev.macaque.simulate.ReportJson;
 import dev.macaque.simulate.Simulation;
 import dev.macaque.simulate.SimulationInput;
@@ -116,7 +116,7 @@ public final class SimulateMonth {
         long jsonWritten = System.nanoTime();
         Path html = out.resolve("report.html");
         try (Writer writer = new BufferedWriter(Files.newBufferedWriter(html, StandardCharsets.UTF_8), 1 << 16)) {
-            writer.write(ReportHtml.write(report));
+            writer.write(ReportPage.write(report));
         }
         long htmlWritten = System.nanoTime();
         double seconds = (htmlWritten - started) / 1e9;

@@ -1,7 +1,7 @@
 /**
  * {@code macaque simulate}: runs a scenario's simulated world, its faults and its {@code chaos} entries through the
- * experiment engine in virtual time, then writes the deterministic event log, a JSON report with hypotheses checked,
- * and a self-contained HTML report.
+ * experiment engine in virtual time, then produces the deterministic event log and the report model (written as
+ * {@code report.json}, hypotheses checked); the server renders its HTML pages from that model with its templates.
  *
  * <p>The engine runs inside the world: {@link dev.macaque.simulate.WorldTaskScheduler} puts its timers into the
  * world's event queue and {@link dev.macaque.simulate.WorldRunRecorder} writes its events into the world's log, so

@@ -1,14 +1,33 @@
-package dev.macaque.simulate;
+package dev.macaque.simulations.pages;
 
-import static dev.macaque.simulate.Simulations.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.macaque.simulate.Incident;
+import dev.macaque.simulate.ReportText;
+import dev.macaque.simulate.Simulation;
+import dev.macaque.simulate.SimulationInput;
+import dev.macaque.simulate.SimulationReport;
+import dev.macaque.simulated.scenario.ScenarioParser;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** What a trainer found missing in report.html, each checked on a page. */
-class ReportHtmlTest {
+/** What a trainer found missing in report.html, each checked on the page the server's template renders. */
+class ReportPageTest {
+    private static final Path DOCS = Path.of("..", "docs", "scenarios");
+
+    private static SimulationReport run(String yaml) {
+        return new Simulation(SimulationInput.of(ScenarioParser.parse(yaml, "test.yaml"), null), List.of())
+                .run(Simulation.ProgressListener.NONE);
+    }
+
+    private static SimulationReport lesson(String file) {
+        return new Simulation(SimulationInput.of(ScenarioParser.parse(DOCS.resolve(file)), null), List.of())
+                .run(Simulation.ProgressListener.NONE);
+    }
+
     /** db under-provisioned behind api; a kill of db, a refused second kill, a schedule, and an experiment matching nothing. */
     private static final String SCENARIO = """
             name: page
@@ -31,7 +50,7 @@ class ReportHtmlTest {
               - "availability(api) >= 99.9"
             """;
 
-    private static final String PAGE = ReportHtml.write(run(SCENARIO));
+    private static final String PAGE = ReportPage.write(run(SCENARIO));
 
     @Test
     void everyRatioChartIsDrawnFromZeroToOneHundredPercent() {
@@ -83,12 +102,11 @@ class ReportHtmlTest {
      */
     @Test
     void aCardIsRedWhenItsHypothesisFailsWhateverTheNumber() {
-        SimulationReport zoneOutage = new Simulation(SimulationInput.of(dev.macaque.simulated.scenario.ScenarioParser.parse(
-                java.nio.file.Path.of("..", "..", "docs", "scenarios", "zone-outage.yaml")), null), java.util.List.of())
-                .run(Simulation.ProgressListener.NONE);
-        String page = ReportHtml.write(zoneOutage);
+        SimulationReport zoneOutage = lesson("zone-outage.yaml");
+        String page = ReportPage.write(zoneOutage);
 
-        assertThat(Simulations.service(zoneOutage, "checkout").availability()).isBetween(99.9, 99.99);
+        assertThat(zoneOutage.services().stream().filter(x -> x.name().equals("checkout")).findFirst().orElseThrow().availability())
+                .isBetween(99.9, 99.99);
         assertThat(page).contains("<div class=\"card bad\"><div class=\"label\">checkout availability</div><div class=\"value\">99.97");
         assertThat(page).contains("<div class=\"card good\"><div class=\"label\">checkout recovery max");
         assertThat(PAGE).contains("<div class=\"card\"><div class=\"label\">db availability");
@@ -97,12 +115,19 @@ class ReportHtmlTest {
     @Test
     void everyCauseOfAnIncidentIsMarkedOnItsChart() {
         SimulationReport report = run(SCENARIO);
-        String page = ReportHtml.write(report);
+        String page = ReportPage.write(report);
 
         assertThat(report.incidents().get(0).causes()).isNotEmpty();
         for (Incident.Cause cause : report.incidents().get(0).causes()) {
             assertThat(page).contains(": " + cause.kind().words() + " · " + cause.group() + " ");
         }
+    }
+
+    @Test
+    void aHaltIsShownWithItsProbeTimeline() {
+        String page = ReportPage.write(lesson("stop-condition-saves-slo.yaml"));
+
+        assertThat(page).contains("<h2>Steady state</h2>", "<td>checkout-ok</td>", "<pre class=\"probe-timeline\">Steady state");
     }
 
     @Test

@@ -1,6 +1,12 @@
-package dev.macaque.simulate;
+package dev.macaque.simulations.pages;
 
-import dev.macaque.text.Durations;
+import dev.macaque.simulate.Incident;
+import dev.macaque.simulate.KillRecord;
+import dev.macaque.simulate.OverloadWindow;
+import dev.macaque.simulate.RefusalRecord;
+import dev.macaque.simulate.ReportNumbers;
+import dev.macaque.simulate.ReportText;
+import dev.macaque.simulate.SimulationReport;
 import dev.macaque.simulate.SimulationReport.GroupReport;
 import dev.macaque.simulate.SimulationReport.ServiceReport;
 import dev.macaque.simulated.RecoveryEpisode;
@@ -17,20 +23,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code report.html}: one self-contained page (inline CSS and SVG, no script, nothing fetched) with the verdict,
- * the hypotheses, a timeline of kills, recoveries and faults, and per service its healthy capacity against the load
- * and its success ratio over time. Deterministic bytes: nothing from the real run (no wall-clock time) and every
- * number printed from its exact decimal value.
+ * The charts of {@code report.html} as inline SVG (no script, nothing fetched): the timeline of kills, recoveries and
+ * faults, per service its healthy capacity against the load and its success ratio, each incident's zoomed chart and
+ * the dependency graph. The page around them is the {@code simulate/report.jte} template ({@link ReportPage}).
+ * Deterministic bytes: nothing from the real run (no wall-clock time) and every coordinate printed from its exact
+ * decimal value.
  */
-public final class ReportHtml {
+final class ReportCharts {
     private static final int WIDTH = 1100;
     private static final int LEFT = 100;
     private static final int RIGHT = 20;
     private static final int PLOT = WIDTH - LEFT - RIGHT;
-    private static final int MAX_KILL_ROWS = 500;
+    static final int MAX_ROWS = 500;
     private static final int MAX_TIMELINE_ROWS = 40;
     private static final int MAX_SERVICE_CHARTS = 20;
-    private static final int MAX_GROUP_ROWS = 200;
+    static final int MAX_GROUP_ROWS = 200;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM", Locale.ENGLISH);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("EEE d MMM HH:mm:ss", Locale.ENGLISH);
@@ -44,111 +51,10 @@ public final class ReportHtml {
     private long viewTo;
     private final StringBuilder out = new StringBuilder(1 << 16);
 
-    private ReportHtml(SimulationReport report) {
+    ReportCharts(SimulationReport report) {
         this.report = report;
         this.totalNanos = Math.max(1, report.duration().toNanos());
         this.viewTo = totalNanos;
-    }
-
-    public static String write(SimulationReport report) {
-        return new ReportHtml(report).page();
-    }
-
-    private String page() {
-        long failed = report.hypotheses().stream().filter(h -> !h.passed()).count();
-        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(esc(report.scenario())).append(" — Macaque simulation</title>\n")
-                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
-        out.append("<header><h1>").append(esc(report.scenario())).append("</h1>\n<p class=\"meta\">")
-                .append(esc(fileName())).append(" · seed ").append(report.seed()).append(" · ")
-                .append(Durations.format(report.duration())).append(" of virtual time from ")
-                .append(esc(STAMP.format(at(0)))).append(" UTC · ").append(ReportText.count(report.events())).append(" events · ")
-                .append(ReportText.count(report.kills().size())).append(report.kills().size() == 1 ? " kill" : " kills").append(" in ")
-                .append(report.runs().size()).append(report.runs().size() == 1 ? " run" : " runs").append("</p>\n");
-        if (report.hypotheses().isEmpty()) {
-            out.append("<p class=\"verdict neutral\">No hypotheses to check</p>\n");
-        } else if (failed == 0) {
-            out.append("<p class=\"verdict pass\">All ").append(report.hypotheses().size()).append(" hypotheses hold</p>\n");
-        } else {
-            out.append("<p class=\"verdict fail\">").append(failed).append(" of ").append(report.hypotheses().size())
-                    .append(" hypotheses failed</p>\n");
-        }
-        out.append("</header>\n");
-        cards();
-        hypotheses();
-        incidents();
-        timeline();
-        services();
-        groups();
-        refusals();
-        steadyState();
-        runsWithoutKills();
-        kills();
-        out.append("<footer>Written by <code>macaque simulate ").append(esc(fileName())).append(" --seed ")
-                .append(report.seed()).append("</code>. Times are virtual; recovery times are the world's exact ones")
-                .append(" from the event log, the engine's verdicts are measured by its polling.</footer>\n");
-        out.append("</main>\n</body>\n</html>\n");
-        return out.toString();
-    }
-
-    private String fileName() {
-        return java.nio.file.Path.of(report.source()).getFileName().toString();
-    }
-
-    // ------------------------------------------------------------------ sections
-
-    private void cards() {
-        out.append("<section class=\"cards\">\n");
-        List<ServiceReport> services = report.services();
-        if (services.size() <= 8) {
-            for (ServiceReport service : services) {
-                card(report.availabilityVerdict(service.name()).tone(), service.name() + " availability",
-                        ReportNumbers.number(service.availability()) + "%", "served by " + service.group());
-            }
-        } else {
-            ServiceReport worst = services.stream().min(java.util.Comparator.comparingDouble(ServiceReport::availability)).orElseThrow();
-            card(report.availabilityVerdict().tone(), "lowest availability", ReportNumbers.number(worst.availability()) + "%",
-                    worst.name() + ", of " + services.size() + " services");
-        }
-        List<GroupReport> killed = report.groups().stream().filter(g -> g.kills() > 0).toList();
-        if (killed.size() <= 4) {
-            for (GroupReport group : killed) {
-                card(report.recoveryVerdict(group.name()).tone(), group.name() + " recovery max", seconds(group.recovery().max()), group.kills()
-                        + (group.kills() == 1 ? " kill" : " kills") + ", p50 " + seconds(group.recovery().p50()));
-            }
-        } else {
-            RecoveryStats all = RecoveryStats.of(report.kills().stream().map(KillRecord::recoverySeconds).toList());
-            card(report.recoveryVerdict("").tone(), "recovery max", seconds(all.max()), report.kills().size() + " kills in " + killed.size()
-                    + " groups, p50 " + seconds(all.p50()) + ", p95 " + seconds(all.p95()));
-        }
-        long refusals = report.refusals().size();
-        if (refusals > 0) {
-            card(report.refusalsVerdict().tone(), "refused by guardrails", Long.toString(refusals), refusals == 1 ? "kill not made" : "kills not made");
-        }
-        out.append("</section>\n");
-    }
-
-    private void card(String tone, String label, String value, String sub) {
-        out.append("<div class=\"card").append(tone.isEmpty() ? "" : " " + tone).append("\"><div class=\"label\">")
-                .append(esc(label)).append("</div><div class=\"value\">").append(esc(value)).append("</div><div class=\"sub\">")
-                .append(esc(sub)).append("</div></div>\n");
-    }
-
-    private void hypotheses() {
-        out.append("<section>\n<h2>Hypotheses</h2>\n");
-        if (report.hypotheses().isEmpty()) {
-            out.append("<p class=\"muted\">The scenario states none.</p>\n</section>\n");
-            return;
-        }
-        out.append("<table>\n<thead><tr><th></th><th>Hypothesis</th><th class=\"num\">Measured</th><th class=\"num\">Line</th></tr></thead>\n<tbody>\n");
-        for (HypothesisResult result : report.hypotheses()) {
-            out.append("<tr><td><span class=\"pill ").append(result.passed() ? "pass\">PASS" : "fail\">FAIL").append("</span></td><td><code>")
-                    .append(esc(result.expression().text())).append("</code></td><td class=\"num\">")
-                    .append(result.note().isEmpty() ? ReportNumbers.number(result.value()) : esc(result.note()))
-                    .append("</td><td class=\"num\">").append(result.expression().line()).append("</td></tr>\n");
-        }
-        out.append("</tbody>\n</table>\n</section>\n");
     }
 
     /** Groups something happened to (kills, refusals, degraded periods, services short of capacity), in scenario order. */
@@ -162,7 +68,7 @@ public final class ReportHtml {
     }
 
     /** A big world cannot be drawn row by row: show what happened, and say what was left out. */
-    private List<GroupReport> shownGroups(int limit) {
+    List<GroupReport> shownGroups(int limit) {
         if (report.groups().size() <= limit) {
             return report.groups();
         }
@@ -385,51 +291,6 @@ public final class ReportHtml {
         out.append("</svg>\n");
     }
 
-    private void groups() {
-        out.append("<section>\n<h2>Groups</h2>\n<table>\n<thead><tr><th>Group</th><th class=\"num\">Desired</th>")
-                .append("<th class=\"num\">Kills</th><th class=\"num\">Refusals</th><th class=\"num\">Recovery p50</th>")
-                .append("<th class=\"num\">p95</th><th class=\"num\">max</th><th class=\"num\">Engine recovered</th>")
-                .append("<th class=\"num\">Engine not recovered</th><th class=\"num\">Engine pending</th><th class=\"num\">Degraded periods</th></tr></thead>\n<tbody>\n");
-        List<GroupReport> shown = shownGroups(MAX_GROUP_ROWS);
-        for (GroupReport g : shown) {
-            out.append("<tr><td>").append(esc(g.name())).append("</td><td class=\"num\">").append(g.desired())
-                    .append("</td><td class=\"num\">").append(g.kills()).append("</td><td class=\"num\">").append(g.refusals())
-                    .append("</td><td class=\"num\">").append(seconds(g.recovery().p50())).append("</td><td class=\"num\">")
-                    .append(seconds(g.recovery().p95())).append("</td><td class=\"num\">").append(seconds(g.recovery().max()))
-                    .append("</td><td class=\"num\">").append(g.engineRecovered()).append("</td><td class=\"num")
-                    .append(g.engineNotRecovered() > 0 ? " bad" : "").append("\">").append(g.engineNotRecovered())
-                    .append("</td><td class=\"num\">").append(g.enginePending()).append("</td><td class=\"num\">")
-                    .append(g.episodes().size()).append("</td></tr>\n");
-        }
-        out.append("</tbody>\n</table>\n");
-        leftOut(shown.size(), report.groups().size(), "groups");
-        out.append("</section>\n");
-    }
-
-    private void kills() {
-        out.append("<section>\n<h2>Kills</h2>\n");
-        if (report.kills().isEmpty()) {
-            out.append("<p class=\"muted\">The engine killed nothing.</p>\n</section>\n");
-            return;
-        }
-        out.append("<table>\n<thead><tr><th>When (UTC)</th><th>Group</th><th>Instance</th><th>Run</th>")
-                .append("<th class=\"num\">Recovered after (world)</th><th>Engine verdict</th></tr></thead>\n<tbody>\n");
-        List<KillRecord> shown = report.kills().size() > MAX_KILL_ROWS ? report.kills().subList(0, MAX_KILL_ROWS) : report.kills();
-        for (KillRecord kill : shown) {
-            out.append("<tr><td>").append(esc(stamp(kill.at().toNanos()))).append("</td><td>").append(esc(kill.group()))
-                    .append("</td><td><code>").append(esc(kill.instance())).append("</code></td><td><code>").append(esc(kill.run()))
-                    .append("</code></td><td class=\"num\">").append(seconds(kill.recoverySeconds())).append("</td><td")
-                    .append(kill.engineVerdict().equals("NOT_RECOVERED") ? " class=\"bad\"" : "").append(">")
-                    .append(esc(verdict(kill))).append("</td></tr>\n");
-        }
-        out.append("</tbody>\n</table>\n");
-        if (shown.size() < report.kills().size()) {
-            out.append("<p class=\"muted\">First ").append(MAX_KILL_ROWS).append(" of ").append(report.kills().size())
-                    .append(" kills; report.json lists all.</p>\n");
-        }
-        out.append("</section>\n");
-    }
-
     /** Every occurrence of every schedule's window within the run, as a band behind the rows. */
     private void scheduleWindows(int top, int height) {
         java.time.Instant start = report.start();
@@ -452,51 +313,33 @@ public final class ReportHtml {
         }
     }
 
-    private static final int MAX_NARRATIVES = 20;
+    /** Runs {@code drawing} on an empty buffer and returns what it drew. */
+    private String capture(Runnable drawing) {
+        out.setLength(0);
+        drawing.run();
+        String drawn = out.toString();
+        out.setLength(0);
+        return drawn;
+    }
 
-    /** The why: each incident of an overloaded service told as a story, with a zoomed chart and the dependency graph. */
-    private void incidents() {
-        out.append("<section>\n<h2>Incidents</h2>\n");
-        List<Incident> all = report.incidents();
-        if (all.isEmpty()) {
-            out.append("<p class=\"muted\">Every service served its whole load all the time.</p>\n");
-            dependencyGraph();
-            out.append("</section>\n");
-            return;
-        }
-        out.append("<p class=\"muted\">Stretches in which a service served less than its load, with the event that started")
-                .append(" them and the chain of services it travelled through.</p>\n");
-        List<ReportText.IncidentStory> stories = ReportText.stories(all);
-        for (ReportText.IncidentStory story : stories.subList(0, Math.min(MAX_NARRATIVES, stories.size()))) {
-            out.append("<div class=\"story\"><p>").append(esc(ReportText.narrative(report.start(), story.culprit(), story.dependents())))
-                    .append("</p>\n");
-            zoomedChart(story.culprit(), story.dependents());
-            out.append("</div>\n");
-        }
-        dependencyGraph();
-        out.append("<table>\n<thead><tr><th>Service</th><th>From (UTC)</th><th>Until</th><th class=\"num\">Unserved</th>")
-                .append("<th>Root cause</th><th>Path</th><th>Healthy per zone when it began</th></tr></thead>\n<tbody>\n");
-        for (Incident incident : all.size() > MAX_KILL_ROWS ? all.subList(0, MAX_KILL_ROWS) : all) {
-            out.append("<tr><td>").append(esc(incident.service())).append("</td><td>").append(esc(stamp(incident.start().toNanos())))
-                    .append("</td><td>").append(esc(incident.end().map(e -> stamp(e.toNanos()) + " (" + seconds(e.minus(incident.start())
-                            .toNanos() / 1e9) + ")").orElse("end of run"))).append("</td><td class=\"num\">")
-                    .append(esc(ReportText.percent(incident.unservedPercent()))).append("</td><td>")
-                    .append(esc(incident.rootCause().map(c -> c.kind().wireName() + " · " + c.group() + c.instance().map(i -> "/" + i).orElse("")
-                            + " at " + stamp(c.at().toNanos())).orElse("none: load above full capacity"))).append("</td><td>")
-                    .append(esc(String.join(" → ", incident.path()))).append("</td><td>");
-            StringBuilder zones = new StringBuilder();
-            incident.zones().forEach((group, byZone) -> {
-                zones.append(zones.length() == 0 ? "" : "; ").append(group).append(':');
-                byZone.forEach((zone, n) -> zones.append(' ').append(zone).append(' ').append(n));
-            });
-            out.append(esc(zones.toString())).append("</td></tr>\n");
-        }
-        out.append("</tbody>\n</table>\n");
-        if (all.size() > MAX_KILL_ROWS || report.incidentsOmitted() > 0) {
-            out.append("<p class=\"muted\">").append(ReportText.count(Math.min(all.size(), MAX_KILL_ROWS))).append(" of ")
-                    .append(ReportText.count(all.size() + report.incidentsOmitted())).append(" incidents listed.</p>\n");
-        }
-        out.append("</section>\n");
+    /** The timeline section. */
+    String timelineSection() {
+        return capture(this::timeline);
+    }
+
+    /** The services section: per service its capacity and success-ratio charts. */
+    String servicesSection() {
+        return capture(this::services);
+    }
+
+    /** An incident story's zoomed chart, every cause marked. */
+    String zoomed(ReportText.IncidentStory story) {
+        return capture(() -> zoomedChart(story.culprit(), story.dependents()));
+    }
+
+    /** The services as boxes, callers left of what they call, coloured by impact. */
+    String graph() {
+        return capture(this::dependencyGraph);
     }
 
     /** The success ratio of the incident's services around its window, root cause marked. */
@@ -669,71 +512,6 @@ public final class ReportHtml {
         return d;
     }
 
-    private void refusals() {
-        out.append("<section>\n<h2>Refused kills</h2>\n");
-        if (report.refusals().isEmpty()) {
-            out.append("<p class=\"muted\">No guardrail refused a kill.</p>\n</section>\n");
-            return;
-        }
-        out.append("<table>\n<thead><tr><th>When (UTC)</th><th>Group</th><th>Instance spared</th><th>Run</th><th>Reason</th></tr></thead>\n<tbody>\n");
-        List<RefusalRecord> shown = report.refusals().size() > MAX_KILL_ROWS ? report.refusals().subList(0, MAX_KILL_ROWS) : report.refusals();
-        for (RefusalRecord refusal : shown) {
-            out.append("<tr><td>").append(esc(stamp(refusal.at().toNanos()))).append("</td><td>").append(esc(refusal.group()))
-                    .append("</td><td><code>").append(esc(refusal.instance())).append("</code></td><td><code>").append(esc(refusal.run()))
-                    .append("</code></td><td>").append(esc(refusal.reason())).append("</td></tr>\n");
-        }
-        out.append("</tbody>\n</table>\n");
-        if (shown.size() < report.refusals().size()) {
-            out.append("<p class=\"muted\">First ").append(MAX_KILL_ROWS).append(" of ").append(ReportText.count(report.refusals().size()))
-                    .append(" refusals; report.json lists all.</p>\n");
-        }
-        out.append("</section>\n");
-    }
-
-    /** The probes' timelines, where they halted a run, and what that avoided against the same seed without them. */
-    private void steadyState() {
-        SteadyStateReport steady = report.steadyState();
-        if (steady.isEmpty()) {
-            return;
-        }
-        out.append("<section>\n<h2>Steady state</h2>\n<table>\n<thead><tr><th>Run</th><th>Experiment</th><th>State</th>")
-                .append("<th>Stopped (UTC)</th><th>By probe</th><th>Observed</th><th class=\"num\">Victims spared</th></tr></thead>\n<tbody>\n");
-        for (SteadyStateReport.ProbeTimeline run : steady.runs()) {
-            out.append("<tr><td><code>").append(esc(run.run())).append("</code></td><td>").append(esc(run.experiment()))
-                    .append("</td><td>").append(esc(run.state())).append("</td><td>")
-                    .append(run.haltedAt() == null ? "–" : esc(stamp(run.haltedAt().toNanos()))).append("</td><td>")
-                    .append(esc(run.haltedBy() == null ? "–" : run.haltedBy())).append("</td><td>")
-                    .append(esc(run.observed() == null ? "–" : run.observed())).append("</td><td class=\"num\">")
-                    .append(run.spared()).append("</td></tr>\n");
-        }
-        out.append("</tbody>\n</table>\n<pre class=\"probe-timeline\">").append(esc(ReportText.steadyState(steady)))
-                .append("</pre>\n<table>\n<thead><tr><th>Service</th><th class=\"num\">Availability</th>")
-                .append("<th class=\"num\">Without probes</th><th class=\"num\">Unserved requests avoided</th></tr></thead>\n<tbody>\n");
-        for (SteadyStateReport.Comparison c : steady.comparison()) {
-            out.append("<tr><td>").append(esc(c.service())).append("</td><td class=\"num\">")
-                    .append(esc(ReportText.percent(c.availabilityPercent()))).append("</td><td class=\"num\">")
-                    .append(esc(ReportText.percent(c.availabilityWithoutProbes()))).append("</td><td class=\"num\">")
-                    .append(esc(ReportText.count(Math.round(c.avoidedUnservedRequests())))).append("</td></tr>\n");
-        }
-        out.append("</tbody>\n</table>\n</section>\n");
-    }
-
-    /** Experiments that killed nothing say why, so a typo in a target does not pass for a quiet day. */
-    private void runsWithoutKills() {
-        List<SimulationReport.RunSummary> idle = report.runs().stream().filter(r -> !r.note().isEmpty()).toList();
-        if (idle.isEmpty()) {
-            return;
-        }
-        out.append("<section>\n<h2>Runs that killed nothing</h2>\n<table>\n<thead><tr><th>Started (UTC)</th><th>Run</th>")
-                .append("<th>Experiment</th><th>State</th><th>Why</th></tr></thead>\n<tbody>\n");
-        for (SimulationReport.RunSummary run : idle.size() > MAX_KILL_ROWS ? idle.subList(0, MAX_KILL_ROWS) : idle) {
-            out.append("<tr><td>").append(esc(stamp(run.startedAt().toNanos()))).append("</td><td><code>").append(esc(run.run()))
-                    .append("</code></td><td>").append(esc(run.experiment())).append("</td><td>").append(esc(run.state()))
-                    .append("</td><td>").append(esc(run.note())).append("</td></tr>\n");
-        }
-        out.append("</tbody>\n</table>\n</section>\n");
-    }
-
     // ------------------------------------------------------------------ drawing
 
     private void svgOpen(int height, String label) {
@@ -857,12 +635,12 @@ public final class ReportHtml {
         return report.start().plusNanos(nanos).atZone(ZoneOffset.UTC);
     }
 
-    private String stamp(long nanos) {
+    String stamp(long nanos) {
         Instant instant = report.start().plusNanos(nanos);
         return STAMP.format(instant.atZone(ZoneOffset.UTC));
     }
 
-    private static String verdict(KillRecord kill) {
+    static String verdict(KillRecord kill) {
         return switch (kill.engineVerdict()) {
             case "RECOVERED" -> "recovered (seen after " + kill.engineRecovery().map(ReportText::duration).orElse("?") + ")";
             case "NOT_RECOVERED" -> "NOT_RECOVERED within the recovery timeout";
@@ -871,7 +649,7 @@ public final class ReportHtml {
         };
     }
 
-    private static String seconds(double value) {
+    static String seconds(double value) {
         return ReportText.duration(value);
     }
 
@@ -895,7 +673,7 @@ public final class ReportHtml {
         return escaped.toString();
     }
 
-    private static final String CSS = """
+    static final String CSS = """
             :root { --fg: #1f2937; --muted: #6b7280; --line: #e5e7eb; --good: #15803d; --bad: #b91c1c; --warn: #b45309; }
             * { box-sizing: border-box; }
             body { margin: 0; background: #f8fafc; color: var(--fg); font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
