@@ -130,6 +130,50 @@ class ReportPageTest {
         assertThat(page).contains("<h2>Steady state</h2>", "<td>checkout-ok</td>", "<pre class=\"probe-timeline\">Steady state");
     }
 
+    /** web → api → db, db in zone a only, zone a down: only db is where the incidents started. */
+    @Test
+    void theDependencyGraphMarksOnlyTheSingleZoneDependencyAsWhereIncidentsStarted() {
+        String page = ReportPage.write(run("""
+                name: three-tier
+                duration: 4h
+                groups:
+                  - {name: web, region: r1, zones: [a, b], desired: 4, bootTime: 60s}
+                  - {name: api, region: r1, zones: [a, b], desired: 4, bootTime: 60s}
+                  - {name: db, region: r1, zones: [a], desired: 2, bootTime: 60s}
+                services:
+                  - {name: db, group: db, capacityPerInstance: 300, load: 300}
+                  - {name: api, group: api, capacityPerInstance: 100, load: 300, dependsOn: [db]}
+                  - {name: web, group: web, capacityPerInstance: 200, load: 300, dependsOn: [api]}
+                faults:
+                  - {zoneOutage: {region: r1, zone: a}, at: 1h, duration: 30m}
+                """));
+
+        assertThat(Pattern.compile("class=\"node [a-z]+ root\"").matcher(page).results().count()).isEqualTo(1);
+        assertThat(page).containsPattern("class=\"node [a-z]+ root\" x=\"\\d+\" y=\"\\d+\" width=\"\\d+\" height=\"\\d+\" rx=\"6\"/>"
+                + "<text class=\"nodelabel\" [^>]+>db</text>");
+        assertThat(page).contains("db lost 2 of 2 members at Thu 1 Jan 01:00 UTC (zone outage): 0 &lt; 300 req/s");
+    }
+
+    /** Two paced kills: the chart marks the first (a cause) and the second (the root cause), not just one. */
+    @Test
+    void theIncidentChartMarksEveryCause() {
+        String page = ReportPage.write(run("""
+                name: paced
+                duration: 2h
+                groups:
+                  - {name: web, region: r1, zones: [a, b], desired: 4, bootTime: 10m, tags: {macaque-enabled: "true"}}
+                services:
+                  - {name: web, group: web, capacityPerInstance: 200, load: 539}
+                chaos:
+                  - at: 10m
+                    experiment: {name: two-kills, targets: {groups: [web]}, selection: {mode: count, value: 2},
+                                 guardrails: {minHealthyPercent: 25}, pacing: {between: 2m}}
+                """));
+
+        assertThat(page).contains("<line class=\"causemark\"", "Thu 1 Jan 00:10:00: engine kill · web 800 → 600 req/s");
+        assertThat(page).contains("<line class=\"killmark\"", "Thu 1 Jan 00:12:00: engine kill · web 600 → 400 req/s");
+    }
+
     @Test
     void numbersHaveOneFormat() {
         assertThat(PAGE).doesNotContainPattern("\\d\\.\\d{3,} s\\b").containsPattern("\\d+ events");
