@@ -29,9 +29,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -40,8 +38,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the overview and a live run are also saved there for the README.
  */
 class DashboardBrowserTest {
-    static final Path CHROMIUM = Path.of(System.getProperty("macaque.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("macaque.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
 
     @TempDir
@@ -62,21 +58,10 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new IllegalStateException("the browser tests need Debian's Chromium and ChromeDriver at " + CHROMIUM + " and "
-                    + CHROMEDRIVER + ": apt-get install -y chromium chromium-driver (.ci/run does this)");
-        }
         server = TestServer.start(home, Map.of("sim", Map.of("type", "simulated", "world", "demo", "speed", "120")));
-        // the driver is given explicitly, so Selenium Manager never looks for (or downloads) one
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .withLogFile(new File("target/chromedriver.log")).build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,900");
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        BrowserSession session = BrowserSession.start(profile, "target/chromedriver.log", "1280,900");
+        service = session.service();
+        browser = session.browser();
     }
 
     @AfterAll
