@@ -155,6 +155,39 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void previewWithAnEmptySeedThenStartRunsExactlyThePreviewedVictims() {
+        signIn(server.adminToken);
+        open("/experiments/new");
+        type(By.id("f-name"), "preview-is-what-runs");
+        type(By.id("f-groups"), "web, eu-web");
+        type(By.id("f-value"), "2");
+        assertThat(browser.findElement(By.id("f-seed")).getAttribute("value")).isEmpty();
+        browser.findElement(By.xpath("//button[text()='Preview']")).click();
+        waitUntil(() -> !browser.findElements(By.id("preview")).isEmpty());
+        String seed = browser.findElement(By.id("f-seed")).getAttribute("value");
+        assertThat(seed).as("the form carries the previewed seed").matches("\\d+");
+        assertThat(text(By.id("preview-title"))).contains(seed);
+        List<String> previewed = browser.findElements(By.cssSelector("#preview-victims li")).stream().map(WebElement::getText).toList();
+        assertThat(previewed).hasSize(2);
+        // the answer is where the eye is: inside the window, without scrolling
+        Long top = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return Math.round(document.getElementById('preview').getBoundingClientRect().top);");
+        assertThat(top).isBetween(0L, 900L);
+        screenshot("new-experiment-preview");
+
+        browser.findElement(By.xpath("//button[text()='Start']")).click();
+
+        waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        waitUntil(() -> text(By.id("previewed-vs-actual")) != null && text(By.id("previewed-vs-actual")).contains("Same victims"));
+        waitUntil(() -> browser.findElements(By.cssSelector("#terminations li")).size() == 2);
+        List<String> victims = browser.findElements(By.cssSelector("#terminations li")).stream()
+                .map(li -> li.getText().split(":")[0].replace(" ", "/")).toList();
+        assertThat(victims).containsExactlyInAnyOrderElementsOf(previewed);
+        assertThat(browser.findElement(By.cssSelector("main > p.muted")).getText()).contains("seed " + seed);
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void startARealKillAndWatchTheGroupRecoverLive() {
         signIn(server.adminToken);
         open("/experiments/new");
@@ -164,9 +197,25 @@ class DashboardBrowserTest {
         type(By.id("f-pollInterval"), "1s");
         browser.findElement(By.id("f-dryRun")).click();
         assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).isFalse();
+        // Enter in a field presses Preview, never Start: nothing is started by a keypress
+        browser.findElement(By.id("f-name")).sendKeys(org.openqa.selenium.Keys.ENTER);
+        waitUntil(() -> !browser.findElements(By.id("preview")).isEmpty());
+        assertThat(browser.getCurrentUrl()).endsWith("/experiments/new");
+        String previewed = text(By.id("preview-victims"));
         browser.findElement(By.xpath("//button[text()='Start']")).click();
+        // a real kill asks first: what it terminates, in which mode, and the experiment's name typed
+        waitUntil(() -> !browser.findElements(By.id("confirm")).isEmpty());
+        assertThat(text(By.id("confirm-mode"))).contains("unleashed");
+        assertThat(text(By.id("confirm-summary"))).contains("1 instance").contains("1 group");
+        assertThat(text(By.id("confirm-victims"))).contains("sim/us-east-1/api: 1").contains(previewed.substring(previewed.lastIndexOf('/') + 1));
+        screenshot("confirm-real-kill");
+        browser.findElement(By.id("confirm-name")).sendKeys(org.openqa.selenium.Keys.ENTER);
+        assertThat(browser.getCurrentUrl()).as("an empty confirmation starts nothing").endsWith("/experiments/new");
+        type(By.id("confirm-name"), "kill-one-api");
+        browser.findElement(By.id("confirm-start")).click();
 
         waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        assertThat(text(By.id("previewed-vs-actual"))).contains("Same victims");
         // the page was rendered while the run went on; everything after that arrived over server-sent events
         waitUntil(() -> timelineTypes().contains("HEALTH_CHECKED"));
         screenshot("live-run");
@@ -200,6 +249,9 @@ class DashboardBrowserTest {
         type(By.id("f-groups"), "cache");
         browser.findElement(By.id("f-dryRun")).click();
         browser.findElement(By.xpath("//button[text()='Start']")).click();
+        waitUntil(() -> !browser.findElements(By.id("confirm-name")).isEmpty());
+        type(By.id("confirm-name"), "refused-by-the-switch");
+        browser.findElement(By.id("confirm-start")).click();
         waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
         waitUntil(() -> timelineTypes().contains("TERMINATION_REFUSED"));
         assertThat(text(By.id("refusals"))).contains("KILL_SWITCH");

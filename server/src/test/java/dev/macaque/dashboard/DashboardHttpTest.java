@@ -272,6 +272,98 @@ class DashboardHttpTest {
     }
 
     @Test
+    void aRealKillWithoutTheConfirmationCreatesNothingAndSaysWhatItWouldTerminate() {
+        PageClient operator = PageClient.signedIn(server, server.adminToken);
+        int before = runs();
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("editor", "form", "action", "start", "name", "kill-one-cache",
+                "groups", "cache", "mode", "count", "value", "1", "timeout", "5m", "pollInterval", "1s"));
+
+        HttpResponse<String> asked = operator.postFromPage("/experiments/new", fields);
+
+        assertThat(asked.statusCode()).isEqualTo(200);
+        assertThat(runs()).as("a Start without confirm creates no run").isEqualTo(before);
+        String html = asked.body();
+        assertThat(html).contains("id=\"confirm\"", "Mode: unleashed", "Start terminates <strong>1 instance</strong>",
+                "in 1 group", "<strong>sim/us-east-1/cache</strong>: 1 (", "Type the experiment's name, <code>kill-one-cache</code>, to confirm");
+        // the confirmation carries the spec with the seed it was previewed with: what it shows is what it starts
+        Matcher seed = Pattern.compile("\\(seed (\\d+)\\)").matcher(html);
+        assertThat(seed.find()).isTrue();
+        assertThat(html).containsPattern("id=\"f-seed\" name=\"seed\" type=\"text\" value=\"" + seed.group(1) + "\"");
+
+        fields.put("confirm", "kill-one-cach");
+        HttpResponse<String> mistyped = operator.postFromPage("/experiments/new", fields);
+        assertThat(mistyped.statusCode()).isEqualTo(200);
+        assertThat(mistyped.body()).contains("id=\"confirm-error\"", "is not the experiment's name");
+        assertThat(runs()).isEqualTo(before);
+
+        fields.put("confirm", "kill-one-cache");
+        fields.put("seed", seed.group(1));
+        HttpResponse<String> confirmed = operator.postFromPage("/experiments/new", fields);
+        assertThat(confirmed.statusCode()).isEqualTo(303);
+        assertThat(runs()).isEqualTo(before + 1);
+        String runId = confirmed.headers().firstValue("Location").orElseThrow().substring("/experiments/".length());
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        var run = experiments.view(runId).orElseThrow();
+        assertThat(run.dryRun()).isFalse();
+        assertThat(run.seed()).isEqualTo(Long.parseLong(seed.group(1)));
+        experiments.abort(runId, new dev.macaque.auth.Principal("test", "test", dev.macaque.auth.Role.ADMIN), "test over", "test");
+    }
+
+    @Test
+    void aDryRunNeedsNoConfirmationAndTheFormsDefaultButtonIsPreviewNotStart() {
+        String form = PageClient.signedIn(server, server.adminToken).get("/experiments/new").body();
+
+        Matcher firstButton = Pattern.compile("<form method=\"post\" action=\"/experiments/new\" class=\"spec\".*?<button type=\"submit\"([^>]*)>",
+                Pattern.DOTALL).matcher(form);
+        assertThat(firstButton.find()).isTrue();
+        assertThat(firstButton.group(1)).as("Enter presses the form's first submit button").contains("value=\"preview\"");
+    }
+
+    @Test
+    void previewThenStartWithAnEmptySeedRunsThePreviewedVictimsAndTheRunPageComparesThem() {
+        PageClient operator = PageClient.signedIn(server, server.adminToken);
+        String page = operator.get("/experiments/new").body();
+        Matcher requestId = Pattern.compile("name=\"requestId\" value=\"([^\"]+)\"").matcher(page);
+        assertThat(requestId.find()).isTrue();
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("editor", "form", "action", "preview", "requestId", requestId.group(1),
+                "name", "previewed", "groups", "eu-web", "mode", "count", "value", "2", "dryRun", "true", "seed", ""));
+
+        String preview = operator.postFromPage("/experiments/new", fields).body();
+
+        Matcher seed = Pattern.compile("id=\"f-seed\" name=\"seed\" type=\"text\" value=\"(\\d+)\"").matcher(preview);
+        assertThat(seed.find()).as("the form carries the previewed seed").isTrue();
+        assertThat(preview).contains("Preview (seed " + seed.group(1) + ")");
+        List<String> previewed = new ArrayList<>();
+        Matcher victims = Pattern.compile("<li>(sim/[^<]+)</li>").matcher(preview.substring(preview.indexOf("id=\"preview-victims\"")));
+        while (victims.find() && previewed.size() < 2) {
+            previewed.add(victims.group(1));
+        }
+        assertThat(previewed).hasSize(2);
+
+        fields.put("action", "start");
+        fields.put("seed", seed.group(1));
+        String location = operator.postFromPage("/experiments/new", fields).headers().firstValue("Location").orElseThrow();
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        String runId = location.substring("/experiments/".length());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !experiments.view(runId).orElseThrow().victims().isEmpty());
+        var run = experiments.view(runId).orElseThrow();
+        assertThat(run.seed()).isEqualTo(Long.parseLong(seed.group(1)));
+        assertThat(run.victims().stream().map(v -> v.group() + "/" + v.instanceId()).toList()).containsExactlyInAnyOrderElementsOf(previewed);
+        assertThat(operator.get(location).body()).contains("Previewed against actual", "Same victims</span> as the preview (2)");
+
+        // a spec changed after its preview is not that preview: the run page makes no claim about it
+        await().atMost(Duration.ofSeconds(20)).until(() -> ExperimentService.isTerminal(experiments.view(runId).orElseThrow().state()));
+        fields.put("action", "preview");
+        fields.put("requestId", java.util.UUID.randomUUID().toString());
+        fields.put("seed", "");
+        operator.postFromPage("/experiments/new", fields);
+        fields.put("action", "start");
+        fields.put("value", "1");
+        String other = operator.postFromPage("/experiments/new", fields).headers().firstValue("Location").orElseThrow();
+        assertThat(operator.get(other).body()).doesNotContain("Previewed against actual");
+    }
+
+    @Test
     void switchingEditorsKeepsTheSpec() {
         PageClient operator = PageClient.signedIn(server, server.adminToken);
 
@@ -293,7 +385,8 @@ class DashboardHttpTest {
         int before = broadcaster.subscribers();
         // a real kill that polls its group's health once a minute: it stays VERIFYING until it is aborted
         HttpResponse<String> started = operator.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start",
-                "name", "watched-live", "groups", "eu-api", "mode", "count", "value", "1", "pollInterval", "1m", "timeout", "30m"));
+                "name", "watched-live", "groups", "eu-api", "mode", "count", "value", "1", "pollInterval", "1m", "timeout", "30m",
+                "confirm", "watched-live"));
         String runId = started.headers().firstValue("Location").orElseThrow().substring("/experiments/".length());
         await().atMost(Duration.ofSeconds(20)).until(() -> experiments.view(runId).orElseThrow().state().equals("VERIFYING"));
         String page = operator.get("/experiments/" + runId).body();

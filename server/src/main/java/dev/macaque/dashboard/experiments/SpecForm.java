@@ -26,6 +26,12 @@ public record SpecForm(String name, String providers, String regions, String gro
         return new SpecForm("", "", "", "", "", "count", "1", "", "", "", "", "", "", true, "");
     }
 
+    /** The same fields with {@code seed}. */
+    public SpecForm withSeed(String seed) {
+        return new SpecForm(name, providers, regions, groups, tags, mode, value, minHealthyPercent, minHealthyInstances, maxTerminations,
+                minTimeBetweenKills, timeout, pollInterval, dryRun, seed);
+    }
+
     /** The fields as posted; an unchecked box is absent from a form post, so {@code dryRun} is true only when sent. */
     public static SpecForm from(Context ctx) {
         return new SpecForm(text(ctx, "name"), text(ctx, "providers"), text(ctx, "regions"), text(ctx, "groups"), text(ctx, "tags"),

@@ -94,8 +94,10 @@ public final class DashboardModule extends AbstractModule {
     @Provides
     @Singleton
     ExperimentPages experiments(DashboardPages pages, ExperimentService experiments, RunHistory history, ObjectMapper json,
-            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions, RunEventBroadcaster broadcaster, TemplateStore templates) {
-        return new ExperimentPages(pages, experiments, history, json, previewer, sessions, broadcaster, new SpecTemplates(templates, json));
+            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions, RunEventBroadcaster broadcaster, TemplateStore templates,
+            Clock clock) {
+        return new ExperimentPages(pages, experiments, history, json, previewer, sessions, broadcaster, new SpecTemplates(templates, json),
+                clock);
     }
 
     @Provides
@@ -130,12 +132,12 @@ public final class DashboardModule extends AbstractModule {
         @Override
         public Preview preview(com.fasterxml.jackson.databind.JsonNode spec) {
             dev.macaque.experiments.PreviewView view = experiments.preview(spec);
-            return new Preview(view.seed(),
+            return new Preview(view.seed(), view.dryRun(), view.leashed(),
                     view.eligible().stream().map(e -> e.provider() + "/" + e.region() + "/" + e.group()).toList(),
                     view.excluded().stream().map(e -> new Exclusion(e.provider() + "/" + e.region() + "/" + e.group(),
                             e.reason() + ": " + e.detail() + (e.suggestion() == null ? "" : " (did you mean '" + e.suggestion() + "'?)")))
                             .toList(),
-                    view.victims().stream().map(v -> v.group() + "/" + v.instanceId()).toList());
+                    view.victims(), view.refusals().size());
         }
     }
 }
