@@ -30,6 +30,11 @@ public final class DashboardPages {
         return new Frame(title, section, PageAccess.viewer(ctx), assets.urls(), killSwitch.state(), notice(ctx));
     }
 
+    /** The frame of a page for {@code viewer}, found from the session outside a page handler (an error page). */
+    public Frame frame(String title, Frame.Section section, Frame.Viewer viewer, Context ctx) {
+        return new Frame(title, section, viewer, assets.urls(), killSwitch.state(), notice(ctx));
+    }
+
     /** The frame of a page shown to anyone (sign-in, API docs). */
     public Frame publicFrame(Context ctx, String title, Frame.Section section) {
         return new Frame(title, section, null, assets.urls(), null, notice(ctx));

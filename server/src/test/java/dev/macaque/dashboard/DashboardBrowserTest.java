@@ -269,6 +269,13 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("killswitch-state")).getText()).isEqualTo("Released");
         assertThat(browser.findElements(By.tagName("button")).stream().map(WebElement::getText).toList()).containsExactly("Sign out");
         assertThat(browser.findElements(By.linkText("New experiment"))).isEmpty();
+        // typing the address anyway: a page that says why, inside the dashboard, with the way back
+        open("/experiments/new");
+        assertThat(text(By.id("error-title"))).isEqualTo("Not allowed (403)");
+        assertThat(text(By.id("error-detail"))).contains("operator");
+        screenshot("error-403");
+        browser.findElement(By.linkText("Back to the overview")).click();
+        waitUntil(() -> browser.getCurrentUrl().endsWith("/"));
 
         // what a forged click would send: the page's own CSRF token, the viewer's session cookie
         Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
@@ -359,6 +366,11 @@ class DashboardBrowserTest {
         waitUntil(() -> !browser.findElements(By.cssSelector(".opblock-summary-path")).isEmpty());
         assertThat(browser.findElements(By.cssSelector(".opblock-summary-path")).stream().map(e -> e.getAttribute("data-path")).toList())
                 .contains("/api/v1/experiments", "/api/v1/killswitch");
+        List<String> groups = browser.findElements(By.cssSelector(".opblock-tag")).stream().map(e -> e.getAttribute("data-tag")).toList();
+        assertThat(groups).contains("Experiments", "Schedules", "Kill switch", "Operations").doesNotContain("default");
+        screenshot("api-reference");
+        browser.findElement(By.id("back-to-dashboard")).click();
+        waitUntil(() -> browser.getCurrentUrl().contains("/sign-in"));
         assertNoConsoleErrors();
     }
 

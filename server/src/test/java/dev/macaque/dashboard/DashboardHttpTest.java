@@ -201,7 +201,7 @@ class DashboardHttpTest {
             HttpResponse<String> answer = anonymous.get(asset);
             assertThat(answer.statusCode()).as(asset).isEqualTo(200);
             assertThat(answer.headers().firstValue("Cache-Control")).as(asset).hasValue("public, max-age=31536000, immutable");
-            assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).as(asset).matches("text/(javascript|css); charset=utf-8");
+            assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).as(asset).matches("text/(javascript|css); charset=utf-8|image/svg\\+xml");
             String etag = answer.headers().firstValue("ETag").orElseThrow();
             assertThat(anonymous.send(anonymous.request(asset).header("If-None-Match", etag).GET()).statusCode()).isEqualTo(304);
         }
@@ -214,6 +214,55 @@ class DashboardHttpTest {
 
         assertThat(docs.statusCode()).isEqualTo(200);
         assertThat(docs.body()).contains("/assets/lib/swagger-ui/", "data-spec-url=\"/openapi.json\"");
+    }
+
+    @Test
+    void aViewerOpeningNewExperimentGetsA403PageInsideTheDashboardFrame() {
+        HttpResponse<String> answer = PageClient.signedIn(server, server.token("curious-viewer", "viewer")).navigate("/experiments/new");
+
+        assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(answer.headers().firstValue("Content-Security-Policy")).isPresent();
+        String html = answer.body();
+        assertThat(html).contains("<h1 id=\"error-title\">Not allowed <span class=\"muted\">(403)</span></h1>", "needs the operator role",
+                "<nav aria-label=\"Main\">", "href=\"/fleet\"", "curious-viewer", "href=\"/\">Back to the overview</a>");
+    }
+
+    @Test
+    void anUnknownUrlIsA404PageInsideTheFrameWhileTheApiKeepsProblemJson() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+
+        HttpResponse<String> page = admin.navigate("/no-such-page");
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("Page not found", "no such resource: GET /no-such-page", "<nav aria-label=\"Main\">",
+                "Back to the overview");
+        HttpResponse<String> run = admin.navigate("/experiments/run_nope");
+        assertThat(run.statusCode()).isEqualTo(404);
+        assertThat(run.body()).contains("Page not found", "no experiment run with id 'run_nope'");
+
+        HttpResponse<String> anonymous = new PageClient(server).navigate("/no-such-page");
+        assertThat(anonymous.statusCode()).isEqualTo(404);
+        assertThat(anonymous.body()).contains("Page not found", "href=\"/sign-in\">Sign in</a>").doesNotContain("<nav aria-label=\"Main\">");
+
+        HttpResponse<String> api = admin.navigate("/api/v1/no-such-thing");
+        assertThat(api.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void theFaviconIsServedByTheServerAndEveryPageNamesIt() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        HttpResponse<String> legacy = admin.get("/favicon.ico");
+        assertThat(legacy.statusCode()).isEqualTo(301);
+        String icon = legacy.headers().firstValue("Location").orElseThrow();
+        assertThat(icon).matches("/assets/app/[0-9a-f]{16}/favicon.svg");
+        HttpResponse<String> svg = admin.get(icon);
+        assertThat(svg.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/svg+xml");
+        assertThat(svg.body()).startsWith("<svg");
+        for (String page : PAGES) {
+            assertThat(admin.get(page).body()).as(page).contains("<link rel=\"icon\" type=\"image/svg+xml\" href=\"" + icon + "\">");
+        }
+        assertThat(new PageClient(server).get("/docs").body()).contains("href=\"" + icon + "\"", "Back to the dashboard");
     }
 
     @Test

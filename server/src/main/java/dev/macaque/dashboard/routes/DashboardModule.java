@@ -6,6 +6,7 @@ import dev.macaque.dashboard.PageAccess;
 import dev.macaque.dashboard.DashboardSessions;
 import dev.macaque.dashboard.DashboardPages;
 import dev.macaque.dashboard.Assets;
+import dev.macaque.dashboard.DashboardErrorPages;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -51,6 +52,13 @@ public final class DashboardModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), ExperimentPreviewer.class).setDefault().to(ServicePreviewer.class);
         bind(DashboardRoutes.class).in(Singleton.class);
         Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(DashboardRoutes.class);
+        OptionalBinder.newOptionalBinder(binder(), dev.macaque.http.ErrorPages.class).setBinding().to(DashboardErrorPages.class);
+    }
+
+    @Provides
+    @Singleton
+    DashboardErrorPages errorPages(DashboardPages pages, PageAccess access) {
+        return new DashboardErrorPages(pages, access);
     }
 
     @Provides
