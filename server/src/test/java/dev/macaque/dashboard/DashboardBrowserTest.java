@@ -233,6 +233,13 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#recoveries a")).click();
         waitUntil(() -> browser.getCurrentUrl().endsWith("/fleet/sim/us-east-1/api"));
         assertThat(browser.findElements(By.cssSelector("#recovery-chart canvas"))).as("uPlot drew the recovery chart").isNotEmpty();
+        // one point: an axis of about two hours around it, labelled in UTC on a 24-hour clock (not three years, not "2 PM")
+        JsonRange range = JsonRange.of(browser.findElement(By.id("recovery-chart")).getAttribute("data-range"));
+        assertThat(range.span()).isBetween(3600.0, 3 * 3600.0);
+        String ticks = browser.findElement(By.id("recovery-chart")).getAttribute("data-ticks");
+        assertThat(ticks).matches("\\[(\"\\d{2}:\\d{2}\",?)+\\]").doesNotContainIgnoringCase("am").doesNotContainIgnoringCase("pm");
+        assertThat(text(By.id("members"))).contains("IN_SERVICE").contains("healthy");
+        screenshot("group");
         assertNoConsoleErrors();
     }
 
@@ -254,6 +261,8 @@ class DashboardBrowserTest {
         browser.findElement(By.id("confirm-start")).click();
         waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
         waitUntil(() -> timelineTypes().contains("TERMINATION_REFUSED"));
+        // the summary follows its timeline entry over the same stream
+        waitUntil(() -> text(By.id("refusals")) != null);
         assertThat(text(By.id("refusals"))).contains("KILL_SWITCH");
 
         open("/");
@@ -424,6 +433,18 @@ class DashboardBrowserTest {
         var logs = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll();
         assertThat(logs.stream().filter(l -> l.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
                 .map(l -> l.getMessage()).filter(m -> !m.contains("favicon.ico")).toList()).isEmpty();
+    }
+
+    /** A chart's x range as the page records it: {@code [min, max]} in epoch seconds. */
+    record JsonRange(double min, double max) {
+        static JsonRange of(String json) {
+            String[] parts = json.replaceAll("[\\[\\]]", "").split(",");
+            return new JsonRange(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+        }
+
+        double span() {
+            return max - min;
+        }
     }
 
     static void screenshot(String name) {

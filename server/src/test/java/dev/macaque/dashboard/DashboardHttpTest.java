@@ -266,6 +266,45 @@ class DashboardHttpTest {
     }
 
     @Test
+    void aGroupPageListsItsMembersAndTagsAndOpensANewExperimentAimedAtIt() {
+        PageClient operator = PageClient.signedIn(server, server.token("group-reader", "operator"));
+
+        String html = operator.get("/fleet/sim/us-east-1/cache").body();
+
+        assertThat(html).contains("Members <span class=\"muted\">(3)</span>", "<th scope=\"col\">Zone</th>", "<td>IN_SERVICE</td>",
+                ">healthy</span>", "<code>team</code>=<code>platform</code>", "<code>macaque-enabled</code>=<code>true</code>");
+        Matcher member = Pattern.compile("<tr>\\s*<td>(cache-[^<]+)</td>\\s*<td>([ab])</td>").matcher(html);
+        assertThat(member.find()).as("each member with its zone").isTrue();
+        assertThat(html).containsPattern("<td><time datetime=\"\\d{4}-\\d{2}-\\d{2}T[^\"]+Z\">\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC</time></td>");
+        Matcher link = Pattern.compile("id=\"new-experiment-on-group\" href=\"([^\"]+)\"").matcher(html);
+        assertThat(link.find()).isTrue();
+        assertThat(link.group(1)).isEqualTo("/experiments/new?group=sim%2Fus-east-1%2Fcache");
+
+        String form = operator.get(link.group(1)).body();
+        assertThat(form).contains("id=\"f-providers\" name=\"providers\" type=\"text\" value=\"sim\"",
+                "id=\"f-regions\" name=\"regions\" type=\"text\" value=\"us-east-1\"",
+                "id=\"f-groups\" name=\"groups\" type=\"text\" value=\"cache\"").containsPattern("id=\"f-dryRun\"[^>]*checked");
+        assertThat(operator.get("/experiments/new?group=cache").statusCode()).isEqualTo(400);
+        assertThat(PageClient.signedIn(server, server.token("group-viewer", "viewer")).get("/fleet/sim/us-east-1/cache").body())
+                .doesNotContain("New experiment on this group");
+    }
+
+    @Test
+    void aGroupsRecoveryChartLeavesDryRunsOut() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        String location = admin.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start", "name", "rehearsal",
+                "groups", "eu-web", "mode", "count", "value", "1", "dryRun", "true")).headers().firstValue("Location").orElseThrow();
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        String runId = location.substring("/experiments/".length());
+        await().atMost(Duration.ofSeconds(20)).until(() -> ExperimentService.isTerminal(experiments.view(runId).orElseThrow().state()));
+
+        String html = admin.get("/fleet/sim/eu-west-1/eu-web").body();
+
+        assertThat(html).contains("/experiments/" + runId, "dry run").contains("No real kill of this group has recovered yet")
+                .doesNotContain("id=\"recovery-chart\"");
+    }
+
+    @Test
     void theNewExperimentFormShowsEachValidationErrorAtItsFieldAndStartsNothing() {
         PageClient operator = PageClient.signedIn(server, server.token("form-filler", "operator"));
         int before = runs();

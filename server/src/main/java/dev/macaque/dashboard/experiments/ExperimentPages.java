@@ -364,6 +364,11 @@ public final class ExperimentPages {
         String name = blankToNull(ctx.queryParam("template"));
         if (name == null) {
             SpecForm form = SpecForm.blank();
+            String group = blankToNull(ctx.queryParam("group"));
+            if (group != null) {
+                form = SpecForm.targeting(group).orElseThrow(() -> ProblemException.invalid("group must be provider/region/name, was '"
+                        + group + "'", "group", "not a group id"));
+            }
             render(ctx, 200, form, write(form.toJson(json)), "form", newRequestId(), Map.of(), List.of(), null, null, form.toJson(json));
             return;
         }

@@ -26,6 +26,18 @@ public record SpecForm(String name, String providers, String regions, String gro
         return new SpecForm("", "", "", "", "", "count", "1", "", "", "", "", "", "", true, "");
     }
 
+    /** A blank spec aimed at one group, {@code provider/region/name} (a group page's "New experiment on this group"). */
+    public static java.util.Optional<SpecForm> targeting(String groupId) {
+        String[] parts = groupId.split("/", -1);
+        if (parts.length != 3 || java.util.Arrays.stream(parts).anyMatch(p -> p.isBlank() || p.contains(","))) {
+            return java.util.Optional.empty();
+        }
+        SpecForm blank = blank();
+        return java.util.Optional.of(new SpecForm(blank.name, parts[0], parts[1], parts[2], blank.tags, blank.mode, blank.value,
+                blank.minHealthyPercent, blank.minHealthyInstances, blank.maxTerminations, blank.minTimeBetweenKills, blank.timeout,
+                blank.pollInterval, blank.dryRun, blank.seed));
+    }
+
     /** The same fields with {@code seed}. */
     public SpecForm withSeed(String seed) {
         return new SpecForm(name, providers, regions, groups, tags, mode, value, minHealthyPercent, minHealthyInstances, maxTerminations,
