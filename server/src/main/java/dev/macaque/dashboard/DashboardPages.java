@@ -1,5 +1,6 @@
 package dev.macaque.dashboard;
 
+import dev.macaque.config.MacaqueConfig;
 import dev.macaque.killswitch.KillSwitchStore;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -18,8 +19,10 @@ public final class DashboardPages {
     private final PageRenderer renderer;
     private final KillSwitchStore killSwitch;
     private final Assets assets;
+    private final MacaqueConfig.Mode mode;
 
-    public DashboardPages(PageRenderer renderer, KillSwitchStore killSwitch, Assets assets) {
+    public DashboardPages(PageRenderer renderer, KillSwitchStore killSwitch, Assets assets, MacaqueConfig.Mode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode is null");
         this.renderer = Objects.requireNonNull(renderer, "renderer is null");
         this.killSwitch = Objects.requireNonNull(killSwitch, "killSwitch is null");
         this.assets = Objects.requireNonNull(assets, "assets is null");
@@ -27,17 +30,17 @@ public final class DashboardPages {
 
     /** The frame of a signed-in page. */
     public Frame frame(Context ctx, String title, Frame.Section section) {
-        return new Frame(title, section, PageAccess.viewer(ctx), assets.urls(), killSwitch.state(), notice(ctx));
+        return new Frame(title, section, PageAccess.viewer(ctx), assets.urls(), killSwitch.state(), notice(ctx), mode);
     }
 
     /** The frame of a page for {@code viewer}, found from the session outside a page handler (an error page). */
     public Frame frame(String title, Frame.Section section, Frame.Viewer viewer, Context ctx) {
-        return new Frame(title, section, viewer, assets.urls(), killSwitch.state(), notice(ctx));
+        return new Frame(title, section, viewer, assets.urls(), killSwitch.state(), notice(ctx), mode);
     }
 
     /** The frame of a page shown to anyone (sign-in, API docs). */
     public Frame publicFrame(Context ctx, String title, Frame.Section section) {
-        return new Frame(title, section, null, assets.urls(), null, notice(ctx));
+        return new Frame(title, section, null, assets.urls(), null, notice(ctx), mode);
     }
 
     public void render(Context ctx, int status, String template, Frame frame, Object page) {

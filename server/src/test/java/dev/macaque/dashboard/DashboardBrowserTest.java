@@ -205,7 +205,8 @@ class DashboardBrowserTest {
         browser.findElement(By.xpath("//button[text()='Start']")).click();
         // a real kill asks first: what it terminates, in which mode, and the experiment's name typed
         waitUntil(() -> !browser.findElements(By.id("confirm")).isEmpty());
-        assertThat(text(By.id("confirm-mode"))).contains("unleashed");
+        assertThat(text(By.id("confirm-mode"))).contains("leashed").contains("terminated");
+        assertThat(text(By.id("mode"))).startsWith("Mode leashed");
         assertThat(text(By.id("confirm-summary"))).contains("1 instance").contains("1 group");
         assertThat(text(By.id("confirm-victims"))).contains("sim/us-east-1/api: 1").contains(previewed.substring(previewed.lastIndexOf('/') + 1));
         screenshot("confirm-real-kill");

@@ -305,6 +305,33 @@ class DashboardHttpTest {
     }
 
     @Test
+    void everyPageSaysTheServersModeInItsHeader() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        List<String> pages = new ArrayList<>(PAGES);
+        pages.add("/no-such-page");
+        for (String page : pages) {
+            assertThat(admin.navigate(page).body()).as(page).contains("id=\"mode\"", "Mode <strong>leashed</strong>",
+                    "every real cloud is forced to dry runs");
+        }
+        assertThat(new PageClient(server).get("/sign-in").body()).contains("Mode <strong>leashed</strong>");
+        assertThat(new PageClient(server).get("/docs").body()).contains("Mode <strong>leashed</strong>");
+    }
+
+    @Test
+    void anUnleashedServerSaysSoOnEveryPage(@TempDir Path otherHome) {
+        try (TestServer unleashed = TestServer.start(otherHome, dev.macaque.store.TestDatabases.h2(otherHome),
+                dev.macaque.config.MacaqueConfig.Mode.UNLEASHED, Map.of("sim", Map.of("type", "simulated", "world", "demo")))) {
+            PageClient admin = PageClient.signedIn(unleashed, unleashed.adminToken);
+            for (String page : List.of("/", "/fleet", "/experiments/new")) {
+                assertThat(admin.get(page).body()).as(page).contains("class=\"mode mode-unleashed\"", "Mode <strong>unleashed</strong>");
+            }
+            String confirm = admin.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start", "name", "real",
+                    "groups", "web", "mode", "count", "value", "1")).body();
+            assertThat(confirm).contains("<strong>Mode: unleashed.</strong> The instances below are terminated for real.");
+        }
+    }
+
+    @Test
     void theNewExperimentFormShowsEachValidationErrorAtItsFieldAndStartsNothing() {
         PageClient operator = PageClient.signedIn(server, server.token("form-filler", "operator"));
         int before = runs();
@@ -371,7 +398,7 @@ class DashboardHttpTest {
         assertThat(asked.statusCode()).isEqualTo(200);
         assertThat(runs()).as("a Start without confirm creates no run").isEqualTo(before);
         String html = asked.body();
-        assertThat(html).contains("id=\"confirm\"", "Mode: unleashed", "Start terminates <strong>1 instance</strong>",
+        assertThat(html).contains("id=\"confirm\"", "Mode: leashed</strong>, but this run reaches only the simulated cloud", "Start terminates <strong>1 instance</strong>",
                 "in 1 group", "<strong>sim/us-east-1/cache</strong>: 1 (", "Type the experiment's name, <code>kill-one-cache</code>, to confirm");
         // the confirmation carries the spec with the seed it was previewed with: what it shows is what it starts
         Matcher seed = Pattern.compile("\\(seed (\\d+)\\)").matcher(html);

@@ -75,8 +75,8 @@ public final class DashboardModule extends AbstractModule {
 
     @Provides
     @Singleton
-    DashboardPages pages(KillSwitchStore killSwitch) {
-        return new DashboardPages(new PageRenderer(), killSwitch, new Assets());
+    DashboardPages pages(KillSwitchStore killSwitch, MacaqueConfig config) {
+        return new DashboardPages(new PageRenderer(), killSwitch, new Assets(), config.mode());
     }
 
     @Provides
