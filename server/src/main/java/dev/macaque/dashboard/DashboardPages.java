@@ -14,7 +14,11 @@ public final class DashboardPages {
             "killswitch-released", "Kill switch released: experiments and schedules may terminate instances again.",
             "abort-requested", "Abort requested: the run makes no further kill.",
             "already-ended", "The run had already ended; nothing was aborted.",
-            "signed-out", "You are signed out.");
+            "signed-out", "You are signed out.",
+            "schedule-created", "Schedule created.",
+            "schedule-saved", "Schedule saved.",
+            "schedule-enabled", "Schedule enabled: it plans kills in its window again.",
+            "schedule-disabled", "Schedule disabled: it plans no kill until it is enabled.");
 
     private final PageRenderer renderer;
     private final KillSwitchStore killSwitch;

@@ -245,6 +245,37 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void createAScheduleFromTheSchedulesPageFixItsErrorAndDisableIt() {
+        signIn(server.adminToken);
+        open("/schedules");
+        browser.findElement(By.id("new-schedule")).click();
+        type(By.id("s-name"), "browser-weekdays");
+        type(By.id("s-zone"), "Europe/Pariss");
+        type(By.id("s-meanTimeBetweenKills"), "3d");
+        WebElement experiment = browser.findElement(By.id("s-experiment"));
+        experiment.clear();
+        experiment.sendKeys("{\"targets\": {\"groups\": [\"web\"]}, \"dryRun\": true}");
+        browser.findElement(By.xpath("//button[text()='Create schedule']")).click();
+        waitUntil(() -> text(By.id("error-zone")) != null);
+        assertThat(text(By.id("error-zone"))).contains("Europe/Pariss").contains("IANA");
+        assertThat(browser.findElement(By.id("s-name")).getAttribute("value")).isEqualTo("browser-weekdays");
+        screenshot("schedule-form-error");
+        browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER); // the 400 of the refused form, as intended
+        type(By.id("s-zone"), "Europe/Paris");
+        browser.findElement(By.xpath("//button[text()='Create schedule']")).click();
+        waitUntil(() -> browser.getCurrentUrl().contains("/schedules?notice=schedule-created"));
+        assertThat(text(By.id("notice"))).isEqualTo("Schedule created.");
+        WebElement card = browser.findElement(By.xpath("//section[contains(@class,'schedule')][.//h2[contains(.,'browser-weekdays')]]"));
+        card.findElement(By.xpath(".//button[text()='Disable']")).click();
+        waitUntil(() -> browser.getCurrentUrl().contains("notice=schedule-disabled"));
+        card = browser.findElement(By.xpath("//section[contains(@class,'schedule')][.//h2[contains(.,'browser-weekdays')]]"));
+        assertThat(card.findElement(By.cssSelector("h2 .tag")).getText()).isEqualTo("disabled");
+        assertThat(card.findElements(By.xpath(".//button[text()='Enable']"))).hasSize(1);
+        screenshot("schedules");
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void engageTheKillSwitchAndSeeTheNextRunRefused() {
         signIn(server.adminToken);
         type(By.id("engage-reason"), "game day paused");

@@ -332,6 +332,83 @@ class DashboardHttpTest {
     }
 
     @Test
+    void aScheduleIsCreatedEditedDisabledAndEnabledFromTheSchedulesPage() {
+        PageClient operator = PageClient.signedIn(server, server.token("schedule-keeper", "operator"));
+        assertThat(operator.get("/schedules").body()).contains("href=\"/schedules/new\"");
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("name", "ui-weekdays", "enabled", "true", "meanTimeBetweenKills", "5d",
+                "minTimeBetweenKills", "1d", "weekdays", "MON, WED", "from", "10:00", "to", "16:00", "zone", "Europe/Paris",
+                "holidays", "2026-12-25", "experiment", "{\"targets\": {\"groups\": [\"web\"]}, \"dryRun\": true}"));
+
+        HttpResponse<String> created = operator.postFromPage("/schedules/new", fields);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(303);
+        assertThat(created.headers().firstValue("Location")).hasValue("/schedules?notice=schedule-created");
+        dev.macaque.chaosmonkey.ScheduleService schedules = server.server.injector().getInstance(dev.macaque.chaosmonkey.ScheduleService.class);
+        var schedule = schedules.list().stream().filter(v -> v.name().equals("ui-weekdays")).findFirst().orElseThrow();
+        assertThat(schedule.enabled()).isTrue();
+        assertThat(schedule.definition().at("/window/zone").asText()).isEqualTo("Europe/Paris");
+        assertThat(schedule.definition().at("/window/weekdays").toString()).isEqualTo("[\"MON\",\"WED\"]");
+        assertThat(schedule.definition().at("/experiment/targets/groups/0").asText()).isEqualTo("web");
+        assertThat(operator.get("/schedules?notice=schedule-created").body()).contains("Schedule created.", "ui-weekdays");
+
+        String edit = operator.get("/schedules/" + schedule.id() + "/edit").body();
+        assertThat(edit).contains("id=\"s-zone\" name=\"zone\" type=\"text\" value=\"Europe/Paris\"",
+                "id=\"s-weekdays\" name=\"weekdays\" type=\"text\" value=\"MON, WED\"");
+        fields.put("meanTimeBetweenKills", "3d");
+        assertThat(operator.postFromPage("/schedules/" + schedule.id() + "/edit", fields).statusCode()).isEqualTo(303);
+        assertThat(schedules.find(schedule.id()).orElseThrow().definition().path("meanTimeBetweenKills").asText()).isEqualTo("3d");
+
+        assertThat(operator.postFromPage("/schedules/" + schedule.id() + "/disable", Map.of()).headers().firstValue("Location"))
+                .hasValue("/schedules?notice=schedule-disabled");
+        assertThat(schedules.find(schedule.id()).orElseThrow().enabled()).isFalse();
+        assertThat(operator.get("/schedules").body()).contains("id=\"state-" + schedule.id() + "\">disabled</span>",
+                "action=\"/schedules/" + schedule.id() + "/enable\"");
+        operator.postFromPage("/schedules/" + schedule.id() + "/enable", Map.of());
+        assertThat(schedules.find(schedule.id()).orElseThrow().enabled()).isTrue();
+        assertThat(schedules.find(schedule.id()).orElseThrow().definition().path("meanTimeBetweenKills").asText())
+                .as("enabling keeps the rest of the definition").isEqualTo("3d");
+    }
+
+    @Test
+    void aScheduleFormShowsTheApisValidationErrorsAtTheirFieldsAndSavesNothing() {
+        PageClient operator = PageClient.signedIn(server, server.token("schedule-typo", "operator"));
+        dev.macaque.chaosmonkey.ScheduleService schedules = server.server.injector().getInstance(dev.macaque.chaosmonkey.ScheduleService.class);
+        int before = schedules.list().size();
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("name", "broken", "enabled", "true", "meanTimeBetweenKills", "",
+                "from", "25:00", "zone", "Mars/Olympus", "experiment", "{\"targets\": {\"groups\": [\"web\"]}}"));
+
+        HttpResponse<String> answer = operator.postFromPage("/schedules/new", fields);
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        String html = answer.body();
+        assertThat(html).contains("The schedule is not valid.");
+        // the same definition through the API: the same messages, each shown at its field
+        HttpResponse<String> api = server.sendJson("POST", "/api/v1/schedules", server.adminToken,
+                "{\"name\":\"broken\",\"enabled\":true,\"window\":{\"from\":\"25:00\",\"zone\":\"Mars/Olympus\"},"
+                        + "\"experiment\":{\"targets\":{\"groups\":[\"web\"]}}}");
+        assertThat(api.statusCode()).isEqualTo(400);
+        var apiErrors = TestServer.json(api).get("errors");
+        assertThat(apiErrors.size()).isEqualTo(3);
+        for (var error : apiErrors) {
+            String field = error.get("field").asText();
+            String formField = field.startsWith("window.") ? field.substring("window.".length()) : field;
+            assertThat(html).as(field).containsPattern("id=\"error-" + formField + "\">[^<]*" + Pattern.quote(
+                    html(error.get("message").asText())));
+        }
+        assertThat(html).containsPattern("id=\"s-zone\"[^>]*aria-invalid=\"true\"");
+
+        fields.put("meanTimeBetweenKills", "5d");
+        fields.put("from", "09:00");
+        fields.put("zone", "UTC");
+        fields.put("experiment", "{\"targets\": ");
+        HttpResponse<String> notJson = operator.postFromPage("/schedules/new", fields);
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(fieldError(notJson.body(), "experiment")).contains("not valid JSON");
+        assertThat(schedules.list()).hasSize(before);
+        assertThat(PageClient.signedIn(server, server.token("schedule-watcher", "viewer")).get("/schedules/new").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void theNewExperimentFormShowsEachValidationErrorAtItsFieldAndStartsNothing() {
         PageClient operator = PageClient.signedIn(server, server.token("form-filler", "operator"));
         int before = runs();
@@ -754,6 +831,11 @@ class DashboardHttpTest {
             found.add(m.group(1));
         }
         return found;
+    }
+
+    /** Text as the templates write it into an element (quotes stay as they are). */
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String fieldError(String html, String field) {

@@ -110,8 +110,8 @@ public final class DashboardModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SchedulesPage schedules(DashboardPages pages, ScheduleService schedules, Clock clock) {
-        return new SchedulesPage(pages, schedules, clock);
+    SchedulesPage schedules(DashboardPages pages, ScheduleService schedules, Clock clock, ObjectMapper json) {
+        return new SchedulesPage(pages, schedules, clock, json);
     }
 
     @Provides
