@@ -250,6 +250,22 @@ class DashboardHttpTest {
     }
 
     @Test
+    void anErrorInAPageIsA500PageInsideTheFrameThatLeaksNothing(@TempDir Path otherHome) {
+        com.google.inject.Module broken = binder -> com.google.inject.multibindings.Multibinder.newSetBinder(binder,
+                dev.macaque.http.RouteGroup.class).addBinding().toInstance(routes -> routes.get("/broken-page", ctx -> {
+                    throw new IllegalStateException("secret internal detail");
+                }));
+        try (TestServer other = TestServer.start(otherHome, Map.of("sim", Map.of("type", "simulated", "world", "demo")), broken)) {
+            HttpResponse<String> answer = PageClient.signedIn(other, other.adminToken).navigate("/broken-page");
+
+            assertThat(answer.statusCode()).isEqualTo(500);
+            assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+            assertThat(answer.body()).contains("Something went wrong <span class=\"muted\">(500)</span>", "internal error; see the server log",
+                    "<nav aria-label=\"Main\">", "Back to the overview").doesNotContain("secret internal detail");
+        }
+    }
+
+    @Test
     void theFaviconIsServedByTheServerAndEveryPageNamesIt() {
         PageClient admin = PageClient.signedIn(server, server.adminToken);
         HttpResponse<String> legacy = admin.get("/favicon.ico");
