@@ -179,10 +179,9 @@ class DashboardBrowserTest {
 
         waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
         waitUntil(() -> text(By.id("previewed-vs-actual")) != null && text(By.id("previewed-vs-actual")).contains("Same victims"));
-        waitUntil(() -> browser.findElements(By.cssSelector("#terminations li")).size() == 2);
-        List<String> victims = browser.findElements(By.cssSelector("#terminations li")).stream()
-                .map(li -> li.getText().split(":")[0].replace(" ", "/")).toList();
-        assertThat(victims).containsExactlyInAnyOrderElementsOf(previewed);
+        String runId = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+        var run = server.server.injector().getInstance(dev.macaque.experiments.ExperimentService.class).view(runId).orElseThrow();
+        assertThat(run.victims().stream().map(v -> v.group() + "/" + v.instanceId()).toList()).containsExactlyInAnyOrderElementsOf(previewed);
         assertThat(browser.findElement(By.cssSelector("main > p.muted")).getText()).contains("seed " + seed);
         assertNoConsoleErrors();
     }
@@ -240,6 +239,7 @@ class DashboardBrowserTest {
         String ticks = browser.findElement(By.id("recovery-chart")).getAttribute("data-ticks");
         assertThat(ticks).matches("\\[(\"\\d{2}:\\d{2}\",?)+\\]").doesNotContainIgnoringCase("am").doesNotContainIgnoringCase("pm");
         assertThat(text(By.id("members"))).contains("IN_SERVICE").contains("healthy");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('members-title').scrollIntoView();");
         screenshot("group");
         assertNoConsoleErrors();
     }
