@@ -14,7 +14,7 @@ import java.util.Properties;
 
 /**
  * The dashboard's static files, served by the server itself so that it works with no internet: the pinned webjars
- * (htmx, its SSE extension, uPlot, Swagger UI) and the dashboard's own CSS and JavaScript. Only the files listed
+ * (htmx, its SSE extension, uPlot, Swagger UI) and the dashboard's own CSS, JavaScript and icon. Only the files listed
  * here are served. Every URL carries a version (the webjar's, or a hash of the file), so browsers may keep them for
  * a year without asking again.
  */
@@ -23,7 +23,7 @@ public final class Assets {
 
     /** Where a page finds each file. */
     public record Urls(String css, String js, String htmx, String htmxSse, String uplotJs, String uplotCss, String swaggerJs,
-            String swaggerCss, String docsJs) {
+            String swaggerCss, String docsJs, String favicon) {
     }
 
     private record Asset(String resource, String contentType, byte[] bytes, String etag) {
@@ -39,7 +39,8 @@ public final class Assets {
         String uplotCss = webjar("org.webjars.npm", "uplot", "uplot", "dist/uPlot.min.css");
         String swaggerJs = webjar("org.webjars", "swagger-ui", "swagger-ui", "swagger-ui-bundle.js");
         String swaggerCss = webjar("org.webjars", "swagger-ui", "swagger-ui", "swagger-ui.css");
-        this.urls = new Urls(own("dashboard.css"), own("dashboard.js"), htmx, sse, uplotJs, uplotCss, swaggerJs, swaggerCss, own("docs.js"));
+        this.urls = new Urls(own("dashboard.css"), own("dashboard.js"), htmx, sse, uplotJs, uplotCss, swaggerJs, swaggerCss, own("docs.js"),
+                own("favicon.svg"));
     }
 
     public Urls urls() {
@@ -48,6 +49,8 @@ public final class Assets {
 
     public void addTo(RoutesConfig routes) {
         byUrl.forEach((url, asset) -> routes.get(url, ctx -> serve(ctx, asset)));
+        // what a browser asks for on a page that names no icon (an API answer, a report)
+        routes.get("/favicon.ico", ctx -> ctx.redirect(urls.favicon(), io.javalin.http.HttpStatus.MOVED_PERMANENTLY));
     }
 
     private static void serve(Context ctx, Asset asset) {
@@ -112,6 +115,9 @@ public final class Assets {
         }
         if (resource.endsWith(".css")) {
             return "text/css; charset=utf-8";
+        }
+        if (resource.endsWith(".svg")) {
+            return "image/svg+xml";
         }
         throw new IllegalArgumentException("no content type for " + resource);
     }

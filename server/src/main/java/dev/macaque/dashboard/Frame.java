@@ -1,17 +1,20 @@
 package dev.macaque.dashboard;
 
 import dev.macaque.auth.Role;
+import dev.macaque.config.MacaqueConfig;
 import dev.macaque.killswitch.KillSwitchState;
 
 /**
  * What every page's layout shows around its content: the title, where in the navigation it is, who is signed in and
- * what their role lets them do, the kill switch (a banner on every page while engaged), and a notice.
+ * what their role lets them do, the server's mode (leashed or unleashed, on every page: the most important safety fact),
+ * the kill switch (a banner on every page while engaged), and a notice.
  *
  * @param viewer     null on the sign-in page
  * @param killSwitch null when nobody is signed in
  * @param notice     a message about the last action, or null
  */
-public record Frame(String title, Section section, Viewer viewer, Assets.Urls assets, KillSwitchState killSwitch, String notice) {
+public record Frame(String title, Section section, Viewer viewer, Assets.Urls assets, KillSwitchState killSwitch, String notice,
+        MacaqueConfig.Mode mode) {
 
     /** The navigation's entries. */
     public enum Section {
@@ -35,6 +38,16 @@ public record Frame(String title, Section section, Viewer viewer, Assets.Urls as
         public String roleName() {
             return role.wireName();
         }
+    }
+
+    public boolean leashed() {
+        return mode == MacaqueConfig.Mode.LEASHED;
+    }
+
+    /** What the mode means, in one sentence. */
+    public String modeMeaning() {
+        return leashed() ? "Leashed: every real cloud is forced to dry runs; only the simulated cloud terminates instances."
+                : "Unleashed: experiments and schedules terminate instances on every configured cloud.";
     }
 
     public boolean signedIn() {

@@ -225,6 +225,15 @@ public final class ExperimentService implements AutoCloseable {
      * @param template the template the spec came from, or null
      */
     public Outcome create(JsonNode body, Principal principal, String idempotencyKey, String source, RunView.TemplateRef template) {
+        return create(body, principal, idempotencyKey, source, template, null);
+    }
+
+    /**
+     * As {@link #create}, keeping {@code previewShown} (the preview the person saw of exactly this spec, or null) with the run
+     * in its creation transaction.
+     */
+    public Outcome create(JsonNode body, Principal principal, String idempotencyKey, String source, RunView.TemplateRef template,
+            PreviewShown previewShown) {
         Prepared prepared = prepare(body);
         PreviewView preview = preview(prepared);
         List<String> namedButDown = preview.excluded().stream()
@@ -248,7 +257,7 @@ public final class ExperimentService implements AutoCloseable {
         PredictionView prediction = prepared.predict() ? predictor.predict(spec) : null;
         RunStore.Creation creation = store.create(runId, spec.name(), spec.seed(), spec.dryRun(), principal.display(), clock.instant(),
                 specJson, idempotencyKey, idempotencyKey == null ? null : hash(body), prediction == null ? null : writeValue(prediction),
-                template == null ? null : template.name());
+                template == null ? null : template.name(), previewShown == null ? null : writeValue(previewShown));
         if (creation instanceof RunStore.Creation.Replayed replayed) {
             return new Outcome.Replayed(view(replayed.runId()).orElseThrow());
         }
@@ -371,6 +380,17 @@ public final class ExperimentService implements AutoCloseable {
         }
         return store.find(runId).map(this::fromStore).map(view -> store.prediction(runId).map(this::readPrediction)
                 .map(view::withPrediction).orElse(view));
+    }
+
+    /** The preview shown before the run was started; empty when no preview of exactly its spec preceded it. */
+    public Optional<PreviewShown> previewShown(String runId) {
+        return store.previewShown(runId).map(stored -> {
+            try {
+                return json.readValue(stored, PreviewShown.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a stored preview is not readable: " + e.getOriginalMessage(), e);
+            }
+        });
     }
 
     private PredictionView readPrediction(String stored) {

@@ -1,11 +1,9 @@
 package dev.macaque.experiments;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -32,12 +30,7 @@ public record PredictedVsActual(PredictionView predicted, Boolean sameVictims, L
     /** Compares {@code predicted} with the run as {@code run} shows it now. */
     static PredictedVsActual of(PredictionView predicted, RunView run) {
         Objects.requireNonNull(predicted, "predicted");
-        // victims are selected once, right after the run starts: it has them, or it ended without any
-        boolean selected = !run.victims().isEmpty() || ExperimentService.isTerminal(run.state());
-        Set<RunView.VictimView> expected = new LinkedHashSet<>(predicted.victims());
-        Set<RunView.VictimView> actual = new LinkedHashSet<>(run.victims());
-        List<RunView.VictimView> missed = predicted.victims().stream().filter(v -> !actual.contains(v)).toList();
-        List<RunView.VictimView> unpredicted = run.victims().stream().filter(v -> !expected.contains(v)).toList();
+        VictimDiff victims = VictimDiff.of(predicted.victims(), run);
         Map<String, RunView.RecoveryView> measured = run.recoveries().stream()
                 .collect(Collectors.toMap(RunView.RecoveryView::group, Function.identity(), (a, b) -> b));
         List<RecoveryDrift> drifts = new ArrayList<>();
@@ -49,7 +42,6 @@ public record PredictedVsActual(PredictionView predicted, Boolean sameVictims, L
             drifts.add(new RecoveryDrift(group.group(), group.predictedRecoverySeconds(), actualSeconds, error,
                     real == null ? null : real.status()));
         }
-        return new PredictedVsActual(predicted, selected ? missed.isEmpty() && unpredicted.isEmpty() : null,
-                selected ? missed : List.of(), selected ? unpredicted : List.of(), drifts);
+        return new PredictedVsActual(predicted, victims.same(), victims.missed(), victims.unexpected(), drifts);
     }
 }

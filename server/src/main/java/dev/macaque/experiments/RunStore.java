@@ -31,7 +31,7 @@ import java.util.function.Function;
  *
  * <p>This class decides the transactions; the tables are its collaborators' ({@link RunRows}, {@link IdempotencyKeys},
  * {@link EventJournal} with {@link RunProjection}, {@link TerminationRows}, {@link KillClaims}, {@link FleetRecord},
- * {@link RunLeases}, {@link AbortRequests}, {@link Takeover}, {@link RunPredictions}), and which event moves a run into which state is
+ * {@link RunLeases}, {@link AbortRequests}, {@link Takeover}, {@link RunDocuments}), and which event moves a run into which state is
  * {@link RunStates}'.
  */
 public final class RunStore implements RunRecorder, KillHistory {
@@ -99,6 +99,12 @@ public final class RunStore implements RunRecorder, KillHistory {
     /** As {@link #create}, also keeping the name of the template the run was started from ({@code templateName}, or null). */
     public Creation create(String runId, String name, long seed, boolean dryRun, String createdBy, Instant now, String specJson,
             String idempotencyKey, String requestHash, String predictionJson, String templateName) {
+        return create(runId, name, seed, dryRun, createdBy, now, specJson, idempotencyKey, requestHash, predictionJson, templateName, null);
+    }
+
+    /** As {@link #create}, also keeping the preview shown before the start ({@code previewJson}, a {@link PreviewShown}, or null). */
+    public Creation create(String runId, String name, long seed, boolean dryRun, String createdBy, Instant now, String specJson,
+            String idempotencyKey, String requestHash, String predictionJson, String templateName, String previewJson) {
         return database.inTransaction(c -> {
             if (idempotencyKey != null) {
                 Optional<IdempotencyKeys.Claim> claimed = IdempotencyKeys.find(c, idempotencyKey);
@@ -112,7 +118,10 @@ public final class RunStore implements RunRecorder, KillHistory {
                 IdempotencyKeys.claim(c, idempotencyKey, requestHash, runId, now);
             }
             if (predictionJson != null) {
-                RunPredictions.insert(c, runId, now, predictionJson);
+                RunDocuments.PREDICTION.insert(c, runId, now, predictionJson);
+            }
+            if (previewJson != null) {
+                RunDocuments.PREVIEW.insert(c, runId, now, previewJson);
             }
             return new Creation.Created(runId);
         });
@@ -223,7 +232,12 @@ public final class RunStore implements RunRecorder, KillHistory {
 
     /** The prediction the run was started with (JSON of a {@link PredictionView}), if it was started with one. */
     public Optional<String> prediction(String runId) {
-        return database.inTransaction(c -> RunPredictions.find(c, runId));
+        return database.inTransaction(c -> RunDocuments.PREDICTION.find(c, runId));
+    }
+
+    /** The preview shown before the run was started (JSON of a {@link PreviewShown}), if one preceded it. */
+    public Optional<String> previewShown(String runId) {
+        return database.inTransaction(c -> RunDocuments.PREVIEW.find(c, runId));
     }
 
     /** Newest first: runs created before the cursor position (created_at, id) when one is given. */

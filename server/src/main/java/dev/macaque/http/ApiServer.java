@@ -37,6 +37,12 @@ public final class ApiServer {
 
     public static Javalin create(MacaqueConfig.ServerConfig server, ObjectMapper json, Set<RouteGroup> routeGroups,
             MeterRegistry metrics, DatabaseHealth database) {
+        return create(server, json, routeGroups, metrics, database, java.util.Optional.empty());
+    }
+
+    /** @param pages the HTML error pages of browser pages (the dashboard's), if any; the API always answers problem+json */
+    public static Javalin create(MacaqueConfig.ServerConfig server, ObjectMapper json, Set<RouteGroup> routeGroups,
+            MeterRegistry metrics, DatabaseHealth database, java.util.Optional<ErrorPages> pages) {
         return Javalin.create(config -> {
             config.requestLogger.http((ctx, millis) -> Timer.builder("http.server.requests")
                     .description("HTTP request latency by route template, method and status")
@@ -68,23 +74,24 @@ public final class ApiServer {
                 DatabaseHealth.Status status = database.status();
                 if (!status.writable()) {
                     ProblemException problem = unavailable(ctx, status);
-                    problem(ctx, problem.status(), problem.type(), problem.getMessage(), List.of());
+                    answer(pages, ctx, problem.status(), problem.type(), problem.getMessage(), List.of(), List.of());
                     return;
                 }
                 log.error("Database error in {} {}", ctx.method(), ctx.path(), e);
-                problem(ctx, 500, "about:blank", "internal error; see the server log", List.of());
+                answer(pages, ctx, 500, "about:blank", "internal error; see the server log", List.of(), List.of());
             });
             config.routes.exception(ProblemException.class, (e, ctx) ->
-                    problem(ctx, e.status(), e.type(), e.getMessage(), e.errors(), e.excluded()));
+                    answer(pages, ctx, e.status(), e.type(), e.getMessage(), e.errors(), e.excluded()));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    problem(ctx, e.getStatus(), "about:blank", detail(e, ctx), List.of()));
+                    answer(pages, ctx, e.getStatus(), "about:blank", detail(e, ctx), List.of(), List.of()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("Unhandled error in {} {}", ctx.method(), ctx.path(), e);
-                problem(ctx, 500, "about:blank", "internal error; see the server log", List.of());
+                answer(pages, ctx, 500, "about:blank", "internal error; see the server log", List.of(), List.of());
             });
             config.routes.error(404, ctx -> {
-                if (ctx.res().getContentType() == null || !ctx.res().getContentType().startsWith(Problem.CONTENT_TYPE)) {
-                    problem(ctx, 404, "about:blank", "no such resource: " + ctx.method() + " " + ctx.path(), List.of());
+                String type = ctx.res().getContentType();
+                if (type == null || !(type.startsWith(Problem.CONTENT_TYPE) || type.startsWith("text/html"))) {
+                    answer(pages, ctx, 404, "about:blank", "no such resource: " + ctx.method() + " " + ctx.path(), List.of(), List.of());
                 }
             });
             routeGroups.stream()
@@ -123,6 +130,20 @@ public final class ApiServer {
             return "no such resource: " + ctx.method() + " " + ctx.path();
         }
         return message == null || message.isBlank() ? HttpStatus.forStatus(e.getStatus()).getMessage() : message;
+    }
+
+    /** A browser's page gets the HTML error page when there is one; everything else problem+json. */
+    private static void answer(java.util.Optional<ErrorPages> pages, Context ctx, int status, String type, String detail,
+            List<Problem.FieldError> errors, List<?> excluded) {
+        if (pages.isPresent() && pages.get().wants(ctx)) {
+            try {
+                pages.get().render(ctx, status, detail, errors);
+                return;
+            } catch (RuntimeException e) {
+                log.error("Could not render the error page of {} {}", ctx.method(), ctx.path(), e);
+            }
+        }
+        problem(ctx, status, type, detail, errors, excluded);
     }
 
     static void problem(Context ctx, int status, String type, String detail, List<Problem.FieldError> errors) {

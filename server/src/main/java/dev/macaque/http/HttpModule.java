@@ -23,6 +23,7 @@ public final class HttpModule extends AbstractModule {
         routes.addBinding().to(HealthRoutes.class);
         routes.addBinding().to(ProviderRoutes.class);
         routes.addBinding().to(OpenApiRoutes.class);
+        com.google.inject.multibindings.OptionalBinder.newOptionalBinder(binder(), ErrorPages.class);
     }
 
     @Provides
@@ -33,7 +34,8 @@ public final class HttpModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Javalin javalin(MacaqueConfig config, ObjectMapper json, Set<RouteGroup> routes, MeterRegistry metrics, DatabaseHealth database) {
-        return ApiServer.create(config.server(), json, routes, metrics, database);
+    Javalin javalin(MacaqueConfig config, ObjectMapper json, Set<RouteGroup> routes, MeterRegistry metrics, DatabaseHealth database,
+            java.util.Optional<ErrorPages> errorPages) {
+        return ApiServer.create(config.server(), json, routes, metrics, database, errorPages);
     }
 }

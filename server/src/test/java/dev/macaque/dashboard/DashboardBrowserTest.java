@@ -140,6 +140,38 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void previewWithAnEmptySeedThenStartRunsExactlyThePreviewedVictims() {
+        signIn(server.adminToken);
+        open("/experiments/new");
+        type(By.id("f-name"), "preview-is-what-runs");
+        type(By.id("f-groups"), "web, eu-web");
+        type(By.id("f-value"), "2");
+        assertThat(browser.findElement(By.id("f-seed")).getAttribute("value")).isEmpty();
+        browser.findElement(By.xpath("//button[text()='Preview']")).click();
+        waitUntil(() -> !browser.findElements(By.id("preview")).isEmpty());
+        String seed = browser.findElement(By.id("f-seed")).getAttribute("value");
+        assertThat(seed).as("the form carries the previewed seed").matches("\\d+");
+        assertThat(text(By.id("preview-title"))).contains(seed);
+        List<String> previewed = browser.findElements(By.cssSelector("#preview-victims li")).stream().map(WebElement::getText).toList();
+        assertThat(previewed).hasSize(2);
+        // the answer is where the eye is: inside the window, without scrolling
+        Long top = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return Math.round(document.getElementById('preview').getBoundingClientRect().top);");
+        assertThat(top).isBetween(0L, 900L);
+        screenshot("new-experiment-preview");
+
+        browser.findElement(By.xpath("//button[text()='Start']")).click();
+
+        waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        waitUntil(() -> text(By.id("previewed-vs-actual")) != null && text(By.id("previewed-vs-actual")).contains("Same victims"));
+        String runId = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+        var run = server.server.injector().getInstance(dev.macaque.experiments.ExperimentService.class).view(runId).orElseThrow();
+        assertThat(run.victims().stream().map(v -> v.group() + "/" + v.instanceId()).toList()).containsExactlyInAnyOrderElementsOf(previewed);
+        assertThat(browser.findElement(By.cssSelector("main > p.muted")).getText()).contains("seed " + seed);
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void startARealKillAndWatchTheGroupRecoverLive() {
         signIn(server.adminToken);
         open("/experiments/new");
@@ -149,9 +181,26 @@ class DashboardBrowserTest {
         type(By.id("f-pollInterval"), "1s");
         browser.findElement(By.id("f-dryRun")).click();
         assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).isFalse();
+        // Enter in a field presses Preview, never Start: nothing is started by a keypress
+        browser.findElement(By.id("f-name")).sendKeys(org.openqa.selenium.Keys.ENTER);
+        waitUntil(() -> !browser.findElements(By.id("preview")).isEmpty());
+        assertThat(browser.getCurrentUrl()).endsWith("/experiments/new");
+        String previewed = text(By.id("preview-victims"));
         browser.findElement(By.xpath("//button[text()='Start']")).click();
+        // a real kill asks first: what it terminates, in which mode, and the experiment's name typed
+        waitUntil(() -> !browser.findElements(By.id("confirm")).isEmpty());
+        assertThat(text(By.id("confirm-mode"))).contains("leashed").contains("terminated");
+        assertThat(text(By.id("mode"))).startsWith("Mode leashed");
+        assertThat(text(By.id("confirm-summary"))).contains("1 instance").contains("1 group");
+        assertThat(text(By.id("confirm-victims"))).contains("sim/us-east-1/api: 1").contains(previewed.substring(previewed.lastIndexOf('/') + 1));
+        screenshot("confirm-real-kill");
+        browser.findElement(By.id("confirm-name")).sendKeys(org.openqa.selenium.Keys.ENTER);
+        assertThat(browser.getCurrentUrl()).as("an empty confirmation starts nothing").endsWith("/experiments/new");
+        type(By.id("confirm-name"), "kill-one-api");
+        browser.findElement(By.id("confirm-start")).click();
 
         waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        assertThat(text(By.id("previewed-vs-actual"))).contains("Same victims");
         // the page was rendered while the run went on; everything after that arrived over server-sent events
         waitUntil(() -> timelineTypes().contains("HEALTH_CHECKED"));
         screenshot("live-run");
@@ -169,6 +218,45 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#recoveries a")).click();
         waitUntil(() -> browser.getCurrentUrl().endsWith("/fleet/sim/us-east-1/api"));
         assertThat(browser.findElements(By.cssSelector("#recovery-chart canvas"))).as("uPlot drew the recovery chart").isNotEmpty();
+        // one point: an axis of about two hours around it, labelled in UTC on a 24-hour clock (not three years, not "2 PM")
+        JsonRange range = JsonRange.of(browser.findElement(By.id("recovery-chart")).getAttribute("data-range"));
+        assertThat(range.span()).isBetween(3600.0, 3 * 3600.0);
+        String ticks = browser.findElement(By.id("recovery-chart")).getAttribute("data-ticks");
+        assertThat(ticks).matches("\\[(\"\\d{2}:\\d{2}\",?)+\\]").doesNotContainIgnoringCase("am").doesNotContainIgnoringCase("pm");
+        assertThat(text(By.id("members"))).contains("IN_SERVICE").contains("healthy");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('members-title').scrollIntoView();");
+        screenshot("group");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void createAScheduleFromTheSchedulesPageFixItsErrorAndDisableIt() {
+        signIn(server.adminToken);
+        open("/schedules");
+        browser.findElement(By.id("new-schedule")).click();
+        type(By.id("s-name"), "browser-weekdays");
+        type(By.id("s-zone"), "Europe/Pariss");
+        type(By.id("s-meanTimeBetweenKills"), "3d");
+        WebElement experiment = browser.findElement(By.id("s-experiment"));
+        experiment.clear();
+        experiment.sendKeys("{\"targets\": {\"groups\": [\"web\"]}, \"dryRun\": true}");
+        browser.findElement(By.xpath("//button[text()='Create schedule']")).click();
+        waitUntil(() -> text(By.id("error-zone")) != null);
+        assertThat(text(By.id("error-zone"))).contains("Europe/Pariss").contains("IANA");
+        assertThat(browser.findElement(By.id("s-name")).getAttribute("value")).isEqualTo("browser-weekdays");
+        screenshot("schedule-form-error");
+        browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER); // the 400 of the refused form, as intended
+        type(By.id("s-zone"), "Europe/Paris");
+        browser.findElement(By.xpath("//button[text()='Create schedule']")).click();
+        waitUntil(() -> browser.getCurrentUrl().contains("/schedules?notice=schedule-created"));
+        assertThat(text(By.id("notice"))).isEqualTo("Schedule created.");
+        WebElement card = browser.findElement(By.xpath("//section[contains(@class,'schedule')][.//h2[contains(.,'browser-weekdays')]]"));
+        card.findElement(By.xpath(".//button[text()='Disable']")).click();
+        waitUntil(() -> browser.getCurrentUrl().contains("notice=schedule-disabled"));
+        card = browser.findElement(By.xpath("//section[contains(@class,'schedule')][.//h2[contains(.,'browser-weekdays')]]"));
+        assertThat(card.findElement(By.cssSelector("h2 .tag")).getText()).isEqualTo("disabled");
+        assertThat(card.findElements(By.xpath(".//button[text()='Enable']"))).hasSize(1);
+        screenshot("schedules");
         assertNoConsoleErrors();
     }
 
@@ -185,8 +273,13 @@ class DashboardBrowserTest {
         type(By.id("f-groups"), "cache");
         browser.findElement(By.id("f-dryRun")).click();
         browser.findElement(By.xpath("//button[text()='Start']")).click();
+        waitUntil(() -> !browser.findElements(By.id("confirm-name")).isEmpty());
+        type(By.id("confirm-name"), "refused-by-the-switch");
+        browser.findElement(By.id("confirm-start")).click();
         waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
         waitUntil(() -> timelineTypes().contains("TERMINATION_REFUSED"));
+        // the summary follows its timeline entry over the same stream
+        waitUntil(() -> text(By.id("refusals")) != null);
         assertThat(text(By.id("refusals"))).contains("KILL_SWITCH");
 
         open("/");
@@ -202,6 +295,13 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("killswitch-state")).getText()).isEqualTo("Released");
         assertThat(browser.findElements(By.tagName("button")).stream().map(WebElement::getText).toList()).containsExactly("Sign out");
         assertThat(browser.findElements(By.linkText("New experiment"))).isEmpty();
+        // typing the address anyway: a page that says why, inside the dashboard, with the way back
+        open("/experiments/new");
+        assertThat(text(By.id("error-title"))).isEqualTo("Not allowed (403)");
+        assertThat(text(By.id("error-detail"))).contains("operator");
+        screenshot("error-403");
+        browser.findElement(By.linkText("Back to the overview")).click();
+        waitUntil(() -> browser.getCurrentUrl().endsWith("/"));
 
         // what a forged click would send: the page's own CSRF token, the viewer's session cookie
         Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
@@ -292,6 +392,11 @@ class DashboardBrowserTest {
         waitUntil(() -> !browser.findElements(By.cssSelector(".opblock-summary-path")).isEmpty());
         assertThat(browser.findElements(By.cssSelector(".opblock-summary-path")).stream().map(e -> e.getAttribute("data-path")).toList())
                 .contains("/api/v1/experiments", "/api/v1/killswitch");
+        List<String> groups = browser.findElements(By.cssSelector(".opblock-tag")).stream().map(e -> e.getAttribute("data-tag")).toList();
+        assertThat(groups).contains("Experiments", "Schedules", "Kill switch", "Operations").doesNotContain("default");
+        screenshot("api-reference");
+        browser.findElement(By.id("back-to-dashboard")).click();
+        waitUntil(() -> browser.getCurrentUrl().contains("/sign-in"));
         assertNoConsoleErrors();
     }
 
@@ -345,6 +450,18 @@ class DashboardBrowserTest {
         var logs = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll();
         assertThat(logs.stream().filter(l -> l.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
                 .map(l -> l.getMessage()).filter(m -> !m.contains("favicon.ico")).toList()).isEmpty();
+    }
+
+    /** A chart's x range as the page records it: {@code [min, max]} in epoch seconds. */
+    record JsonRange(double min, double max) {
+        static JsonRange of(String json) {
+            String[] parts = json.replaceAll("[\\[\\]]", "").split(",");
+            return new JsonRange(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+        }
+
+        double span() {
+            return max - min;
+        }
     }
 
     static void screenshot(String name) {

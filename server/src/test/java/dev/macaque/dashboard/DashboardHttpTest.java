@@ -201,7 +201,7 @@ class DashboardHttpTest {
             HttpResponse<String> answer = anonymous.get(asset);
             assertThat(answer.statusCode()).as(asset).isEqualTo(200);
             assertThat(answer.headers().firstValue("Cache-Control")).as(asset).hasValue("public, max-age=31536000, immutable");
-            assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).as(asset).matches("text/(javascript|css); charset=utf-8");
+            assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).as(asset).matches("text/(javascript|css); charset=utf-8|image/svg\\+xml");
             String etag = answer.headers().firstValue("ETag").orElseThrow();
             assertThat(anonymous.send(anonymous.request(asset).header("If-None-Match", etag).GET()).statusCode()).isEqualTo(304);
         }
@@ -214,6 +214,214 @@ class DashboardHttpTest {
 
         assertThat(docs.statusCode()).isEqualTo(200);
         assertThat(docs.body()).contains("/assets/lib/swagger-ui/", "data-spec-url=\"/openapi.json\"");
+    }
+
+    @Test
+    void aViewerOpeningNewExperimentGetsA403PageInsideTheDashboardFrame() {
+        HttpResponse<String> answer = PageClient.signedIn(server, server.token("curious-viewer", "viewer")).navigate("/experiments/new");
+
+        assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(answer.headers().firstValue("Content-Security-Policy")).isPresent();
+        String html = answer.body();
+        assertThat(html).contains("<h1 id=\"error-title\">Not allowed <span class=\"muted\">(403)</span></h1>", "needs the operator role",
+                "<nav aria-label=\"Main\">", "href=\"/fleet\"", "curious-viewer", "href=\"/\">Back to the overview</a>");
+    }
+
+    @Test
+    void anUnknownUrlIsA404PageInsideTheFrameWhileTheApiKeepsProblemJson() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+
+        HttpResponse<String> page = admin.navigate("/no-such-page");
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("Page not found", "no such resource: GET /no-such-page", "<nav aria-label=\"Main\">",
+                "Back to the overview");
+        HttpResponse<String> run = admin.navigate("/experiments/run_nope");
+        assertThat(run.statusCode()).isEqualTo(404);
+        assertThat(run.body()).contains("Page not found", "no experiment run with id 'run_nope'");
+
+        HttpResponse<String> anonymous = new PageClient(server).navigate("/no-such-page");
+        assertThat(anonymous.statusCode()).isEqualTo(404);
+        assertThat(anonymous.body()).contains("Page not found", "href=\"/sign-in\">Sign in</a>").doesNotContain("<nav aria-label=\"Main\">");
+
+        HttpResponse<String> api = admin.navigate("/api/v1/no-such-thing");
+        assertThat(api.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void anErrorInAPageIsA500PageInsideTheFrameThatLeaksNothing(@TempDir Path otherHome) {
+        com.google.inject.Module broken = binder -> com.google.inject.multibindings.Multibinder.newSetBinder(binder,
+                dev.macaque.http.RouteGroup.class).addBinding().toInstance(routes -> routes.get("/broken-page", ctx -> {
+                    throw new IllegalStateException("secret internal detail");
+                }));
+        try (TestServer other = TestServer.start(otherHome, Map.of("sim", Map.of("type", "simulated", "world", "demo")), broken)) {
+            HttpResponse<String> answer = PageClient.signedIn(other, other.adminToken).navigate("/broken-page");
+
+            assertThat(answer.statusCode()).isEqualTo(500);
+            assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+            assertThat(answer.body()).contains("Something went wrong <span class=\"muted\">(500)</span>", "internal error; see the server log",
+                    "<nav aria-label=\"Main\">", "Back to the overview").doesNotContain("secret internal detail");
+        }
+    }
+
+    @Test
+    void theFaviconIsServedByTheServerAndEveryPageNamesIt() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        HttpResponse<String> legacy = admin.get("/favicon.ico");
+        assertThat(legacy.statusCode()).isEqualTo(301);
+        String icon = legacy.headers().firstValue("Location").orElseThrow();
+        assertThat(icon).matches("/assets/app/[0-9a-f]{16}/favicon.svg");
+        HttpResponse<String> svg = admin.get(icon);
+        assertThat(svg.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/svg+xml");
+        assertThat(svg.body()).startsWith("<svg");
+        for (String page : PAGES) {
+            assertThat(admin.get(page).body()).as(page).contains("<link rel=\"icon\" type=\"image/svg+xml\" href=\"" + icon + "\">");
+        }
+        assertThat(new PageClient(server).get("/docs").body()).contains("href=\"" + icon + "\"", "Back to the dashboard");
+    }
+
+    @Test
+    void aGroupPageListsItsMembersAndTagsAndOpensANewExperimentAimedAtIt() {
+        PageClient operator = PageClient.signedIn(server, server.token("group-reader", "operator"));
+
+        String html = operator.get("/fleet/sim/us-east-1/cache").body();
+
+        assertThat(html).contains("Members <span class=\"muted\">(3)</span>", "<th scope=\"col\">Zone</th>", "<td>IN_SERVICE</td>",
+                ">healthy</span>", "<code>team</code>=<code>platform</code>", "<code>macaque-enabled</code>=<code>true</code>");
+        Matcher member = Pattern.compile("<tr>\\s*<td>(cache-[^<]+)</td>\\s*<td>([ab])</td>").matcher(html);
+        assertThat(member.find()).as("each member with its zone").isTrue();
+        assertThat(html).containsPattern("<td><time datetime=\"\\d{4}-\\d{2}-\\d{2}T[^\"]+Z\">\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC</time></td>");
+        Matcher link = Pattern.compile("id=\"new-experiment-on-group\" href=\"([^\"]+)\"").matcher(html);
+        assertThat(link.find()).isTrue();
+        assertThat(link.group(1)).isEqualTo("/experiments/new?group=sim%2Fus-east-1%2Fcache");
+
+        String form = operator.get(link.group(1)).body();
+        assertThat(form).contains("id=\"f-providers\" name=\"providers\" type=\"text\" value=\"sim\"",
+                "id=\"f-regions\" name=\"regions\" type=\"text\" value=\"us-east-1\"",
+                "id=\"f-groups\" name=\"groups\" type=\"text\" value=\"cache\"").containsPattern("id=\"f-dryRun\"[^>]*checked");
+        assertThat(operator.get("/experiments/new?group=cache").statusCode()).isEqualTo(400);
+        assertThat(PageClient.signedIn(server, server.token("group-viewer", "viewer")).get("/fleet/sim/us-east-1/cache").body())
+                .doesNotContain("New experiment on this group");
+    }
+
+    @Test
+    void aGroupsRecoveryChartLeavesDryRunsOut() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        String location = admin.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start", "name", "rehearsal",
+                "groups", "eu-web", "mode", "count", "value", "1", "dryRun", "true")).headers().firstValue("Location").orElseThrow();
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        String runId = location.substring("/experiments/".length());
+        await().atMost(Duration.ofSeconds(20)).until(() -> ExperimentService.isTerminal(experiments.view(runId).orElseThrow().state()));
+
+        String html = admin.get("/fleet/sim/eu-west-1/eu-web").body();
+
+        assertThat(html).contains("/experiments/" + runId, "dry run").contains("No real kill of this group has recovered yet")
+                .doesNotContain("id=\"recovery-chart\"");
+    }
+
+    @Test
+    void everyPageSaysTheServersModeInItsHeader() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+        List<String> pages = new ArrayList<>(PAGES);
+        pages.add("/no-such-page");
+        for (String page : pages) {
+            assertThat(admin.navigate(page).body()).as(page).contains("id=\"mode\"", "Mode <strong>leashed</strong>",
+                    "every real cloud is forced to dry runs");
+        }
+        assertThat(new PageClient(server).get("/sign-in").body()).contains("Mode <strong>leashed</strong>");
+        assertThat(new PageClient(server).get("/docs").body()).contains("Mode <strong>leashed</strong>");
+    }
+
+    @Test
+    void anUnleashedServerSaysSoOnEveryPage(@TempDir Path otherHome) {
+        try (TestServer unleashed = TestServer.start(otherHome, dev.macaque.store.TestDatabases.h2(otherHome),
+                dev.macaque.config.MacaqueConfig.Mode.UNLEASHED, Map.of("sim", Map.of("type", "simulated", "world", "demo")))) {
+            PageClient admin = PageClient.signedIn(unleashed, unleashed.adminToken);
+            for (String page : List.of("/", "/fleet", "/experiments/new")) {
+                assertThat(admin.get(page).body()).as(page).contains("class=\"mode mode-unleashed\"", "Mode <strong>unleashed</strong>");
+            }
+            String confirm = admin.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start", "name", "real",
+                    "groups", "web", "mode", "count", "value", "1")).body();
+            assertThat(confirm).contains("<strong>Mode: unleashed.</strong> The instances below are terminated for real.");
+        }
+    }
+
+    @Test
+    void aScheduleIsCreatedEditedDisabledAndEnabledFromTheSchedulesPage() {
+        PageClient operator = PageClient.signedIn(server, server.token("schedule-keeper", "operator"));
+        assertThat(operator.get("/schedules").body()).contains("href=\"/schedules/new\"");
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("name", "ui-weekdays", "enabled", "true", "meanTimeBetweenKills", "5d",
+                "minTimeBetweenKills", "1d", "weekdays", "MON, WED", "from", "10:00", "to", "16:00", "zone", "Europe/Paris",
+                "holidays", "2026-12-25", "experiment", "{\"targets\": {\"groups\": [\"web\"]}, \"dryRun\": true}"));
+
+        HttpResponse<String> created = operator.postFromPage("/schedules/new", fields);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(303);
+        assertThat(created.headers().firstValue("Location")).hasValue("/schedules?notice=schedule-created");
+        dev.macaque.chaosmonkey.ScheduleService schedules = server.server.injector().getInstance(dev.macaque.chaosmonkey.ScheduleService.class);
+        var schedule = schedules.list().stream().filter(v -> v.name().equals("ui-weekdays")).findFirst().orElseThrow();
+        assertThat(schedule.enabled()).isTrue();
+        assertThat(schedule.definition().at("/window/zone").asText()).isEqualTo("Europe/Paris");
+        assertThat(schedule.definition().at("/window/weekdays").toString()).isEqualTo("[\"MON\",\"WED\"]");
+        assertThat(schedule.definition().at("/experiment/targets/groups/0").asText()).isEqualTo("web");
+        assertThat(operator.get("/schedules?notice=schedule-created").body()).contains("Schedule created.", "ui-weekdays");
+
+        String edit = operator.get("/schedules/" + schedule.id() + "/edit").body();
+        assertThat(edit).contains("id=\"s-zone\" name=\"zone\" type=\"text\" value=\"Europe/Paris\"",
+                "id=\"s-weekdays\" name=\"weekdays\" type=\"text\" value=\"MON, WED\"");
+        fields.put("meanTimeBetweenKills", "3d");
+        assertThat(operator.postFromPage("/schedules/" + schedule.id() + "/edit", fields).statusCode()).isEqualTo(303);
+        assertThat(schedules.find(schedule.id()).orElseThrow().definition().path("meanTimeBetweenKills").asText()).isEqualTo("3d");
+
+        assertThat(operator.postFromPage("/schedules/" + schedule.id() + "/disable", Map.of()).headers().firstValue("Location"))
+                .hasValue("/schedules?notice=schedule-disabled");
+        assertThat(schedules.find(schedule.id()).orElseThrow().enabled()).isFalse();
+        assertThat(operator.get("/schedules").body()).contains("id=\"state-" + schedule.id() + "\">disabled</span>",
+                "action=\"/schedules/" + schedule.id() + "/enable\"");
+        operator.postFromPage("/schedules/" + schedule.id() + "/enable", Map.of());
+        assertThat(schedules.find(schedule.id()).orElseThrow().enabled()).isTrue();
+        assertThat(schedules.find(schedule.id()).orElseThrow().definition().path("meanTimeBetweenKills").asText())
+                .as("enabling keeps the rest of the definition").isEqualTo("3d");
+    }
+
+    @Test
+    void aScheduleFormShowsTheApisValidationErrorsAtTheirFieldsAndSavesNothing() {
+        PageClient operator = PageClient.signedIn(server, server.token("schedule-typo", "operator"));
+        dev.macaque.chaosmonkey.ScheduleService schedules = server.server.injector().getInstance(dev.macaque.chaosmonkey.ScheduleService.class);
+        int before = schedules.list().size();
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("name", "broken", "enabled", "true", "meanTimeBetweenKills", "",
+                "from", "25:00", "zone", "Mars/Olympus", "experiment", "{\"targets\": {\"groups\": [\"web\"]}}"));
+
+        HttpResponse<String> answer = operator.postFromPage("/schedules/new", fields);
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        String html = answer.body();
+        assertThat(html).contains("The schedule is not valid.");
+        // the same definition through the API: the same messages, each shown at its field
+        HttpResponse<String> api = server.sendJson("POST", "/api/v1/schedules", server.adminToken,
+                "{\"name\":\"broken\",\"enabled\":true,\"window\":{\"from\":\"25:00\",\"zone\":\"Mars/Olympus\"},"
+                        + "\"experiment\":{\"targets\":{\"groups\":[\"web\"]}}}");
+        assertThat(api.statusCode()).isEqualTo(400);
+        var apiErrors = TestServer.json(api).get("errors");
+        assertThat(apiErrors.size()).isEqualTo(3);
+        for (var error : apiErrors) {
+            String field = error.get("field").asText();
+            String formField = field.startsWith("window.") ? field.substring("window.".length()) : field;
+            assertThat(html).as(field).containsPattern("id=\"error-" + formField + "\">[^<]*" + Pattern.quote(
+                    html(error.get("message").asText())));
+        }
+        assertThat(html).containsPattern("id=\"s-zone\"[^>]*aria-invalid=\"true\"");
+
+        fields.put("meanTimeBetweenKills", "5d");
+        fields.put("from", "09:00");
+        fields.put("zone", "UTC");
+        fields.put("experiment", "{\"targets\": ");
+        HttpResponse<String> notJson = operator.postFromPage("/schedules/new", fields);
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(fieldError(notJson.body(), "experiment")).contains("not valid JSON");
+        assertThat(schedules.list()).hasSize(before);
+        assertThat(PageClient.signedIn(server, server.token("schedule-watcher", "viewer")).get("/schedules/new").statusCode()).isEqualTo(403);
     }
 
     @Test
@@ -272,6 +480,98 @@ class DashboardHttpTest {
     }
 
     @Test
+    void aRealKillWithoutTheConfirmationCreatesNothingAndSaysWhatItWouldTerminate() {
+        PageClient operator = PageClient.signedIn(server, server.adminToken);
+        int before = runs();
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("editor", "form", "action", "start", "name", "kill-one-cache",
+                "groups", "cache", "mode", "count", "value", "1", "timeout", "5m", "pollInterval", "1s"));
+
+        HttpResponse<String> asked = operator.postFromPage("/experiments/new", fields);
+
+        assertThat(asked.statusCode()).isEqualTo(200);
+        assertThat(runs()).as("a Start without confirm creates no run").isEqualTo(before);
+        String html = asked.body();
+        assertThat(html).contains("id=\"confirm\"", "Mode: leashed</strong>, but this run reaches only the simulated cloud", "Start terminates <strong>1 instance</strong>",
+                "in 1 group", "<strong>sim/us-east-1/cache</strong>: 1 (", "Type the experiment's name, <code>kill-one-cache</code>, to confirm");
+        // the confirmation carries the spec with the seed it was previewed with: what it shows is what it starts
+        Matcher seed = Pattern.compile("\\(seed (\\d+)\\)").matcher(html);
+        assertThat(seed.find()).isTrue();
+        assertThat(html).containsPattern("id=\"f-seed\" name=\"seed\" type=\"text\" value=\"" + seed.group(1) + "\"");
+
+        fields.put("confirm", "kill-one-cach");
+        HttpResponse<String> mistyped = operator.postFromPage("/experiments/new", fields);
+        assertThat(mistyped.statusCode()).isEqualTo(200);
+        assertThat(mistyped.body()).contains("id=\"confirm-error\"", "is not the experiment's name");
+        assertThat(runs()).isEqualTo(before);
+
+        fields.put("confirm", "kill-one-cache");
+        fields.put("seed", seed.group(1));
+        HttpResponse<String> confirmed = operator.postFromPage("/experiments/new", fields);
+        assertThat(confirmed.statusCode()).isEqualTo(303);
+        assertThat(runs()).isEqualTo(before + 1);
+        String runId = confirmed.headers().firstValue("Location").orElseThrow().substring("/experiments/".length());
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        var run = experiments.view(runId).orElseThrow();
+        assertThat(run.dryRun()).isFalse();
+        assertThat(run.seed()).isEqualTo(Long.parseLong(seed.group(1)));
+        experiments.abort(runId, new dev.macaque.auth.Principal("test", "test", dev.macaque.auth.Role.ADMIN), "test over", "test");
+    }
+
+    @Test
+    void aDryRunNeedsNoConfirmationAndTheFormsDefaultButtonIsPreviewNotStart() {
+        String form = PageClient.signedIn(server, server.adminToken).get("/experiments/new").body();
+
+        Matcher firstButton = Pattern.compile("<form method=\"post\" action=\"/experiments/new\" class=\"spec\".*?<button type=\"submit\"([^>]*)>",
+                Pattern.DOTALL).matcher(form);
+        assertThat(firstButton.find()).isTrue();
+        assertThat(firstButton.group(1)).as("Enter presses the form's first submit button").contains("value=\"preview\"");
+    }
+
+    @Test
+    void previewThenStartWithAnEmptySeedRunsThePreviewedVictimsAndTheRunPageComparesThem() {
+        PageClient operator = PageClient.signedIn(server, server.adminToken);
+        String page = operator.get("/experiments/new").body();
+        Matcher requestId = Pattern.compile("name=\"requestId\" value=\"([^\"]+)\"").matcher(page);
+        assertThat(requestId.find()).isTrue();
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("editor", "form", "action", "preview", "requestId", requestId.group(1),
+                "name", "previewed", "groups", "eu-web", "mode", "count", "value", "2", "dryRun", "true", "seed", ""));
+
+        String preview = operator.postFromPage("/experiments/new", fields).body();
+
+        Matcher seed = Pattern.compile("id=\"f-seed\" name=\"seed\" type=\"text\" value=\"(\\d+)\"").matcher(preview);
+        assertThat(seed.find()).as("the form carries the previewed seed").isTrue();
+        assertThat(preview).contains("Preview (seed " + seed.group(1) + ")");
+        List<String> previewed = new ArrayList<>();
+        Matcher victims = Pattern.compile("<li>(sim/[^<]+)</li>").matcher(preview.substring(preview.indexOf("id=\"preview-victims\"")));
+        while (victims.find() && previewed.size() < 2) {
+            previewed.add(victims.group(1));
+        }
+        assertThat(previewed).hasSize(2);
+
+        fields.put("action", "start");
+        fields.put("seed", seed.group(1));
+        String location = operator.postFromPage("/experiments/new", fields).headers().firstValue("Location").orElseThrow();
+        ExperimentService experiments = server.server.injector().getInstance(ExperimentService.class);
+        String runId = location.substring("/experiments/".length());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !experiments.view(runId).orElseThrow().victims().isEmpty());
+        var run = experiments.view(runId).orElseThrow();
+        assertThat(run.seed()).isEqualTo(Long.parseLong(seed.group(1)));
+        assertThat(run.victims().stream().map(v -> v.group() + "/" + v.instanceId()).toList()).containsExactlyInAnyOrderElementsOf(previewed);
+        assertThat(operator.get(location).body()).contains("Previewed against actual", "Same victims</span> as the preview (2)");
+
+        // a spec changed after its preview is not that preview: the run page makes no claim about it
+        await().atMost(Duration.ofSeconds(20)).until(() -> ExperimentService.isTerminal(experiments.view(runId).orElseThrow().state()));
+        fields.put("action", "preview");
+        fields.put("requestId", java.util.UUID.randomUUID().toString());
+        fields.put("seed", "");
+        operator.postFromPage("/experiments/new", fields);
+        fields.put("action", "start");
+        fields.put("value", "1");
+        String other = operator.postFromPage("/experiments/new", fields).headers().firstValue("Location").orElseThrow();
+        assertThat(operator.get(other).body()).doesNotContain("Previewed against actual");
+    }
+
+    @Test
     void switchingEditorsKeepsTheSpec() {
         PageClient operator = PageClient.signedIn(server, server.adminToken);
 
@@ -293,7 +593,8 @@ class DashboardHttpTest {
         int before = broadcaster.subscribers();
         // a real kill that polls its group's health once a minute: it stays VERIFYING until it is aborted
         HttpResponse<String> started = operator.postFromPage("/experiments/new", Map.of("editor", "form", "action", "start",
-                "name", "watched-live", "groups", "eu-api", "mode", "count", "value", "1", "pollInterval", "1m", "timeout", "30m"));
+                "name", "watched-live", "groups", "eu-api", "mode", "count", "value", "1", "pollInterval", "1m", "timeout", "30m",
+                "confirm", "watched-live"));
         String runId = started.headers().firstValue("Location").orElseThrow().substring("/experiments/".length());
         await().atMost(Duration.ofSeconds(20)).until(() -> experiments.view(runId).orElseThrow().state().equals("VERIFYING"));
         String page = operator.get("/experiments/" + runId).body();
@@ -546,6 +847,11 @@ class DashboardHttpTest {
             found.add(m.group(1));
         }
         return found;
+    }
+
+    /** Text as the templates write it into an element (quotes stay as they are). */
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String fieldError(String html, String field) {

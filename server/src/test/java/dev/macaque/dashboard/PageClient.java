@@ -46,6 +46,11 @@ final class PageClient {
         return send(request(path).GET());
     }
 
+    /** {@code path} as a browser navigating to it asks for it: HTML first. */
+    HttpResponse<String> navigate(String path) {
+        return send(request(path).header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8").GET());
+    }
+
     HttpResponse<String> post(String path, Map<String, String> form) {
         return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))));

@@ -47,6 +47,25 @@ class OpenApiTest {
     }
 
     @Test
+    void everyOperationHasOneTagTheDocumentDeclaresSoThatTheReferenceGroupsThem() {
+        JsonNode document = OpenApiConformance.DOCUMENT;
+        Set<String> declared = new TreeSet<>();
+        document.get("tags").forEach(tag -> declared.add(tag.get("name").asText()));
+        Set<String> used = new TreeSet<>();
+        JsonNode paths = document.get("paths");
+        for (Iterator<String> it = paths.fieldNames(); it.hasNext(); ) {
+            String path = it.next();
+            paths.get(path).fields().forEachRemaining(op -> {
+                JsonNode tags = op.getValue().path("tags");
+                assertThat(tags.size()).as(op.getKey() + " " + path + " has one tag").isEqualTo(1);
+                assertThat(declared).as(op.getKey() + " " + path + "'s tag is declared").contains(tags.get(0).asText());
+                used.add(tags.get(0).asText());
+            });
+        }
+        assertThat(used).as("every declared tag groups something").isEqualTo(declared);
+    }
+
+    @Test
     void theDocumentIsServedAsOpenApi31Json() {
         try (TestServer server = TestServer.start(home, Map.of())) {
             JsonNode document = TestServer.json(server.get("/openapi.json", null));

@@ -19,6 +19,7 @@ import dev.macaque.experiments.RunView;
 import dev.macaque.experiments.RunEventBroadcaster;
 import dev.macaque.experiments.RunEventView;
 import dev.macaque.experiments.StoredRun;
+import dev.macaque.experiments.PreviewShown;
 import dev.macaque.templates.StoredTemplate;
 import dev.macaque.http.Cursors;
 import dev.macaque.http.ProblemException;
@@ -61,15 +62,35 @@ public final class ExperimentPages {
             String nextCursor) {
     }
 
-    /** @param liveUrl where the page's live updates come from; null once the run has ended */
-    public record RunPageView(RunView run, List<RunTimeline.Entry> timeline, String liveUrl) {
+    /**
+     * @param liveUrl   where the page's live updates come from; null once the run has ended
+     * @param previewed the preview shown before the run was started, or null
+     */
+    public record RunPageView(RunView run, List<RunTimeline.Entry> timeline, String liveUrl, PreviewShown previewed) {
+        public RunSummary summary(Frame.Viewer viewer) {
+            return new RunSummary(run, viewer, previewed == null ? null : previewed.against(run));
+        }
     }
 
-    /** The run's state, victims, terminations, refusals and recoveries, and the Abort button while it may be used. */
-    public record RunSummary(RunView run, Frame.Viewer viewer) {
+    /**
+     * The run's state, victims, terminations, refusals and recoveries, and the Abort button while it may be used.
+     *
+     * @param previewed the victims of the preview shown before the start against those the run picked, or null
+     */
+    public record RunSummary(RunView run, Frame.Viewer viewer, PreviewShown.Comparison previewed) {
         public boolean ended() {
             return ExperimentService.isTerminal(run.state());
         }
+    }
+
+    /**
+     * The step between Start and a run that terminates for real: what it will terminate (from a preview of the spec
+     * with the seed it will run with), the mode, and a field where the experiment's name must be typed.
+     *
+     * @param specJson the spec the confirmation starts, seed included
+     * @param error    why the last confirmation was not accepted, or null
+     */
+    public record Confirmation(String name, String specJson, ExperimentPreviewer.Preview preview, String error) {
     }
 
     /**
@@ -79,7 +100,7 @@ public final class ExperimentPages {
      */
     public record NewExperimentView(SpecForm form, String specJson, String editor, String requestId,
             Map<String, List<String>> fieldErrors, List<String> notInForm, boolean previewAvailable, ExperimentPreviewer.Preview preview,
-            Start start) {
+            Start start, Confirmation confirmation) {
         public List<String> errorsOf(String field) {
             return fieldErrors.getOrDefault(field, List.of());
         }
@@ -117,9 +138,13 @@ public final class ExperimentPages {
     private final RunEventBroadcaster broadcaster;
     private final LiveSummaries summaries = new LiveSummaries();
     private final SpecTemplates templates;
+    private final RecentPreviews recentPreviews = new RecentPreviews();
+    private final java.time.Clock clock;
 
     public ExperimentPages(DashboardPages pages, ExperimentService experiments, RunHistory history, ObjectMapper json,
-            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions, RunEventBroadcaster broadcaster, SpecTemplates templates) {
+            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions, RunEventBroadcaster broadcaster, SpecTemplates templates,
+            java.time.Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock is null");
         this.pages = Objects.requireNonNull(pages, "pages is null");
         this.experiments = Objects.requireNonNull(experiments, "experiments is null");
         this.history = Objects.requireNonNull(history, "history is null");
@@ -185,7 +210,8 @@ public final class ExperimentPages {
         List<RunTimeline.Entry> timeline = experiments.store().events(run.id(), 0).stream().map(RunEventView::of).map(RunTimeline::entry).toList();
         long last = timeline.isEmpty() ? 0 : timeline.get(timeline.size() - 1).seq();
         String live = ExperimentService.isTerminal(run.state()) ? null : "/experiments/" + run.id() + "/live?after=" + last;
-        pages.render(ctx, "run.jte", "Run " + run.name(), Frame.Section.EXPERIMENTS, new RunPageView(run, timeline, live));
+        pages.render(ctx, "run.jte", "Run " + run.name(), Frame.Section.EXPERIMENTS, new RunPageView(run, timeline, live,
+                experiments.previewShown(run.id()).orElse(null)));
     }
 
     /**
@@ -200,7 +226,7 @@ public final class ExperimentPages {
         String id = ctx.pathParam("id");
         find(id);
         long after = sequence(ctx.header("Last-Event-ID"), sequence(ctx.queryParam("after"), 0));
-        LiveView view = new LiveView(id, after, PageAccess.viewer(ctx), PageAccess.current(ctx));
+        LiveView view = new LiveView(id, after, PageAccess.viewer(ctx), PageAccess.current(ctx), experiments.previewShown(id).orElse(null));
         RunEventBroadcaster.Slot slot;
         try {
             slot = broadcaster.reserve(id);
@@ -226,13 +252,19 @@ public final class ExperimentPages {
         private final long after;
         private final Frame.Viewer viewer;
         private final DashboardSessions.Session session;
+        private final PreviewShown previewed;
         private volatile SseClient client;
 
-        LiveView(String runId, long after, Frame.Viewer viewer, DashboardSessions.Session session) {
+        LiveView(String runId, long after, Frame.Viewer viewer, DashboardSessions.Session session, PreviewShown previewed) {
             this.runId = runId;
             this.after = after;
             this.viewer = viewer;
             this.session = session;
+            this.previewed = previewed;
+        }
+
+        private String summary(RunView run) {
+            return ExperimentPages.this.summary(new RunSummary(run, viewer, previewed == null ? null : previewed.against(run)));
         }
 
         @Override
@@ -243,7 +275,7 @@ public final class ExperimentPages {
             }
             String id = Long.toString(event.seq());
             client.sendEvent("timeline", line(pages.renderer().fragment("run-event.jte", Map.of("entry", RunTimeline.entry(event)))), id);
-            client.sendEvent("summary", summary(summaries.at(runId, event.seq()), viewer), id);
+            client.sendEvent("summary", summary(summaries.at(runId, event.seq())), id);
             failIfGone();
         }
 
@@ -255,7 +287,7 @@ public final class ExperimentPages {
 
         @Override
         public void end(String runId) {
-            client.sendEvent("end", summary(summaries.last(runId), viewer), "end");
+            client.sendEvent("end", summary(summaries.last(runId)), "end");
         }
 
         /** Gone when the browser hung up, or its session ended (sign-out, expiry, revoked token). */
@@ -332,6 +364,11 @@ public final class ExperimentPages {
         String name = blankToNull(ctx.queryParam("template"));
         if (name == null) {
             SpecForm form = SpecForm.blank();
+            String group = blankToNull(ctx.queryParam("group"));
+            if (group != null) {
+                form = SpecForm.targeting(group).orElseThrow(() -> ProblemException.invalid("group must be provider/region/name, was '"
+                        + group + "'", "group", "not a group id"));
+            }
             render(ctx, 200, form, write(form.toJson(json)), "form", newRequestId(), Map.of(), List.of(), null, null, form.toJson(json));
             return;
         }
@@ -383,7 +420,7 @@ public final class ExperimentPages {
         switch (action) {
             case "to-json" -> render(ctx, 200, form, specText, "json", requestId, Map.of(), List.of(), null, origin, spec);
             case "to-form" -> render(ctx, 200, form, specText, "form", requestId, Map.of(), notInForm, null, origin, form.toJson(json));
-            case "preview" -> preview(ctx, new Editing(form, spec, specText, editor, requestId, notInForm, origin));
+            case "preview" -> preview(ctx, new Editing(form, spec, specText, editor, requestId, notInForm, origin), false, null);
             case "start" -> start(ctx, new Editing(form, spec, specText, editor, requestId, notInForm, origin));
             default -> throw ProblemException.invalid("action must be start, preview, to-json or to-form; was '" + action + "'", "action",
                     "unknown action");
@@ -395,30 +432,79 @@ public final class ExperimentPages {
             SpecTemplates.Origin origin) {
     }
 
-    private void preview(Context ctx, Editing e) {
-        ExperimentPreviewer available = previewer.orElseThrow(() -> new ProblemException(501,
-                "previews are not available on this server yet (the target-preview service is not installed)"));
-        try {
-            render(ctx, 200, e, Map.of(), available.preview(e.spec()));
-        } catch (SpecValidationException invalid) {
-            render(ctx, 400, e, errors(invalid), null);
-        }
+    /** The same spec with the seed a preview ran with: the form carries it, so that Start runs what was previewed. */
+    private Editing withSeed(Editing e, long seed) {
+        ObjectNode spec = ((ObjectNode) e.spec()).deepCopy();
+        spec.put("seed", seed);
+        return new Editing(e.form().withSeed(Long.toString(seed)), spec, write(spec), e.editor(), e.requestId(), e.notInForm(),
+                e.origin());
     }
 
+    /**
+     * Previews the spec and puts the preview's seed into the form, so that Start runs what was shown; remembers the
+     * preview for that start. Shows the preview at the top of the page, or for a real kill ({@code confirming}) the
+     * confirmation step, with {@code error} about the last name typed.
+     */
+    private void preview(Context ctx, Editing e, boolean confirming, String error) {
+        ExperimentPreviewer.Preview preview;
+        try {
+            preview = previewOf(ctx, e.spec());
+        } catch (SpecValidationException invalid) {
+            render(ctx, 400, e, errors(invalid), null, null);
+            return;
+        }
+        Editing seeded = withSeed(e, preview.seed());
+        if (confirming && preview.eligibleGroups().isEmpty()) {
+            render(ctx, 422, seeded, Map.of("", List.of("No group is eligible for this experiment, so there is nothing to confirm: "
+                    + "see the preview for why each group is excluded.")), preview, null);
+            return;
+        }
+        remember(ctx, seeded, preview);
+        render(ctx, 200, seeded, Map.of(), confirming ? null : preview,
+                confirming ? new Confirmation(seeded.spec().path("name").asText(), seeded.specText(), preview, error) : null);
+    }
+
+    private ExperimentPreviewer.Preview previewOf(Context ctx, JsonNode spec) {
+        return previewer.orElseThrow(() -> new ProblemException(501,
+                "previews are not available on this server yet (the target-preview service is not installed)")).preview(spec);
+    }
+
+    private void remember(Context ctx, Editing seeded, ExperimentPreviewer.Preview preview) {
+        recentPreviews.remember(seeded.requestId(), Access.principal(ctx).tokenId(), SpecTemplates.readBack(json, seeded.spec()),
+                new PreviewShown(clock.instant(), preview.seed(), preview.victims()));
+    }
+
+    /**
+     * Starts the spec. One that is not a dry run needs the experiment's name typed into {@code confirm}: without it
+     * nothing is created and the page shows what the run would terminate, with the seed it will run with.
+     */
     private void start(Context ctx, Editing e) {
+        boolean realKill = !e.spec().path("dryRun").asBoolean(false);
+        String name = e.spec().path("name").asText("");
+        String confirm = ctx.formParam("confirm");
+        if (realKill && (confirm == null || name.isEmpty() || !confirm.trim().equals(name))) {
+            preview(ctx, e, true, confirm == null ? null : "The name typed, '" + confirm.trim() + "', is not the experiment's name, '"
+                    + name + "': nothing was started.");
+            return;
+        }
+        PreviewShown shown = recentPreviews.of(e.requestId(), Access.principal(ctx).tokenId(), SpecTemplates.readBack(json, e.spec()))
+                .orElse(null);
         ExperimentService.Outcome outcome;
         try {
             outcome = experiments.create(e.spec(), Access.principal(ctx), "dashboard-" + e.requestId(), ctx.ip(),
-                    templates.refFor(e.origin(), e.spec()));
+                    templates.refFor(e.origin(), e.spec()), shown);
         } catch (SpecValidationException invalid) {
-            render(ctx, 400, e, errors(invalid), null);
+            render(ctx, 400, e, errors(invalid), null, null);
+            return;
+        } catch (ExperimentService.NothingToRun nothing) {
+            render(ctx, 422, e, Map.of("", List.of(nothing.getMessage())), null, null);
             return;
         }
         if (outcome instanceof ExperimentService.Outcome.IdempotencyConflict conflict) {
             // the form was changed after it was already started once: a new form id starts a new run next time
             render(ctx, 409, e.form(), e.specText(), e.editor(), newRequestId(), Map.of("", List.of("This form already started run "
                     + conflict.existingRunId() + " with a different spec; press Start again to start another run.")), e.notInForm(), null,
-                    e.origin(), e.spec());
+                    e.origin(), e.spec(), null);
             return;
         }
         RunView run = outcome instanceof ExperimentService.Outcome.Started started ? started.run()
@@ -426,17 +512,26 @@ public final class ExperimentPages {
         ctx.redirect("/experiments/" + run.id(), io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
-    private void render(Context ctx, int status, Editing e, Map<String, List<String>> errors, ExperimentPreviewer.Preview preview) {
-        render(ctx, status, e.form(), e.specText(), e.editor(), e.requestId(), errors, e.notInForm(), preview, e.origin(), e.spec());
+    private void render(Context ctx, int status, Editing e, Map<String, List<String>> errors, ExperimentPreviewer.Preview preview,
+            Confirmation confirmation) {
+        render(ctx, status, e.form(), e.specText(), e.editor(), e.requestId(), errors, e.notInForm(), preview, e.origin(), e.spec(),
+                confirmation);
     }
 
     /** @param spec the spec as the editor holds it (null when it is not valid JSON), to tell whether it is still its template */
     private void render(Context ctx, int status, SpecForm form, String specJson, String editor, String requestId,
             Map<String, List<String>> errors, List<String> notInForm, ExperimentPreviewer.Preview preview, SpecTemplates.Origin origin,
             JsonNode spec) {
+        render(ctx, status, form, specJson, editor, requestId, errors, notInForm, preview, origin, spec, null);
+    }
+
+    private void render(Context ctx, int status, SpecForm form, String specJson, String editor, String requestId,
+            Map<String, List<String>> errors, List<String> notInForm, ExperimentPreviewer.Preview preview, SpecTemplates.Origin origin,
+            JsonNode spec, Confirmation confirmation) {
         Start start = new Start(templates.choices(), origin, origin != null && spec != null && templates.refFor(origin, spec) != null);
         pages.render(ctx, status, "new-experiment.jte", pages.frame(ctx, "New experiment", Frame.Section.NEW_EXPERIMENT),
-                new NewExperimentView(form, specJson, editor, requestId, errors, notInForm, previewer.isPresent(), preview, start));
+                new NewExperimentView(form, specJson, editor, requestId, errors, notInForm, previewer.isPresent(), preview, start,
+                        confirmation));
     }
 
     private static Map<String, List<String>> errors(SpecValidationException e) {
@@ -447,8 +542,8 @@ public final class ExperimentPages {
         return byField;
     }
 
-    private String summary(RunView run, Frame.Viewer viewer) {
-        return line(pages.renderer().fragment("run-summary.jte", Map.of("summary", new RunSummary(run, viewer))));
+    private String summary(RunSummary summary) {
+        return line(pages.renderer().fragment("run-summary.jte", Map.of("summary", summary)));
     }
 
     /** One line per SSE message: htmx swaps the message's data as it is. */

@@ -2,10 +2,14 @@ package dev.macaque.dashboard.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.macaque.engine.FieldError;
 import io.javalin.http.Context;
+import static dev.macaque.dashboard.FormFields.list;
+import static dev.macaque.dashboard.FormFields.putList;
+import static dev.macaque.dashboard.FormFields.putText;
+import static dev.macaque.dashboard.FormFields.text;
+import static dev.macaque.dashboard.FormFields.split;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,6 +28,24 @@ public record SpecForm(String name, String providers, String regions, String gro
     /** A blank spec: kill one instance, as a dry run. */
     public static SpecForm blank() {
         return new SpecForm("", "", "", "", "", "count", "1", "", "", "", "", "", "", true, "");
+    }
+
+    /** A blank spec aimed at one group, {@code provider/region/name} (a group page's "New experiment on this group"). */
+    public static java.util.Optional<SpecForm> targeting(String groupId) {
+        String[] parts = groupId.split("/", -1);
+        if (parts.length != 3 || java.util.Arrays.stream(parts).anyMatch(p -> p.isBlank() || p.contains(","))) {
+            return java.util.Optional.empty();
+        }
+        SpecForm blank = blank();
+        return java.util.Optional.of(new SpecForm(blank.name, parts[0], parts[1], parts[2], blank.tags, blank.mode, blank.value,
+                blank.minHealthyPercent, blank.minHealthyInstances, blank.maxTerminations, blank.minTimeBetweenKills, blank.timeout,
+                blank.pollInterval, blank.dryRun, blank.seed));
+    }
+
+    /** The same fields with {@code seed}. */
+    public SpecForm withSeed(String seed) {
+        return new SpecForm(name, providers, regions, groups, tags, mode, value, minHealthyPercent, minHealthyInstances, maxTerminations,
+                minTimeBetweenKills, timeout, pollInterval, dryRun, seed);
     }
 
     /** The fields as posted; an unchecked box is absent from a form post, so {@code dryRun} is true only when sent. */
@@ -139,47 +161,6 @@ public record SpecForm(String name, String providers, String regions, String gro
         FIELD_BY_PATH.put("recovery.pollInterval", "pollInterval");
         FIELD_BY_PATH.put("dryRun", "dryRun");
         FIELD_BY_PATH.put("seed", "seed");
-    }
-
-    private static String text(Context ctx, String field) {
-        String value = ctx.formParam(field);
-        return value == null ? "" : value.trim();
-    }
-
-    private static String text(JsonNode node) {
-        return node.isMissingNode() || node.isNull() ? "" : node.isNumber() ? node.numberValue().toString() : node.asText();
-    }
-
-    private static String list(JsonNode node) {
-        if (!node.isArray()) {
-            return text(node);
-        }
-        List<String> items = new ArrayList<>();
-        node.forEach(item -> items.add(item.asText()));
-        return String.join(", ", items);
-    }
-
-    private static List<String> split(String text) {
-        List<String> parts = new ArrayList<>();
-        for (String part : text.split(",")) {
-            if (!part.isBlank()) {
-                parts.add(part.trim());
-            }
-        }
-        return parts;
-    }
-
-    private static void putText(ObjectNode node, String field, String value) {
-        if (!value.isBlank()) {
-            node.put(field, value);
-        }
-    }
-
-    private static void putList(ObjectNode node, String field, String value) {
-        if (!value.isBlank()) {
-            ArrayNode array = node.putArray(field);
-            split(value).forEach(array::add);
-        }
     }
 
     private static void putNumber(ObjectNode node, String field, String value) {

@@ -80,8 +80,13 @@ public final class SpecTemplates {
         ObjectNode copy = object.deepCopy();
         copy.remove("dryRun");
         copy.remove("seed");
+        return readBack(json, copy);
+    }
+
+    /** A spec written as JSON text and read back: 1 written as an int and as a long become the same number. */
+    static JsonNode readBack(ObjectMapper json, JsonNode spec) {
         try {
-            return json.readTree(json.writeValueAsString(copy));
+            return json.readTree(json.writeValueAsString(spec));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

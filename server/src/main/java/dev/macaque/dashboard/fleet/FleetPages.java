@@ -12,7 +12,10 @@ import dev.macaque.groups.GroupDiscovery;
 import dev.macaque.http.ProblemException;
 import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.dashboard.Format;
 import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.Instance;
+import dev.macaque.spi.ProviderException;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +48,22 @@ public final class FleetPages {
     public record KillRow(RunHistory.Kill kill, String recoveryStatus, Double recoverySeconds) {
     }
 
-    /** @param chartJson the recovery times of real kills, as the chart script reads them ({@code {"x": [...], "y": [...]}}) */
-    public record GroupPageView(GroupDiscovery.GroupView group, List<KillRow> kills, String chartJson, int recoveredKills) {
+    /**
+     * @param members        the group's members as its provider describes them now, at most {@link #MEMBERS_SHOWN}
+     * @param memberCount    how many members the provider reported
+     * @param membersError   why the members could not be read, or null
+     * @param chartJson      the recovery times of real kills, as the chart script reads them ({@code {"x": [...], "y": [...]}})
+     * @param newExperiment  the New-experiment page targeted at this group
+     */
+    public record GroupPageView(GroupDiscovery.GroupView group, List<Instance> members, int memberCount, String membersError,
+            List<KillRow> kills, String chartJson, int recoveredKills, String newExperiment) {
+        public List<Map.Entry<String, String>> sortedTags() {
+            return new java.util.TreeMap<>(group.tags()).entrySet().stream().toList();
+        }
     }
+
+    /** How many members a group's page lists; the rest are counted. */
+    static final int MEMBERS_SHOWN = 500;
 
     private final DashboardPages pages;
     private final GroupDiscovery discovery;
@@ -119,7 +135,18 @@ public final class FleetPages {
                 recovered++;
             }
         }
-        pages.render(ctx, "group.jte", group.id(), Frame.Section.FLEET, new GroupPageView(group, kills, chart.toString(), recovered));
+        List<Instance> members = List.of();
+        int memberCount = 0;
+        String membersError = null;
+        try {
+            List<Instance> all = providers.byId(provider).orElseThrow().provider().describeGroup(ref).instances();
+            memberCount = all.size();
+            members = all.subList(0, Math.min(MEMBERS_SHOWN, all.size()));
+        } catch (ProviderException e) {
+            membersError = e.kind() + ": " + e.getMessage();
+        }
+        pages.render(ctx, "group.jte", group.id(), Frame.Section.FLEET, new GroupPageView(group, members, memberCount, membersError, kills,
+                chart.toString(), recovered, "/experiments/new?group=" + Format.query(group.id())));
     }
 
     /** The recovery the kill's run recorded for the group (one per group and run, from the run's first kill there). */

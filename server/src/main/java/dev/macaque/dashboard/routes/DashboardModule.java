@@ -6,6 +6,7 @@ import dev.macaque.dashboard.PageAccess;
 import dev.macaque.dashboard.DashboardSessions;
 import dev.macaque.dashboard.DashboardPages;
 import dev.macaque.dashboard.Assets;
+import dev.macaque.dashboard.DashboardErrorPages;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -51,6 +52,13 @@ public final class DashboardModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), ExperimentPreviewer.class).setDefault().to(ServicePreviewer.class);
         bind(DashboardRoutes.class).in(Singleton.class);
         Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(DashboardRoutes.class);
+        OptionalBinder.newOptionalBinder(binder(), dev.macaque.http.ErrorPages.class).setBinding().to(DashboardErrorPages.class);
+    }
+
+    @Provides
+    @Singleton
+    DashboardErrorPages errorPages(DashboardPages pages, PageAccess access) {
+        return new DashboardErrorPages(pages, access);
     }
 
     @Provides
@@ -67,8 +75,8 @@ public final class DashboardModule extends AbstractModule {
 
     @Provides
     @Singleton
-    DashboardPages pages(KillSwitchStore killSwitch) {
-        return new DashboardPages(new PageRenderer(), killSwitch, new Assets());
+    DashboardPages pages(KillSwitchStore killSwitch, MacaqueConfig config) {
+        return new DashboardPages(new PageRenderer(), killSwitch, new Assets(), config.mode());
     }
 
     @Provides
@@ -94,14 +102,16 @@ public final class DashboardModule extends AbstractModule {
     @Provides
     @Singleton
     ExperimentPages experiments(DashboardPages pages, ExperimentService experiments, RunHistory history, ObjectMapper json,
-            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions, RunEventBroadcaster broadcaster, TemplateStore templates) {
-        return new ExperimentPages(pages, experiments, history, json, previewer, sessions, broadcaster, new SpecTemplates(templates, json));
+            Optional<ExperimentPreviewer> previewer, DashboardSessions sessions, RunEventBroadcaster broadcaster, TemplateStore templates,
+            Clock clock) {
+        return new ExperimentPages(pages, experiments, history, json, previewer, sessions, broadcaster, new SpecTemplates(templates, json),
+                clock);
     }
 
     @Provides
     @Singleton
-    SchedulesPage schedules(DashboardPages pages, ScheduleService schedules, Clock clock) {
-        return new SchedulesPage(pages, schedules, clock);
+    SchedulesPage schedules(DashboardPages pages, ScheduleService schedules, Clock clock, ObjectMapper json) {
+        return new SchedulesPage(pages, schedules, clock, json);
     }
 
     @Provides
@@ -131,12 +141,12 @@ public final class DashboardModule extends AbstractModule {
         @Override
         public Preview preview(com.fasterxml.jackson.databind.JsonNode spec) {
             dev.macaque.experiments.PreviewView view = experiments.preview(spec);
-            return new Preview(view.seed(),
+            return new Preview(view.seed(), view.dryRun(), view.leashed(),
                     view.eligible().stream().map(e -> e.provider() + "/" + e.region() + "/" + e.group()).toList(),
                     view.excluded().stream().map(e -> new Exclusion(e.provider() + "/" + e.region() + "/" + e.group(),
                             e.reason() + ": " + e.detail() + (e.suggestion() == null ? "" : " (did you mean '" + e.suggestion() + "'?)")))
                             .toList(),
-                    view.victims().stream().map(v -> v.group() + "/" + v.instanceId()).toList());
+                    view.victims(), view.refusals().size());
         }
     }
 }

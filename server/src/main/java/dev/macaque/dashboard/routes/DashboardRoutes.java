@@ -68,6 +68,12 @@ public final class DashboardRoutes implements RouteGroup {
         routes.post("/experiments/{id}/abort", access.action(Role.OPERATOR, experiments::abort));
 
         routes.get("/schedules", access.page(schedules::show));
+        routes.get("/schedules/new", access.page(access.require(Role.OPERATOR, schedules::newForm)));
+        routes.post("/schedules/new", access.action(Role.OPERATOR, schedules::create));
+        routes.get("/schedules/{id}/edit", access.page(access.require(Role.OPERATOR, schedules::editForm)));
+        routes.post("/schedules/{id}/edit", access.action(Role.OPERATOR, schedules::update));
+        routes.post("/schedules/{id}/enable", access.action(Role.OPERATOR, schedules::enable));
+        routes.post("/schedules/{id}/disable", access.action(Role.OPERATOR, schedules::disable));
         routes.get("/audit", access.page(audit::show));
         routes.get("/simulations", access.page(simulations::list));
         routes.get("/simulations/{id}", access.page(simulations::report));
