@@ -18,7 +18,10 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
@@ -88,10 +91,14 @@ public final class GovernedCloudProvider implements CloudProvider {
     }
 
     private <T> T read(String operation, Supplier<T> call) {
+        return read(operation, 1, call);
+    }
+
+    private <T> T read(String operation, int permits, Supplier<T> call) {
         int[] attempts = {0};
         Supplier<T> once = () -> {
             attempts[0]++;
-            return once(operation, call);
+            return once(operation, permits, call);
         };
         try {
             return Retry.decorateSupplier(retry, once).get();
@@ -106,7 +113,11 @@ public final class GovernedCloudProvider implements CloudProvider {
     }
 
     private <T> T once(String operation, Supplier<T> call) {
-        if (!limiter.acquirePermission()) {
+        return once(operation, 1, call);
+    }
+
+    private <T> T once(String operation, int permits, Supplier<T> call) {
+        if (!limiter.acquirePermission(permits)) {
             metrics.refused(delegate.id(), operation);
             throw new ProviderException(ProviderException.Kind.THROTTLED, "provider '" + delegate.id() + "': " + operation
                     + " waited over " + BUDGET_WAIT.toSeconds() + "s for its call budget (providers." + delegate.id()
@@ -150,6 +161,30 @@ public final class GovernedCloudProvider implements CloudProvider {
     @Override
     public ListedGroups listAndDescribeGroups(GroupFilter filter, Predicate<GroupSummary> read) {
         return read("listAndDescribeGroups", () -> delegate.listAndDescribeGroups(filter, read));
+    }
+
+    @Override
+    public boolean listingCarriesMembers() {
+        return delegate.listingCarriesMembers();
+    }
+
+    /**
+     * One member read per group on the clouds that implement it, so the groups are read in chunks of at most
+     * {@code burst}, each chunk taking a permit per group: the budget counts what reaches the cloud.
+     */
+    @Override
+    public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        List<VmGroup> groups = new ArrayList<>();
+        Map<GroupRef, String> notFound = new LinkedHashMap<>();
+        List<String> unreachable = new ArrayList<>();
+        for (int from = 0; from < listed.size(); from += budget.burst()) {
+            List<GroupSummary> chunk = listed.subList(from, Math.min(listed.size(), from + budget.burst()));
+            DescribedGroups read = read("describeListedGroups", chunk.size(), () -> delegate.describeListedGroups(chunk));
+            groups.addAll(read.groups());
+            notFound.putAll(read.notFound());
+            unreachable.addAll(read.unreachable());
+        }
+        return new DescribedGroups(groups, notFound, unreachable);
     }
 
     @Override

@@ -77,6 +77,16 @@ final class ClassLoaderSafeCloudProvider implements CloudProvider {
     }
 
     @Override
+    public boolean listingCarriesMembers() {
+        return call("listingCarriesMembers", delegate::listingCarriesMembers);
+    }
+
+    @Override
+    public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        return call("describeListedGroups", () -> delegate.describeListedGroups(listed));
+    }
+
+    @Override
     public GroupHealth health(GroupRef group) {
         return call("health", () -> delegate.health(group));
     }

@@ -54,6 +54,16 @@ final class LeashedCloudProvider implements CloudProvider {
     }
 
     @Override
+    public boolean listingCarriesMembers() {
+        return delegate.listingCarriesMembers();
+    }
+
+    @Override
+    public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        return delegate.describeListedGroups(listed);
+    }
+
+    @Override
     public GroupHealth health(GroupRef group) {
         return delegate.health(group);
     }

@@ -3,6 +3,7 @@ package dev.macaque.dashboard.fleet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.macaque.dashboard.AsOf;
 import dev.macaque.dashboard.DashboardPages;
 import dev.macaque.dashboard.Frame;
 import dev.macaque.experiments.ExperimentService;
@@ -14,6 +15,7 @@ import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.spi.GroupRef;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,15 +40,16 @@ public final class FleetPages {
     public record FleetRow(GroupDiscovery.GroupView group, RunHistory.Kill lastKill, Double recoverySeconds, String recoveryStatus) {
     }
 
+    /** @param asOf how old the oldest row is (the fleet inventory's reads) */
     public record FleetView(Filters filters, List<String> providers, List<FleetRow> rows, String nextAfter,
-            List<GroupDiscovery.ProviderError> errors) {
+            List<GroupDiscovery.ProviderError> errors, AsOf asOf) {
     }
 
     public record KillRow(RunHistory.Kill kill, String recoveryStatus, Double recoverySeconds) {
     }
 
     /** @param chartJson the recovery times of real kills, as the chart script reads them ({@code {"x": [...], "y": [...]}}) */
-    public record GroupPageView(GroupDiscovery.GroupView group, List<KillRow> kills, String chartJson, int recoveredKills) {
+    public record GroupPageView(GroupDiscovery.GroupView group, List<KillRow> kills, String chartJson, int recoveredKills, AsOf asOf) {
     }
 
     private final DashboardPages pages;
@@ -55,9 +58,11 @@ public final class FleetPages {
     private final RunHistory history;
     private final ExperimentService experiments;
     private final ObjectMapper json;
+    private final Clock clock;
 
     public FleetPages(DashboardPages pages, GroupDiscovery discovery, ProviderInstances providers, RunHistory history,
-            ExperimentService experiments, ObjectMapper json) {
+            ExperimentService experiments, ObjectMapper json, Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock is null");
         this.pages = Objects.requireNonNull(pages, "pages is null");
         this.discovery = Objects.requireNonNull(discovery, "discovery is null");
         this.providers = Objects.requireNonNull(providers, "providers is null");
@@ -91,7 +96,8 @@ public final class FleetPages {
                     recovery.map(RunView.RecoveryView::status).orElse(null));
         }).toList();
         pages.render(ctx, "fleet.jte", "Fleet", Frame.Section.FLEET, new FleetView(filters,
-                providers.all().stream().map(ConfiguredProvider::id).sorted().toList(), rows, page.nextAfter(), page.errors()));
+                providers.all().stream().map(ConfiguredProvider::id).sorted().toList(), rows, page.nextAfter(), page.errors(),
+                AsOf.of(page.observedAt(), clock.instant())));
     }
 
     public void group(Context ctx) {
@@ -119,7 +125,8 @@ public final class FleetPages {
                 recovered++;
             }
         }
-        pages.render(ctx, "group.jte", group.id(), Frame.Section.FLEET, new GroupPageView(group, kills, chart.toString(), recovered));
+        pages.render(ctx, "group.jte", group.id(), Frame.Section.FLEET, new GroupPageView(group, kills, chart.toString(), recovered,
+                AsOf.of(group.observedAt(), clock.instant())));
     }
 
     /** The recovery the kill's run recorded for the group (one per group and run, from the run's first kill there). */
