@@ -74,6 +74,29 @@ class AzureFleetCallCountTest {
         }
     }
 
+    /**
+     * The inventory's pattern (SPI 1.3): the subscription listed once, then the members of the groups a page shows,
+     * one member listing each and no second scale-set listing (describeGroups would list again).
+     */
+    @Test
+    void membersOfListedScaleSetsCostOneMemberListingEachAndNoListing() throws Exception {
+        HttpClient httpClient = new NettyAsyncHttpClientBuilder().build();
+        try (ArmScaleSetStub arm = new ArmScaleSetStub(Duration.ofMillis(200))) {
+            try (CloudProvider provider = thousandScaleSets(arm, httpClient)) {
+                arm.forgetRequests();
+                List<GroupSummary> listed = provider.listGroups(GroupFilter.ALL);
+                assertThat(kinds(arm.requests())).isEqualTo(Map.of("list scale sets", 1));
+                arm.forgetRequests();
+
+                DescribedGroups page = provider.describeListedGroups(listed.subList(0, 100));
+
+                assertThat(page.groups()).hasSize(100).allSatisfy(g -> assertThat(g.healthyInService()).hasSize(1));
+                assertThat(page.groups().get(7).summary()).isEqualTo(listed.get(7));
+                assertThat(kinds(arm.requests())).isEqualTo(Map.of("list members", 100));
+            }
+        }
+    }
+
     /** 1,000 opted-in scale sets of one instance in one resource group, and a provider reading them. */
     private static CloudProvider thousandScaleSets(ArmScaleSetStub arm, HttpClient httpClient) {
         for (int i = 0; i < GROUPS; i++) {

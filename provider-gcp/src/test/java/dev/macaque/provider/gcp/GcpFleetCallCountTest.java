@@ -75,6 +75,30 @@ class GcpFleetCallCountTest {
         }
     }
 
+    /**
+     * The inventory's pattern (SPI 1.3): the fleet listed once, then the members of the groups a page shows, one
+     * {@code listManagedInstances} each and no second {@code aggregatedList} (describeGroups would list again).
+     */
+    @Test
+    void membersOfListedMigsCostOneListManagedInstancesEachAndNoListing() throws Exception {
+        try (FakeCompute compute = thousandMigs();
+             CloudProvider provider = new TestProviders().create("gcp-fleet", compute.endpoint(),
+                     Map.of(GcpConfig.PROJECTS, "shop-prod"))) {
+            int before = compute.requests().size();
+            List<GroupSummary> listed = provider.listGroups(GroupFilter.ALL);
+            assertThat(kinds(compute.requests().subList(before, compute.requests().size())))
+                    .isEqualTo(Map.of("aggregatedList", 1, "template", 1));
+            int afterListing = compute.requests().size();
+
+            DescribedGroups page = provider.describeListedGroups(listed.subList(0, 100));
+
+            assertThat(page.groups()).hasSize(100).allSatisfy(g -> assertThat(g.healthyInService()).hasSize(1));
+            assertThat(page.groups().get(7).summary()).isEqualTo(listed.get(7));
+            assertThat(kinds(compute.requests().subList(afterListing, compute.requests().size())))
+                    .isEqualTo(Map.of("listManagedInstances", 100));
+        }
+    }
+
     /** 1,000 MIGs of one instance in one zone, all from one opted-in instance template. */
     private static FakeCompute thousandMigs() throws Exception {
         FakeCompute compute = new FakeCompute(Duration.ofMillis(300));
