@@ -30,6 +30,7 @@ public final class FleetInventory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FleetInventory.class);
 
     private final Map<String, ProviderInventory> byId = new LinkedHashMap<>();
+    private final List<CloudProvider> views = new ArrayList<>();
     private final Duration refresh;
     private final ScheduledExecutorService executor;
 
@@ -46,8 +47,11 @@ public final class FleetInventory implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        new TreeMap<>(providers.ready()).forEach((id, provider) ->
-                byId.put(id, new ProviderInventory(provider, refresh, clock, executor)));
+        new TreeMap<>(providers.ready()).forEach((id, provider) -> {
+            ProviderInventory inventory = new ProviderInventory(provider, refresh, clock, executor);
+            byId.put(id, inventory);
+            views.add(new InventoriedCloudProvider(provider, inventory));
+        });
         if (background) {
             for (ProviderInventory inventory : byId.values()) {
                 executor.scheduleWithFixedDelay(() -> refreshQuietly(inventory), 0, Math.max(1, refresh.toMillis() / 4),
@@ -76,6 +80,14 @@ public final class FleetInventory implements AutoCloseable {
     /** The inventory of the provider that {@code provider} stands for. */
     public Optional<ProviderInventory> provider(CloudProvider provider) {
         return provider(provider.id());
+    }
+
+    /**
+     * The created providers, ordered by id, as runs, previews and schedules read them: listings from this inventory,
+     * named groups and terminations from the cloud ({@link InventoriedCloudProvider}).
+     */
+    public List<CloudProvider> providers() {
+        return List.copyOf(views);
     }
 
     public List<InventoryStatus> statuses() {

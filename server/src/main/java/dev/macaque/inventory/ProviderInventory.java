@@ -241,6 +241,13 @@ public final class ProviderInventory {
         }
     }
 
+    /** Forgets what was read of {@code ref}'s members (this node just changed them): the next reader reads them again. */
+    public void forget(GroupRef ref) {
+        synchronized (lock) {
+            members.remove(ref);
+        }
+    }
+
     /**
      * @param found  members by group
      * @param errors why a group's members are not there
