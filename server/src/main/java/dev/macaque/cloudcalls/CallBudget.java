@@ -29,15 +29,15 @@ public record CallBudget(double callsPerSecond, int burst) {
      * Defaults per provider type, below each cloud's documented read quota so that Macaque leaves room for everyone
      * else on the account: AWS EC2 refills describe calls at 20 a second (Auto Scaling publishes no figure); ARM allows
      * 250 reads per subscription as a bucket refilled at 25 a second; Compute Engine's default read quota is 1,500 a
-     * minute per project (25 a second). The simulated cloud has no quota. Any other type gets the cautious
-     * {@link #OTHER}.
+     * minute per project (25 a second). The simulated cloud has no quota. Any other type (a plugin, whose cloud
+     * Macaque does not know) gets {@link #OTHER}: a bound, not a guess at its quota; set the keys for it.
      */
     public static final Map<String, CallBudget> DEFAULTS = Map.of(
             "aws", new CallBudget(10, 10),
             "azure", new CallBudget(10, 10),
             "gcp", new CallBudget(10, 10),
             "simulated", new CallBudget(1_000, 1_000));
-    public static final CallBudget OTHER = new CallBudget(5, 10);
+    public static final CallBudget OTHER = new CallBudget(50, 50);
 
     public CallBudget {
         if (!(callsPerSecond > 0) || Double.isInfinite(callsPerSecond)) {

@@ -167,6 +167,6 @@ class GovernedCloudProviderTest {
                 "callsPerSecond: must be a number of calls per second (e.g. 10 or 0.5), was 'fast'",
                 "burst: must be a whole number from 1 to 100000, was '0'");
         assertThat(CallBudget.parse("gcp", java.util.Map.of()).budget()).isEqualTo(CallBudget.DEFAULTS.get("gcp"));
-        assertThat(CallBudget.parse("acme", java.util.Map.of("callsPerSecond", 2.5)).budget()).isEqualTo(new CallBudget(2.5, 10));
+        assertThat(CallBudget.parse("acme", java.util.Map.of("callsPerSecond", 2.5)).budget()).isEqualTo(new CallBudget(2.5, 50));
     }
 }
