@@ -182,6 +182,7 @@ public final class ProviderInventory {
      */
     public Members members(Collection<GroupRef> refs) {
         ProviderListing current = listing();
+        boolean carriesMembers = provider.listingCarriesMembers();
         Map<GroupRef, CompletableFuture<GroupMembers>> answers = new LinkedHashMap<>();
         Map<GroupRef, String> errors = new LinkedHashMap<>();
         List<GroupSummary> toRead = new ArrayList<>();
@@ -195,7 +196,9 @@ public final class ProviderInventory {
                     continue;
                 }
                 MemberRead read = members.get(ref);
-                boolean usable = read != null && (!read.answer().isDone() || fresh(read.startedAt()));
+                // Where the listing carries members, they are renewed with the listing (started above when due).
+                boolean usable = read != null && (!read.answer().isDone() || fresh(read.startedAt())
+                        || carriesMembers && !read.answer().isCompletedExceptionally());
                 if (!usable) {
                     read = new MemberRead(new CompletableFuture<>(), now);
                     members.put(ref, read);

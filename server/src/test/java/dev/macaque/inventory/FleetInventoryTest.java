@@ -109,6 +109,13 @@ class FleetInventoryTest {
         assertThat(cloud.listings.get()).isEqualTo(1);
         assertThat(cloud.memberReadsTotal()).isZero();
         assertThat(cloud.otherReads.get()).isZero();
+
+        clock.advance(REFRESH.plusSeconds(1));
+        viewsOfAround(discovery);
+        await().atMost(Duration.ofSeconds(5)).until(() -> cloud.listings.get() == 2);
+        viewsOfAround(discovery);
+        assertThat(cloud.memberReadsTotal()).as("members renewed with the listing, never read on their own").isZero();
+        assertThat(cloud.listings.get()).isEqualTo(2);
     }
 
     private void viewsOfAround(GroupDiscovery discovery) {
