@@ -63,6 +63,7 @@ public final class MacaqueServer implements AutoCloseable {
     public static List<Module> modules(MacaqueConfig config, InstallLayout layout, Database database, Module... extra) {
         List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(database),
                 new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(),
+                new dev.macaque.inventory.InventoryModule(),
                 new GroupsModule(), new ExperimentsModule(), new dev.macaque.templates.TemplatesModule(), new ClusterModule(),
                 new ChaosMonkeyModule(), new dev.macaque.safety.StopConditionsModule(), new dev.macaque.simulations.SimulationsModule(), new HttpModule(), new DashboardModule()));
         modules.addAll(List.of(extra));
@@ -164,6 +165,7 @@ public final class MacaqueServer implements AutoCloseable {
         }
         injector.getInstance(WebhookNotifier.class).close();
         injector.getInstance(dev.macaque.plugin.ProviderReachability.class).close();
+        injector.getInstance(dev.macaque.inventory.FleetInventory.class).close();
         injector.getInstance(ProviderInstances.class).close();
         injector.getInstance(Database.class).close();
         log.info("Macaque stopped");

@@ -71,6 +71,31 @@ public interface CloudProvider extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #listAndDescribeGroups} reads members at no call beyond the listing's pages (AWS: the Auto
+     * Scaling listing carries every member with its health). The server's inventory then reads every group's members
+     * with the listing; otherwise it lists, and reads a group's members only when someone needs them
+     * ({@link #describeListedGroups}). Since SPI 1.3; the default says no.
+     */
+    default boolean listingCarriesMembers() {
+        return false;
+    }
+
+    /**
+     * Reads the members of groups this provider has just listed, without listing again: each group's summary is
+     * returned as listed (the caller judges tags and capacity from its listing), with the members read now. A
+     * provider whose cloud has a members call per group makes one such call per group and nothing else, so N groups
+     * cost N calls. Since SPI 1.3.
+     *
+     * <p>The default reads them with {@link #describeGroups(List)}, so providers built for 1.2 and before keep
+     * working (at their {@code describeGroups} cost, which may include a listing).
+     *
+     * @param listed summaries this provider returned from {@link #listGroups} or {@link #listAndDescribeGroups}
+     */
+    default DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        return describeGroups(listed.stream().map(GroupSummary::ref).distinct().toList());
+    }
+
+    /**
      * Reads a group's health for recovery verification: desired capacity against members that are in service
      * and healthy.
      *

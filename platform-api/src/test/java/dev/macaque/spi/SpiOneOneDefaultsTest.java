@@ -87,7 +87,20 @@ class SpiOneOneDefaultsTest {
 
         assertThat(factory.pluginVersion()).isEmpty();
         assertThat(SpiVersion.isCompatible(SpiVersion.CURRENT, factory.spiVersion())).isTrue();
-        assertThat(SpiVersion.CURRENT).isEqualTo("1.2");
+        assertThat(SpiVersion.CURRENT).isEqualTo("1.3");
+    }
+
+    @Test
+    void spiOneThreesDefaultsSayTheListingCarriesNoMembersAndReadListedGroupsThroughDescribe() {
+        OneZeroProvider old = new OneZeroProvider();
+        List<GroupSummary> listed = old.listGroups(GroupFilter.ALL);
+
+        DescribedGroups read = old.describeListedGroups(listed);
+
+        assertThat(old.listingCarriesMembers()).isFalse();
+        assertThat(read.groups()).extracting(VmGroup::ref).containsExactly(listed.get(0).ref(), listed.get(1).ref());
+        assertThat(read.groups().get(0).instances()).hasSize(2);
+        assertThat(old.described).containsExactly(listed.get(0).ref(), listed.get(1).ref());
     }
 
     @Test

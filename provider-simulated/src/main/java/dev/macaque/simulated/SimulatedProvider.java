@@ -70,6 +70,15 @@ public final class SimulatedProvider implements CloudProvider {
         }
     }
 
+    /**
+     * The world is in memory: members cost no call, so discovery reads them with the listing and selection never
+     * works on assumed counts (SPI 1.3). Simulations keep their victims exactly.
+     */
+    @Override
+    public boolean listingCarriesMembers() {
+        return true;
+    }
+
     @Override
     public VmGroup describeGroup(GroupRef ref) {
         synchronized (world) {

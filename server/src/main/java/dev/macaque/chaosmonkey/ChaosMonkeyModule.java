@@ -32,8 +32,10 @@ public final class ChaosMonkeyModule extends AbstractModule {
 
     @Provides
     @Singleton
-    EligibleGroups eligibleGroups(ProviderInstances providers) {
-        return new EligibleGroups(providers::ready);
+    EligibleGroups eligibleGroups(dev.macaque.inventory.FleetInventory inventory) {
+        // schedules' eligibility reads the node's inventory, not the cloud, each time it plans
+        return new EligibleGroups(() -> inventory.providers().stream().collect(java.util.stream.Collectors.toMap(
+                dev.macaque.spi.CloudProvider::id, p -> p, (a, b) -> a, java.util.LinkedHashMap::new)));
     }
 
     @Provides

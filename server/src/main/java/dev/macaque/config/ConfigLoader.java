@@ -52,7 +52,7 @@ public final class ConfigLoader {
             "limits.eventStreamsPerRun", "limits.eventStreams", "dashboard.sessionTimeout", "dashboard.simulationsDirectory",
             "safety.maxTerminationsPerHour", "safety.maxTerminationsPerDay", "safety.maxGroupsDegraded",
             "simulations.workers", "simulations.queue", "simulations.maxInstances", "simulations.maxDuration",
-            "simulations.timeout", "simulations.keep");
+            "simulations.timeout", "simulations.keep", "inventory.refresh");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -296,6 +296,10 @@ public final class ConfigLoader {
         MacaqueConfig.SimulationsConfig simulations = config.simulations();
         duration(source, "simulations.maxDuration", simulations.maxDuration(), errors);
         duration(source, "simulations.timeout", simulations.timeout(), errors);
+        Duration refresh = duration(source, "inventory.refresh", config.inventory().refresh(), errors);
+        if (refresh != null && (refresh.compareTo(Duration.ofSeconds(1)) < 0 || refresh.compareTo(Duration.ofHours(1)) > 0)) {
+            errors.add(source + ": inventory.refresh must be between 1s and 1h, was '" + config.inventory().refresh() + "'");
+        }
         between(source, "simulations.workers", simulations.workers(), 1, 64, errors);
         between(source, "simulations.queue", simulations.queue(), 0, 1000, errors);
         between(source, "simulations.maxInstances", simulations.maxInstances(), 1, 10_000_000, errors);

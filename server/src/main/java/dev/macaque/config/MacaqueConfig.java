@@ -26,6 +26,7 @@ import java.util.Map;
  * @param dashboard     the web dashboard served at {@code /}: sign-in sessions and where simulation reports are found
  * @param safety        fleet-wide budgets checked before every termination of every run, schedule and node
  * @param simulations   the training simulations the server runs ({@code POST /api/v1/simulations})
+ * @param inventory     how often this node re-reads the fleet from each provider
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -41,62 +42,63 @@ public record MacaqueConfig(
         LimitsConfig limits,
         DashboardConfig dashboard,
         SafetyConfig safety,
-        SimulationsConfig simulations) {
+        SimulationsConfig simulations,
+        InventoryConfig inventory) {
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers) {
-        this(server, mode, plugins, logging, database, providers, null, null, null, null, null, null, null, null);
+        this(server, mode, plugins, logging, database, providers, null, null, null, null, null, null, null, null, null);
     }
 
     /** The configuration with the default limits and dashboard settings. */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
             ClusterConfig cluster, OutageCheckConfig outageCheck) {
-        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null, null, null, null);
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null, null, null, null, null);
     }
 
     /** A copy with other limits; everything else unchanged. */
     public MacaqueConfig withLimits(LimitsConfig newLimits) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                newLimits, dashboard, safety, simulations);
+                newLimits, dashboard, safety, simulations, inventory);
     }
 
     /** A copy with other fleet-wide budgets. */
     public MacaqueConfig withSafety(SafetyConfig newSafety) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, newSafety, simulations);
+                limits, dashboard, newSafety, simulations, inventory);
     }
 
     /** A copy with other dashboard settings. */
     public MacaqueConfig withDashboard(DashboardConfig newDashboard) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, newDashboard, safety, simulations);
+                limits, newDashboard, safety, simulations, inventory);
     }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
         return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations);
+                dashboard, safety, simulations, inventory);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
         return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations);
+                dashboard, safety, simulations, inventory);
     }
 
     /** A copy with other training-simulation (and prediction) limits. */
     public MacaqueConfig withSimulations(SimulationsConfig newSimulations) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, safety, newSimulations);
+                limits, dashboard, safety, newSimulations, inventory);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck, limits, dashboard, safety, simulations);
+                newOutageCheck, limits, dashboard, safety, simulations, inventory);
     }
 
     public MacaqueConfig {
@@ -114,6 +116,25 @@ public record MacaqueConfig(
         dashboard = dashboard == null ? DashboardConfig.DEFAULT : dashboard;
         safety = safety == null ? SafetyConfig.DEFAULT : safety;
         simulations = simulations == null ? SimulationsConfig.DEFAULT : simulations;
+        inventory = inventory == null ? InventoryConfig.DEFAULT : inventory;
+    }
+
+    /** A copy with another inventory refresh; everything else unchanged. */
+    public MacaqueConfig withInventory(InventoryConfig newInventory) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                limits, dashboard, safety, simulations, newInventory);
+    }
+
+    /**
+     * @param refresh how often the fleet inventory lists each provider's groups again, and how long a group's members
+     *                read from the cloud are reused (a duration such as {@code 60s})
+     */
+    public record InventoryConfig(String refresh) {
+        public static final InventoryConfig DEFAULT = new InventoryConfig(null);
+
+        public InventoryConfig {
+            refresh = refresh == null ? "60s" : refresh;
+        }
     }
 
     /**

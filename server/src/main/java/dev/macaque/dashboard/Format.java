@@ -41,6 +41,11 @@ public final class Format {
         return whole < 120 ? whole + " s" : (whole / 60) + " min " + (whole % 60) + " s";
     }
 
+    /** "as of 12 s ago" (or "as of 3 min 5 s ago"), empty when nothing was read. */
+    public static String asOf(AsOf asOf) {
+        return asOf == null || asOf.observedAt() == null ? "" : "as of " + seconds((double) asOf.age().toSeconds()) + " ago";
+    }
+
     /** One path segment, encoded. */
     public static String path(String segment) {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");

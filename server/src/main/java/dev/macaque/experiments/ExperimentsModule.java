@@ -71,10 +71,11 @@ public final class ExperimentsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ExperimentRunner runner(ProviderInstances providers, TaskScheduler scheduler, RunStore store, KillSwitchStore killSwitch,
+    ExperimentRunner runner(dev.macaque.inventory.FleetInventory inventory, TaskScheduler scheduler, RunStore store, KillSwitchStore killSwitch,
             WebhookNotifier notifier, DatabaseHealth databaseHealth, dev.macaque.engine.probe.ProbeEvaluator probes,
             dev.macaque.safety.StopConditionMonitor stopConditions) {
-        List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
+        // Discovery reads the node's inventory; the victim's group is read fresh from the cloud before each intent.
+        List<CloudProvider> ready = inventory.providers();
         ProviderDirectory directory = () -> ready;
         // Webhooks hear of an event once it is on record; publishing is asynchronous and never fails the run.
         RunRecorder recorder = new RunRecorder() {
@@ -115,9 +116,9 @@ public final class ExperimentsModule extends AbstractModule {
     /** The preview reads the same providers, kill switch and kill history as the runner. */
     @Provides
     @Singleton
-    TargetPreview targetPreview(ProviderInstances providers, KillSwitchStore killSwitch, RunStore store,
+    TargetPreview targetPreview(dev.macaque.inventory.FleetInventory inventory, KillSwitchStore killSwitch, RunStore store,
             TargetPreview.FleetState fleetState) {
-        List<CloudProvider> ready = providers.ready().values().stream().sorted(Comparator.comparing(CloudProvider::id)).toList();
+        List<CloudProvider> ready = inventory.providers();
         return new TargetPreview(() -> ready, killSwitch::engaged, store, fleetState);
     }
 

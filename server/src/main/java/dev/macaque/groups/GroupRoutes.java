@@ -26,7 +26,9 @@ public final class GroupRoutes implements RouteGroup {
         this.access = Objects.requireNonNull(access, "access is null");
     }
 
-    public record GroupPage(java.util.List<GroupDiscovery.GroupView> items, String nextCursor, java.util.List<GroupDiscovery.ProviderError> errors) {
+    /** @param observedAt when the oldest group of the page was read from the cloud (each item says its own) */
+    public record GroupPage(java.util.List<GroupDiscovery.GroupView> items, String nextCursor, java.util.List<GroupDiscovery.ProviderError> errors,
+            java.time.Instant observedAt) {
     }
 
     @Override
@@ -53,7 +55,8 @@ public final class GroupRoutes implements RouteGroup {
         } catch (IllegalArgumentException e) {
             throw invalid("provider", e.getMessage());
         }
-        ctx.json(new GroupPage(page.items(), page.nextAfter() == null ? null : Cursors.encode("group:" + page.nextAfter()), page.errors()));
+        ctx.json(new GroupPage(page.items(), page.nextAfter() == null ? null : Cursors.encode("group:" + page.nextAfter()), page.errors(),
+                page.observedAt()));
     }
 
     private static Boolean parseOptedIn(String text) {

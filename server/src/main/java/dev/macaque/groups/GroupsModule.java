@@ -5,9 +5,10 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.macaque.http.RouteGroup;
+import dev.macaque.inventory.FleetInventory;
 import dev.macaque.plugin.ProviderInstances;
 
-/** Discovered VM groups across providers. */
+/** Discovered VM groups across providers, read from the fleet inventory. */
 public final class GroupsModule extends AbstractModule {
     @Override
     protected void configure() {
@@ -17,7 +18,7 @@ public final class GroupsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    GroupDiscovery discovery(ProviderInstances providers) {
-        return new GroupDiscovery(providers);
+    GroupDiscovery discovery(ProviderInstances providers, FleetInventory inventory) {
+        return new GroupDiscovery(providers, inventory);
     }
 }

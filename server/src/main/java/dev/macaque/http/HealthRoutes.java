@@ -1,5 +1,7 @@
 package dev.macaque.http;
 
+import dev.macaque.inventory.FleetInventory;
+import dev.macaque.inventory.InventoryStatus;
 import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.plugin.ProviderReachability;
@@ -14,16 +16,20 @@ import java.util.Objects;
 /**
  * {@code /health/live} (the process answers) and {@code /health/ready}: 503 {@code DOWN} when the database cannot commit a write (a probe
  * cached for a second) or a configured provider instance could not be created (a configuration to fix); 200 {@code DEGRADED} when
- * a created provider cannot list its groups now (runs that do not need it go on); 200 {@code UP} otherwise. Every
- * check says {@code UP} or {@code DOWN: <reason>}.
+ * a created provider cannot list its groups now (runs that do not need it go on), or its inventory is stale (the last
+ * refresh failed: {@code inventory:<id>} says {@code STALE: <when it was listed>; last refresh failed: <reason>});
+ * 200 {@code UP} otherwise. Every check says {@code UP}, {@code STALE: <reason>} or {@code DOWN: <reason>}.
  */
 public final class HealthRoutes implements RouteGroup {
     private final ProviderInstances instances;
     private final DatabaseHealth database;
     private final ProviderReachability reachability;
+    private final FleetInventory inventory;
 
     @Inject
-    public HealthRoutes(ProviderInstances instances, DatabaseHealth database, ProviderReachability reachability) {
+    public HealthRoutes(ProviderInstances instances, DatabaseHealth database, ProviderReachability reachability,
+                        FleetInventory inventory) {
+        this.inventory = Objects.requireNonNull(inventory, "inventory is null");
         this.reachability = Objects.requireNonNull(reachability, "reachability is null");
         this.instances = Objects.requireNonNull(instances, "instances is null");
         this.database = Objects.requireNonNull(database, "database is null");
@@ -53,6 +59,10 @@ public final class HealthRoutes implements RouteGroup {
             ProviderReachability.Status status = reachability.status(provider.id());
             checks.put("provider:" + provider.id(), status.text());
             degraded |= !status.up();
+        }
+        for (InventoryStatus status : inventory.statuses()) {
+            checks.put("inventory:" + status.provider(), status.text());
+            degraded |= status.stale();
         }
         ctx.status(ready ? 200 : 503).json(new Readiness(!ready ? "DOWN" : degraded ? "DEGRADED" : "UP", checks));
     }

@@ -6,6 +6,7 @@ import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
@@ -67,6 +68,22 @@ final class ClassLoaderSafeCloudProvider implements CloudProvider {
     @Override
     public DescribedGroups describeGroups(List<GroupRef> groups) {
         return call("describeGroups", () -> delegate.describeGroups(groups));
+    }
+
+    /** Passed through, so that a provider's own one-pass listing is used (the SPI's default would list, then read). */
+    @Override
+    public ListedGroups listAndDescribeGroups(GroupFilter filter, java.util.function.Predicate<GroupSummary> read) {
+        return call("listAndDescribeGroups", () -> delegate.listAndDescribeGroups(filter, read));
+    }
+
+    @Override
+    public boolean listingCarriesMembers() {
+        return call("listingCarriesMembers", delegate::listingCarriesMembers);
+    }
+
+    @Override
+    public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        return call("describeListedGroups", () -> delegate.describeListedGroups(listed));
     }
 
     @Override

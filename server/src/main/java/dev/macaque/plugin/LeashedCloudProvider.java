@@ -6,6 +6,7 @@ import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.VmGroup;
@@ -45,6 +46,21 @@ final class LeashedCloudProvider implements CloudProvider {
     @Override
     public DescribedGroups describeGroups(List<GroupRef> groups) {
         return delegate.describeGroups(groups);
+    }
+
+    @Override
+    public ListedGroups listAndDescribeGroups(GroupFilter filter, java.util.function.Predicate<GroupSummary> read) {
+        return delegate.listAndDescribeGroups(filter, read);
+    }
+
+    @Override
+    public boolean listingCarriesMembers() {
+        return delegate.listingCarriesMembers();
+    }
+
+    @Override
+    public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        return delegate.describeListedGroups(listed);
     }
 
     @Override

@@ -3,8 +3,10 @@ package dev.macaque.plugin;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import dev.macaque.cloudcalls.CloudCallMetrics;
 import dev.macaque.config.InstallLayout;
 import dev.macaque.config.MacaqueConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 
 /** Loads built-in and plugin providers and creates the configured provider instances. */
@@ -18,8 +20,8 @@ public final class PluginModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ProviderInstances instances(ProviderCatalog catalog, MacaqueConfig config, Clock clock) {
-        return ProviderInstances.create(catalog, config, clock);
+    ProviderInstances instances(ProviderCatalog catalog, MacaqueConfig config, Clock clock, MeterRegistry registry) {
+        return ProviderInstances.create(catalog, config, clock, new CloudCallMetrics(registry));
     }
 
     @Provides

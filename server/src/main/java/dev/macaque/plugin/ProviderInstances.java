@@ -1,5 +1,8 @@
 package dev.macaque.plugin;
 
+import dev.macaque.cloudcalls.CallBudget;
+import dev.macaque.cloudcalls.CloudCallMetrics;
+import dev.macaque.cloudcalls.GovernedCloudProvider;
 import dev.macaque.config.ConfigKeyLocator;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.text.Suggestions;
@@ -35,11 +38,16 @@ public final class ProviderInstances implements AutoCloseable {
     }
 
     public static ProviderInstances create(ProviderCatalog catalog, MacaqueConfig config, Clock clock) {
+        return create(catalog, config, clock, CloudCallMetrics.unscraped());
+    }
+
+    /** Every created instance is governed by its call budget and the retry rules ({@link GovernedCloudProvider}). */
+    public static ProviderInstances create(ProviderCatalog catalog, MacaqueConfig config, Clock clock, CloudCallMetrics metrics) {
         Map<String, ConfiguredProvider> byId = new LinkedHashMap<>();
         boolean leashedMode = config.mode() == MacaqueConfig.Mode.LEASHED;
         new TreeMap<>(config.providers()).forEach((id, settings) -> {
             String type = String.valueOf(settings.get("type"));
-            byId.put(id, createOne(catalog, id, type, settings, leashedMode, clock));
+            byId.put(id, createOne(catalog, id, type, settings, leashedMode, clock, metrics));
         });
         return new ProviderInstances(byId);
     }
@@ -54,6 +62,10 @@ public final class ProviderInstances implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         new TreeMap<>(config.providers()).forEach((id, settings) -> {
             String type = String.valueOf(settings.get("type"));
+            for (String problem : CallBudget.parse(type, settings).problems()) {
+                String key = problem.substring(0, problem.indexOf(':'));
+                problems.add(locator.where(List.of("providers", id, key)) + ": providers." + id + "." + problem);
+            }
             Optional<InstalledProvider> installed = catalog.byType(type);
             if (installed.isEmpty()) {
                 problems.add(locator.where(List.of("providers", id, "type")) + ": providers." + id + ".type: "
@@ -80,7 +92,8 @@ public final class ProviderInstances implements AutoCloseable {
     private static Map<String, String> flat(Map<String, Object> settings) {
         Map<String, String> flat = new TreeMap<>();
         settings.forEach((key, value) -> {
-            if (!key.equals("type")) {
+            // type and the call budget are the server's keys, not the plugin's
+            if (!key.equals("type") && !CallBudget.KEYS.contains(key)) {
                 flatten(key, value, flat);
             }
         });
@@ -88,7 +101,7 @@ public final class ProviderInstances implements AutoCloseable {
     }
 
     private static ConfiguredProvider createOne(ProviderCatalog catalog, String id, String type,
-            Map<String, Object> settings, boolean leashedMode, Clock clock) {
+            Map<String, Object> settings, boolean leashedMode, Clock clock, CloudCallMetrics metrics) {
         // An instance that would be leashed says so even when it failed: it could never terminate for real.
         boolean leashed = leashedMode && !SIMULATED_TYPE.equals(type);
         Optional<InstalledProvider> installed = catalog.byType(type);
@@ -98,6 +111,12 @@ public final class ProviderInstances implements AutoCloseable {
             return ConfiguredProvider.failed(id, type, leashed, error);
         }
         InstalledProvider provider = installed.get();
+        CallBudget.Parsed budget = CallBudget.parse(type, settings);
+        if (!budget.problems().isEmpty()) {
+            String error = String.join("; ", budget.problems());
+            log.error("Provider instance '{}' ({}): {}", id, type, error);
+            return ConfiguredProvider.failed(id, type, leashed, error);
+        }
         Map<String, String> flat = flat(settings);
         List<KeyProblem> problems = keyProblems(provider, flat);
         if (!problems.isEmpty()) {
@@ -110,9 +129,11 @@ public final class ProviderInstances implements AutoCloseable {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(provider.loader());
         try {
-            CloudProvider created = new ClassLoaderSafeCloudProvider(provider.factory().create(context), provider.loader());
+            CloudProvider created = GovernedCloudProvider.of(
+                    new ClassLoaderSafeCloudProvider(provider.factory().create(context), provider.loader()), budget.budget(), metrics);
             CloudProvider guarded = leashed ? new LeashedCloudProvider(created) : created;
-            log.info("Provider instance '{}' ({}) is ready{}", id, type, leashed ? "; leashed: terminations are dry runs" : "");
+            log.info("Provider instance '{}' ({}) is ready, at most {} calls/s (burst {}){}", id, type,
+                    budget.budget().callsPerSecond(), budget.budget().burst(), leashed ? "; leashed: terminations are dry runs" : "");
             return ConfiguredProvider.ready(id, type, leashed, guarded);
         } catch (RuntimeException | LinkageError e) {
             String error = "could not be created: " + e.getMessage();

@@ -47,8 +47,9 @@ class FleetSafetyAcrossNodesTest {
     void threeNodesRacingExperimentsOnOneFleetMakeOverAThousandDecisionsWithoutOneGuardrailViolation() throws Exception {
         shared = "fleet-" + UUID.randomUUID();
         MacaqueConfig.DatabaseConfig database = TestDatabases.postgres();
+        // The race measures guardrails, not the call budget: each node may call the in-memory cloud freely.
         Map<String, Object> cloud = Map.of("type", "testcloud", "groups", "eu-west-1:web:" + SIZE + ":true,eu-west-1:api:" + SIZE + ":true",
-                "healAfterMillis", "40", "shareAs", shared);
+                "healAfterMillis", "40", "shareAs", shared, "callsPerSecond", 100_000, "burst", 10_000);
         for (String id : List.of("a", "b", "c")) {
             MacaqueConfig config = Node.config(database, Map.of("tc", cloud), List.of(), id, "30s", null, null)
                     .withSafety(new MacaqueConfig.SafetyConfig(1_000_000, 1_000_000, 100));

@@ -209,6 +209,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theInventoryRefreshDefaultsToAMinuteAndIsValidatedLikeEveryDuration() {
+        assertThat(new ConfigLoader(Map.of()).load(null).inventory().refresh()).isEqualTo("60s");
+        assertThat(new ConfigLoader(Map.of("MACAQUE_INVENTORY_REFRESH", "15s")).load(null).inventory().refresh()).isEqualTo("15s");
+
+        assertThat(errorsOf(() -> new ConfigLoader(Map.of("MACAQUE_INVENTORY_REFRESH", "soon")).load(null)).getMessage())
+                .contains("inventory.refresh: ");
+        assertThat(errorsOf(() -> new ConfigLoader(Map.of("MACAQUE_INVENTORY_REFRESH", "2h")).load(null)).getMessage())
+                .contains("inventory.refresh must be between 1s and 1h, was '2h'");
+        assertThat(errorsOf(() -> new ConfigLoader(Map.of("MACAQUE_INVENTORY_REFRESH", "500ms")).load(null)).getMessage())
+                .contains("inventory.refresh must be between 1s and 1h, was '500ms'");
+    }
+
+    @Test
     void environmentNamesFollowTheDocumentedRule() {
         assertThat(ConfigLoader.envName("database.url")).isEqualTo("MACAQUE_DATABASE_URL");
         assertThat(ConfigLoader.envName("server.shutdownTimeout")).isEqualTo("MACAQUE_SERVER_SHUTDOWN_TIMEOUT");

@@ -113,6 +113,17 @@ class DashboardHttpTest {
         assertThat(searched).contains(">eu-web</a>", ">eu-api</a>").doesNotContain(">cache</a>").contains("2 groups");
     }
 
+    /** Pages read the node's fleet inventory, and say how old what they show is. */
+    @Test
+    void theFleetGroupAndOverviewPagesSayHowOldTheirGroupsAre() {
+        PageClient admin = PageClient.signedIn(server, server.adminToken);
+
+        assertThat(admin.get("/fleet").body()).containsPattern("<time class=\"as-of\" datetime=\"[^\"]+\">as of \\d+ s ago</time>");
+        assertThat(admin.get("/fleet/sim/eu-west-1/eu-api").body())
+                .containsPattern("<dt>Observed</dt><dd><time class=\"as-of\" datetime=\"[^\"]+\">as of \\d+ s ago</time>");
+        assertThat(admin.get("/").body()).containsPattern("Fleet health <time class=\"as-of\" datetime=\"[^\"]+\">as of \\d+ s ago</time>");
+    }
+
     @Test
     void aViewerSeesNoActionButtonsAndAForgedActionIsForbiddenAndAudited() {
         PageClient viewer = PageClient.signedIn(server, server.token("wall-screen", "viewer"));

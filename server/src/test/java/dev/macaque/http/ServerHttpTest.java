@@ -90,6 +90,21 @@ class ServerHttpTest {
     }
 
     @Test
+    void aProviderThatCannotBeListedLeavesItsInventoryStaleAndTheServerDegradedNotDown() throws Exception {
+        start(Map.of("tc", Map.of("type", "testcloud", "groups", "eu-west-1:web:2:true", "failListing", "true")));
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                JSON.readTree(get("/health/ready").body()).at("/checks/inventory:tc").asText().startsWith("STALE"));
+        HttpResponse<String> ready = get("/health/ready");
+
+        assertThat(ready.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(ready.body());
+        assertThat(body.get("status").asText()).isEqualTo("DEGRADED");
+        assertThat(body.at("/checks/inventory:tc").asText()).isEqualTo("STALE: never listed; last refresh failed: "
+                + "PERMISSION_DENIED: no credentials: the default credentials chain found none");
+    }
+
+    @Test
     void anUnknownRouteIsAProblemJson404() throws Exception {
         start(Map.of());
 

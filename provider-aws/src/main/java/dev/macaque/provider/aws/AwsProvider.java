@@ -114,6 +114,12 @@ final class AwsProvider implements CloudProvider {
         return new ListedGroups(listed, new DescribedGroups(described, Map.of(), List.of()));
     }
 
+    /** The listing's pages carry every member with its health (SPI 1.3): the inventory reads nothing else. */
+    @Override
+    public boolean listingCarriesMembers() {
+        return true;
+    }
+
     @Override
     public VmGroup describeGroup(GroupRef ref) {
         AwsClients.RegionClients region = regionOf(ref);

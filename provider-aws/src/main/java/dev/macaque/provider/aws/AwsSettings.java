@@ -38,7 +38,8 @@ record AwsSettings(List<String> regions, String profile, String roleArn, String 
     static final String API_TIMEOUT = "apiTimeout";
 
     static final String DEFAULT_SESSION_NAME = "macaque";
-    static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** One: the server retries throttled and transient calls in one place (its governed provider), not the SDK beneath it. */
+    static final int DEFAULT_MAX_ATTEMPTS = 1;
     static final Duration DEFAULT_API_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");

@@ -46,7 +46,7 @@ class AwsProviderFactoryTest {
         assertThat(defaults.roleArn()).isNull();
         assertThat(defaults.endpoint()).isNull();
         assertThat(defaults.sessionName()).isEqualTo("macaque");
-        assertThat(defaults.maxAttempts()).isEqualTo(3);
+        assertThat(defaults.maxAttempts()).isEqualTo(1);
         assertThat(defaults.apiTimeout()).isEqualTo(Duration.ofSeconds(30));
 
         AwsSettings all = AwsSettings.parse("aws-prod", Map.of("regions", "eu-central-1", "profile", "chaos",

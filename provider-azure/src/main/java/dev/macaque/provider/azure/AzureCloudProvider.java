@@ -200,6 +200,27 @@ public final class AzureCloudProvider implements CloudProvider {
         return new DescribedGroups(found, notFound, List.of());
     }
 
+    /**
+     * The members of scale sets this provider just listed, one member listing (with instance views) per scale set and
+     * no scale-set listing (SPI 1.3): the summary is the listing's.
+     */
+    @Override
+    public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        List<VmGroup> found = new ArrayList<>();
+        Map<GroupRef, String> notFound = new java.util.LinkedHashMap<>();
+        for (GroupSummary summary : listed.stream().distinct().toList()) {
+            try {
+                found.add(new VmGroup(summary, members(resolve(summary.ref())).stream().map(MemberState::toInstance).toList()));
+            } catch (ProviderException e) {
+                if (e.kind() != Kind.NOT_FOUND) {
+                    throw e;
+                }
+                notFound.put(summary.ref(), e.getMessage()); // deleted since the listing
+            }
+        }
+        return new DescribedGroups(found, notFound, List.of());
+    }
+
     @Override
     public GroupHealth health(GroupRef group) {
         VmGroup described = describeGroup(group);

@@ -81,7 +81,7 @@ public record AzureProviderConfig(List<String> subscriptions, Set<String> resour
             ConfigKey.optional(TERMINATE_ACTION, "What terminate does: delete (delete the instance and keep the scale set's"
                     + " capacity so Azure replaces it), deallocate, powerOff (skip shutdown), restart or reimage.", "delete"),
             ConfigKey.optional(MAX_RETRIES, "Retries of a throttled (429) or failed (5xx, network) request, honouring"
-                    + " Retry-After; 0 to 10.", "3"),
+                    + " Retry-After; 0 to 10. 0 by default: the server retries throttled and transient calls in one place.", "0"),
             ConfigKey.optional(OPERATION_TIMEOUT, "How long a long-running operation (delete, capacity update, power action) is"
                     + " awaited: ISO-8601 (PT10M) or 30s / 10m.", "10m"),
             ConfigKey.optional(POLL_INTERVAL, "Long-running operation poll interval when Azure sends no Retry-After.", "10s"),
@@ -135,7 +135,7 @@ public record AzureProviderConfig(List<String> subscriptions, Set<String> resour
         } catch (IllegalArgumentException e) {
             throw invalid(TERMINATE_ACTION, e.getMessage());
         }
-        int maxRetries = integer(MAX_RETRIES, values.getOrDefault(MAX_RETRIES, "3"), 0, 10);
+        int maxRetries = integer(MAX_RETRIES, values.getOrDefault(MAX_RETRIES, "0"), 0, 10);
         return new AzureProviderConfig(subscriptions, lowerCaseSet(values.get(RESOURCE_GROUPS)),
                 lowerCaseSet(values.get(REGIONS)), tenantId, clientId, clientSecret, environment, endpoint, action,
                 maxRetries, duration(OPERATION_TIMEOUT, values.getOrDefault(OPERATION_TIMEOUT, "10m")),

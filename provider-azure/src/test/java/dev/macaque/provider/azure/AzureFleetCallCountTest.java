@@ -50,26 +50,63 @@ class AzureFleetCallCountTest {
     }
 
     /**
-     * Discovery for a whole-fleet run (one {@code listAndDescribeGroups}, SPI 1.2) against issue 21's bound, the
-     * listing's pages: ARM lists the subscription's scale sets in one page here, but Uniform scale-set members (with
-     * their instance views) only per scale set, so discovery costs a member read per candidate on top.
+     * A whole-fleet run, call by call as the engine makes them where the listing carries no members
+     * (ExperimentRunTest.whereTheListingCarriesNoMembersOnlyTheGroupsDrawnAreRead pins the SPI calls): the listing
+     * alone, selection on the listed counts, one {@code describeListedGroups} of the group drawn, and the victim's
+     * group read again right before its kill. Against issue 27's bound: the listing's pages plus the victims' reads.
      */
     @Test
-    void aWholeFleetRunsDiscoveryListsTheSubscriptionOnceThenReadsEachCandidatesMembersOnce() throws Exception {
+    void aWholeFleetRunListsTheSubscriptionOnceAndReadsOnlyTheVictimsGroup() throws Exception {
         HttpClient httpClient = new NettyAsyncHttpClientBuilder().build();
         try (ArmScaleSetStub arm = new ArmScaleSetStub(Duration.ofMillis(200))) {
             try (CloudProvider provider = thousandScaleSets(arm, httpClient)) {
                 arm.forgetRequests();
-                var discovery = provider.listAndDescribeGroups(GroupFilter.ALL, GroupSummary::optedIn);
+                var listing = provider.listAndDescribeGroups(GroupFilter.ALL, summary -> false);
+                Map<String, Integer> discovery = kinds(arm.requests());
+                GroupSummary drawn = listing.listed().get(417);
+                arm.forgetRequests();
+                DescribedGroups read = provider.describeListedGroups(List.of(drawn));
+                Map<String, Integer> drawnRead = kinds(arm.requests());
+                arm.forgetRequests();
+                provider.describeGroup(drawn.ref());
+                Map<String, Integer> beforeKill = kinds(arm.requests());
 
-                assertThat(discovery.described().groups()).hasSize(GROUPS);
-                Map<String, Integer> calls = kinds(arm.requests());
+                assertThat(listing.listed()).hasSize(GROUPS);
+                assertThat(read.groups()).singleElement().satisfies(g -> assertThat(g.healthyInService()).hasSize(1));
                 int listingPages = 1;
-                assertThat(calls).isEqualTo(Map.of("list scale sets", 1, "list members", GROUPS));
-                int total = calls.values().stream().mapToInt(Integer::intValue).sum();
-                System.out.printf("CLOUD-CALLS azure groups=%d listingPages=%d discovery=%d bound=%d met=%s"
-                        + " (members per scale set: ARM has no multi-scale-set member call)%n",
-                        GROUPS, listingPages, total, listingPages, total <= listingPages);
+                assertThat(discovery).isEqualTo(Map.of("list scale sets", listingPages));
+                assertThat(drawnRead).isEqualTo(Map.of("list members", 1));
+                assertThat(beforeKill).isEqualTo(Map.of("get scale set", 1, "list members", 1));
+                int discoveryCalls = discovery.values().stream().mapToInt(Integer::intValue).sum();
+                int drawnReads = drawnRead.values().stream().mapToInt(Integer::intValue).sum();
+                int victimRead = beforeKill.values().stream().mapToInt(Integer::intValue).sum();
+                int pages = discovery.getOrDefault("list scale sets", 0);
+                System.out.printf("CLOUD-CALLS azure groups=%d victims=1 listingPages=%d discovery=%d victimsMembers=%d"
+                        + " victimRead=%d total=%d bound=%d met=%s%n", GROUPS, pages, discoveryCalls, drawnReads, victimRead,
+                        discoveryCalls + drawnReads + victimRead, pages + 1 + victimRead, discoveryCalls <= pages && drawnReads <= 1);
+            }
+        }
+    }
+
+    /**
+     * The inventory's pattern (SPI 1.3): the subscription listed once, then the members of the groups a page shows,
+     * one member listing each and no second scale-set listing (describeGroups would list again).
+     */
+    @Test
+    void membersOfListedScaleSetsCostOneMemberListingEachAndNoListing() throws Exception {
+        HttpClient httpClient = new NettyAsyncHttpClientBuilder().build();
+        try (ArmScaleSetStub arm = new ArmScaleSetStub(Duration.ofMillis(200))) {
+            try (CloudProvider provider = thousandScaleSets(arm, httpClient)) {
+                arm.forgetRequests();
+                List<GroupSummary> listed = provider.listGroups(GroupFilter.ALL);
+                assertThat(kinds(arm.requests())).isEqualTo(Map.of("list scale sets", 1));
+                arm.forgetRequests();
+
+                DescribedGroups page = provider.describeListedGroups(listed.subList(0, 100));
+
+                assertThat(page.groups()).hasSize(100).allSatisfy(g -> assertThat(g.healthyInService()).hasSize(1));
+                assertThat(page.groups().get(7).summary()).isEqualTo(listed.get(7));
+                assertThat(kinds(arm.requests())).isEqualTo(Map.of("list members", 100));
             }
         }
     }

@@ -54,7 +54,7 @@ class AzureProviderFactoryTest {
         assertThat(config.subscriptions()).containsExactly(SUB);
         assertThat(config.resourceGroups()).isEmpty();
         assertThat(config.terminateAction()).isEqualTo(TerminateAction.DELETE);
-        assertThat(config.maxRetries()).isEqualTo(3);
+        assertThat(config.maxRetries()).isEqualTo(0);
         assertThat(config.operationTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.managementEndpoint()).isEqualTo("https://management.azure.com/");

@@ -88,6 +88,8 @@ final class GcpCloudProvider implements CloudProvider {
     private final ComputeClients clients;
     private final System.Logger logger;
     private final IdempotencyLedger ledger = new IdempotencyLedger(10_000);
+    /** Whether each listed MIG has an auto-healing health check, as its last listing said (bounded by the fleet). */
+    private final Map<MigRef, Boolean> healthCheckedByMig = new java.util.concurrent.ConcurrentHashMap<>();
     // VMs this provider terminated whose name the MIG no longer lists (deleteInstances), so a repeat is reported
     // as already terminated rather than not found.
     private final Set<String> terminated = Collections.synchronizedSet(Collections.newSetFromMap(
@@ -149,6 +151,7 @@ final class GcpCloudProvider implements CloudProvider {
                 }
                 GroupSummary summary = new GroupSummary(ref(mig), igm.getTargetSize(), labels);
                 groups.add(summary);
+                healthCheckedByMig.put(mig, healthChecked(igm));
                 if (read.test(summary)) {
                     try {
                         boolean healthChecked = healthChecked(igm);
@@ -251,6 +254,32 @@ final class GcpCloudProvider implements CloudProvider {
                     instances));
         }
         return new DescribedGroups(found, notFound, unreachable);
+    }
+
+    /**
+     * The members of MIGs this provider just listed: one {@code listManagedInstances} per MIG and no listing (SPI 1.3).
+     * Whether a MIG's health check counts comes from its listing; a MIG never listed by this instance is read first.
+     */
+    @Override
+    public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        List<VmGroup> found = new ArrayList<>();
+        Map<GroupRef, String> notFound = new LinkedHashMap<>();
+        for (GroupSummary summary : listed.stream().distinct().toList()) {
+            try {
+                MigRef mig = resolve(summary.ref());
+                Boolean known = healthCheckedByMig.get(mig);
+                boolean healthChecked = known != null ? known : healthChecked(getMig(mig));
+                found.add(new VmGroup(summary, listMembers(mig).stream()
+                        .map(m -> new Instance(m.instanceId(), m.zone(), m.state(), m.healthy(healthChecked), null))
+                        .toList()));
+            } catch (ProviderException e) {
+                if (e.kind() != Kind.NOT_FOUND && e.kind() != Kind.INVALID_REQUEST) {
+                    throw e;
+                }
+                notFound.put(summary.ref(), e.getMessage()); // deleted since the listing
+            }
+        }
+        return new DescribedGroups(found, notFound, List.of());
     }
 
     @Override

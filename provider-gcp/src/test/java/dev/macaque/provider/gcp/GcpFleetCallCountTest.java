@@ -51,27 +51,65 @@ class GcpFleetCallCountTest {
     }
 
     /**
-     * Discovery for a whole-fleet run (one {@code listAndDescribeGroups}, SPI 1.2) against issue 21's bound, the
-     * listing's pages: Compute lists MIGs in one aggregated page here, but their members (and health) only per MIG,
-     * so discovery costs a member read per candidate on top. The victims' calls come after and do not depend on the
-     * fleet's size.
+     * A whole-fleet run, call by call as the engine makes them where the listing carries no members
+     * (ExperimentRunTest.whereTheListingCarriesNoMembersOnlyTheGroupsDrawnAreRead pins the SPI calls): the listing
+     * alone (the aggregated page and the shared template), selection on the listed counts, one
+     * {@code describeListedGroups} of the MIG drawn, and the victim's group read again right before its kill. Against
+     * issue 27's bound: what the aggregated listing needs plus the victims' reads.
      */
     @Test
-    void aWholeFleetRunsDiscoveryListsOnceThenReadsEachCandidatesMembersOnce() throws Exception {
+    void aWholeFleetRunListsOnceAndReadsOnlyTheVictimsMig() throws Exception {
         try (FakeCompute compute = thousandMigs();
              CloudProvider provider = new TestProviders().create("gcp-fleet", compute.endpoint(),
                      Map.of(GcpConfig.PROJECTS, "shop-prod"))) {
             int before = compute.requests().size();
-            var discovery = provider.listAndDescribeGroups(GroupFilter.ALL, GroupSummary::optedIn);
+            var listing = provider.listAndDescribeGroups(GroupFilter.ALL, summary -> false);
+            Map<String, Integer> discovery = kinds(compute.requests().subList(before, compute.requests().size()));
+            GroupSummary drawn = listing.listed().get(417);
+            int afterListing = compute.requests().size();
+            DescribedGroups read = provider.describeListedGroups(List.of(drawn));
+            Map<String, Integer> drawnRead = kinds(compute.requests().subList(afterListing, compute.requests().size()));
+            int afterDrawn = compute.requests().size();
+            provider.describeGroup(drawn.ref());
+            Map<String, Integer> beforeKill = kinds(compute.requests().subList(afterDrawn, compute.requests().size()));
 
-            assertThat(discovery.described().groups()).hasSize(GROUPS);
-            Map<String, Integer> calls = kinds(compute.requests().subList(before, compute.requests().size()));
-            int listingPages = 1;
-            assertThat(calls).isEqualTo(Map.of("aggregatedList", 1, "template", 1, "listManagedInstances", GROUPS));
-            int total = calls.values().stream().mapToInt(Integer::intValue).sum();
-            System.out.printf("CLOUD-CALLS gcp groups=%d listingPages=%d discovery=%d bound=%d met=%s"
-                    + " (listManagedInstances per MIG: Compute has no multi-MIG member call)%n",
-                    GROUPS, listingPages, total, listingPages, total <= listingPages);
+            assertThat(listing.listed()).hasSize(GROUPS);
+            assertThat(read.groups()).singleElement().satisfies(g -> assertThat(g.healthyInService()).hasSize(1));
+            assertThat(discovery).isEqualTo(Map.of("aggregatedList", 1, "template", 1));
+            assertThat(drawnRead).isEqualTo(Map.of("listManagedInstances", 1));
+            int discoveryCalls = discovery.values().stream().mapToInt(Integer::intValue).sum();
+            int listingCalls = discovery.getOrDefault("aggregatedList", 0) + discovery.getOrDefault("template", 0);
+            int drawnReads = drawnRead.values().stream().mapToInt(Integer::intValue).sum();
+            int victimRead = beforeKill.values().stream().mapToInt(Integer::intValue).sum();
+            System.out.printf("CLOUD-CALLS gcp groups=%d victims=1 listingPages=%d discovery=%d (aggregatedList %d, template %d)"
+                    + " victimsMembers=%d victimRead=%d total=%d bound=%d met=%s%n", GROUPS, listingCalls, discoveryCalls,
+                    discovery.getOrDefault("aggregatedList", 0), discovery.getOrDefault("template", 0), drawnReads, victimRead,
+                    discoveryCalls + drawnReads + victimRead, listingCalls + 1 + victimRead,
+                    discoveryCalls <= listingCalls && drawnReads <= 1);
+        }
+    }
+
+    /**
+     * The inventory's pattern (SPI 1.3): the fleet listed once, then the members of the groups a page shows, one
+     * {@code listManagedInstances} each and no second {@code aggregatedList} (describeGroups would list again).
+     */
+    @Test
+    void membersOfListedMigsCostOneListManagedInstancesEachAndNoListing() throws Exception {
+        try (FakeCompute compute = thousandMigs();
+             CloudProvider provider = new TestProviders().create("gcp-fleet", compute.endpoint(),
+                     Map.of(GcpConfig.PROJECTS, "shop-prod"))) {
+            int before = compute.requests().size();
+            List<GroupSummary> listed = provider.listGroups(GroupFilter.ALL);
+            assertThat(kinds(compute.requests().subList(before, compute.requests().size())))
+                    .isEqualTo(Map.of("aggregatedList", 1, "template", 1));
+            int afterListing = compute.requests().size();
+
+            DescribedGroups page = provider.describeListedGroups(listed.subList(0, 100));
+
+            assertThat(page.groups()).hasSize(100).allSatisfy(g -> assertThat(g.healthyInService()).hasSize(1));
+            assertThat(page.groups().get(7).summary()).isEqualTo(listed.get(7));
+            assertThat(kinds(compute.requests().subList(afterListing, compute.requests().size())))
+                    .isEqualTo(Map.of("listManagedInstances", 100));
         }
     }
 

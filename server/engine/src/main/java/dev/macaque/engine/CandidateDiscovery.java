@@ -38,6 +38,8 @@ final class CandidateDiscovery {
     private final Discovered discovered;
     private final Map<String, CloudProvider> providersById = new HashMap<>();
     private final List<String> unavailableProviders = new ArrayList<>();
+    /** Groups taken from a listing without their members ({@link FleetGroup#listed}), as listed. Guarded by the lock. */
+    private final Map<GroupRef, GroupSummary> listedOnly = new HashMap<>();
 
     CandidateDiscovery(ExperimentSpec spec, ProviderDirectory directory, Object lock, RunJournal journal,
                        ProviderCalls calls, RunControl run, Discovered discovered) {
@@ -118,9 +120,12 @@ final class CandidateDiscovery {
         }
         CloudProvider provider = chosen.get(index);
         GroupFilter filter = new GroupFilter(spec.targets().regions(), spec.targets().tags());
+        // Where members cost a call per group (Azure, GCP), the listing alone is read here: selection draws on listed
+        // counts and only the groups drawn are read (VictimSelection). Where the listing carries them, take them.
+        boolean withMembers = provider.listingCarriesMembers();
         calls.callProvider("listGroups", new CallContext(provider.id(), null, null, null),
                 () -> provider.listAndDescribeGroups(filter,
-                        summary -> Eligibility.ofListed(provider.id(), summary, spec.targets()).eligible()),
+                        summary -> withMembers && Eligibility.ofListed(provider.id(), summary, spec.targets()).eligible()),
                 (listing, attempts) -> {
                     synchronized (lock) {
                         if (run.state() != RunState.RUNNING) {
@@ -130,7 +135,17 @@ final class CandidateDiscovery {
                         for (GroupSummary summary : listing.listed()) {
                             counts[0]++;
                             Eligibility.Verdict verdict = Eligibility.ofListed(provider.id(), summary, spec.targets());
-                            if (verdict.eligible()) {
+                            if (verdict.eligible() && !withMembers) {
+                                // judged as a read group would be (its weight too): the listing's tags are all there is
+                                Eligibility.Verdict listedVerdict = Eligibility.ofDescribed(summary.ref(), summary.tags(), spec.targets());
+                                if (listedVerdict instanceof Eligibility.Excluded excluded) {
+                                    countOrSkip(summary.ref(), excluded, counts);
+                                } else {
+                                    listedOnly.put(summary.ref(), summary);
+                                    found.add(FleetGroup.listed(summary.ref(), summary.tags(), summary.desiredCapacity(),
+                                            summary.desiredCapacity()));
+                                }
+                            } else if (verdict.eligible()) {
                                 candidates.add(summary.ref());
                             } else if (verdict instanceof Eligibility.Excluded excluded) {
                                 countOrSkip(summary.ref(), excluded, counts);
@@ -214,6 +229,54 @@ final class CandidateDiscovery {
         }
         batch.notFound().forEach((ref, why) -> journal.record(new GroupSkipped(ref, "not found during discovery: " + why)));
         batch.unreachable().forEach(where -> unreachable.add(providerId + ": " + where));
+    }
+
+    /**
+     * Called under the lock: reads the members of groups drawn from the listing alone, one
+     * {@link CloudProvider#describeListedGroups} per provider (one member call per group on Azure and GCP), outside
+     * the lock, then hands them to {@code done} under it: each group read with its healthy members and fresh tags
+     * judged again; a group not found or no longer eligible is left out (with a {@code GROUP_SKIPPED} event).
+     */
+    void readMembers(List<FleetGroup> unread, java.util.function.Consumer<Map<GroupRef, FleetGroup>> done) {
+        Map<String, List<GroupSummary>> byProvider = new java.util.TreeMap<>();
+        for (FleetGroup group : unread) {
+            byProvider.computeIfAbsent(group.ref().provider(), p -> new ArrayList<>()).add(listedOnly.get(group.ref()));
+        }
+        run.continueWith(() -> readMembers(new ArrayList<>(byProvider.entrySet()), 0, new HashMap<>(), done));
+    }
+
+    private void readMembers(List<Map.Entry<String, List<GroupSummary>>> byProvider, int index, Map<GroupRef, FleetGroup> read,
+                             java.util.function.Consumer<Map<GroupRef, FleetGroup>> done) {
+        if (index == byProvider.size()) {
+            synchronized (lock) {
+                if (run.state() == RunState.RUNNING) {
+                    done.accept(read);
+                }
+            }
+            return;
+        }
+        String providerId = byProvider.get(index).getKey();
+        List<GroupSummary> summaries = byProvider.get(index).getValue();
+        CloudProvider provider = providersById.get(providerId);
+        calls.callProvider("describeListedGroups", new CallContext(providerId, summaries.size(), null, null),
+                () -> provider.describeListedGroups(summaries),
+                (batch, attempts) -> {
+                    synchronized (lock) {
+                        if (run.state() != RunState.RUNNING) {
+                            return;
+                        }
+                        List<FleetGroup> taken = new ArrayList<>();
+                        List<String> ignored = new ArrayList<>();
+                        takeDescribed(providerId, summaries.stream().map(GroupSummary::ref).toList(), batch, taken, new int[2], ignored);
+                        taken.forEach(group -> {
+                            read.put(group.ref(), group);
+                            listedOnly.remove(group.ref());
+                        });
+                        run.continueWith(() -> readMembers(byProvider, index + 1, read, done));
+                    }
+                },
+                (error, attempts) -> run.fail("discovery failed: reading the members of " + summaries.size()
+                        + " group(s) drawn on provider " + providerId + " after " + attempts + " attempt(s): " + error));
     }
 
     /**

@@ -71,7 +71,7 @@ public final class ExperimentRun {
         this.journal = new RunJournal(runId, scheduler, recorder, this::failBecauseTheRecorderFailed);
         this.calls = new ProviderCalls(retryPolicy, SeededRandom.stream(seed, "retry-jitter"), lock, journal, control);
         this.discovery = new CandidateDiscovery(spec, directory, lock, journal, calls, control, this::selectVictims);
-        this.selection = new VictimSelection(runId, spec, recorder, selector, SeededRandom.stream(seed, "selection"), journal);
+        this.selection = new VictimSelection(runId, spec, recorder, selector, () -> SeededRandom.stream(seed, "selection"), journal);
         this.recovery = new RecoveryWatch(spec, scheduler, lock, journal, control, discovery, this::completeOnceSteady);
         this.kills = new TerminationStep(runId, spec, scheduler, lock, recorder, journal, calls, guardrails, killHistory,
                 discovery, recovery, control, this::beginVerification);
@@ -185,11 +185,10 @@ public final class ExperimentRun {
                 return;
             }
             List<FleetGroup> snapshot = selection.candidates(found);
-            selection.select(snapshot, counts, unreachable, victims -> {
-                kills.fleet(snapshot, victims);
+            selection.select(snapshot, counts, unreachable, discovery::readMembers, (drawnFrom, victims) -> {
+                kills.fleet(drawnFrom, victims);
                 kills.victims(victims);
-            });
-            continueWith(this::checkSteadyStateBeforeFirstKill);
+            }, () -> continueWith(this::checkSteadyStateBeforeFirstKill));
         }
     }
 

@@ -19,6 +19,7 @@ public final class FleetGroup {
     private final int healthyCount;
     private final boolean optedIn;
     private final int weight;
+    private final boolean membersRead;
 
     /**
      * @param ref                identity
@@ -27,10 +28,27 @@ public final class FleetGroup {
      * @param healthyInstanceIds healthy in-service members, in a stable order (by id)
      */
     public FleetGroup(GroupRef ref, Map<String, String> tags, int desiredCapacity, List<String> healthyInstanceIds) {
+        this(ref, tags, desiredCapacity, List.copyOf(healthyInstanceIds), healthyInstanceIds.size(), true);
+    }
+
+    /**
+     * A group as listed, its members not read: selection treats it as having {@code assumedHealthy} healthy members
+     * (its desired capacity, on a fleet at rest) and the run reads its members only if a victim is drawn from it.
+     */
+    public static FleetGroup listed(GroupRef ref, Map<String, String> tags, int desiredCapacity, int assumedHealthy) {
+        if (assumedHealthy < 0) {
+            throw new IllegalArgumentException("assumedHealthy must be >= 0, was " + assumedHealthy + " for " + ref);
+        }
+        return new FleetGroup(ref, tags, desiredCapacity, List.of(), assumedHealthy, false);
+    }
+
+    private FleetGroup(GroupRef ref, Map<String, String> tags, int desiredCapacity, List<String> healthyInstanceIds,
+                       int healthyCount, boolean membersRead) {
         this.ref = Objects.requireNonNull(ref, "ref");
         this.tags = Map.copyOf(tags);
-        this.healthyInstanceIds = List.copyOf(healthyInstanceIds);
-        this.healthyCount = this.healthyInstanceIds.size();
+        this.healthyInstanceIds = healthyInstanceIds;
+        this.healthyCount = healthyCount;
+        this.membersRead = membersRead;
         if (desiredCapacity < 0) {
             throw new IllegalArgumentException("desiredCapacity must be >= 0, was " + desiredCapacity + " for " + ref);
         }
@@ -51,8 +69,14 @@ public final class FleetGroup {
         return desiredCapacity;
     }
 
+    /** Healthy in-service members by id; empty for a group {@link #listed} whose members were not read. */
     public List<String> healthyInstanceIds() {
         return healthyInstanceIds;
+    }
+
+    /** Whether the members were read ({@link #healthyInstanceIds()} is the truth), not assumed from the listing. */
+    public boolean membersRead() {
+        return membersRead;
     }
 
     public int healthyCount() {
@@ -72,6 +96,6 @@ public final class FleetGroup {
     @Override
     public String toString() {
         return ref + " (weight " + weight + (optedIn ? ", opted in" : ", not opted in") + ", "
-                + healthyInstanceIds.size() + "/" + desiredCapacity + " healthy)";
+                + healthyCount + "/" + desiredCapacity + (membersRead ? " healthy)" : " assumed healthy, members not read)");
     }
 }

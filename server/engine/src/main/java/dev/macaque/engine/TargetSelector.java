@@ -27,7 +27,47 @@ import java.util.SplittableRandom;
 public final class TargetSelector {
 
     public SelectionResult select(List<FleetGroup> fleet, Targets targets, Selection selection, SplittableRandom random) {
+        return choose(fleet, Eligible.filter(fleet, targets), selection, random).victims();
+    }
+
+    /**
+     * The same draws as {@link #select(List, Targets, Selection, SplittableRandom)}, as positions among each group's
+     * healthy members: what a run selects on listed groups ({@link FleetGroup#listed}) before it reads the members of
+     * the groups drawn. The draws depend only on weights and healthy counts, so on groups whose counts are right they
+     * are the draws a full read gives, position for position.
+     */
+    public Picks pick(List<FleetGroup> fleet, Targets targets, Selection selection, SplittableRandom random) {
         return choose(fleet, Eligible.filter(fleet, targets), selection, random);
+    }
+
+    /** One draw: a group and the position of the victim among its healthy members (ordered by id). */
+    public record Pick(FleetGroup group, int position) {
+    }
+
+    /** The draws in kill order, with what the selection was made over. */
+    public record Picks(List<Pick> picks, int eligibleGroups, long eligibleInstances) {
+        public Picks {
+            picks = List.copyOf(picks);
+        }
+
+        /** The groups drawn whose members were not read, each once, in draw order. */
+        public List<FleetGroup> unread() {
+            java.util.LinkedHashMap<dev.macaque.spi.GroupRef, FleetGroup> unread = new java.util.LinkedHashMap<>();
+            picks.stream().filter(p -> !p.group().membersRead()).forEach(p -> unread.putIfAbsent(p.group().ref(), p.group()));
+            return List.copyOf(unread.values());
+        }
+
+        /** The victims; every group drawn must have its members read. */
+        public SelectionResult victims() {
+            List<Victim> victims = new ArrayList<>(picks.size());
+            for (Pick pick : picks) {
+                if (!pick.group().membersRead()) {
+                    throw new IllegalStateException("the members of " + pick.group().ref() + " were not read");
+                }
+                victims.add(new Victim(pick.group().ref(), pick.group().healthyInstanceIds().get(pick.position())));
+            }
+            return new SelectionResult(victims, eligibleGroups, eligibleInstances);
+        }
     }
 
     /**
@@ -37,17 +77,17 @@ public final class TargetSelector {
      * with the snapshot.
      */
     public SelectionResult select(IndexedFleet fleet, Targets targets, Selection selection, SplittableRandom random) {
-        return choose(fleet.groups(), Eligible.filter(fleet, targets), selection, random);
+        return choose(fleet.groups(), Eligible.filter(fleet, targets), selection, random).victims();
     }
 
-    private static SelectionResult choose(List<FleetGroup> fleet, Eligible eligible, Selection selection,
-                                          SplittableRandom random) {
-        List<Victim> victims = switch (selection.mode()) {
+    private static Picks choose(List<FleetGroup> fleet, Eligible eligible, Selection selection,
+                                SplittableRandom random) {
+        List<Pick> victims = switch (selection.mode()) {
             case COUNT -> weighted(fleet, eligible, Math.min((long) selection.value(), eligible.instances), random);
             case PERCENT -> weighted(fleet, eligible, percentOf(eligible.instances, selection.value()), random);
             case PER_GROUP -> perGroup(fleet, eligible, selection.value(), random);
         };
-        return new SelectionResult(victims, eligible.size, eligible.instances);
+        return new Picks(victims, eligible.size, eligible.instances);
     }
 
     /** {@code percent}% of {@code instances}, rounded down, but at least one when there is any instance. */
@@ -60,8 +100,8 @@ public final class TargetSelector {
         return Math.max(1, Math.min(kills, instances));
     }
 
-    private static List<Victim> weighted(List<FleetGroup> fleet, Eligible eligible, long kills, SplittableRandom random) {
-        List<Victim> victims = new ArrayList<>((int) Math.min(kills, 1 << 16));
+    private static List<Pick> weighted(List<FleetGroup> fleet, Eligible eligible, long kills, SplittableRandom random) {
+        List<Pick> victims = new ArrayList<>((int) Math.min(kills, 1 << 16));
         if (kills == 0) {
             return victims;
         }
@@ -76,18 +116,18 @@ public final class TargetSelector {
             if (alreadyPicked + 1 == count) {
                 tree.remove(slot);
             }
-            victims.add(new Victim(group.ref(), group.healthyInstanceIds().get(instance)));
+            victims.add(new Pick(group, instance));
         }
         return victims;
     }
 
-    private static List<Victim> perGroup(List<FleetGroup> fleet, Eligible eligible, double probability,
-                                         SplittableRandom random) {
-        List<Victim> victims = new ArrayList<>();
+    private static List<Pick> perGroup(List<FleetGroup> fleet, Eligible eligible, double probability,
+                                       SplittableRandom random) {
+        List<Pick> victims = new ArrayList<>();
         for (int slot = 0; slot < eligible.size; slot++) {
             if (random.nextDouble() < probability) {
                 FleetGroup group = fleet.get(eligible.groupIndex[slot]);
-                victims.add(new Victim(group.ref(), group.healthyInstanceIds().get(random.nextInt(group.healthyCount()))));
+                victims.add(new Pick(group, random.nextInt(group.healthyCount())));
             }
         }
         return victims;

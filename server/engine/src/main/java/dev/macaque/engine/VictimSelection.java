@@ -19,11 +19,21 @@ final class VictimSelection {
     private final ExperimentSpec spec;
     private final RunRecorder recorder;
     private final TargetSelector selector;
-    private final SplittableRandom selectionRandom;
+    private final java.util.function.Supplier<SplittableRandom> selectionRandom;
     private final RunJournal journal;
 
+    /**
+     * Reads the members of groups drawn from the listing alone, outside the lock, then hands them over under it:
+     * each group read (with its healthy members), or absent when it no longer exists.
+     */
+    @FunctionalInterface
+    interface MemberReader {
+        void read(List<FleetGroup> unread, Consumer<java.util.Map<GroupRef, FleetGroup>> done);
+    }
+
+    /** @param selectionRandom a new {@code selection} stream of the run's seed each time it is asked for */
     VictimSelection(String runId, ExperimentSpec spec, RunRecorder recorder, TargetSelector selector,
-                    SplittableRandom selectionRandom, RunJournal journal) {
+                    java.util.function.Supplier<SplittableRandom> selectionRandom, RunJournal journal) {
         this.runId = runId;
         this.spec = spec;
         this.recorder = recorder;
@@ -59,16 +69,41 @@ final class VictimSelection {
     }
 
     /**
-     * Called under the lock: the victims in kill order, handed to {@code chosen} (before they are recorded, so that a
-     * run failed by its recorder still reports them) and recorded with what discovery found.
+     * Called under the lock: the victims in kill order, handed to {@code chosen} with the snapshot they were drawn
+     * from (before they are recorded, so that a run failed by its recorder still reports them) and recorded with
+     * what discovery found; then {@code next} runs.
+     *
+     * <p>Groups only listed ({@link FleetGroup#listed}) are drawn on their assumed healthy counts; when a draw falls on
+     * one, the groups drawn are read ({@code reader}, one call per provider) and the draw is made again from the
+     * start of the seed's stream with what was read, until every group drawn was read. Groups not drawn are never
+     * read; on a fleet whose listed counts are right (at rest) the victims are those a full read would give.
      */
-    void select(List<FleetGroup> snapshot, int[] counts, List<String> unreachable, Consumer<List<Victim>> chosen) {
-        SelectionResult selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
+    void select(List<FleetGroup> snapshot, int[] counts, List<String> unreachable, MemberReader reader,
+                java.util.function.BiConsumer<List<FleetGroup>, List<Victim>> chosen, Runnable next) {
+        TargetSelector.Picks picks = selector.pick(snapshot, spec.targets(), spec.selection(), selectionRandom.get());
+        List<FleetGroup> unread = picks.unread();
+        if (!unread.isEmpty()) {
+            java.util.Set<GroupRef> asked = new java.util.HashSet<>();
+            unread.forEach(group -> asked.add(group.ref()));
+            reader.read(unread, read -> {
+                List<FleetGroup> withMembers = new ArrayList<>(snapshot.size());
+                for (FleetGroup group : snapshot) {
+                    if (asked.contains(group.ref()) && !read.containsKey(group.ref())) {
+                        continue; // gone since the listing
+                    }
+                    withMembers.add(read.getOrDefault(group.ref(), group));
+                }
+                select(withMembers, counts, unreachable, reader, chosen, next);
+            });
+            return;
+        }
+        SelectionResult selection = picks.victims();
         // Unreachable parts of the fleet are a finding: the run saw less than was asked for.
         journal.record(new GroupsDiscovered(counts[0], counts[1], snapshot.size(), selection.eligibleGroups(),
                 selection.eligibleInstances(), unreachable));
         List<Victim> victims = selection.victims();
-        chosen.accept(victims);
+        chosen.accept(snapshot, victims);
         journal.record(new VictimsSelected(victims));
+        next.run();
     }
 }

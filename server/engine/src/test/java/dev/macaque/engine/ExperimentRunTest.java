@@ -476,15 +476,40 @@ class ExperimentRunTest {
     }
 
     @Test
-    void aProviderWithoutABatchReadIsReadOneGroupAtATimeThroughTheSpisDefault() {
-        cloud.group("us-east-1", "api", 3, OPTED_IN).group("us-east-1", "web", 3, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+    void whereTheListingCarriesNoMembersOnlyTheGroupsDrawnAreRead() {
+        for (int i = 0; i < 1_000; i++) {
+            cloud.group("us-east-1", String.format("g%04d", i), 2, OPTED_IN);
+        }
+        cloud.replaceAfter(Duration.ofSeconds(10));
 
-        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 1}"));
+        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 3}"));
 
         assertThat(result.state()).isEqualTo(RunState.COMPLETED);
-        assertThat(cloud.describeGroupsCalls).hasSize(1);
-        // the SPI default reads api and web for discovery; then the victim's group once more, right before its kill
-        assertThat(cloud.describeGroupCalls).extracting(GroupRef::name).startsWith("api", "web").hasSize(2 + result.terminations().size());
+        assertThat(result.terminations()).hasSize(3);
+        List<GroupRef> victimsGroups = result.terminations().stream().map(TerminationRecord::group).distinct().toList();
+        // drawn on the listing's counts, then the groups drawn read in one call (SPI 1.3 describeListedGroups, whose
+        // default is describeGroups); each victim's group read once more right before its kill (fleet safety)
+        assertThat(cloud.describeGroupsCalls).singleElement().satisfies(refs -> assertThat(refs).containsExactlyInAnyOrderElementsOf(victimsGroups));
+        assertThat(cloud.describeGroupCalls).hasSize(victimsGroups.size() + result.terminations().size());
+        RunEvent discovered = result.events().stream().filter(e -> e.type() == GROUPS_DISCOVERED).findFirst().orElseThrow();
+        assertThat(discovered.fields()).containsEntry("listed", "1000").containsEntry("eligibleGroups", "1000")
+                .containsEntry("eligibleInstances", "2000");
+    }
+
+    @Test
+    void aGroupDrawnOnItsListedCountButDegradedIsReadAndTheDrawMadeAgainOnWhatWasRead() {
+        cloud.group("us-east-1", "api", 3, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+        // api lists 3 desired but has one healthy member: the draw on 3 is replaced by a draw on what was read
+        cloud.loseMembers("us-east-1", "api", 2);
+
+        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 3}, \"guardrails\": {\"minHealthyPercent\": 0}"));
+
+        RunEvent discovered = result.events().stream().filter(e -> e.type() == GROUPS_DISCOVERED).findFirst().orElseThrow();
+        assertThat(discovered.fields()).containsEntry("eligibleInstances", "1");
+        assertThat(result.events()).filteredOn(e -> e.type() == RunEventType.VICTIMS_SELECTED).singleElement()
+                .satisfies(e -> assertThat(e.field("count")).isEqualTo("1"));
+        assertThat(result.events()).filteredOn(e -> e.type() == RunEventType.VICTIMS_SELECTED).singleElement()
+                .satisfies(e -> assertThat(e.field("victims")).endsWith("/i-0001"));
     }
 
     @Test

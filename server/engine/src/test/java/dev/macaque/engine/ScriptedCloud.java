@@ -46,6 +46,15 @@ final class ScriptedCloud implements CloudProvider {
     final List<List<GroupRef>> describeGroupsCalls = new ArrayList<>();
     /** true: describeGroups reads every group in one call, as a cloud's batch API does; false: the SPI's default. */
     boolean batched;
+    /**
+     * A batched cloud reads members in its listing's pass (SPI 1.3 {@code listingCarriesMembers}): discovery takes
+     * them from the listing. Otherwise discovery draws on listed counts and reads only the groups drawn.
+     */
+    @Override
+    public boolean listingCarriesMembers() {
+        return batched;
+    }
+
     /** What the batched read reports it could not reach. */
     final List<String> unreachable = new ArrayList<>();
 
@@ -68,6 +77,15 @@ final class ScriptedCloud implements CloudProvider {
     /** Terminated members are replaced this long after termination; {@code null}: never. */
     ScriptedCloud replaceAfter(Duration delay) {
         this.replaceAfter = delay;
+        return this;
+    }
+
+    /** Removes the group's last {@code count} members with no replacement: the group lists more than it has. */
+    ScriptedCloud loseMembers(String region, String name, int count) {
+        List<String> ids = members.get(new GroupRef(id, region, name));
+        for (int i = 0; i < count; i++) {
+            ids.remove(ids.size() - 1);
+        }
         return this;
     }
 

@@ -3,6 +3,7 @@ package dev.macaque.dashboard.fleet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.macaque.dashboard.AsOf;
 import dev.macaque.dashboard.DashboardPages;
 import dev.macaque.dashboard.Frame;
 import dev.macaque.experiments.ExperimentService;
@@ -15,8 +16,8 @@ import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.dashboard.Format;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.Instance;
-import dev.macaque.spi.ProviderException;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,8 +42,9 @@ public final class FleetPages {
     public record FleetRow(GroupDiscovery.GroupView group, RunHistory.Kill lastKill, Double recoverySeconds, String recoveryStatus) {
     }
 
+    /** @param asOf how old the oldest row is (the fleet inventory's reads) */
     public record FleetView(Filters filters, List<String> providers, List<FleetRow> rows, String nextAfter,
-            List<GroupDiscovery.ProviderError> errors) {
+            List<GroupDiscovery.ProviderError> errors, AsOf asOf) {
     }
 
     public record KillRow(RunHistory.Kill kill, String recoveryStatus, Double recoverySeconds) {
@@ -54,9 +56,10 @@ public final class FleetPages {
      * @param membersError   why the members could not be read, or null
      * @param chartJson      the recovery times of real kills, as the chart script reads them ({@code {"x": [...], "y": [...]}})
      * @param newExperiment  the New-experiment page targeted at this group
+     * @param asOf           how old the listing the page shows is
      */
     public record GroupPageView(GroupDiscovery.GroupView group, List<Instance> members, int memberCount, String membersError,
-            List<KillRow> kills, String chartJson, int recoveredKills, String newExperiment) {
+            List<KillRow> kills, String chartJson, int recoveredKills, String newExperiment, AsOf asOf) {
         public List<Map.Entry<String, String>> sortedTags() {
             return new java.util.TreeMap<>(group.tags()).entrySet().stream().toList();
         }
@@ -71,9 +74,11 @@ public final class FleetPages {
     private final RunHistory history;
     private final ExperimentService experiments;
     private final ObjectMapper json;
+    private final Clock clock;
 
     public FleetPages(DashboardPages pages, GroupDiscovery discovery, ProviderInstances providers, RunHistory history,
-            ExperimentService experiments, ObjectMapper json) {
+            ExperimentService experiments, ObjectMapper json, Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock is null");
         this.pages = Objects.requireNonNull(pages, "pages is null");
         this.discovery = Objects.requireNonNull(discovery, "discovery is null");
         this.providers = Objects.requireNonNull(providers, "providers is null");
@@ -107,7 +112,8 @@ public final class FleetPages {
                     recovery.map(RunView.RecoveryView::status).orElse(null));
         }).toList();
         pages.render(ctx, "fleet.jte", "Fleet", Frame.Section.FLEET, new FleetView(filters,
-                providers.all().stream().map(ConfiguredProvider::id).sorted().toList(), rows, page.nextAfter(), page.errors()));
+                providers.all().stream().map(ConfiguredProvider::id).sorted().toList(), rows, page.nextAfter(), page.errors(),
+                AsOf.of(page.observedAt(), clock.instant())));
     }
 
     public void group(Context ctx) {
@@ -135,18 +141,12 @@ public final class FleetPages {
                 recovered++;
             }
         }
-        List<Instance> members = List.of();
-        int memberCount = 0;
-        String membersError = null;
-        try {
-            List<Instance> all = providers.byId(provider).orElseThrow().provider().describeGroup(ref).instances();
-            memberCount = all.size();
-            members = all.subList(0, Math.min(MEMBERS_SHOWN, all.size()));
-        } catch (ProviderException e) {
-            membersError = e.kind() + ": " + e.getMessage();
-        }
-        pages.render(ctx, "group.jte", group.id(), Frame.Section.FLEET, new GroupPageView(group, members, memberCount, membersError, kills,
-                chart.toString(), recovered, "/experiments/new?group=" + Format.query(group.id())));
+        GroupDiscovery.GroupMembersRead read = discovery.members(ref);
+        List<Instance> all = read.instances();
+        List<Instance> members = all.subList(0, Math.min(MEMBERS_SHOWN, all.size()));
+        pages.render(ctx, "group.jte", group.id(), Frame.Section.FLEET, new GroupPageView(group, members, all.size(), read.error(), kills,
+                chart.toString(), recovered, "/experiments/new?group=" + Format.query(group.id()),
+                AsOf.of(group.observedAt(), clock.instant())));
     }
 
     /** The recovery the kill's run recorded for the group (one per group and run, from the run's first kill there). */

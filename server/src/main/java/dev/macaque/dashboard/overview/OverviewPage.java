@@ -4,6 +4,7 @@ import dev.macaque.audit.AuditLog;
 import dev.macaque.auth.Access;
 import dev.macaque.auth.Principal;
 import dev.macaque.chaosmonkey.ScheduleService;
+import dev.macaque.dashboard.AsOf;
 import dev.macaque.dashboard.DashboardPages;
 import dev.macaque.dashboard.Frame;
 import dev.macaque.experiments.RunHistory;
@@ -37,7 +38,7 @@ public final class OverviewPage {
     public record OverviewView(KillSwitchState killSwitch, List<StoredRun> inProgress, List<RunHistory.Kill> recentKills,
             boolean moreRecentKills, List<GroupDiscovery.GroupView> degraded, boolean fleetTruncated,
             List<GroupDiscovery.ProviderError> discoveryErrors, List<ScheduledKill> nextKills, int reasonMaxLength,
-            List<StopConditionMonitor.Status> failingStopConditions) {
+            List<StopConditionMonitor.Status> failingStopConditions, AsOf fleetAsOf) {
     }
 
     public record ScheduledKill(String scheduleId, String schedule, String group, Instant at) {
@@ -83,7 +84,8 @@ public final class OverviewPage {
                 inProgress.subList(0, Math.min(MAX_ROWS, inProgress.size())), kills.subList(0, Math.min(MAX_ROWS, kills.size())),
                 kills.size() > MAX_ROWS, fleet.items().stream().filter(GroupDiscovery.GroupView::degraded).toList(),
                 fleet.nextAfter() != null, fleet.errors(), next.subList(0, Math.min(10, next.size())), KillSwitchRoutes.MAX_REASON_LENGTH,
-                stopConditions.statuses().stream().filter(s -> !s.passing()).toList()));
+                stopConditions.statuses().stream().filter(s -> !s.passing()).toList(),
+                AsOf.of(fleet.observedAt(), clock.instant())));
     }
 
     /** Engaging needs the operator role, releasing the admin role, as through the API. */

@@ -95,8 +95,8 @@ public final class DashboardModule extends AbstractModule {
     @Provides
     @Singleton
     FleetPages fleet(DashboardPages pages, GroupDiscovery discovery, ProviderInstances providers, RunHistory history,
-            ExperimentService experiments, ObjectMapper json) {
-        return new FleetPages(pages, discovery, providers, history, experiments, json);
+            ExperimentService experiments, ObjectMapper json, Clock clock) {
+        return new FleetPages(pages, discovery, providers, history, experiments, json, clock);
     }
 
     @Provides

@@ -1,0 +1,204 @@
+package dev.macaque.cloudcalls;
+
+import dev.macaque.engine.RetryPolicy;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.DescribedGroups;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupHealth;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.ListedGroups;
+import dev.macaque.spi.ProviderException;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
+import dev.macaque.spi.VmGroup;
+import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The one place where a provider instance's calls are governed, whoever makes them (runs, the inventory, previews,
+ * schedules): each call first takes a permit of the instance's {@link CallBudget} (waiting at most
+ * {@code budgetWait}), and a read that fails with a retryable error (throttling: 429, Compute's 403
+ * {@code rateLimitExceeded}, ARM's 429; transient: 5xx, network) is retried with {@link RetryPolicy}'s exponential
+ * backoff and jitter, never sooner than the cloud's {@code Retry-After}. Every attempt is counted in
+ * {@link CloudCallMetrics}.
+ *
+ * <p>A failure that gives up here is passed on as not retryable, so that no layer above multiplies the attempts.
+ * {@code terminate} is not retried here: the run retries it under the same {@link RetryPolicy}, recording each
+ * attempt and able to abort during the wait; it still takes a permit.
+ *
+ * <p>How a cloud's answer is classified is the provider's job: the SPI's {@link ProviderException.Kind#THROTTLED}
+ * with {@link ProviderException#retryAfter()}.
+ */
+public final class GovernedCloudProvider implements CloudProvider {
+    /** How long a call waits for a permit of its budget before it fails as throttled. */
+    public static final Duration BUDGET_WAIT = Duration.ofSeconds(30);
+
+    private final CloudProvider delegate;
+    private final CallBudget budget;
+    private final RetryPolicy policy;
+    private final CloudCallMetrics metrics;
+    private final RateLimiter limiter;
+    private final Retry retry;
+
+    public GovernedCloudProvider(CloudProvider delegate, CallBudget budget, RetryPolicy policy, CloudCallMetrics metrics,
+                                 Duration budgetWait) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate is null");
+        this.budget = Objects.requireNonNull(budget, "budget is null");
+        this.policy = Objects.requireNonNull(policy, "policy is null");
+        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
+        this.limiter = RateLimiter.of("cloud-" + delegate.id(), RateLimiterConfig.custom()
+                .limitForPeriod(budget.burst())
+                .limitRefreshPeriod(budget.refreshPeriod())
+                .timeoutDuration(budgetWait)
+                .build());
+        IntervalBiFunction<Object> backoff = (failedAttempt, outcome) -> {
+            Duration hint = outcome.isLeft() && outcome.getLeft() instanceof ProviderException e ? e.retryAfter().orElse(null) : null;
+            return policy.backoff(failedAttempt, hint, new SplittableRandom()).toMillis();
+        };
+        this.retry = Retry.of("cloud-" + delegate.id(), RetryConfig.custom()
+                .maxAttempts(policy.maxAttempts())
+                .intervalBiFunction(backoff)
+                .retryOnException(this::worthRetrying)
+                .build());
+    }
+
+    /** Governs {@code delegate} with the default {@link RetryPolicy} and {@link #BUDGET_WAIT}. */
+    public static GovernedCloudProvider of(CloudProvider delegate, CallBudget budget, CloudCallMetrics metrics) {
+        return new GovernedCloudProvider(delegate, budget, RetryPolicy.DEFAULT, metrics, BUDGET_WAIT);
+    }
+
+    public CallBudget budget() {
+        return budget;
+    }
+
+    /** Retryable, and the cloud did not ask for a wait longer than the policy's longest backoff. */
+    private boolean worthRetrying(Throwable error) {
+        return error instanceof ProviderException e && e.retryable()
+                && e.retryAfter().map(after -> after.compareTo(policy.maxBackoff()) <= 0).orElse(true);
+    }
+
+    private <T> T read(String operation, Supplier<T> call) {
+        return read(operation, 1, call);
+    }
+
+    private <T> T read(String operation, int permits, Supplier<T> call) {
+        int[] attempts = {0};
+        Supplier<T> once = () -> {
+            attempts[0]++;
+            return once(operation, permits, call);
+        };
+        try {
+            return Retry.decorateSupplier(retry, once).get();
+        } catch (ProviderException e) {
+            if (!e.retryable()) {
+                throw e;
+            }
+            // Given up here: passed on as final, so that the caller does not retry it again.
+            throw new ProviderException(e.kind(), e.getMessage() + " (gave up after " + attempts[0] + " attempt(s))", e,
+                    false, e.retryAfter().orElse(null));
+        }
+    }
+
+    private <T> T once(String operation, Supplier<T> call) {
+        return once(operation, 1, call);
+    }
+
+    private <T> T once(String operation, int permits, Supplier<T> call) {
+        if (!limiter.acquirePermission(permits)) {
+            metrics.refused(delegate.id(), operation);
+            throw new ProviderException(ProviderException.Kind.THROTTLED, "provider '" + delegate.id() + "': " + operation
+                    + " waited over " + BUDGET_WAIT.toSeconds() + "s for its call budget (providers." + delegate.id()
+                    + ".callsPerSecond=" + budget.callsPerSecond() + ", burst=" + budget.burst() + ")", null, false, null);
+        }
+        try {
+            T value = call.get();
+            metrics.succeeded(delegate.id(), operation);
+            return value;
+        } catch (ProviderException e) {
+            metrics.failed(delegate.id(), operation, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public String id() {
+        return delegate.id();
+    }
+
+    @Override
+    public String type() {
+        return delegate.type();
+    }
+
+    @Override
+    public List<GroupSummary> listGroups(GroupFilter filter) {
+        return read("listGroups", () -> delegate.listGroups(filter));
+    }
+
+    @Override
+    public VmGroup describeGroup(GroupRef group) {
+        return read("describeGroup", () -> delegate.describeGroup(group));
+    }
+
+    @Override
+    public DescribedGroups describeGroups(List<GroupRef> groups) {
+        return read("describeGroups", () -> delegate.describeGroups(groups));
+    }
+
+    @Override
+    public ListedGroups listAndDescribeGroups(GroupFilter filter, Predicate<GroupSummary> read) {
+        return read("listAndDescribeGroups", () -> delegate.listAndDescribeGroups(filter, read));
+    }
+
+    @Override
+    public boolean listingCarriesMembers() {
+        return delegate.listingCarriesMembers();
+    }
+
+    /**
+     * One member read per group on the clouds that implement it, so the groups are read in chunks of at most
+     * {@code burst}, each chunk taking a permit per group: the budget counts what reaches the cloud.
+     */
+    @Override
+    public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        List<VmGroup> groups = new ArrayList<>();
+        Map<GroupRef, String> notFound = new LinkedHashMap<>();
+        List<String> unreachable = new ArrayList<>();
+        for (int from = 0; from < listed.size(); from += budget.burst()) {
+            List<GroupSummary> chunk = listed.subList(from, Math.min(listed.size(), from + budget.burst()));
+            DescribedGroups read = read("describeListedGroups", chunk.size(), () -> delegate.describeListedGroups(chunk));
+            groups.addAll(read.groups());
+            notFound.putAll(read.notFound());
+            unreachable.addAll(read.unreachable());
+        }
+        return new DescribedGroups(groups, notFound, unreachable);
+    }
+
+    @Override
+    public GroupHealth health(GroupRef group) {
+        return read("health", () -> delegate.health(group));
+    }
+
+    @Override
+    public TerminationResult terminate(TerminationRequest request) {
+        return once("terminate", () -> delegate.terminate(request));
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

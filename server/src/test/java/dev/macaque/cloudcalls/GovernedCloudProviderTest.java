@@ -1,0 +1,172 @@
+package dev.macaque.cloudcalls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.macaque.engine.RetryPolicy;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.ProviderException;
+import dev.macaque.spi.ProviderException.Kind;
+import dev.macaque.spi.TerminationRequest;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class GovernedCloudProviderTest {
+    private static final RetryPolicy FAST = new RetryPolicy(4, Duration.ofMillis(5), Duration.ofMillis(500));
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final CloudCallMetrics metrics = new CloudCallMetrics(registry);
+    private final ScriptedProvider cloud = new ScriptedProvider();
+
+    private GovernedCloudProvider governed(CallBudget budget, Duration wait) {
+        return new GovernedCloudProvider(cloud, budget, FAST, metrics, wait);
+    }
+
+    private static ProviderException throttled(Duration retryAfter) {
+        return new ProviderException(Kind.THROTTLED, "HTTP 429 RESOURCE_EXHAUSTED", null, true, retryAfter);
+    }
+
+    @Test
+    void oneThrottledReadIsRetriedAndItsCallerNeverSeesIt() {
+        cloud.failNext(throttled(null));
+
+        assertThat(governed(new CallBudget(1000, 1000), Duration.ofSeconds(1)).listGroups(GroupFilter.ALL)).hasSize(1);
+
+        assertThat(cloud.arrivals).hasSize(2);
+        assertThat(metrics.count("scripted", "listGroups", "throttled")).isEqualTo(1);
+        assertThat(metrics.count("scripted", "listGroups", "ok")).isEqualTo(1);
+        assertThat(metrics.throttled("scripted")).isEqualTo(1);
+        assertThat(registry.scrape())
+                .contains("macaque_cloud_calls_total{operation=\"listGroups\",outcome=\"throttled\",provider=\"scripted\"} 1.0")
+                .contains("macaque_cloud_throttled_total{provider=\"scripted\"} 1.0");
+    }
+
+    @Test
+    void theRetryWaitsAtLeastWhatTheCloudsRetryAfterAsked() {
+        cloud.failNext(throttled(Duration.ofMillis(300)));
+        GovernedCloudProvider provider = governed(new CallBudget(1000, 1000), Duration.ofSeconds(1));
+
+        provider.health(new GroupRef("scripted", "r1", "web"));
+
+        List<Long> at = new ArrayList<>(cloud.arrivals);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(at.get(1) - at.get(0))).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void aReadThatStaysThrottledGivesUpAfterThePolicysAttemptsAndIsPassedOnAsFinal() {
+        for (int i = 0; i < 5; i++) {
+            cloud.failNext(throttled(null));
+        }
+
+        assertThatThrownBy(() -> governed(new CallBudget(1000, 1000), Duration.ofSeconds(1)).listGroups(GroupFilter.ALL))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.THROTTLED);
+                    assertThat(e.retryable()).as("no layer above retries it again").isFalse();
+                    assertThat(e.getMessage()).contains("gave up after 4 attempt(s)");
+                });
+        assertThat(cloud.arrivals).hasSize(4);
+    }
+
+    @Test
+    void aWaitLongerThanThePolicysLongestBackoffIsNotWaitedFor() {
+        cloud.failNext(throttled(Duration.ofMinutes(5)));
+
+        assertThatThrownBy(() -> governed(new CallBudget(1000, 1000), Duration.ofSeconds(1)).listGroups(GroupFilter.ALL))
+                .isInstanceOf(ProviderException.class);
+        assertThat(cloud.arrivals).hasSize(1);
+    }
+
+    @Test
+    void notFoundAndPermissionErrorsAreNotRetried() {
+        cloud.failNext(new ProviderException(Kind.NOT_FOUND, "no such group"));
+
+        assertThatThrownBy(() -> governed(new CallBudget(1000, 1000), Duration.ofSeconds(1))
+                .describeGroup(new GroupRef("scripted", "r1", "gone")))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+        assertThat(cloud.arrivals).hasSize(1);
+        assertThat(metrics.count("scripted", "describeGroup", "not_found")).isEqualTo(1);
+    }
+
+    @Test
+    void terminateIsLeftToTheRunsRetriesButTakesAPermit() {
+        cloud.failNext(throttled(null));
+        GovernedCloudProvider provider = governed(new CallBudget(1000, 1000), Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> provider.terminate(new TerminationRequest(new GroupRef("scripted", "r1", "web"), "i-1",
+                false, "test", "key-1")))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.retryable()).isTrue());
+        assertThat(cloud.arrivals).hasSize(1);
+        assertThat(metrics.count("scripted", "terminate", "throttled")).isEqualTo(1);
+    }
+
+    @Test
+    void aCallThatCannotGetAPermitInTimeFailsAsThrottledWithoutReachingTheCloud() {
+        GovernedCloudProvider provider = governed(new CallBudget(0.5, 1), Duration.ofMillis(50));
+        provider.listGroups(GroupFilter.ALL);
+
+        assertThatThrownBy(() -> provider.listGroups(GroupFilter.ALL))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.THROTTLED);
+                    assertThat(e.getMessage()).contains("call budget");
+                });
+        assertThat(cloud.arrivals).hasSize(1);
+        assertThat(metrics.count("scripted", "listGroups", CloudCallMetrics.BUDGET_EXHAUSTED)).isEqualTo(1);
+    }
+
+    /** Calls per second measured where they arrive, under 8 threads calling as fast as they can. */
+    @Test
+    void theBudgetHoldsUnderABurstOfConcurrentCallers() throws Exception {
+        CallBudget budget = new CallBudget(20, 5);
+        GovernedCloudProvider provider = governed(budget, Duration.ofSeconds(10));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        List<Future<?>> callers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            callers.add(pool.submit(() -> {
+                while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2_500)) {
+                    provider.health(new GroupRef("scripted", "r1", "web"));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> caller : callers) {
+            caller.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        List<Long> at = cloud.arrivals.stream().sorted().toList();
+        int worstSecond = 0;
+        for (int i = 0; i < at.size(); i++) {
+            int j = i;
+            while (j < at.size() && at.get(j) - at.get(i) < TimeUnit.SECONDS.toNanos(1)) {
+                j++;
+            }
+            worstSecond = Math.max(worstSecond, j - i);
+        }
+        double seconds = (at.get(at.size() - 1) - start) / 1e9;
+        System.out.printf("CLOUD-BUDGET callsPerSecond=%s burst=%d calls=%d over=%.2fs worstSecond=%d bound=%d%n",
+                budget.callsPerSecond(), budget.burst(), at.size(), seconds, worstSecond,
+                (int) budget.callsPerSecond() + 2 * budget.burst());
+        assertThat(worstSecond).isLessThanOrEqualTo((int) budget.callsPerSecond() + 2 * budget.burst());
+        assertThat(at.size()).as("8 unbounded callers for 2.5 s, held to 20/s plus one burst")
+                .isLessThanOrEqualTo((int) Math.ceil(seconds * budget.callsPerSecond()) + 2 * budget.burst())
+                .isGreaterThan(20);
+    }
+
+    @Test
+    void budgetKeysAreCheckedWithTheKeyNamed() {
+        assertThat(CallBudget.parse("gcp", java.util.Map.of("callsPerSecond", "fast", "burst", 0)).problems()).containsExactly(
+                "callsPerSecond: must be a number of calls per second (e.g. 10 or 0.5), was 'fast'",
+                "burst: must be a whole number from 1 to 100000, was '0'");
+        assertThat(CallBudget.parse("gcp", java.util.Map.of()).budget()).isEqualTo(CallBudget.DEFAULTS.get("gcp"));
+        assertThat(CallBudget.parse("acme", java.util.Map.of("callsPerSecond", 2.5)).budget()).isEqualTo(new CallBudget(2.5, 50));
+    }
+}

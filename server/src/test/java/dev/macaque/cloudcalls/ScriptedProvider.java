@@ -1,0 +1,69 @@
+package dev.macaque.cloudcalls;
+
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupHealth;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
+import dev.macaque.spi.ProviderException;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
+import dev.macaque.spi.VmGroup;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/** A provider whose calls fail as scripted, then answer; it records when each call arrived (the "endpoint"). */
+final class ScriptedProvider implements CloudProvider {
+    final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+    private final Deque<ProviderException> failures = new ArrayDeque<>();
+
+    synchronized ScriptedProvider failNext(ProviderException failure) {
+        failures.add(failure);
+        return this;
+    }
+
+    private synchronized void arrive() {
+        arrivals.add(System.nanoTime());
+        ProviderException next = failures.poll();
+        if (next != null) {
+            throw next;
+        }
+    }
+
+    @Override
+    public String id() {
+        return "scripted";
+    }
+
+    @Override
+    public String type() {
+        return "scripted";
+    }
+
+    @Override
+    public List<GroupSummary> listGroups(GroupFilter filter) {
+        arrive();
+        return List.of(new GroupSummary(new GroupRef("scripted", "r1", "web"), 2, Map.of()));
+    }
+
+    @Override
+    public VmGroup describeGroup(GroupRef group) {
+        arrive();
+        return new VmGroup(new GroupSummary(group, 0, Map.of()), List.of());
+    }
+
+    @Override
+    public GroupHealth health(GroupRef group) {
+        arrive();
+        return new GroupHealth(group, 2, 2, 0);
+    }
+
+    @Override
+    public TerminationResult terminate(TerminationRequest request) {
+        arrive();
+        return new TerminationResult(request.group(), request.instanceId(), TerminationResult.Outcome.TERMINATED, "done");
+    }
+}
