@@ -373,6 +373,19 @@ public final class ExperimentService implements AutoCloseable {
                 .map(view::withPrediction).orElse(view));
     }
 
+    /**
+     * The verdict of a listed run: null while it goes on; else decided from its saved view (or, for a run closed
+     * without one, from its events and termination rows), exactly as {@link #view} would show it.
+     */
+    public dev.macaque.engine.RunVerdict verdictOf(StoredRun row) {
+        if (!isTerminal(row.state())) {
+            return null;
+        }
+        LiveRun liveRun = live.get(row.id());
+        RunView view = liveRun != null ? liveRun.view() : fromStore(row);
+        return view.verdict() == null ? null : new dev.macaque.engine.RunVerdict(view.verdict(), view.verdictReason());
+    }
+
     private PredictionView readPrediction(String stored) {
         try {
             return json.readValue(stored, PredictionView.class);

@@ -80,7 +80,7 @@ class ClientCommandsTest {
         CommandRun run = client("run", KILL_ONE_API.toString(), "--follow", "--seed", "7");
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("seed 7").contains("TERMINATION_INTENT").contains("GROUP_RECOVERED")
-                .contains("RUN_COMPLETED").containsPattern("Run run_\\w+ COMPLETED: 1 victim\\(s\\), 1 termination\\(s\\)");
+                .contains("RUN_COMPLETED").containsPattern("Run run_\\w+ COMPLETED: PASSED, 1 victim terminated, 1 group recovered");
     }
 
     @Test
@@ -89,7 +89,8 @@ class ClientCommandsTest {
                 + " recovery: {timeout: 1s, pollInterval: 200ms}}");
         CommandRun run = client("run", impatient.toString(), "--follow");
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.FAILED);
-        assertThat(run.out()).contains("GROUP_NOT_RECOVERED").contains("NOT_RECOVERED  sim/us-east-1/api");
+        assertThat(run.out()).contains("GROUP_NOT_RECOVERED").contains("NOT_RECOVERED  sim/us-east-1/api")
+                .contains("FINDING, 1 group of 1 did not recover: sim/us-east-1/api");
     }
 
     @Test
@@ -172,9 +173,10 @@ class ClientCommandsTest {
         assertThat(client("killswitch", "engage", "--reason", "incident 1234").out()).contains("ENGAGED").contains("incident 1234");
         assertThat(client("killswitch", "status").out()).contains("ENGAGED");
         CommandRun halted = client("run", KILL_ONE_API.toString(), "--follow");
-        assertThat(halted.exit()).as(halted.out()).isEqualTo(ExitCodes.FAILED);
-        assertThat(halted.out()).contains("KILL_SWITCH");
-        assertThat(client("killswitch", "release").out()).contains("released");
+        // the run terminated nothing: its own exit code, not the one of a finding nor success
+        assertThat(halted.exit()).as(halted.out()).isEqualTo(ExitCodes.NOTHING_KILLED).isEqualTo(5);
+        assertThat(halted.out()).contains("KILL_SWITCH").contains("NOTHING_KILLED, the only victim was refused (kill switch: 1)");
+        assertThat(client("killswitch", "release").out()).contains("RELEASED:");
     }
 
     @Test

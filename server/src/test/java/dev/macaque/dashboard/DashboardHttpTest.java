@@ -426,6 +426,26 @@ class DashboardHttpTest {
         assertThat(typo.body()).contains("no template named 'history-c'", "did you mean");
     }
 
+    @Test
+    void aRunThatTheKillSwitchStoppedFromKillingIsNotGreenOnItsPageOrInTheHistory() {
+        server.sendJson("PUT", "/api/v1/killswitch", server.adminToken, "{\"engaged\":true,\"reason\":\"verdict test\"}");
+        HttpResponse<String> created = server.sendJson("POST", "/api/v1/experiments", server.adminToken,
+                "{\"name\":\"held\",\"targets\":{\"groups\":[\"api\"]},\"selection\":{\"mode\":\"count\",\"value\":1},\"dryRun\":true}");
+        String id = TestServer.json(created).get("id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !TestServer.json(server.get("/api/v1/experiments/" + id, server.adminToken))
+                .get("verdict").isNull());
+        PageClient viewer = PageClient.signedIn(server, server.token("verdict-viewer", "viewer"));
+
+        String page = viewer.get("/experiments/" + id).body();
+        assertThat(page).contains("class=\"verdict verdict-NOTHING_KILLED\"", "the only victim was refused (kill switch: 1)")
+                .doesNotContain("verdict-PASSED");
+        assertThat(viewer.get("/experiments").body()).containsPattern("/experiments/" + id + "[\\s\\S]*?verdict-NOTHING_KILLED");
+        Matcher cssUrl = Pattern.compile("href=\"(/assets/[^\"]*dashboard[^\"]*\\.css)\"").matcher(page);
+        assertThat(cssUrl.find()).isTrue();
+        String css = viewer.get(cssUrl.group(1)).body();
+        assertThat(css).doesNotContain(".state-COMPLETED").containsPattern("\\.verdict-PASSED \\{ color: var\\(--good\\)");
+    }
+
     private static String runOfTemplate(String template) {
         HttpResponse<String> created = server.sendJson("POST", "/api/v1/templates/" + template + "/runs", server.adminToken, "");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
