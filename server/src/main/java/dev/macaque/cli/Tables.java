@@ -3,7 +3,11 @@ package dev.macaque.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import dev.macaque.engine.RunEventFields;
+import dev.macaque.engine.RunEventText;
+import dev.macaque.engine.RunEventType;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,15 +37,23 @@ final class Tables {
         out.flush();
     }
 
-    /** {@code 10:14:03  TERMINATION_OUTCOME  group=sim/us-east-1/api instance=i-3 outcome=TERMINATED}. */
+    /** {@code 10:14:03  GROUP_RECOVERED  group=sim/us-east-1/api after=2 s healthyInService=3}. */
     static String eventLine(JsonNode event) {
         String time = event.path("time").asText();
         int t = time.indexOf('T');
         String clock = t >= 0 && time.length() >= t + 9 ? time.substring(t + 1, t + 9) : time;
         StringBuilder line = new StringBuilder(clock).append("  ").append(String.format("%-22s", event.path("type").asText()));
+        Map<String, String> stored = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = event.path("fields").fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
-            line.append(' ').append(field.getKey()).append('=').append(field.getValue().asText());
+            stored.put(field.getKey(), field.getValue().asText());
+        }
+        try {
+            // read back through the engine's one mapping, then written as people read it (durations, counts)
+            line.append(' ').append(RunEventText.line(RunEventFields.read(RunEventType.valueOf(event.path("type").asText()), stored)));
+        } catch (IllegalArgumentException e) {
+            // an event type of a newer server: its fields as sent
+            stored.forEach((name, value) -> line.append(' ').append(name).append('=').append(value));
         }
         return line.toString().stripTrailing();
     }

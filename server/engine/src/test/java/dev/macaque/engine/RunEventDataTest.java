@@ -21,7 +21,7 @@ class RunEventDataTest {
             "PROVIDER_CALL_RETRY {\"operation\":\"listGroups\",\"provider\":\"sim\",\"attempt\":1,\"errorKind\":\"THROTTLED\",\"errorMessage\":\"slow down\",\"retryInSeconds\":0.25}",
             "PROVIDER_CALL_RETRY {\"operation\":\"terminate\",\"group\":\"azure-prod/westeurope/rg-shop/vmss-web\",\"instance\":\"3\",\"attempt\":2,\"errorKind\":\"UNAVAILABLE\",\"errorMessage\":\"\",\"retryInSeconds\":2}",
             "GROUP_SKIPPED {\"group\":\"sim/us-east-1/web\",\"reason\":\"not found during discovery: gone\"}",
-            "PROVIDER_UNAVAILABLE {\"provider\":\"aws-prod\",\"reason\":\"listGroups failed after 4 attempt(s): PERMISSION_DENIED: no credentials\"}",
+            "PROVIDER_UNAVAILABLE {\"provider\":\"aws-prod\",\"reason\":\"listGroups failed after 4 attempts: PERMISSION_DENIED: no credentials\"}",
             "GROUPS_DISCOVERED {\"listed\":3,\"notOptedIn\":1,\"candidates\":2,\"eligibleGroups\":2,\"eligibleInstances\":9,\"unreachable\":[]}",
             "GROUPS_DISCOVERED {\"listed\":3,\"notOptedIn\":1,\"candidates\":2,\"eligibleGroups\":2,\"eligibleInstances\":9,\"unreachable\":[\"gcp: zones/us-east1-b\",\"gcp: zones/us-east1-c\"]}",
             "PROVIDER_CALL_RETRY {\"operation\":\"describeGroups\",\"provider\":\"aws\",\"groups\":100,\"attempt\":1,\"errorKind\":\"THROTTLED\",\"errorMessage\":\"Rate exceeded\",\"retryInSeconds\":1}",
