@@ -18,23 +18,31 @@ final class Tables {
 
     /** Prints rows under a header, each column as wide as its widest cell. */
     static void print(PrintWriter out, List<String> header, List<List<String>> rows) {
-        int[] widths = new int[header.size()];
         List<List<String>> all = new ArrayList<>();
         all.add(header);
         all.addAll(rows);
-        for (List<String> row : all) {
+        aligned(all).forEach(out::println);
+        out.flush();
+    }
+
+    /** The rows as lines, each column as wide as its widest cell (the last column unpadded). */
+    static List<String> aligned(List<List<String>> rows) {
+        int columns = rows.stream().mapToInt(List::size).max().orElse(0);
+        int[] widths = new int[columns];
+        for (List<String> row : rows) {
             for (int i = 0; i < row.size(); i++) {
                 widths[i] = Math.max(widths[i], row.get(i).length());
             }
         }
-        for (List<String> row : all) {
+        List<String> lines = new ArrayList<>();
+        for (List<String> row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.size(); i++) {
                 line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
             }
-            out.println(line.toString().stripTrailing());
+            lines.add(line.toString().stripTrailing());
         }
-        out.flush();
+        return lines;
     }
 
     /** {@code 10:14:03  GROUP_RECOVERED  group=sim/us-east-1/api after=2 s healthyInService=3}. */
@@ -58,11 +66,11 @@ final class Tables {
         return line.toString().stripTrailing();
     }
 
-    /** {@code sim/us-east-1/db  NOT_OPTED_IN  not opted in (...)}. */
-    static String excludedLine(JsonNode excluded) {
+    /** An excluded group's cells, for an aligned table: {@code sim/us-east-1/db  NOT_OPTED_IN  not opted in (...)}. */
+    static List<String> excludedRow(JsonNode excluded) {
         String where = String.join("/", List.of(excluded.path("provider").asText("-").equals("null") ? "-" : excluded.path("provider").asText("-"),
                 text(excluded, "region"), text(excluded, "group")));
-        return where + "  " + excluded.path("reason").asText() + "  " + excluded.path("detail").asText();
+        return List.of(where, excluded.path("reason").asText(), excluded.path("detail").asText());
     }
 
     static String text(JsonNode node, String field) {
