@@ -342,6 +342,13 @@ public final class ExperimentService implements AutoCloseable {
             store.saveView(liveRun.view(last));
             io.micrometer.core.instrument.Counter.builder("macaque.runs.finished").description("Runs that ended, by final state")
                     .tag("state", last.state().name()).register(metrics).increment();
+            dev.macaque.engine.RunVerdict verdict = dev.macaque.engine.RunVerdict.of(last);
+            if (verdict != null) {
+                io.micrometer.core.instrument.Counter.builder("macaque.runs.verdicts")
+                        .description("Runs that ended, by verdict (only PASSED went well)")
+                        .tag("verdict", verdict.verdict().name()).register(metrics).increment();
+                log.info("Run {} ({}) ended {}: {}, {}", last.runId(), last.experiment(), last.state(), verdict.verdict(), verdict.reason());
+            }
             // (each termination's audit entries were written by the store with its intent and with its outcome)
             for (TerminationRecord t : last.terminations()) {
                 io.micrometer.core.instrument.Counter.builder("macaque.terminations")
