@@ -152,6 +152,8 @@ class ClientCommandsTest {
         assertThat(aborted.exit()).as(aborted.err()).isEqualTo(ExitCodes.OK);
         assertThat(aborted.out()).contains("Aborted run " + id + " (ABORTED)");
         assertThat(client("experiments", "events", id).out()).contains("RUN_CREATED").containsPattern("RUN_ABORTED\\s+reason=enough for today");
+        assertThat(client("experiments", "list").out()).containsPattern("ID\\s+NAME\\s+STATE\\s+VERDICT")
+                .containsPattern(id + "\\s+slow\\s+ABORTED\\s+ABORTED\\s+real");
         CommandRun again = client("experiments", "abort", id);
         assertThat(again.exit()).isEqualTo(ExitCodes.REFUSED);
         assertThat(again.err()).contains("has already ended");
