@@ -1,5 +1,7 @@
 package dev.macaque.simulated;
 
+import dev.macaque.text.Instants;
+import dev.macaque.text.Durations;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
@@ -130,14 +132,14 @@ public final class SimulatedProvider implements CloudProvider {
             }
             if (request.dryRun()) {
                 return new TerminationResult(ref, instanceId, TerminationResult.Outcome.DRY_RUN_WOULD_TERMINATE,
-                        "proven: " + instanceId + " is a " + member.state + " member of " + ref + " at virtual time "
-                                + world.now() + "; the simulated cloud has no permissions to check; nothing changed");
+                        "proven: " + instanceId + " is a member of " + ref + " (" + member.state + ") at virtual time "
+                                + Instants.format(world.now()) + "; the simulated cloud has no permissions to check; nothing changed");
             }
             terminationsByKey.put(request.idempotencyKey(), instanceId);
             world.terminate(member, "api", request.reason());
             return new TerminationResult(ref, instanceId, TerminationResult.Outcome.TERMINATED,
                     "instance " + instanceId + " is terminating; group " + group.name() + " replaces it after "
-                            + group.spec.replacementDelay());
+                            + Durations.human(group.spec.replacementDelay()));
         }
     }
 

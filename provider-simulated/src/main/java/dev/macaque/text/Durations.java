@@ -55,4 +55,34 @@ public final class Durations {
         }
         return millis + "ms";
     }
+
+    /**
+     * The one form a person reads a duration in, in every sentence (timeline, CLI, notifications, logs): {@code 350 ms},
+     * {@code 2 s}, {@code 2.5 s}, {@code 4 min 10 s}, {@code 2 h 5 min}, {@code 3 d 4 h}. Never {@code PT10S}.
+     */
+    public static String human(Duration duration) {
+        long millis = Math.abs(duration.toMillis());
+        String sign = duration.isNegative() ? "-" : "";
+        if (millis < 1000) {
+            return sign + millis + " ms";
+        }
+        if (millis < 120_000) {
+            long tenths = Math.round(millis / 100.0);
+            return sign + (tenths % 10 == 0 ? Long.toString(tenths / 10) : tenths / 10 + "." + tenths % 10) + " s";
+        }
+        long seconds = Math.round(millis / 1000.0);
+        if (seconds < 7200) {
+            return sign + pair(seconds / 60, "min", seconds % 60, "s");
+        }
+        long minutes = Math.round(seconds / 60.0);
+        if (minutes < 2 * 24 * 60) {
+            return sign + pair(minutes / 60, "h", minutes % 60, "min");
+        }
+        long hours = Math.round(minutes / 60.0);
+        return sign + pair(hours / 24, "d", hours % 24, "h");
+    }
+
+    private static String pair(long big, String bigUnit, long small, String smallUnit) {
+        return big + " " + bigUnit + (small == 0 ? "" : " " + small + " " + smallUnit);
+    }
 }

@@ -39,4 +39,16 @@ class DurationsTest {
             assertThat(Durations.format(Durations.parse(text))).isEqualTo(text);
         }
     }
+
+    @Test
+    void humanFormReadsAsASentenceWithoutIsoOrMillisecondNoise() {
+        assertThat(Durations.human(Duration.ofMillis(350))).isEqualTo("350 ms");
+        assertThat(Durations.human(Duration.ofMillis(2010))).isEqualTo("2 s");
+        assertThat(Durations.human(Duration.ofMillis(2500))).isEqualTo("2.5 s");
+        assertThat(Durations.human(Duration.ofSeconds(10))).isEqualTo("10 s");
+        assertThat(Durations.human(Duration.ofSeconds(250))).isEqualTo("4 min 10 s");
+        assertThat(Durations.human(Duration.ofMinutes(15))).isEqualTo("15 min");
+        assertThat(Durations.human(Duration.ofMinutes(125))).isEqualTo("2 h 5 min");
+        assertThat(Durations.human(Duration.ofHours(76))).isEqualTo("3 d 4 h");
+    }
 }

@@ -27,6 +27,9 @@ public final class TokenRoutes implements RouteGroup {
         this.json = Objects.requireNonNull(json, "json is null");
     }
 
+    /** Problem type of a 409: an active token already has the name. */
+    public static final String NAME_TAKEN = "https://macaque.dev/problems/token-name-taken";
+
     public record CreateToken(String name, String role) {
     }
 
@@ -64,6 +67,9 @@ public final class TokenRoutes implements RouteGroup {
             issued = tokens.create(request.name(), role, principal.display());
         } catch (IllegalArgumentException e) {
             throw invalid("name", e.getMessage());
+        } catch (TokenStore.NameTaken e) {
+            throw new ProblemException(409, NAME_TAKEN, e.getMessage(), List.of(new dev.macaque.http.Problem.FieldError("name",
+                    "an active token has this name: " + e.existingId())));
         }
         audit.record(principal.display(), principal.role().wireName(), "token.create", issued.token().id(), ctx.ip(), "ok",
                 "name=" + issued.token().name() + " role=" + role.wireName());

@@ -38,6 +38,28 @@ public final class TokenStore {
     public record IssuedToken(ApiToken token, String secret) {
     }
 
+    /** An active token already has the name asked for. */
+    public static final class NameTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String existingId;
+
+        NameTaken(String name, String existingId) {
+            super("an active token named '" + name + "' already exists (" + existingId + "); choose another name, or revoke "
+                    + existingId + " first");
+            this.existingId = existingId;
+        }
+
+        public String existingId() {
+            return existingId;
+        }
+    }
+
+    /**
+     * Issues a token.
+     *
+     * @throws IllegalArgumentException when the name is not a valid token name
+     * @throws NameTaken                when an active token has that name
+     */
     public IssuedToken create(String name, Role role, String createdBy) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH || !name.matches("[A-Za-z0-9._@-]+")) {
             throw new IllegalArgumentException("token name must be 1-" + MAX_NAME_LENGTH
@@ -49,6 +71,18 @@ public final class TokenStore {
         ApiToken token = new ApiToken("tok_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16), name, role,
                 createdBy, clock.instant(), null);
         database.inTransaction(c -> {
+            // Names are unique among active tokens. The kill switch's one row serialises token creation across nodes
+            // (as for the bootstrap admin), so two creates of one name cannot both see it free.
+            try (PreparedStatement lock = c.prepareStatement("SELECT engaged FROM kill_switch WHERE id = 1 FOR UPDATE");
+                 PreparedStatement same = c.prepareStatement("SELECT id FROM api_tokens WHERE name = ? AND revoked_at IS NULL")) {
+                lock.executeQuery().close();
+                same.setString(1, name);
+                try (ResultSet rs = same.executeQuery()) {
+                    if (rs.next()) {
+                        throw new NameTaken(name, rs.getString(1));
+                    }
+                }
+            }
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO api_tokens (id, name, role, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, token.id());

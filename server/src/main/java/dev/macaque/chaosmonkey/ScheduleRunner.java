@@ -1,5 +1,6 @@
 package dev.macaque.chaosmonkey;
 
+import dev.macaque.text.Counts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -155,7 +156,7 @@ public final class ScheduleRunner {
         }
         if (!now.isBefore(decision.windowEnd())) {
             DecisionState state = decision.attempts() > 0 ? DecisionState.SKIPPED_OUTAGE : DecisionState.SKIPPED_MISSED_WINDOW;
-            String why = decision.attempts() > 0 ? "postponed " + decision.attempts() + " time(s) until the window ended at "
+            String why = decision.attempts() > 0 ? "postponed " + Counts.of(decision.attempts(), "time") + " until the window ended at "
                     + decision.windowEnd() + "; last: " + decision.detail() : "the window ended at " + decision.windowEnd()
                     + " before the kill could be executed";
             return finish(decision, state, decision.attempts(), why, now);

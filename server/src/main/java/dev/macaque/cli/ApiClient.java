@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.List;
+import java.util.ArrayList;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -131,24 +133,31 @@ final class ApiClient {
         }
     }
 
-    private ClientFailure failure(int status, String body) {
-        StringBuilder message = new StringBuilder();
+    static ClientFailure failure(int status, String body) {
+        int exit = status == 401 ? ExitCodes.UNREACHABLE : status < 500 ? ExitCodes.REFUSED : ExitCodes.FAILED;
+        String prefix = status == 401 ? "the server refused the token: " : "";
+        StringBuilder message = new StringBuilder(prefix);
         try {
             JsonNode problem = JSON.readTree(body);
-            message.append(problem.path("detail").asText("HTTP " + status));
+            // the status ends the sentence it qualifies; the tables under it stay tables
+            message.append(problem.path("detail").asText("HTTP " + status)).append(" (HTTP ").append(status).append(')');
+            List<List<String>> errors = new ArrayList<>();
             for (JsonNode error : problem.path("errors")) {
-                message.append(System.lineSeparator()).append("  ").append(error.path("field").asText()).append(": ")
-                        .append(error.path("message").asText());
+                errors.add(List.of(error.path("field").asText() + ":", error.path("message").asText()));
             }
-            for (JsonNode excluded : problem.path("excluded")) {
-                message.append(System.lineSeparator()).append("  ").append(Tables.excludedLine(excluded));
+            List<List<String>> excluded = new ArrayList<>();
+            for (JsonNode group : problem.path("excluded")) {
+                excluded.add(Tables.excludedRow(group));
+            }
+            for (List<List<String>> rows : List.of(errors, excluded)) {
+                for (String line : Tables.aligned(rows)) {
+                    message.append(System.lineSeparator()).append("  ").append(line);
+                }
             }
         } catch (IOException | RuntimeException e) {
             message.append("HTTP ").append(status).append(": ").append(abbreviate(body));
         }
-        int exit = status == 401 ? ExitCodes.UNREACHABLE : status < 500 ? ExitCodes.REFUSED : ExitCodes.FAILED;
-        String prefix = status == 401 ? "the server refused the token: " : "";
-        return new ClientFailure(exit, prefix + message + " (HTTP " + status + ")");
+        return new ClientFailure(exit, message.toString());
     }
 
     static String write(JsonNode node) {

@@ -52,9 +52,9 @@ final class ExperimentsCommand implements Runnable {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode r : page.path("items")) {
                 rows.add(List.of(r.path("id").asText(), r.path("name").asText(), r.path("state").asText(),
-                        r.path("dryRun").asBoolean() ? "dry run" : "real", r.path("createdAt").asText()));
+                        Tables.text(r, "verdict"), r.path("dryRun").asBoolean() ? "dry run" : "real", r.path("createdAt").asText()));
             }
-            Tables.print(spec.commandLine().getOut(), List.of("ID", "NAME", "STATE", "KIND", "CREATED"), rows);
+            Tables.print(spec.commandLine().getOut(), List.of("ID", "NAME", "STATE", "VERDICT", "KIND", "CREATED"), rows);
             return ExitCodes.OK;
         }
     }

@@ -25,7 +25,7 @@ final class KillSwitchCommand implements Runnable {
         out.println(state.path("engaged").asBoolean()
                 ? "ENGAGED: every termination is refused" + (state.path("reason").isTextual() ? " (" + state.path("reason").asText() + ")" : "")
                         + (state.path("changedBy").isTextual() ? "; by " + state.path("changedBy").asText() : "")
-                : "released: terminations are allowed" + (state.path("changedBy").isTextual() ? " (last change by "
+                : "RELEASED: terminations are allowed" + (state.path("changedBy").isTextual() ? " (last change by "
                         + state.path("changedBy").asText() + ")" : ""));
         out.flush();
     }

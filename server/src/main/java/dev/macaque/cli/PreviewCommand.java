@@ -1,5 +1,6 @@
 package dev.macaque.cli;
 
+import dev.macaque.text.Counts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,8 +39,8 @@ final class PreviewCommand implements Callable<Integer> {
         JsonNode preview = client.client().post("/api/v1/experiments/preview", SpecFiles.override(SpecFiles.read(spec), dryRun, seed));
         PrintWriter out = command.commandLine().getOut();
         out.println("Seed " + preview.path("seed").asText() + (preview.path("dryRun").asBoolean() ? ", dry run" : "")
-                + ": " + preview.path("eligible").size() + " eligible group(s), " + preview.path("eligibleInstances").asText()
-                + " instance(s)");
+                + ": " + Counts.of(preview.path("eligible").size(), "eligible group") + ", "
+                + Counts.of(preview.path("eligibleInstances").asLong(), "instance"));
         List<List<String>> eligible = new ArrayList<>();
         for (JsonNode g : preview.path("eligible")) {
             eligible.add(List.of(g.path("provider").asText() + "/" + g.path("region").asText() + "/" + g.path("group").asText(),

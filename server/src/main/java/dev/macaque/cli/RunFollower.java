@@ -38,32 +38,18 @@ final class RunFollower {
     }
 
     /**
-     * 0: completed and every killed group recovered; 1: a finding (not recovered, failed, aborted, not steady, halted by
-     * a probe, held by the kill switch or a stop condition).
+     * Prints the run's end and answers the exit code its verdict means ({@link ExitCodes#of}): 0 only for PASSED.
      */
     static int summary(PrintWriter out, JsonNode run) {
-        String state = run.path("state").asText();
-        long notRecovered = 0;
         for (JsonNode recovery : run.path("recoveries")) {
             if (recovery.path("status").asText().equals("NOT_RECOVERED")) {
-                notRecovered++;
                 out.println("NOT_RECOVERED  " + recovery.path("group").asText() + "  " + recovery.path("detail").asText());
             }
         }
-        long halts = 0;
-        for (JsonNode refusal : run.path("refusals")) {
-            String reason = refusal.path("reason").asText();
-            // Held by the kill switch or a failing stop condition: the run did not do what was asked.
-            if (reason.equals("KILL_SWITCH") || reason.equals("STOP_CONDITION_FAILING")) {
-                halts++;
-            }
-        }
-        out.println("Run " + run.path("id").asText() + " " + state + ": " + run.path("victims").size() + " victim(s), "
-                + run.path("terminations").size() + " termination(s), " + run.path("refusals").size() + " refused"
-                + (notRecovered > 0 ? ", " + notRecovered + " group(s) NOT_RECOVERED" : "")
-                + (run.path("failureReason").isTextual() ? "; " + run.path("failureReason").asText() : ""));
+        String verdict = run.path("verdict").asText("");
+        out.println("Run " + run.path("id").asText() + " " + run.path("state").asText() + ": "
+                + (verdict.isEmpty() ? "no verdict yet" : verdict + ", " + run.path("verdictReason").asText()));
         out.flush();
-        boolean clean = state.equals("COMPLETED") && notRecovered == 0 && halts == 0;
-        return clean ? ExitCodes.OK : ExitCodes.FAILED;
+        return ExitCodes.of(verdict);
     }
 }

@@ -72,6 +72,8 @@ public final class TokenCommand implements Runnable {
                     issued = new TokenStore(database, Clock.systemUTC()).create(name, parsed, "cli");
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--name: " + e.getMessage());
+                } catch (TokenStore.NameTaken e) {
+                    throw new ClientFailure(ExitCodes.REFUSED, "--name: " + e.getMessage());
                 }
                 spec.commandLine().getOut().println(issued.secret());
                 spec.commandLine().getErr().println("Created " + parsed.wireName() + " token '" + name + "' (" + issued.token().id()

@@ -99,7 +99,13 @@ public final class ClusterDuties {
         data.put("reason", now.reason() == null ? "" : now.reason());
         String text = now.engaged()
                 ? ":octagonal_sign: Macaque kill switch ENGAGED by " + now.changedBy() + (now.reason() == null ? "" : ": " + now.reason())
-                : "Macaque kill switch released by " + now.changedBy();
-        notifier.publish(new Notification(UUID.randomUUID().toString(), NotificationType.KILL_SWITCH, now.changedAt(), text, data));
+                : "Macaque kill switch RELEASED by " + now.changedBy();
+        Map<String, Object> typed = new LinkedHashMap<>();
+        typed.put("engaged", now.engaged());
+        typed.put("changedBy", String.valueOf(now.changedBy()));
+        if (now.reason() != null) {
+            typed.put("reason", now.reason());
+        }
+        notifier.publish(new Notification(UUID.randomUUID().toString(), NotificationType.KILL_SWITCH, now.changedAt(), text, typed, data));
     }
 }

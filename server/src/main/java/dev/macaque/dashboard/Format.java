@@ -1,5 +1,6 @@
 package dev.macaque.dashboard;
 
+import dev.macaque.text.Durations;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
@@ -33,12 +34,12 @@ public final class Format {
         return instant == null ? "" : instant.toString();
     }
 
+    /** A number of seconds as every sentence of the product writes durations ({@link Durations#human}). */
     public static String seconds(Double seconds) {
         if (seconds == null) {
             return "–";
         }
-        long whole = Math.round(seconds);
-        return whole < 120 ? whole + " s" : (whole / 60) + " min " + (whole % 60) + " s";
+        return Durations.human(java.time.Duration.ofMillis(Math.round(seconds * 1000)));
     }
 
     /** "as of 12 s ago" (or "as of 3 min 5 s ago"), empty when nothing was read. */

@@ -61,9 +61,17 @@ public final class ExperimentRoutes implements RouteGroup {
     public record RunPage(List<RunSummary> items, String nextCursor) {
     }
 
-    /** @param template the template the run was started from, null when it was not (or was created before this was kept) */
+    /**
+     * @param template      the template the run was started from, null when it was not (or was created before this was kept)
+     * @param verdict       what the finished run means (as its {@code GET}); null while it goes on
+     * @param verdictReason the verdict's one line; null while the run goes on
+     */
     public record RunSummary(String id, String name, String state, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, String createdBy, Instant createdAt,
-            Instant updatedAt, String template) {
+            Instant updatedAt, String template, dev.macaque.engine.Verdict verdict, String verdictReason) {
+        static RunSummary of(StoredRun r, dev.macaque.engine.RunVerdict verdict) {
+            return new RunSummary(r.id(), r.name(), r.state(), r.seed(), r.dryRun(), r.createdBy(), r.createdAt(), r.updatedAt(),
+                    r.templateName(), verdict == null ? null : verdict.verdict(), verdict == null ? null : verdict.reason());
+        }
     }
 
     public record EventList(String runId, String state, List<RunEventView> items) {
@@ -215,8 +223,7 @@ public final class ExperimentRoutes implements RouteGroup {
             StoredRun last = rows.get(rows.size() - 1);
             next = Cursors.encode("run:" + last.createdAt() + "|" + last.id());
         }
-        ctx.json(new RunPage(rows.stream().map(r -> new RunSummary(r.id(), r.name(), r.state(), r.seed(), r.dryRun(), r.createdBy(),
-                r.createdAt(), r.updatedAt(), r.templateName())).toList(), next));
+        ctx.json(new RunPage(rows.stream().map(r -> RunSummary.of(r, experiments.verdictOf(r))).toList(), next));
     }
 
     /** Problem type of a 404: the history's {@code template} filter names no template, now or in any run. */
@@ -263,7 +270,7 @@ public final class ExperimentRoutes implements RouteGroup {
                 // The request thread returns at once (keepAlive); the broadcaster pushes the run's events to the client.
                 new SseHandler(client -> {
                     client.keepAlive();
-                    slot.attach(new SseSubscriber(client, json));
+                    slot.attach(new SseSubscriber(client, json, experiments));
                 }).handle(ctx);
             } catch (RuntimeException e) {
                 slot.release();
@@ -275,7 +282,7 @@ public final class ExperimentRoutes implements RouteGroup {
     }
 
     /** A live stream as the broadcaster sees it. */
-    private record SseSubscriber(SseClient client, ObjectMapper json) implements RunEventBroadcaster.Subscriber {
+    private record SseSubscriber(SseClient client, ObjectMapper json, ExperimentService experiments) implements RunEventBroadcaster.Subscriber {
         @Override
         public void send(RunEventView event) throws JsonProcessingException {
             client.sendEvent(event.type(), json.writeValueAsString(event), Long.toString(event.seq()));
@@ -290,7 +297,15 @@ public final class ExperimentRoutes implements RouteGroup {
 
         @Override
         public void end(String runId) throws JsonProcessingException {
-            client.sendEvent("end", json.writeValueAsString(java.util.Map.of("runId", runId)), "end");
+            // the end says how the run ended, so a follower needs no second request to know its verdict
+            java.util.Map<String, Object> end = new java.util.LinkedHashMap<>();
+            end.put("runId", runId);
+            experiments.view(runId).ifPresent(run -> {
+                end.put("state", run.state());
+                end.put("verdict", run.verdict());
+                end.put("verdictReason", run.verdictReason());
+            });
+            client.sendEvent("end", json.writeValueAsString(end), "end");
         }
 
         @Override

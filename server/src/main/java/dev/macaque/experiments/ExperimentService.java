@@ -351,6 +351,13 @@ public final class ExperimentService implements AutoCloseable {
             store.saveView(liveRun.view(last));
             io.micrometer.core.instrument.Counter.builder("macaque.runs.finished").description("Runs that ended, by final state")
                     .tag("state", last.state().name()).register(metrics).increment();
+            dev.macaque.engine.RunVerdict verdict = dev.macaque.engine.RunVerdict.of(last);
+            if (verdict != null) {
+                io.micrometer.core.instrument.Counter.builder("macaque.runs.verdicts")
+                        .description("Runs that ended, by verdict (only PASSED went well)")
+                        .tag("verdict", verdict.verdict().name()).register(metrics).increment();
+                log.info("Run {} ({}) ended {}: {}, {}", last.runId(), last.experiment(), last.state(), verdict.verdict(), verdict.reason());
+            }
             // (each termination's audit entries were written by the store with its intent and with its outcome)
             for (TerminationRecord t : last.terminations()) {
                 io.micrometer.core.instrument.Counter.builder("macaque.terminations")
@@ -391,6 +398,19 @@ public final class ExperimentService implements AutoCloseable {
                 throw new IllegalStateException("a stored preview is not readable: " + e.getOriginalMessage(), e);
             }
         });
+    }
+
+    /**
+     * The verdict of a listed run: null while it goes on; else decided from its saved view (or, for a run closed
+     * without one, from its events and termination rows), exactly as {@link #view} would show it.
+     */
+    public dev.macaque.engine.RunVerdict verdictOf(StoredRun row) {
+        if (!isTerminal(row.state())) {
+            return null;
+        }
+        LiveRun liveRun = live.get(row.id());
+        RunView view = liveRun != null ? liveRun.view() : fromStore(row);
+        return view.verdict() == null ? null : new dev.macaque.engine.RunVerdict(view.verdict(), view.verdictReason());
     }
 
     private PredictionView readPrediction(String stored) {

@@ -73,7 +73,7 @@ public final class ExperimentsModule extends AbstractModule {
     @Singleton
     ExperimentRunner runner(dev.macaque.inventory.FleetInventory inventory, TaskScheduler scheduler, RunStore store, KillSwitchStore killSwitch,
             WebhookNotifier notifier, DatabaseHealth databaseHealth, dev.macaque.engine.probe.ProbeEvaluator probes,
-            dev.macaque.safety.StopConditionMonitor stopConditions) {
+            dev.macaque.safety.StopConditionMonitor stopConditions, com.google.inject.Provider<ExperimentService> experiments) {
         // Discovery reads the node's inventory; the victim's group is read fresh from the cloud before each intent.
         List<CloudProvider> ready = inventory.providers();
         ProviderDirectory directory = () -> ready;
@@ -82,7 +82,11 @@ public final class ExperimentsModule extends AbstractModule {
             @Override
             public void record(RunEvent event) {
                 store.record(event);
-                RunNotifications.of(event).ifPresent(notifier::publish);
+                // the run's end carries its verdict: the run is terminal by now, so its view has one
+                dev.macaque.engine.RunVerdict verdict = ends(event) ? experiments.get().view(event.runId())
+                        .filter(v -> v.verdict() != null).map(v -> new dev.macaque.engine.RunVerdict(v.verdict(), v.verdictReason()))
+                        .orElse(null) : null;
+                RunNotifications.of(event, verdict).ifPresent(notifier::publish);
             }
 
             /** The fleet-wide decision is the store's: every run, schedule and node is decided in its transaction. */
@@ -141,5 +145,13 @@ public final class ExperimentsModule extends AbstractModule {
     @Singleton
     RunPredictor predictor(ProviderInstances providers, Database database, MacaqueConfig config, Clock clock) {
         return new RunPredictor(providers, new MeasuredRecoveries(database), config.simulations(), clock);
+    }
+
+    /** Whether {@code event} is the last a run records (it has reached its terminal state). */
+    private static boolean ends(RunEvent event) {
+        return switch (event.type()) {
+            case RUN_COMPLETED, RUN_FAILED, RUN_ABORTED, RUN_NOT_STEADY, RUN_HALTED -> true;
+            default -> false;
+        };
     }
 }

@@ -38,14 +38,30 @@ public final class RunHistory {
         return kills("WHERE provider = ? AND region = ? AND group_name = ?", List.of(group.provider(), group.region(), group.name()), limit);
     }
 
-    /** The group's latest termination, if it ever had one. */
-    public Optional<Kill> lastKillOf(GroupRef group) {
-        return killsOf(group, 1).stream().findFirst();
+    /**
+     * The group's latest real termination (never a dry run's: a rehearsal is not a kill), if it ever had one.
+     */
+    public Optional<Kill> lastRealKillOf(GroupRef group) {
+        return kills("WHERE provider = ? AND region = ? AND group_name = ? AND dry_run = ?",
+                List.of(group.provider(), group.region(), group.name(), false), 1).stream().findFirst();
     }
 
-    /** Terminations intended at or after {@code since}, newest first. */
-    public List<Kill> killsSince(Instant since, int limit) {
-        return kills("WHERE intended_at >= ?", List.of(since), limit);
+    /** Real terminations (no dry run's) intended at or after {@code since}, newest first. */
+    public List<Kill> realKillsSince(Instant since, int limit) {
+        return kills("WHERE intended_at >= ? AND dry_run = ?", List.of(since, false), limit);
+    }
+
+    /** How many would-be terminations of dry runs were intended at or after {@code since}: rehearsals, counted apart. */
+    public long rehearsalsSince(Instant since) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM terminations WHERE intended_at >= ? AND dry_run = ?")) {
+                bind(select, List.of(since, true));
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
     }
 
     /**

@@ -2,12 +2,20 @@ package dev.macaque.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.macaque.engine.GroupRecovery;
+import dev.macaque.engine.RecoveryStatus;
+import dev.macaque.engine.RefusalReason;
+import dev.macaque.engine.RunState;
+import dev.macaque.engine.RunVerdict;
+import dev.macaque.engine.TerminationStatus;
+import dev.macaque.engine.Verdict;
 import dev.macaque.engine.Refusal;
 import dev.macaque.engine.RunResult;
 import dev.macaque.engine.TerminationRecord;
 import dev.macaque.engine.Victim;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An experiment run as the API shows it ({@code GET /api/v1/experiments/{id}}) and as it is kept in the database.
@@ -15,13 +23,58 @@ import java.util.List;
  * @param leashed    true when the server forced this run to a dry run because it may reach a leashed cloud provider
  * @param prediction for a run started with {@code "predict": true}: its prediction beside what it did (never saved with
  *                   the view: compared each time it is read); else absent
+ * @param verdict       what the finished run means ({@link Verdict}; only PASSED is good news); null while it goes on
+ * @param verdictReason the verdict's one-line explanation; null while the run goes on
  */
 public record RunView(String id, String name, String state, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = JsonSafeSeed.class) long seed, boolean dryRun, boolean leashed, Instant createdAt,
         Instant finishedAt, String failureReason, JsonNode spec, List<VictimView> victims, List<TerminationView> terminations,
         List<RefusalView> refusals, List<RecoveryView> recoveries, int eventCount, TemplateRef template,
         List<PreviewView.ExcludedView> excluded, Double timeToSteadySeconds,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        PredictedVsActual prediction) {
+        PredictedVsActual prediction, Verdict verdict, String verdictReason) {
+
+    /**
+     * The verdict is never taken from the caller (or from a saved view): it is decided again from the fields it
+     * summarises, by {@link RunVerdict#decide}, so it cannot disagree with them. Null (both) while the run goes on.
+     */
+    public RunView {
+        RunVerdict decided = RunVerdict.decide(outcome(state, dryRun, failureReason, victims, terminations, refusals, recoveries));
+        verdict = decided == null ? null : decided.verdict();
+        verdictReason = decided == null ? null : decided.reason();
+    }
+
+    public RunView(String id, String name, String state, long seed, boolean dryRun, boolean leashed, Instant createdAt,
+            Instant finishedAt, String failureReason, JsonNode spec, List<VictimView> victims, List<TerminationView> terminations,
+            List<RefusalView> refusals, List<RecoveryView> recoveries, int eventCount, TemplateRef template,
+            List<PreviewView.ExcludedView> excluded, Double timeToSteadySeconds, PredictedVsActual prediction) {
+        this(id, name, state, seed, dryRun, leashed, createdAt, finishedAt, failureReason, spec, victims, terminations, refusals,
+                recoveries, eventCount, template, excluded, timeToSteadySeconds, prediction, null, null);
+    }
+
+    /** What the verdict is decided from, read back from the view's own (string) fields. */
+    private static RunVerdict.Outcome outcome(String state, boolean dryRun, String failureReason, List<VictimView> victims,
+            List<TerminationView> terminations, List<RefusalView> refusals, List<RecoveryView> recoveries) {
+        Map<String, RecoveryStatus> byGroup = new LinkedHashMap<>();
+        for (RecoveryView r : recoveries == null ? List.<RecoveryView>of() : recoveries) {
+            byGroup.put(r.group(), enumOr(RecoveryStatus.class, r.status(), RecoveryStatus.PENDING));
+        }
+        return new RunVerdict.Outcome(enumOr(RunState.class, state, RunState.RUNNING), dryRun, failureReason,
+                victims == null ? 0 : victims.size(),
+                terminations == null ? List.of() : terminations.stream()
+                        // a stored outcome that names no status (e.g. still PENDING) is not a termination done
+                        .map(t -> enumOr(TerminationStatus.class, t.status(), TerminationStatus.IN_PROGRESS)).toList(),
+                refusals == null ? List.of() : refusals.stream()
+                        .map(r -> enumOr(RefusalReason.class, r.reason(), RefusalReason.GROUP_UNREADABLE)).toList(),
+                byGroup);
+    }
+
+    private static <E extends Enum<E>> E enumOr(Class<E> type, String name, E fallback) {
+        try {
+            return name == null ? fallback : Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
 
     /** The template (name and version) a run was started from. */
     public record TemplateRef(String name, int version) {

@@ -167,7 +167,8 @@ public final class WebhookNotifier implements AutoCloseable {
         payload.put("occurredAt", notification.at().toString());
         payload.put("node", node);
         payload.put("text", notification.text());
-        payload.put("data", new java.util.TreeMap<>(notification.data()));
+        payload.put("data", notification.data());
+        payload.put("fields", new java.util.TreeMap<>(notification.fields()));
         try {
             return json.writeValueAsBytes(payload);
         } catch (JsonProcessingException e) {

@@ -70,8 +70,12 @@ class WebhookEventsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> types().contains("run.finished"));
         assertThat(types()).containsExactly("run.started", "termination", "run.finished");
         JsonNode termination = received.get(1);
-        assertThat(termination.get("text").asText()).startsWith("Macaque: TERMINATED ").contains("tc/eu-west-1/web");
+        assertThat(termination.get("text").asText()).startsWith("Macaque: terminated ").contains("tc/eu-west-1/web");
         assertThat(received.get(2).get("data").get("state").asText()).isEqualTo("COMPLETED");
+        assertThat(received.get(2).get("data").get("verdict").asText()).isEqualTo("PASSED");
+        assertThat(received.get(2).get("text").asText()).contains("PASSED: 1 victim terminated, 1 group recovered");
+        assertThat(received.get(0).get("data").get("dryRun").isBoolean()).isTrue();
+        assertThat(received.get(0).get("fields").get("dryRun").asText()).isEqualTo("false");
     }
 
     @Test

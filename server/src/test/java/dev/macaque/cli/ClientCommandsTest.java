@@ -80,7 +80,7 @@ class ClientCommandsTest {
         CommandRun run = client("run", KILL_ONE_API.toString(), "--follow", "--seed", "7");
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("seed 7").contains("TERMINATION_INTENT").contains("GROUP_RECOVERED")
-                .contains("RUN_COMPLETED").containsPattern("Run run_\\w+ COMPLETED: 1 victim\\(s\\), 1 termination\\(s\\)");
+                .contains("RUN_COMPLETED").containsPattern("Run run_\\w+ COMPLETED: PASSED, 1 victim terminated, 1 group recovered");
     }
 
     @Test
@@ -89,14 +89,16 @@ class ClientCommandsTest {
                 + " recovery: {timeout: 1s, pollInterval: 200ms}}");
         CommandRun run = client("run", impatient.toString(), "--follow");
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.FAILED);
-        assertThat(run.out()).contains("GROUP_NOT_RECOVERED").contains("NOT_RECOVERED  sim/us-east-1/api");
+        assertThat(run.out()).contains("GROUP_NOT_RECOVERED").contains("NOT_RECOVERED  sim/us-east-1/api")
+                .contains("FINDING, 1 group of 1 did not recover: sim/us-east-1/api");
     }
 
     @Test
     void runOfAGroupThatDidNotOptInExitsTwoWithTheReason() {
         CommandRun run = client("run", KILL_DB.toString());
         assertThat(run.exit()).isEqualTo(ExitCodes.REFUSED);
-        assertThat(run.err()).contains("no group is eligible").containsPattern("sim/us-east-1/db\\s+NOT_OPTED_IN").contains("(HTTP 422)");
+        assertThat(run.err()).contains("no group is eligible").containsPattern("sim/us-east-1/db\\s+NOT_OPTED_IN").contains("(HTTP 422)")
+                .doesNotContainPattern("\\n  [^\\n]*\\(HTTP 422\\)");
     }
 
     @Test
@@ -104,7 +106,7 @@ class ClientCommandsTest {
         CommandRun invalid = client("run", spec("{name: x}").toString());
         assertThat(invalid.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(invalid.err()).contains("selection");
-        assertThat(client("run", work.resolve("missing.yaml").toString()).err()).contains("cannot read it");
+        assertThat(client("run", work.resolve("missing.yaml").toString()).err()).contains("missing.yaml: no such file");
 
         CommandRun badToken = command("groups", "--server", url, "--token", "mq_not-a-token");
         assertThat(badToken.exit()).isEqualTo(ExitCodes.UNREACHABLE);
@@ -150,6 +152,8 @@ class ClientCommandsTest {
         assertThat(aborted.exit()).as(aborted.err()).isEqualTo(ExitCodes.OK);
         assertThat(aborted.out()).contains("Aborted run " + id + " (ABORTED)");
         assertThat(client("experiments", "events", id).out()).contains("RUN_CREATED").containsPattern("RUN_ABORTED\\s+reason=enough for today");
+        assertThat(client("experiments", "list").out()).containsPattern("ID\\s+NAME\\s+STATE\\s+VERDICT")
+                .containsPattern(id + "\\s+slow\\s+ABORTED\\s+ABORTED\\s+real");
         CommandRun again = client("experiments", "abort", id);
         assertThat(again.exit()).isEqualTo(ExitCodes.REFUSED);
         assertThat(again.err()).contains("has already ended");
@@ -172,9 +176,10 @@ class ClientCommandsTest {
         assertThat(client("killswitch", "engage", "--reason", "incident 1234").out()).contains("ENGAGED").contains("incident 1234");
         assertThat(client("killswitch", "status").out()).contains("ENGAGED");
         CommandRun halted = client("run", KILL_ONE_API.toString(), "--follow");
-        assertThat(halted.exit()).as(halted.out()).isEqualTo(ExitCodes.FAILED);
-        assertThat(halted.out()).contains("KILL_SWITCH");
-        assertThat(client("killswitch", "release").out()).contains("released");
+        // the run terminated nothing: its own exit code, not the one of a finding nor success
+        assertThat(halted.exit()).as(halted.out()).isEqualTo(ExitCodes.NOTHING_KILLED).isEqualTo(5);
+        assertThat(halted.out()).contains("KILL_SWITCH").contains("NOTHING_KILLED, the only victim was refused (kill switch: 1)");
+        assertThat(client("killswitch", "release").out()).contains("RELEASED:");
     }
 
     @Test

@@ -738,6 +738,45 @@ class DashboardHttpTest {
         assertThat(typo.body()).contains("no template named 'history-c'", "did you mean");
     }
 
+    @Test
+    void aRunThatTheKillSwitchStoppedFromKillingIsNotGreenOnItsPageOrInTheHistory() {
+        server.sendJson("PUT", "/api/v1/killswitch", server.adminToken, "{\"engaged\":true,\"reason\":\"verdict test\"}");
+        HttpResponse<String> created = server.sendJson("POST", "/api/v1/experiments", server.adminToken,
+                "{\"name\":\"held\",\"targets\":{\"groups\":[\"api\"]},\"selection\":{\"mode\":\"count\",\"value\":1},\"dryRun\":true}");
+        String id = TestServer.json(created).get("id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !TestServer.json(server.get("/api/v1/experiments/" + id, server.adminToken))
+                .get("verdict").isNull());
+        PageClient viewer = PageClient.signedIn(server, server.token("verdict-viewer", "viewer"));
+
+        String page = viewer.get("/experiments/" + id).body();
+        assertThat(page).contains("class=\"verdict verdict-NOTHING_KILLED\"", "the only victim was refused (kill switch: 1)")
+                .doesNotContain("verdict-PASSED");
+        assertThat(viewer.get("/experiments").body()).containsPattern("/experiments/" + id + "[\\s\\S]*?verdict-NOTHING_KILLED");
+        Matcher cssUrl = Pattern.compile("href=\"(/assets/[^\"]*dashboard[^\"]*\\.css)\"").matcher(page);
+        assertThat(cssUrl.find()).isTrue();
+        String css = viewer.get(cssUrl.group(1)).body();
+        assertThat(css).doesNotContain(".state-COMPLETED").containsPattern("\\.verdict-PASSED \\{ color: var\\(--good\\)");
+    }
+
+    @Test
+    void dryRunsAreRehearsalsNotKillsOnTheOverviewAndTheFleet() {
+        HttpResponse<String> created = server.sendJson("POST", "/api/v1/experiments", server.adminToken,
+                "{\"name\":\"rehearsal\",\"targets\":{\"groups\":[\"api\"]},\"selection\":{\"mode\":\"count\",\"value\":1},\"dryRun\":true}");
+        String id = TestServer.json(created).get("id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !TestServer.json(server.get("/api/v1/experiments/" + id, server.adminToken))
+                .get("verdict").isNull());
+        assertThat(TestServer.json(server.get("/api/v1/experiments/" + id, server.adminToken)).get("terminations").get(0)
+                .get("status").asText()).isEqualTo("WOULD_TERMINATE");
+        PageClient viewer = PageClient.signedIn(server, server.token("rehearsal-viewer", "viewer"));
+
+        String overview = viewer.get("/").body();
+        String kills = overview.substring(overview.indexOf("id=\"kills-title\""), overview.indexOf("id=\"degraded-title\""));
+        assertThat(kills).doesNotContain("WOULD_TERMINATE")
+                .doesNotContain("/experiments/" + id).containsPattern("Also \\d+ would-be terminations? of dry runs \\(rehearsals, not kills\\)");
+        String fleet = viewer.get("/fleet?q=api").body();
+        assertThat(fleet).contains("sim/us-east-1/api").doesNotContain("/experiments/" + id);
+    }
+
     private static String runOfTemplate(String template) {
         HttpResponse<String> created = server.sendJson("POST", "/api/v1/templates/" + template + "/runs", server.adminToken, "");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);

@@ -293,6 +293,7 @@ class ExperimentsHttpTest {
         String metrics = server.get("/metrics", null).body();
 
         assertThat(metrics).contains("macaque_runs_finished_total{state=\"COMPLETED\"}")
+                .contains("macaque_runs_verdicts_total{verdict=\"PASSED\"}")
                 .contains("macaque_terminations_total{outcome=\"TERMINATED\",provider=\"tc\"}")
                 .contains("macaque_recovery_seconds_count");
     }

@@ -158,6 +158,24 @@ class SecurityHttpTest {
     }
 
     @Test
+    void anActiveTokensNameCannotBeTakenAgainUntilItIsRevoked() {
+        HttpResponse<String> first = server.sendJson("POST", "/api/v1/tokens", server.adminToken, "{\"name\":\"ci-twice\",\"role\":\"operator\"}");
+        assertThat(first.statusCode()).isEqualTo(201);
+        String id = TestServer.json(first).get("id").asText();
+
+        HttpResponse<String> second = server.sendJson("POST", "/api/v1/tokens", server.adminToken, "{\"name\":\"ci-twice\",\"role\":\"viewer\"}");
+        assertProblem(second, 409, "an active token named 'ci-twice' already exists (" + id + ")");
+        assertThat(TestServer.json(second).get("type").asText()).isEqualTo("https://macaque.dev/problems/token-name-taken");
+        assertThat(TestServer.json(server.get("/api/v1/tokens", server.adminToken)).get("items").findValuesAsText("name"))
+                .containsOnlyOnce("ci-twice");
+
+        assertThat(server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/tokens/" + id))
+                .header("Authorization", "Bearer " + server.adminToken).DELETE()).statusCode()).isEqualTo(204);
+        assertThat(server.sendJson("POST", "/api/v1/tokens", server.adminToken, "{\"name\":\"ci-twice\",\"role\":\"viewer\"}")
+                .statusCode()).as("a revoked token's name is free again").isEqualTo(201);
+    }
+
+    @Test
     void auditPagingRejectsBadParameters() {
         assertProblem(server.get("/api/v1/audit?limit=0", server.adminToken), 400, "limit must be an integer from 1 to 500");
         assertProblem(server.get("/api/v1/audit?cursor=garbage!", server.adminToken), 400, "cursor is not valid");

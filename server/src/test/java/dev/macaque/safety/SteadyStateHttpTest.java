@@ -104,8 +104,8 @@ class SteadyStateHttpTest {
             JsonNode run = awaitState(id, "HALTED", "COMPLETED", "FAILED", "NOT_STEADY", "ABORTED");
 
             assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("HALTED");
-            assertThat(run.get("failureReason").asText()).contains("probe checkout-ok failed 2 time(s) in a row")
-                    .contains("2 victim(s) not terminated");
+            assertThat(run.get("failureReason").asText()).contains("probe checkout-ok failed 2 times in a row")
+                    .contains("2 victims not terminated");
             assertThat(run.get("terminations")).hasSize(1);
             assertThat(TestCloudFactory.TERMINATED).hasSize(1);
             assertThat(run.get("timeToSteadySeconds").isNull()).isTrue();

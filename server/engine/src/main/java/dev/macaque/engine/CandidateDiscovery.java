@@ -1,5 +1,6 @@
 package dev.macaque.engine;
 
+import dev.macaque.text.Counts;
 import dev.macaque.engine.ProviderCalls.CallContext;
 import dev.macaque.engine.RunStep.GroupSkipped;
 import dev.macaque.spi.CloudProvider;
@@ -156,7 +157,7 @@ final class CandidateDiscovery {
                     }
                 },
                 (error, attempts) -> {
-                    String reason = "listGroups failed after " + attempts + " attempt(s): " + error;
+                    String reason = "listGroups failed after " + Counts.of(attempts, "attempt") + ": " + error;
                     if (!spec.targets().providers().isEmpty()) {
                         // The spec asked for this provider by name: without it the run cannot do what was asked.
                         run.fail("discovery failed: provider " + provider.id() + " (named in targets.providers) is unavailable: "
@@ -206,7 +207,7 @@ final class CandidateDiscovery {
                     }
                 },
                 (error, attempts) -> run.fail("discovery failed: describeGroups on provider " + providerId + " ("
-                        + refs.size() + " group(s)) after " + attempts + " attempt(s): " + error));
+                        + Counts.of(refs.size(), "group") + ") after " + Counts.of(attempts, "attempt") + ": " + error));
     }
 
     /** Takes the groups a provider read for {@code asked} into {@code found}, judging their fresh tags. */

@@ -1,5 +1,7 @@
 package dev.macaque.engine;
 
+import dev.macaque.text.Instants;
+import dev.macaque.text.Counts;
 import static dev.macaque.engine.RunJournal.guarded;
 
 import dev.macaque.engine.RunJournal.RecorderFailed;
@@ -274,9 +276,9 @@ public final class ExperimentRun {
                 return; // every kill is made: the run goes on verifying and waits for the probes to pass again
             }
             int remaining = kills.victims().size() - kills.terminations().size() - kills.refusals().size();
-            String reason = "halted: probe " + failing.probe() + " failed " + failing.consecutiveFailures()
-                    + " time(s) in a row (observed: " + failing.observed() + "; " + failing.detail() + ") at "
-                    + scheduler.now() + "; " + remaining + " victim(s) not terminated";
+            String reason = "halted: probe " + failing.probe() + " failed " + Counts.of(failing.consecutiveFailures(), "time")
+                    + " in a row (observed: " + failing.observed() + "; " + failing.detail() + ") at "
+                    + Instants.format(scheduler.now()) + "; " + Counts.of(remaining, "victim") + " not terminated";
             stop(RunState.HALTED, reason, new RunStep.RunHalted(failing.probe(), failing.observed(), failing.detail(),
                     failing.consecutiveFailures(), remaining));
         }

@@ -1,5 +1,6 @@
 package dev.macaque.engine;
 
+import dev.macaque.text.Suggestions;
 import dev.macaque.text.Durations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -400,7 +401,8 @@ public final class ExperimentSpecParser {
             });
             for (String field : unknown) {
                 String path = prefix.isEmpty() ? field : prefix + "." + field;
-                add(path, "is not a known field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+                add(path, "is not a known field" + Suggestions.closest(field, known).map(s -> "; did you mean '" + s + "'?").orElse("")
+                        + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
         }
     }

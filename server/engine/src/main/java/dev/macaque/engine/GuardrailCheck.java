@@ -1,5 +1,6 @@
 package dev.macaque.engine;
 
+import dev.macaque.text.Counts;
 import dev.macaque.text.Durations;
 import dev.macaque.engine.ExperimentSpec.Guardrails;
 import dev.macaque.engine.GuardrailDecision.Refused;
@@ -73,8 +74,8 @@ public final class GuardrailCheck {
                     + OptIn.ENABLED_KEY + "=" + candidate.tags().getOrDefault(OptIn.ENABLED_KEY, "<absent>") + ")");
         }
         if (terminationsSoFar >= limits.maxTerminations()) {
-            return new Refused(RefusalReason.MAX_TERMINATIONS, "this run already made " + terminationsSoFar
-                    + " terminations, the limit (guardrails.maxTerminations)");
+            return new Refused(RefusalReason.MAX_TERMINATIONS, "this run already made " + Counts.of(terminationsSoFar, "termination")
+                    + ", the limit (guardrails.maxTerminations)");
         }
         // With the fleet (inside the recorder's atomic step) the last kill comes from that same step (the store reads it
         // under the fleet lock, and claims it with the intent); the KillHistory is not read again there.
@@ -130,7 +131,7 @@ public final class GuardrailCheck {
         java.util.Set<String> others = view.otherRuns(fleet.runId());
         if (!fleet.shared() && !others.isEmpty()) {
             return new Refused(RefusalReason.GROUP_BUSY, "group " + candidate.group() + " is being acted on or still "
-                    + "recovering from run(s) " + String.join(", ", others) + "; set \"concurrency\": \"shared\" to act on it anyway");
+                    + "recovering from " + Counts.noun(others.size(), "run", "runs") + " " + String.join(", ", others) + "; set \"concurrency\": \"shared\" to act on it anyway");
         }
         FleetBudgets budgets = view.budgets();
         if (view.terminationsLastHour() >= budgets.maxTerminationsPerHour()) {

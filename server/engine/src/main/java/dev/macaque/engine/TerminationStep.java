@@ -1,5 +1,6 @@
 package dev.macaque.engine;
 
+import dev.macaque.text.Counts;
 import dev.macaque.engine.GuardrailDecision.Refused;
 import dev.macaque.engine.ProviderCalls.CallContext;
 import dev.macaque.engine.ProviderCalls.ProviderError;
@@ -158,7 +159,7 @@ final class TerminationStep {
                             return;
                         }
                         refuse(chosen, RefusalReason.GROUP_UNREADABLE, "could not read group " + chosen.group()
-                                + " right before the kill, after " + attempts + " attempt(s): " + error);
+                                + " right before the kill, after " + Counts.of(attempts, "attempt") + ": " + error);
                         run.continueWith(() -> killNext(at + 1));
                     }
                 });

@@ -149,7 +149,7 @@ class ExperimentRunTest {
         RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 1}"));
         assertThat(result.state()).isEqualTo(RunState.FAILED);
         assertThat(result.failureReason()).isEqualTo("discovery failed: no provider could list its groups: sim: "
-                + "listGroups failed after 1 attempt(s): PERMISSION_DENIED: not allowed to list");
+                + "listGroups failed after 1 attempt: PERMISSION_DENIED: not allowed to list");
         assertThat(types(result)).containsExactly(RUN_CREATED, RUN_STARTED, RunEventType.PROVIDER_UNAVAILABLE, RUN_FAILED);
         assertThat(cloud.terminateCalls).isEmpty();
     }
@@ -162,7 +162,7 @@ class ExperimentRunTest {
         }
         RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 1}"));
         assertThat(result.state()).isEqualTo(RunState.FAILED);
-        assertThat(result.failureReason()).contains("after 4 attempt(s): UNAVAILABLE: endpoint unreachable");
+        assertThat(result.failureReason()).contains("after 4 attempts: UNAVAILABLE: endpoint unreachable");
         assertThat(types(result).stream().filter(t -> t == PROVIDER_CALL_RETRY)).hasSize(3);
     }
 
@@ -202,7 +202,7 @@ class ExperimentRunTest {
 
         assertThat(result.state()).isEqualTo(RunState.FAILED);
         assertThat(result.failureReason()).isEqualTo("discovery failed: provider aws-prod (named in targets.providers) is "
-                + "unavailable: listGroups failed after 1 attempt(s): PERMISSION_DENIED: no credentials");
+                + "unavailable: listGroups failed after 1 attempt: PERMISSION_DENIED: no credentials");
         assertThat(cloud.terminateCalls).isEmpty();
     }
 

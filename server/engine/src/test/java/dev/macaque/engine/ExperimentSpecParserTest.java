@@ -37,6 +37,15 @@ class ExperimentSpecParserTest {
     }
 
     @Test
+    void aMisspeltFieldIsAnsweredWithTheFieldItResembles() {
+        SpecValidationException e = catchThrowableOfType(SpecValidationException.class, () -> parser.parse(
+                "{\"name\": \"x\", \"selecton\": {\"mode\": \"count\", \"value\": 1}, \"dryrun\": true}"));
+        assertThat(e.errors()).extracting(FieldError::toString)
+                .anySatisfy(m -> assertThat(m).startsWith("selecton is not a known field; did you mean 'selection'? (known: "))
+                .anySatisfy(m -> assertThat(m).startsWith("dryrun is not a known field; did you mean 'dryRun'? (known: "));
+    }
+
+    @Test
     void readsYamlWithEveryField() {
         ExperimentSpec spec = parser.parse("""
                 name: half-the-workers

@@ -43,7 +43,7 @@ class RunEventFieldsTest {
                 new ProviderCallRetry("listGroups", "sim", null, null, null, 1, "THROTTLED", "slow down", Duration.ofMillis(250)),
                 new ProviderCallRetry("terminate", null, null, AZURE, "3", 2, "UNAVAILABLE", "", Duration.ofSeconds(2)),
                 new GroupSkipped(WEB, "not found during discovery: gone"),
-                new RunStep.ProviderUnavailable("aws-prod", "listGroups failed after 4 attempt(s): PERMISSION_DENIED: no credentials"),
+                new RunStep.ProviderUnavailable("aws-prod", "listGroups failed after 4 attempts: PERMISSION_DENIED: no credentials"),
                 new GroupsDiscovered(3, 1, 2, 2, 9),
                 new GroupsDiscovered(3, 1, 2, 2, 9, List.of("gcp: zones/us-east1-b", "gcp: zones/us-east1-c")),
                 new ProviderCallRetry("describeGroups", "aws", 100, null, null, 1, "THROTTLED", "Rate exceeded", Duration.ofSeconds(1)),

@@ -124,8 +124,8 @@ class SteadyStateRunTest {
         assertThat(result.events().get(result.events().size() - 1).step())
                 .isEqualTo(new RunStep.RunHalted("api-served", "75%", "service api served 75% of requests, less than "
                         + "minSuccessPercent 100", 2, 2));
-        assertThat(result.failureReason()).contains("probe api-served failed 2 time(s) in a row (observed: 75%")
-                .contains("at " + T0.plusSeconds(20));
+        assertThat(result.failureReason()).contains("probe api-served failed 2 times in a row (observed: 75%")
+                .contains("at " + dev.macaque.text.Instants.format(T0.plusSeconds(20)));
         assertThat(result.recoveries()).singleElement()
                 .satisfies(r -> assertThat(r.status()).isEqualTo(RecoveryStatus.SKIPPED));
     }

@@ -58,8 +58,12 @@ public final class ExperimentPages {
     }
 
     /** @param templates the template filter's choices: current templates and those past runs were started from */
+    /** @param verdicts each listed run's verdict by run id; absent while a run goes on */
     public record HistoryView(HistoryFilters filters, List<String> states, List<String> templates, List<StoredRun> runs,
-            String nextCursor) {
+            String nextCursor, Map<String, dev.macaque.engine.RunVerdict> verdicts) {
+        public dev.macaque.engine.RunVerdict verdict(String runId) {
+            return verdicts.get(runId);
+        }
     }
 
     /**
@@ -190,8 +194,15 @@ public final class ExperimentPages {
             StoredRun last = rows.get(rows.size() - 1);
             next = Cursors.encode("run:" + last.createdAt() + "|" + last.id());
         }
+        Map<String, dev.macaque.engine.RunVerdict> verdicts = new java.util.HashMap<>();
+        for (StoredRun row : rows) {
+            dev.macaque.engine.RunVerdict verdict = experiments.verdictOf(row);
+            if (verdict != null) {
+                verdicts.put(row.id(), verdict);
+            }
+        }
         pages.render(ctx, "experiments.jte", "Experiments", Frame.Section.EXPERIMENTS, new HistoryView(filters, STATES, knownTemplates, rows,
-                next));
+                next, verdicts));
     }
 
     /** How many template names of past runs the filter offers, beside the current templates. */

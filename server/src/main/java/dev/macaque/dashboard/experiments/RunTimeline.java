@@ -1,5 +1,9 @@
 package dev.macaque.dashboard.experiments;
 
+import dev.macaque.engine.RunEventFields;
+import dev.macaque.engine.RunEventText;
+import dev.macaque.engine.RunEventType;
+import dev.macaque.engine.RunStep;
 import dev.macaque.experiments.RunEventView;
 import java.time.Instant;
 import java.util.List;
@@ -61,7 +65,17 @@ public final class RunTimeline {
             boolean passed = "true".equals(event.fields().get("passed"));
             label = new Label("Probe " + event.fields().get("probe") + (passed ? " passed" : " failed"), passed ? Tone.GOOD : Tone.BAD);
         }
-        List<Field> fields = event.fields().entrySet().stream().map(e -> new Field(e.getKey(), e.getValue())).toList();
+        List<Field> fields = humanFields(event);
         return new Entry(event.seq(), event.time(), event.type(), label.title(), label.tone(), fields);
+    }
+
+    /** The step's values as people read them ({@link RunEventText}); an event type this server does not know, as stored. */
+    static List<Field> humanFields(RunEventView event) {
+        try {
+            RunStep step = RunEventFields.read(RunEventType.valueOf(event.type()), event.fields());
+            return RunEventText.fields(step).stream().map(f -> new Field(f.name(), f.value())).toList();
+        } catch (IllegalArgumentException e) {
+            return event.fields().entrySet().stream().map(e2 -> new Field(e2.getKey(), e2.getValue())).toList();
+        }
     }
 }

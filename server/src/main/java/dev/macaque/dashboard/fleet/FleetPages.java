@@ -106,7 +106,8 @@ public final class FleetPages {
         }
         List<FleetRow> rows = page.items().stream().map(g -> {
             GroupRef ref = new GroupRef(g.provider(), g.region(), g.name());
-            Optional<RunHistory.Kill> last = history.lastKillOf(ref);
+            // a dry run's would-be termination is a rehearsal, not the group's last kill
+            Optional<RunHistory.Kill> last = history.lastRealKillOf(ref);
             Optional<RunView.RecoveryView> recovery = last.flatMap(k -> recoveryOf(k, ref));
             return new FleetRow(g, last.orElse(null), recovery.map(RunView.RecoveryView::timeToRecoverSeconds).orElse(null),
                     recovery.map(RunView.RecoveryView::status).orElse(null));

@@ -34,11 +34,23 @@ public final class OverviewPage {
     /** Groups whose health the overview reads; a larger fleet is checked on the fleet page, a page at a time. */
     static final int MAX_GROUPS_CHECKED = 500;
     static final int MAX_SCHEDULES = 50;
+    static final int NEXT_KILLS = 10;
 
+    /**
+     * @param recentKills       real terminations of the last 24 hours, newest first, at most {@link #MAX_ROWS}
+     * @param moreRecentKills   whether there were more than those
+     * @param recentRehearsals  would-be terminations of dry runs in the same 24 hours: counted apart, never as kills
+     * @param moreInProgress    whether more runs are in progress than the list shows
+     * @param moreNextKills     whether more kills are planned than the list shows
+     */
     public record OverviewView(KillSwitchState killSwitch, List<StoredRun> inProgress, List<RunHistory.Kill> recentKills,
             boolean moreRecentKills, List<GroupDiscovery.GroupView> degraded, boolean fleetTruncated,
             List<GroupDiscovery.ProviderError> discoveryErrors, List<ScheduledKill> nextKills, int reasonMaxLength,
-            List<StopConditionMonitor.Status> failingStopConditions, AsOf fleetAsOf) {
+            List<StopConditionMonitor.Status> failingStopConditions, long recentRehearsals, boolean moreInProgress,
+            boolean moreNextKills, AsOf fleetAsOf) {
+        public String rehearsalsText() {
+            return dev.macaque.text.Counts.of(recentRehearsals, "would-be termination") + " of dry runs (rehearsals, not kills)";
+        }
     }
 
     public record ScheduledKill(String scheduleId, String schedule, String group, Instant at) {
@@ -73,7 +85,9 @@ public final class OverviewPage {
             inProgress.addAll(runs.list(state, null, null, null, MAX_ROWS));
         }
         inProgress.sort(Comparator.comparing(StoredRun::createdAt).reversed());
-        List<RunHistory.Kill> kills = history.killsSince(clock.instant().minus(Duration.ofHours(24)), MAX_ROWS + 1);
+        Instant dayAgo = clock.instant().minus(Duration.ofHours(24));
+        List<RunHistory.Kill> kills = history.realKillsSince(dayAgo, MAX_ROWS + 1);
+        long rehearsals = history.rehearsalsSince(dayAgo);
         GroupDiscovery.GroupPage fleet = discovery.list(GroupDiscovery.Query.all(MAX_GROUPS_CHECKED));
         List<ScheduledKill> next = new ArrayList<>();
         schedules.list().stream().filter(ScheduleService.ScheduleView::enabled).limit(MAX_SCHEDULES)
@@ -83,9 +97,9 @@ public final class OverviewPage {
         pages.render(ctx, "overview.jte", "Overview", Frame.Section.OVERVIEW, new OverviewView(killSwitch.state(),
                 inProgress.subList(0, Math.min(MAX_ROWS, inProgress.size())), kills.subList(0, Math.min(MAX_ROWS, kills.size())),
                 kills.size() > MAX_ROWS, fleet.items().stream().filter(GroupDiscovery.GroupView::degraded).toList(),
-                fleet.nextAfter() != null, fleet.errors(), next.subList(0, Math.min(10, next.size())), KillSwitchRoutes.MAX_REASON_LENGTH,
-                stopConditions.statuses().stream().filter(s -> !s.passing()).toList(),
-                AsOf.of(fleet.observedAt(), clock.instant())));
+                fleet.nextAfter() != null, fleet.errors(), next.subList(0, Math.min(NEXT_KILLS, next.size())), KillSwitchRoutes.MAX_REASON_LENGTH,
+                stopConditions.statuses().stream().filter(s -> !s.passing()).toList(), rehearsals, inProgress.size() > MAX_ROWS,
+                next.size() > NEXT_KILLS, AsOf.of(fleet.observedAt(), clock.instant())));
     }
 
     /** Engaging needs the operator role, releasing the admin role, as through the API. */
