@@ -26,6 +26,7 @@ import java.util.Map;
  * @param dashboard     the web dashboard served at {@code /}: sign-in sessions and where simulation reports are found
  * @param safety        fleet-wide budgets checked before every termination of every run, schedule and node
  * @param simulations   the training simulations the server runs ({@code POST /api/v1/simulations})
+ * @param scorecard     how the reliability scorecard grades groups and aggregates them ({@code GET /api/v1/scorecard})
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -41,7 +42,17 @@ public record MacaqueConfig(
         LimitsConfig limits,
         DashboardConfig dashboard,
         SafetyConfig safety,
-        SimulationsConfig simulations) {
+        SimulationsConfig simulations,
+        ScorecardConfig scorecard) {
+
+    /** The configuration with the default scorecard settings. */
+    public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
+            Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
+            ClusterConfig cluster, OutageCheckConfig outageCheck, LimitsConfig limits, DashboardConfig dashboard, SafetyConfig safety,
+            SimulationsConfig simulations) {
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits, dashboard,
+                safety, simulations, null);
+    }
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
@@ -59,44 +70,44 @@ public record MacaqueConfig(
     /** A copy with other limits; everything else unchanged. */
     public MacaqueConfig withLimits(LimitsConfig newLimits) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                newLimits, dashboard, safety, simulations);
+                newLimits, dashboard, safety, simulations, scorecard);
     }
 
     /** A copy with other fleet-wide budgets. */
     public MacaqueConfig withSafety(SafetyConfig newSafety) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, newSafety, simulations);
+                limits, dashboard, newSafety, simulations, scorecard);
     }
 
     /** A copy with other dashboard settings. */
     public MacaqueConfig withDashboard(DashboardConfig newDashboard) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, newDashboard, safety, simulations);
+                limits, newDashboard, safety, simulations, scorecard);
     }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
         return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations);
+                dashboard, safety, simulations, scorecard);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
         return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations);
+                dashboard, safety, simulations, scorecard);
     }
 
     /** A copy with other training-simulation (and prediction) limits. */
     public MacaqueConfig withSimulations(SimulationsConfig newSimulations) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, safety, newSimulations);
+                limits, dashboard, safety, newSimulations, scorecard);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck, limits, dashboard, safety, simulations);
+                newOutageCheck, limits, dashboard, safety, simulations, scorecard);
     }
 
     public MacaqueConfig {
@@ -114,6 +125,30 @@ public record MacaqueConfig(
         dashboard = dashboard == null ? DashboardConfig.DEFAULT : dashboard;
         safety = safety == null ? SafetyConfig.DEFAULT : safety;
         simulations = simulations == null ? SimulationsConfig.DEFAULT : simulations;
+        scorecard = scorecard == null ? ScorecardConfig.DEFAULT : scorecard;
+    }
+
+    /** A copy with other scorecard settings. */
+    public MacaqueConfig withScorecard(ScorecardConfig newScorecard) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                limits, dashboard, safety, simulations, newScorecard);
+    }
+
+    /**
+     * The reliability scorecard (README "Scorecard and reports").
+     *
+     * @param freshness  how long a verification keeps a group {@code VERIFIED}; older, it is {@code STALE} (default 30d)
+     * @param groupBy    the tag whose value names a group's team in the per-team aggregate (default {@code team})
+     * @param trendWeeks how many weeks the fleet's score trend covers, the current one included (default 12)
+     */
+    public record ScorecardConfig(String freshness, String groupBy, Integer trendWeeks) {
+        public static final ScorecardConfig DEFAULT = new ScorecardConfig(null, null, null);
+
+        public ScorecardConfig {
+            freshness = freshness == null ? "30d" : freshness;
+            groupBy = groupBy == null ? "team" : groupBy;
+            trendWeeks = trendWeeks == null ? 12 : trendWeeks;
+        }
     }
 
     /**
@@ -211,11 +246,18 @@ public record MacaqueConfig(
      * @param webhooks       where events are posted
      * @param maxAttempts    delivery attempts per event and webhook (first try included)
      * @param initialBackoff wait before the second attempt; doubled for each further one
+     * @param weeklyReport   true: the weekly report of the week just ended is posted to the webhooks once a week
+     *                       (event {@code report.weekly}); default false
      */
-    public record NotificationsConfig(List<WebhookConfig> webhooks, Integer maxAttempts, String initialBackoff) {
-        public static final NotificationsConfig DEFAULT = new NotificationsConfig(null, null, null);
+    public record NotificationsConfig(List<WebhookConfig> webhooks, Integer maxAttempts, String initialBackoff, Boolean weeklyReport) {
+        public static final NotificationsConfig DEFAULT = new NotificationsConfig(null, null, null, null);
+
+        public NotificationsConfig(List<WebhookConfig> webhooks, Integer maxAttempts, String initialBackoff) {
+            this(webhooks, maxAttempts, initialBackoff, null);
+        }
 
         public NotificationsConfig {
+            weeklyReport = weeklyReport != null && weeklyReport;
             webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
             maxAttempts = maxAttempts == null ? 5 : maxAttempts;
             initialBackoff = initialBackoff == null ? "1s" : initialBackoff;
