@@ -24,7 +24,7 @@ import java.util.Map;
  * real and never replaced, {@code idle} never touched, {@code dry} only dry-run, {@code old} recovered first of all
  * (so that its verification is the one that outgrows the freshness), {@code optout} not opted in.
  */
-final class ScorecardWorld implements AutoCloseable {
+public final class ScorecardWorld implements AutoCloseable {
     static final String WORLD = """
             name: scorecard
             seed: 3
@@ -40,12 +40,12 @@ final class ScorecardWorld implements AutoCloseable {
               - {name: optout, region: r1, zones: [a], desired: 2, tags: {macaque-enabled: "false", team: data}}
             """;
 
-    final TestServer server;
-    final SettableClock clock = new SettableClock();
-    final String operator;
-    final String viewer;
+    public final TestServer server;
+    public final SettableClock clock = new SettableClock();
+    public final String operator;
+    public final String viewer;
 
-    ScorecardWorld(Path home, MacaqueConfig.DatabaseConfig database) {
+    public ScorecardWorld(Path home, MacaqueConfig.DatabaseConfig database) {
         Path world = home.resolve("world.yaml");
         try {
             Files.writeString(world, WORLD);
@@ -61,7 +61,7 @@ final class ScorecardWorld implements AutoCloseable {
     }
 
     /** Runs one experiment on {@code group} to its end and returns the run as the API shows it. */
-    JsonNode run(String group, boolean dryRun, String timeout) {
+    public JsonNode run(String group, boolean dryRun, String timeout) {
         HttpResponse<String> created = server.sendJson("POST", "/api/v1/experiments", operator, "{\"name\":\"kill-" + group
                 + "\",\"targets\":{\"providers\":[\"sim\"],\"groups\":[\"" + group + "\"]},\"selection\":{\"mode\":\"count\",\"value\":1},"
                 + "\"recovery\":{\"timeout\":\"" + timeout + "\",\"pollInterval\":\"50ms\"},\"dryRun\":" + dryRun + "}");
@@ -76,15 +76,15 @@ final class ScorecardWorld implements AutoCloseable {
         return last[0];
     }
 
-    static Instant killedAt(JsonNode run) {
+    public static Instant killedAt(JsonNode run) {
         return Instant.parse(run.get("recoveries").get(0).get("firstKillAt").asText());
     }
 
-    static double timeToRecover(JsonNode run) {
+    public static double timeToRecover(JsonNode run) {
         return run.get("recoveries").get(0).get("timeToRecoverSeconds").asDouble();
     }
 
-    static Instant recoveredAt(JsonNode run) {
+    public static Instant recoveredAt(JsonNode run) {
         return killedAt(run).plusMillis(Math.round(timeToRecover(run) * 1000));
     }
 
