@@ -46,6 +46,11 @@ public final class ScorecardWorld implements AutoCloseable {
     public final String viewer;
 
     public ScorecardWorld(Path home, MacaqueConfig.DatabaseConfig database) {
+        this(home, database, java.util.function.UnaryOperator.identity());
+    }
+
+    /** A world whose server configuration {@code adjust} changes first (webhooks, scorecard settings). */
+    public ScorecardWorld(Path home, MacaqueConfig.DatabaseConfig database, java.util.function.UnaryOperator<MacaqueConfig> adjust) {
         Path world = home.resolve("world.yaml");
         try {
             Files.writeString(world, WORLD);
@@ -54,17 +59,22 @@ public final class ScorecardWorld implements AutoCloseable {
         }
         Module scorecardClock = binder -> OptionalBinder.newOptionalBinder(binder, ScorecardClock.class).setBinding()
                 .toInstance(new ScorecardClock(clock));
-        server = TestServer.start(home, database, MacaqueConfig.Mode.LEASHED,
-                Map.of("sim", Map.of("type", "simulated", "world", world.toString(), "speed", "600")), scorecardClock);
+        server = TestServer.startWith(home, database, MacaqueConfig.Mode.LEASHED,
+                Map.of("sim", Map.of("type", "simulated", "world", world.toString(), "speed", "600")), adjust, scorecardClock);
         operator = server.token("oncall", "operator");
         viewer = server.token("manager", "viewer");
     }
 
     /** Runs one experiment on {@code group} to its end and returns the run as the API shows it. */
     public JsonNode run(String group, boolean dryRun, String timeout) {
-        HttpResponse<String> created = server.sendJson("POST", "/api/v1/experiments", operator, "{\"name\":\"kill-" + group
-                + "\",\"targets\":{\"providers\":[\"sim\"],\"groups\":[\"" + group + "\"]},\"selection\":{\"mode\":\"count\",\"value\":1},"
+        return run("{\"name\":\"kill-" + group + "\",\"targets\":{\"providers\":[\"sim\"],\"groups\":[\"" + group + "\"]},"
+                + "\"selection\":{\"mode\":\"count\",\"value\":1},"
                 + "\"recovery\":{\"timeout\":\"" + timeout + "\",\"pollInterval\":\"50ms\"},\"dryRun\":" + dryRun + "}");
+    }
+
+    /** Runs {@code spec} to its end (it must complete) and returns the run as the API shows it. */
+    public JsonNode run(String spec) {
+        HttpResponse<String> created = server.sendJson("POST", "/api/v1/experiments", operator, spec);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = TestServer.json(created).get("id").asText();
         JsonNode[] last = new JsonNode[1];
