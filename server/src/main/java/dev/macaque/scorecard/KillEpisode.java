@@ -22,7 +22,8 @@ public record KillEpisode(String runId, String group, Instant killedAt, int real
         services = List.copyOf(services);
     }
 
+    /** Whether the group was seen back after this kill, with its time to recover. */
     public boolean recovered() {
-        return "RECOVERED".equals(recovery);
+        return "RECOVERED".equals(recovery) && recoveredAt != null;
     }
 }
