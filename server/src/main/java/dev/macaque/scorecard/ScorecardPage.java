@@ -23,8 +23,11 @@ public final class ScorecardPage implements RouteGroup {
         this.scorecards = Objects.requireNonNull(scorecards, "scorecards is null");
     }
 
-    /** The page's model: the scorecard and the bars of its trend chart (heights in SVG units out of 100). */
-    public record ScorecardView(Scorecard scorecard, List<Bar> bars) {
+    /**
+     * The page's model: the scorecard, the bars of its trend chart (heights in SVG units out of 100), and the ISO weeks
+     * whose reports it links to.
+     */
+    public record ScorecardView(Scorecard scorecard, List<Bar> bars, String thisWeek, String lastWeek) {
     }
 
     /** One week of the trend chart; {@code height} 0 and {@code score} null when the fleet had no group then. */
@@ -43,6 +46,7 @@ public final class ScorecardPage implements RouteGroup {
             Scorecard.TrendPoint p = scorecard.trend().get(i);
             bars.add(new Bar(p.week(), p.score(), i * 30, p.score() == null ? 0 : (int) Math.round(p.score())));
         }
-        pages.render(ctx, "scorecard.jte", "Scorecard", Frame.Section.SCORECARD, new ScorecardView(scorecard, bars));
+        pages.render(ctx, "scorecard.jte", "Scorecard", Frame.Section.SCORECARD, new ScorecardView(scorecard, bars,
+                ScorecardCalculator.isoWeek(scorecard.asOf()), ScorecardCalculator.isoWeek(scorecard.asOf().minus(java.time.Duration.ofDays(7)))));
     }
 }

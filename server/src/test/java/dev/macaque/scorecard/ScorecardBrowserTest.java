@@ -92,4 +92,32 @@ class ScorecardBrowserTest {
                 .map(l -> l.getMessage()).filter(m -> !m.contains("favicon.ico")).toList();
         assertThat(severe).as("nothing broke the page's Content-Security-Policy").isEmpty();
     }
+
+    @Test
+    void theRunPagesReportLinkAndTheWeeklyReportOpenAsPrintablePagesThatLoadNothing() {
+        world = new ScorecardWorld(home, TestDatabases.h2(home));
+        JsonNode web = world.run("web", false, "30s");
+        openBrowser();
+        open("/experiments/" + web.get("id").asText());
+        browser.findElement(By.id("token")).sendKeys(world.viewer);
+        browser.findElement(By.xpath("//button[text()='Sign in']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().endsWith(web.get("id").asText()));
+
+        browser.findElement(By.id("run-report")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().endsWith("/report.html"));
+        assertThat(browser.getTitle()).isEqualTo("Run report: kill-web (" + web.get("id").asText() + ")");
+        assertThat(browser.findElements(By.cssSelector("tr.victim"))).hasSize(1);
+        assertThat(browser.findElement(By.cssSelector("tr.recovery")).getText()).contains("sim/r1/web").contains("RECOVERED");
+        // the inline style applied under a CSP of default-src 'none'
+        assertThat(browser.findElement(By.tagName("pre")).getCssValue("white-space")).isEqualTo("pre-wrap");
+
+        open("/scorecard");
+        browser.findElement(By.id("this-week")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("/reports/weekly?week="));
+        assertThat(browser.findElement(By.id("real-kills")).getText()).isEqualTo("1");
+        var severe = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(l -> l.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(l -> l.getMessage()).filter(m -> !m.contains("favicon.ico")).toList();
+        assertThat(severe).as("the reports loaded nothing the CSP had to block").isEmpty();
+    }
 }
