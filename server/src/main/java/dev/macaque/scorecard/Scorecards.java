@@ -1,6 +1,8 @@
 package dev.macaque.scorecard;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.experiments.ExperimentService;
 import dev.macaque.experiments.RunHistory;
@@ -39,9 +41,11 @@ public final class Scorecards {
     private final ScorecardClock clock;
     private final MacaqueConfig.ScorecardConfig config;
     private final ScorecardCalculator calculator;
+    private final ObjectMapper json;
 
     public Scorecards(RunHistory history, ExperimentService experiments, ProviderInstances providers, ScorecardClock clock,
-            MacaqueConfig.ScorecardConfig config) {
+            MacaqueConfig.ScorecardConfig config, ObjectMapper json) {
+        this.json = Objects.requireNonNull(json, "json is null");
         this.history = Objects.requireNonNull(history, "history is null");
         this.experiments = Objects.requireNonNull(experiments, "experiments is null");
         this.providers = Objects.requireNonNull(providers, "providers is null");
@@ -97,9 +101,26 @@ public final class Scorecards {
         }
         List<KillEpisode> episodes = new ArrayList<>();
         for (StoredRun run : runs) {
-            experiments.view(run.id()).ifPresent(view -> episodes.addAll(episodes(view)));
+            savedView(run).or(() -> experiments.view(run.id())).ifPresent(view -> episodes.addAll(episodes(view)));
         }
         return new Inputs(List.copyOf(groups), List.copyOf(episodes), runs.size(), truncated, List.copyOf(errors));
+    }
+
+    /**
+     * The run's saved view, read from the row already at hand (one query for all runs, not one per run); empty for a
+     * run without one (driven elsewhere, or closed after a crash), whose view {@link ExperimentService#view} rebuilds.
+     */
+    private Optional<RunView> savedView(StoredRun run) {
+        if (run.resultJson() == null || experiments.isLive(run.id())) {
+            return Optional.empty();
+        }
+        try {
+            RunView saved = json.readValue(run.resultJson(), RunView.class);
+            // the row's state is the latest word (a takeover may have closed the run after its view was saved)
+            return saved.state().equals(run.state()) ? Optional.of(saved) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored run " + run.id() + " is not readable", e);
+        }
     }
 
     /** A real run's kills, one episode per group it terminated in for real; none for a dry run. */
