@@ -193,6 +193,12 @@ class ReportsHttpTest {
         java.util.function.Supplier<List<String>> reports = () -> received.stream().filter(r -> r.startsWith("report.weekly ")).toList();
         await().atMost(Duration.ofSeconds(10)).until(() -> reports.get().size() == 1);
         assertThat(poster.tick()).isFalse();
+        // another node on the same database finds the week claimed
+        var injector = world.server.server.injector();
+        WeeklyReportPoster otherNode = new WeeklyReportPoster(true, injector.getInstance(WeeklyReports.class),
+                injector.getInstance(dev.macaque.notify.WebhookNotifier.class), injector.getInstance(dev.macaque.notify.WebhookDeliveries.class),
+                "other-node");
+        assertThat(otherNode.tick()).isFalse();
         Thread.sleep(300);
         assertThat(reports.get()).hasSize(1);
         assertThat(reports.get().get(0)).contains("\"week\":\"" + week + "\"").contains("\"realKills\":\"1\"")
