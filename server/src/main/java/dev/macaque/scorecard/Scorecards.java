@@ -143,11 +143,13 @@ public final class Scorecards {
             String status = recovery.map(RunView.RecoveryView::status).orElse("UNKNOWN");
             Instant killedAt = recovery.map(RunView.RecoveryView::firstKillAt).orElse(firstKill.get(group.getKey()));
             Double ttr = recovery.map(RunView.RecoveryView::timeToRecoverSeconds).orElse(null);
+            // a recovery without its time cannot verify anything: kept as UNKNOWN rather than guessed
             boolean recovered = "RECOVERED".equals(status) && ttr != null;
+            String outcome = "RECOVERED".equals(status) && !recovered ? "UNKNOWN" : status;
             String finding = FINDING_STATES.contains(run.state()) ? run.state() : "NOT_RECOVERED".equals(status) ? status : null;
-            episodes.add(new KillEpisode(run.id(), group.getKey(), killedAt, group.getValue(), recovered ? status : status.equals("RECOVERED")
-                    ? "UNKNOWN" : status, recovered ? ttr : null, recovered ? killedAt.plusMillis(Math.round(ttr * 1000)) : null, finding,
-                    services));
+            Instant recoveredAt = recovered ? killedAt.plusMillis(Math.round(ttr * 1000)) : null;
+            episodes.add(new KillEpisode(run.id(), group.getKey(), killedAt, group.getValue(), outcome, recovered ? ttr : null, recoveredAt,
+                    finding, services));
         }
         return episodes;
     }
