@@ -145,6 +145,53 @@ class ScorecardHttpTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void aRunThatHaltsAfterItsFirstKillFailsTheGroupThoughAnEarlierRunVerifiedIt(String name,
+            Function<Path, MacaqueConfig.DatabaseConfig> db) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(200);
+        com.sun.net.httpserver.HttpServer shop = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        shop.createContext("/health", exchange -> {
+            exchange.sendResponseHeaders(status.get(), -1);
+            exchange.close();
+        });
+        shop.start();
+        try {
+            world = new ScorecardWorld(home, db.apply(home));
+            JsonNode verified = world.run("web", false, "30s");
+            // two victims a minute apart; the shop's health fails after the first kill, so the run halts before the second
+            String id = world.start("{\"name\":\"web-twice\",\"targets\":{\"providers\":[\"sim\"],\"groups\":[\"web\"]},"
+                    + "\"selection\":{\"mode\":\"count\",\"value\":2},\"guardrails\":{\"minHealthyPercent\":10},"
+                    + "\"recovery\":{\"timeout\":\"30s\",\"pollInterval\":\"50ms\"},\"pacing\":{\"between\":\"1m\"},"
+                    + "\"steadyState\":{\"probes\":[{\"name\":\"shop\",\"http\":{\"url\":\"http://127.0.0.1:" + shop.getAddress().getPort()
+                    + "/health\",\"timeout\":\"500ms\"}}],\"every\":\"500ms\",\"tolerance\":2}}");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonNode run = TestServer.json(world.server.get("/api/v1/experiments/" + id, world.operator));
+                return run.get("terminations").size() == 1 || !List.of("PENDING", "RUNNING").contains(run.get("state").asText());
+            });
+            status.set(500);
+            JsonNode halted = world.awaitEnd(id);
+            assertThat(halted.get("state").asText()).as(halted.toString()).isEqualTo("HALTED");
+            world.clock.set(Instant.parse(halted.get("finishedAt").asText()).plusSeconds(1));
+
+            JsonNode web = group(TestServer.json(world.server.get("/api/v1/scorecard", world.viewer)), "sim/r1/web");
+
+            assertThat(web.get("status").asText()).isEqualTo("FAILING");
+            assertThat(web.get("score").asInt()).isEqualTo(50);
+            assertThat(web.get("openFinding").get("runId").asText()).isEqualTo(id);
+            assertThat(web.get("openFinding").get("reason").asText()).isEqualTo("HALTED");
+            assertThat(web.get("realKills").asInt()).as("one kill each; the halted run's second victim was spared").isEqualTo(2);
+            // the halted run's own recovery of web verifies it when the group was seen back before the halt; else the earlier run
+            JsonNode haltedRecovery = halted.get("recoveries").get(0);
+            boolean seenBack = haltedRecovery.get("status").asText().equals("RECOVERED") && haltedRecovery.get("timeToRecoverSeconds").isNumber();
+            assertThat(web.get("lastVerification").get("runId").asText()).as(halted.get("recoveries").toString())
+                    .isEqualTo(seenBack ? id : verified.get("id").asText());
+        } finally {
+            shop.stop(0);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void theCsvHasOneLinePerGroupWithTheJsonNumbers(String name, Function<Path, MacaqueConfig.DatabaseConfig> db) {
         world = new ScorecardWorld(home, db.apply(home));
         JsonNode web = world.run("web", false, "30s");

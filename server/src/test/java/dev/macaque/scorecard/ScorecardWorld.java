@@ -74,15 +74,25 @@ public final class ScorecardWorld implements AutoCloseable {
 
     /** Runs {@code spec} to its end (it must complete) and returns the run as the API shows it. */
     public JsonNode run(String spec) {
+        JsonNode run = awaitEnd(start(spec));
+        assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("COMPLETED");
+        return run;
+    }
+
+    /** Starts {@code spec} and returns the run's id. */
+    public String start(String spec) {
         HttpResponse<String> created = server.sendJson("POST", "/api/v1/experiments", operator, spec);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String id = TestServer.json(created).get("id").asText();
+        return TestServer.json(created).get("id").asText();
+    }
+
+    /** Waits for run {@code id} to end, whichever way, and returns it as the API shows it. */
+    public JsonNode awaitEnd(String id) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             last[0] = TestServer.json(server.get("/api/v1/experiments/" + id, operator));
             return List.of("COMPLETED", "FAILED", "ABORTED", "HALTED", "NOT_STEADY").contains(last[0].get("state").asText());
         });
-        assertThat(last[0].get("state").asText()).as(last[0].toString()).isEqualTo("COMPLETED");
         return last[0];
     }
 
