@@ -65,7 +65,8 @@ public final class MacaqueServer implements AutoCloseable {
                 new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(),
                 new dev.macaque.inventory.InventoryModule(),
                 new GroupsModule(), new ExperimentsModule(), new dev.macaque.templates.TemplatesModule(), new ClusterModule(),
-                new ChaosMonkeyModule(), new dev.macaque.safety.StopConditionsModule(), new dev.macaque.simulations.SimulationsModule(), new HttpModule(), new DashboardModule()));
+                new ChaosMonkeyModule(), new dev.macaque.safety.StopConditionsModule(), new dev.macaque.simulations.SimulationsModule(),
+                new dev.macaque.scorecard.ScorecardModule(), new dev.macaque.reports.ReportsModule(), new HttpModule(), new DashboardModule()));
         modules.addAll(List.of(extra));
         return modules;
     }
@@ -101,7 +102,8 @@ public final class MacaqueServer implements AutoCloseable {
             java.time.Clock clock = injector.getInstance(java.time.Clock.class);
             RefusalAudit refusals = injector.getInstance(RefusalAudit.class);
             server.poller = new Poller(node.pollInterval(), List.of(injector.getInstance(ClusterDuties.class)::poll,
-                    () -> schedules.tick(clock.instant()), () -> refusals.flush(false)));
+                    () -> schedules.tick(clock.instant()), () -> refusals.flush(false),
+                    injector.getInstance(dev.macaque.reports.WeeklyReportPoster.class)::tick));
             injector.getInstance(TokenStore.class).bootstrapAdmin().ifPresent(admin -> {
                 out.println("ADMIN TOKEN: " + admin.secret());
                 out.flush();

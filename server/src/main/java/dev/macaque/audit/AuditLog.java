@@ -99,17 +99,37 @@ public final class AuditLog {
                     select.setLong(i++, beforeId);
                 }
                 select.setInt(i, limit);
-                List<AuditEntry> entries = new ArrayList<>();
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        entries.add(new AuditEntry(rs.getLong("id"), Sql.instant(rs, "occurred_at"), rs.getString("actor"),
-                                rs.getString("role"), rs.getString("action"), rs.getString("target"), rs.getString("source"),
-                                rs.getString("outcome"), rs.getString("detail")));
-                    }
-                }
-                return entries;
+                return entries(select);
             }
         });
+    }
+
+    /**
+     * The audit entries of one run, oldest first, at most {@code limit}: its creation and abort ({@code experiment.*}
+     * with the run as target) and its terminations (written by the engine with {@code run <id>} as source).
+     */
+    public List<AuditEntry> ofRun(String runId, int limit) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT * FROM audit_log WHERE (target = ? AND action LIKE 'experiment.%') "
+                    + "OR source = ? ORDER BY id LIMIT ?")) {
+                select.setString(1, runId);
+                select.setString(2, "run " + runId);
+                select.setInt(3, limit);
+                return entries(select);
+            }
+        });
+    }
+
+    private static List<AuditEntry> entries(PreparedStatement select) throws java.sql.SQLException {
+        List<AuditEntry> entries = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                entries.add(new AuditEntry(rs.getLong("id"), Sql.instant(rs, "occurred_at"), rs.getString("actor"),
+                        rs.getString("role"), rs.getString("action"), rs.getString("target"), rs.getString("source"),
+                        rs.getString("outcome"), rs.getString("detail")));
+            }
+        }
+        return entries;
     }
 
     private static String likeEscaped(String text) {

@@ -52,7 +52,8 @@ public final class ConfigLoader {
             "limits.eventStreamsPerRun", "limits.eventStreams", "dashboard.sessionTimeout", "dashboard.simulationsDirectory",
             "safety.maxTerminationsPerHour", "safety.maxTerminationsPerDay", "safety.maxGroupsDegraded",
             "simulations.workers", "simulations.queue", "simulations.maxInstances", "simulations.maxDuration",
-            "simulations.timeout", "simulations.keep", "inventory.refresh");
+            "simulations.timeout", "simulations.keep", "inventory.refresh", "notifications.weeklyReport", "scorecard.freshness", "scorecard.groupBy",
+            "scorecard.trendWeeks");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -304,6 +305,16 @@ public final class ConfigLoader {
         between(source, "simulations.queue", simulations.queue(), 0, 1000, errors);
         between(source, "simulations.maxInstances", simulations.maxInstances(), 1, 10_000_000, errors);
         between(source, "simulations.keep", simulations.keep(), 1, 10_000, errors);
+        MacaqueConfig.ScorecardConfig scorecard = config.scorecard();
+        duration(source, "scorecard.freshness", scorecard.freshness(), errors);
+        if (!scorecard.groupBy().matches("[A-Za-z0-9._:/-]{1,128}")) {
+            errors.add(source + ": scorecard.groupBy must be a tag key (1-128 letters, digits, '.', '_', ':', '/' or '-'), was '"
+                    + scorecard.groupBy() + "'");
+        }
+        between(source, "scorecard.trendWeeks", scorecard.trendWeeks(), 1, 104, errors);
+        if (config.notifications().weeklyReport() && config.notifications().webhooks().isEmpty()) {
+            errors.add(source + ": notifications.weeklyReport is true but no notifications.webhooks are configured to post it to");
+        }
         String url = config.outageCheck().url();
         if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
             errors.add(source + ": outageCheck.url must be an http:// or https:// URL, was '" + url + "'");

@@ -27,6 +27,7 @@ import java.util.Map;
  * @param safety        fleet-wide budgets checked before every termination of every run, schedule and node
  * @param simulations   the training simulations the server runs ({@code POST /api/v1/simulations})
  * @param inventory     how often this node re-reads the fleet from each provider
+ * @param scorecard     how the reliability scorecard grades groups and aggregates them ({@code GET /api/v1/scorecard})
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -43,62 +44,72 @@ public record MacaqueConfig(
         DashboardConfig dashboard,
         SafetyConfig safety,
         SimulationsConfig simulations,
-        InventoryConfig inventory) {
+        InventoryConfig inventory,
+        ScorecardConfig scorecard) {
+
+    /** The configuration with the default scorecard settings. */
+    public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
+            Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
+            ClusterConfig cluster, OutageCheckConfig outageCheck, LimitsConfig limits, DashboardConfig dashboard, SafetyConfig safety,
+            SimulationsConfig simulations) {
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits, dashboard,
+                safety, simulations, null, null);
+    }
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers) {
-        this(server, mode, plugins, logging, database, providers, null, null, null, null, null, null, null, null, null);
+        this(server, mode, plugins, logging, database, providers, null, null, null, null, null, null, null, null);
     }
 
     /** The configuration with the default limits and dashboard settings. */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
             Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
             ClusterConfig cluster, OutageCheckConfig outageCheck) {
-        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null, null, null, null, null);
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, null, null, null, null);
     }
 
     /** A copy with other limits; everything else unchanged. */
     public MacaqueConfig withLimits(LimitsConfig newLimits) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                newLimits, dashboard, safety, simulations, inventory);
+                newLimits, dashboard, safety, simulations, inventory, scorecard);
     }
 
     /** A copy with other fleet-wide budgets. */
     public MacaqueConfig withSafety(SafetyConfig newSafety) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, newSafety, simulations, inventory);
+                limits, dashboard, newSafety, simulations, inventory, scorecard);
     }
 
     /** A copy with other dashboard settings. */
     public MacaqueConfig withDashboard(DashboardConfig newDashboard) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, newDashboard, safety, simulations, inventory);
+                limits, newDashboard, safety, simulations, inventory, scorecard);
     }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
         return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations, inventory);
+                dashboard, safety, simulations, inventory, scorecard);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
         return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations, inventory);
+                dashboard, safety, simulations, inventory, scorecard);
     }
 
     /** A copy with other training-simulation (and prediction) limits. */
     public MacaqueConfig withSimulations(SimulationsConfig newSimulations) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, safety, newSimulations, inventory);
+                limits, dashboard, safety, newSimulations, inventory, scorecard);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck, limits, dashboard, safety, simulations, inventory);
+                newOutageCheck, limits, dashboard, safety, simulations, inventory, scorecard);
     }
 
     public MacaqueConfig {
@@ -117,12 +128,13 @@ public record MacaqueConfig(
         safety = safety == null ? SafetyConfig.DEFAULT : safety;
         simulations = simulations == null ? SimulationsConfig.DEFAULT : simulations;
         inventory = inventory == null ? InventoryConfig.DEFAULT : inventory;
+        scorecard = scorecard == null ? ScorecardConfig.DEFAULT : scorecard;
     }
 
     /** A copy with another inventory refresh; everything else unchanged. */
     public MacaqueConfig withInventory(InventoryConfig newInventory) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, safety, simulations, newInventory);
+                limits, dashboard, safety, simulations, newInventory, scorecard);
     }
 
     /**
@@ -134,6 +146,29 @@ public record MacaqueConfig(
 
         public InventoryConfig {
             refresh = refresh == null ? "60s" : refresh;
+        }
+    }
+
+    /** A copy with other scorecard settings. */
+    public MacaqueConfig withScorecard(ScorecardConfig newScorecard) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                limits, dashboard, safety, simulations, inventory, newScorecard);
+    }
+
+    /**
+     * The reliability scorecard (README "Scorecard and reports").
+     *
+     * @param freshness  how long a verification keeps a group {@code VERIFIED}; older, it is {@code STALE} (default 30d)
+     * @param groupBy    the tag whose value names a group's team in the per-team aggregate (default {@code team})
+     * @param trendWeeks how many weeks the fleet's score trend covers, the current one included (default 12)
+     */
+    public record ScorecardConfig(String freshness, String groupBy, Integer trendWeeks) {
+        public static final ScorecardConfig DEFAULT = new ScorecardConfig(null, null, null);
+
+        public ScorecardConfig {
+            freshness = freshness == null ? "30d" : freshness;
+            groupBy = groupBy == null ? "team" : groupBy;
+            trendWeeks = trendWeeks == null ? 12 : trendWeeks;
         }
     }
 
@@ -217,18 +252,14 @@ public record MacaqueConfig(
     /**
      * @param sessionTimeout       how long a dashboard sign-in lasts; signing out ends it sooner
      * @param simulationsDirectory where the Simulations page looks for the reports of {@code macaque simulate}
-     *                             (one folder per run, as {@code --out} writes them); relative to the working
-     *                             directory, as {@code ./data} is, so that by default the page shows what
-     *                             {@code macaque simulate} wrote from the same folder
+     *                             (one folder per run, as {@code --out} writes them); relative to the installation folder
      */
     public record DashboardConfig(String sessionTimeout, String simulationsDirectory) {
-        /** Where {@code macaque simulate} writes and the Simulations page reads by default. */
-        public static final String DEFAULT_SIMULATIONS_DIRECTORY = "simulation-out";
         public static final DashboardConfig DEFAULT = new DashboardConfig(null, null);
 
         public DashboardConfig {
             sessionTimeout = sessionTimeout == null ? "8h" : sessionTimeout;
-            simulationsDirectory = simulationsDirectory == null ? DEFAULT_SIMULATIONS_DIRECTORY : simulationsDirectory;
+            simulationsDirectory = simulationsDirectory == null ? "simulation-out" : simulationsDirectory;
         }
     }
 
@@ -236,11 +267,18 @@ public record MacaqueConfig(
      * @param webhooks       where events are posted
      * @param maxAttempts    delivery attempts per event and webhook (first try included)
      * @param initialBackoff wait before the second attempt; doubled for each further one
+     * @param weeklyReport   true: the weekly report of the week just ended is posted to the webhooks once a week
+     *                       (event {@code report.weekly}); default false
      */
-    public record NotificationsConfig(List<WebhookConfig> webhooks, Integer maxAttempts, String initialBackoff) {
-        public static final NotificationsConfig DEFAULT = new NotificationsConfig(null, null, null);
+    public record NotificationsConfig(List<WebhookConfig> webhooks, Integer maxAttempts, String initialBackoff, Boolean weeklyReport) {
+        public static final NotificationsConfig DEFAULT = new NotificationsConfig(null, null, null, null);
+
+        public NotificationsConfig(List<WebhookConfig> webhooks, Integer maxAttempts, String initialBackoff) {
+            this(webhooks, maxAttempts, initialBackoff, null);
+        }
 
         public NotificationsConfig {
+            weeklyReport = weeklyReport != null && weeklyReport;
             webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
             maxAttempts = maxAttempts == null ? 5 : maxAttempts;
             initialBackoff = initialBackoff == null ? "1s" : initialBackoff;

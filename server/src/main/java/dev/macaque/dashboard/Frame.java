@@ -18,7 +18,7 @@ public record Frame(String title, Section section, Viewer viewer, Assets.Urls as
 
     /** The navigation's entries. */
     public enum Section {
-        OVERVIEW, FLEET, EXPERIMENTS, NEW_EXPERIMENT, SCHEDULES, AUDIT, SIMULATIONS, DOCS, SIGN_IN
+        OVERVIEW, FLEET, EXPERIMENTS, NEW_EXPERIMENT, SCHEDULES, AUDIT, SIMULATIONS, SCORECARD, DOCS, SIGN_IN
     }
 
     /**

@@ -130,6 +130,34 @@ public final class RunHistory {
         });
     }
 
+    /**
+     * Real runs (not dry runs) that terminated at least one instance for real, newest first, at most {@code limit}:
+     * the runs a scorecard is computed from. Dry runs and runs that killed nothing never appear.
+     */
+    public List<StoredRun> runsWithRealKills(int limit) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT r.* FROM runs r WHERE r.dry_run = FALSE AND EXISTS "
+                    + "(SELECT 1 FROM terminations t WHERE t.run_id = r.id AND t.dry_run = FALSE AND t.outcome = 'TERMINATED') "
+                    + "ORDER BY r.created_at DESC, r.id DESC LIMIT ?")) {
+                select.setInt(1, limit);
+                return RunRows.readAll(select);
+            }
+        });
+    }
+
+    /** Runs created in [{@code from}, {@code to}), oldest first, at most {@code limit}. */
+    public List<StoredRun> runsCreatedBetween(Instant from, Instant to, int limit) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT * FROM runs WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT ?")) {
+                Sql.setInstant(select, 1, from);
+                Sql.setInstant(select, 2, to);
+                select.setInt(3, limit);
+                return RunRows.readAll(select);
+            }
+        });
+    }
+
     /** Template names that runs were started from (templates deleted since included), in name order; at most {@code limit}. */
     public List<String> templatesUsed(int limit) {
         return database.inTransaction(c -> RunRows.templateNames(c, limit));

@@ -127,7 +127,7 @@ final class RunRows {
         void bind(PreparedStatement statement, int first) throws SQLException;
     }
 
-    private static List<StoredRun> readAll(PreparedStatement select) throws SQLException {
+    static List<StoredRun> readAll(PreparedStatement select) throws SQLException {
         List<StoredRun> runs = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {

@@ -169,6 +169,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void scorecardSettingsHaveDefaultsAndAreReadFromTheFileAndTheEnvironment() throws Exception {
+        MacaqueConfig defaults = new ConfigLoader(Map.of()).load(null);
+        assertThat(defaults.scorecard()).isEqualTo(new MacaqueConfig.ScorecardConfig("30d", "team", 12));
+        assertThat(defaults.notifications().weeklyReport()).isFalse();
+
+        Path file = yaml("""
+                scorecard: {freshness: 14d, groupBy: owner}
+                notifications:
+                  weeklyReport: true
+                  webhooks: [{url: "http://127.0.0.1:9/hook"}]
+                """);
+        MacaqueConfig config = new ConfigLoader(Map.of("MACAQUE_SCORECARD_TREND_WEEKS", "4")).load(file);
+        assertThat(config.scorecard()).isEqualTo(new MacaqueConfig.ScorecardConfig("14d", "owner", 4));
+        assertThat(config.notifications().weeklyReport()).isTrue();
+    }
+
+    @Test
+    void invalidScorecardSettingsAreAllReportedWithTheirKeys() throws Exception {
+        Path file = yaml("""
+                scorecard: {freshness: a month, groupBy: "team name", trendWeeks: 0}
+                notifications: {weeklyReport: true}
+                """);
+        String message = errorsOf(() -> new ConfigLoader(Map.of()).load(file)).getMessage();
+        assertThat(message).contains("scorecard.freshness: ").contains("scorecard.groupBy must be a tag key")
+                .contains("scorecard.trendWeeks must be between 1 and 104, was 0")
+                .contains("notifications.weeklyReport is true but no notifications.webhooks are configured");
+        Path misspelt = yaml("scorecard: {freshnes: 30d}");
+        assertThat(errorsOf(() -> new ConfigLoader(Map.of()).load(misspelt)).getMessage())
+                .contains("unknown key 'scorecard.freshnes' (did you mean 'freshness'?)");
+    }
+
+    @Test
     void environmentVariablesOverrideEveryKeyIncludingProviderKeys() throws Exception {
         Path file = yaml("""
                 server:

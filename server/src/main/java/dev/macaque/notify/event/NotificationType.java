@@ -10,7 +10,9 @@ public enum NotificationType {
     RUN_FINISHED("run.finished"),
     TERMINATION("termination"),
     NOT_RECOVERED("group.not-recovered"),
-    KILL_SWITCH("killswitch");
+    KILL_SWITCH("killswitch"),
+    /** The weekly report of the week just ended ({@code notifications.weeklyReport: true}). */
+    WEEKLY_REPORT("report.weekly");
 
     public static final List<String> WIRE_NAMES = Arrays.stream(values()).map(NotificationType::wireName).toList();
 
