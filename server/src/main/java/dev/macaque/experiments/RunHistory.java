@@ -51,6 +51,14 @@ public final class RunHistory {
         return kills("WHERE intended_at >= ? AND dry_run = ?", List.of(since, false), limit);
     }
 
+    /**
+     * Every termination record intended at or after {@code since}, dry runs' rehearsals included, newest first: for
+     * reports that count the two apart ({@link Kill#dryRun()}).
+     */
+    public List<Kill> allKillsSince(Instant since, int limit) {
+        return kills("WHERE intended_at >= ?", List.of(since), limit);
+    }
+
     /** How many would-be terminations of dry runs were intended at or after {@code since}: rehearsals, counted apart. */
     public long rehearsalsSince(Instant since) {
         return database.inTransaction(c -> {

@@ -54,7 +54,7 @@ public final class WeeklyReports {
         runs = truncated ? runs.subList(0, READ_LIMIT) : runs;
         Map<String, Integer> byState = runs.stream().collect(Collectors.toMap(StoredRun::state, r -> 1, Integer::sum, TreeMap::new));
         int dry = (int) runs.stream().filter(StoredRun::dryRun).count();
-        List<RunHistory.Kill> kills = history.killsSince(from, READ_LIMIT + 1);
+        List<RunHistory.Kill> kills = history.allKillsSince(from, READ_LIMIT + 1);
         truncated |= kills.size() > READ_LIMIT;
         int realKills = 0;
         int dryKills = 0;
