@@ -252,14 +252,18 @@ public record MacaqueConfig(
     /**
      * @param sessionTimeout       how long a dashboard sign-in lasts; signing out ends it sooner
      * @param simulationsDirectory where the Simulations page looks for the reports of {@code macaque simulate}
-     *                             (one folder per run, as {@code --out} writes them); relative to the installation folder
+     *                             (one folder per run, as {@code --out} writes them); relative to the working
+     *                             directory, as {@code ./data} is, so that by default the page shows what
+     *                             {@code macaque simulate} wrote from the same folder
      */
     public record DashboardConfig(String sessionTimeout, String simulationsDirectory) {
+        /** Where {@code macaque simulate} writes and the Simulations page reads by default. */
+        public static final String DEFAULT_SIMULATIONS_DIRECTORY = "simulation-out";
         public static final DashboardConfig DEFAULT = new DashboardConfig(null, null);
 
         public DashboardConfig {
             sessionTimeout = sessionTimeout == null ? "8h" : sessionTimeout;
-            simulationsDirectory = simulationsDirectory == null ? "simulation-out" : simulationsDirectory;
+            simulationsDirectory = simulationsDirectory == null ? DEFAULT_SIMULATIONS_DIRECTORY : simulationsDirectory;
         }
     }
 
