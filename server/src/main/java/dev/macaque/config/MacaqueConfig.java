@@ -26,6 +26,7 @@ import java.util.Map;
  * @param dashboard     the web dashboard served at {@code /}: sign-in sessions and where simulation reports are found
  * @param safety        fleet-wide budgets checked before every termination of every run, schedule and node
  * @param simulations   the training simulations the server runs ({@code POST /api/v1/simulations})
+ * @param auth          how people sign in: single sign-on through an OpenID Connect provider, and API tokens
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -41,7 +42,23 @@ public record MacaqueConfig(
         LimitsConfig limits,
         DashboardConfig dashboard,
         SafetyConfig safety,
-        SimulationsConfig simulations) {
+        SimulationsConfig simulations,
+        AuthConfig auth) {
+
+    /** The configuration without single sign-on (tokens only). */
+    public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
+            Map<String, Map<String, Object>> providers, List<Map<String, Object>> schedules, NotificationsConfig notifications,
+            ClusterConfig cluster, OutageCheckConfig outageCheck, LimitsConfig limits, DashboardConfig dashboard, SafetyConfig safety,
+            SimulationsConfig simulations) {
+        this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits, dashboard,
+                safety, simulations, null);
+    }
+
+    /** A copy with other sign-in settings. */
+    public MacaqueConfig withAuth(AuthConfig newAuth) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                limits, dashboard, safety, simulations, newAuth);
+    }
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
@@ -59,44 +76,44 @@ public record MacaqueConfig(
     /** A copy with other limits; everything else unchanged. */
     public MacaqueConfig withLimits(LimitsConfig newLimits) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                newLimits, dashboard, safety, simulations);
+                newLimits, dashboard, safety, simulations, auth);
     }
 
     /** A copy with other fleet-wide budgets. */
     public MacaqueConfig withSafety(SafetyConfig newSafety) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, newSafety, simulations);
+                limits, dashboard, newSafety, simulations, auth);
     }
 
     /** A copy with other dashboard settings. */
     public MacaqueConfig withDashboard(DashboardConfig newDashboard) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, newDashboard, safety, simulations);
+                limits, newDashboard, safety, simulations, auth);
     }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
         return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations);
+                dashboard, safety, simulations, auth);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
         return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations);
+                dashboard, safety, simulations, auth);
     }
 
     /** A copy with other training-simulation (and prediction) limits. */
     public MacaqueConfig withSimulations(SimulationsConfig newSimulations) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, safety, newSimulations);
+                limits, dashboard, safety, newSimulations, auth);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck, limits, dashboard, safety, simulations);
+                newOutageCheck, limits, dashboard, safety, simulations, auth);
     }
 
     public MacaqueConfig {
@@ -114,6 +131,82 @@ public record MacaqueConfig(
         dashboard = dashboard == null ? DashboardConfig.DEFAULT : dashboard;
         safety = safety == null ? SafetyConfig.DEFAULT : safety;
         simulations = simulations == null ? SimulationsConfig.DEFAULT : simulations;
+        auth = auth == null ? AuthConfig.DEFAULT : auth;
+    }
+
+    /**
+     * @param oidc   single sign-on for the dashboard; null: none
+     * @param tokens what API tokens may do besides calling the API
+     */
+    public record AuthConfig(OidcConfig oidc, TokensConfig tokens) {
+        public static final AuthConfig DEFAULT = new AuthConfig(null, null);
+
+        public AuthConfig {
+            tokens = tokens == null ? TokensConfig.DEFAULT : tokens;
+        }
+    }
+
+    /** @param dashboardSignIn whether the dashboard's sign-in page accepts an API token (break-glass); default true */
+    public record TokensConfig(Boolean dashboardSignIn) {
+        public static final TokensConfig DEFAULT = new TokensConfig(null);
+
+        public TokensConfig {
+            dashboardSignIn = dashboardSignIn == null ? Boolean.TRUE : dashboardSignIn;
+        }
+    }
+
+    /**
+     * Sign-in through an OpenID Connect provider (README "Single sign-on").
+     *
+     * @param issuer         the provider's issuer URL; its {@code /.well-known/openid-configuration} is read;
+     *                       {@code https://}, or {@code http://} on a loopback address only
+     * @param clientId       this server's client id at the provider
+     * @param clientSecret   its secret (from {@code MACAQUE_AUTH_OIDC_CLIENT_SECRET}); never logged; absent for a
+     *                       public client, which PKCE alone protects
+     * @param scopes         requested scopes; default {@code openid email profile}
+     * @param roleClaim      the ID token claim whose values are mapped to roles; default {@code groups}
+     * @param roles          claim value → role, either {@code operator} or {@code {role: operator, scope: {team: payments}}}
+     * @param allowedDomains when given, only users whose verified {@code email} is in one of these domains
+     * @param redirectUri    the callback URL registered at the provider; default: {@code /sign-in/oidc/callback} on the
+     *                       origin the browser used
+     * @param clockSkew      how far the ID token's {@code exp}/{@code iat} may be off this server's clock; default 60s
+     */
+    public record OidcConfig(String issuer, String clientId, String clientSecret, List<String> scopes, String roleClaim,
+                             Map<String, RoleMapping> roles, List<String> allowedDomains, String redirectUri, String clockSkew) {
+        public OidcConfig {
+            scopes = scopes == null ? List.of("openid", "email", "profile") : List.copyOf(scopes);
+            roleClaim = roleClaim == null ? "groups" : roleClaim;
+            roles = roles == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+            allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+            clockSkew = clockSkew == null ? "60s" : clockSkew;
+        }
+
+        @Override
+        public String toString() {
+            return "OidcConfig[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret="
+                    + (clientSecret == null || clientSecret.isEmpty() ? "" : "****") + ", scopes=" + scopes + ", roleClaim=" + roleClaim
+                    + ", roles=" + roles + ", allowedDomains=" + allowedDomains + ", redirectUri=" + redirectUri + ", clockSkew="
+                    + clockSkew + "]";
+        }
+    }
+
+    /**
+     * What one claim value grants: a role, optionally limited to the groups carrying the tags of {@code scope}.
+     * Written as a bare role ({@code sre: operator}) or as {@code {role: operator, scope: {team: payments}}}.
+     */
+    public record RoleMapping(String role, Map<String, String> scope) {
+        /** The role names {@code dev.macaque.auth.Role} accepts (auth depends on config, not the reverse). */
+        public static final List<String> ROLE_NAMES = List.of("viewer", "operator", "admin");
+
+        public RoleMapping {
+            scope = scope == null ? Map.of() : Collections.unmodifiableMap(new java.util.TreeMap<>(scope));
+        }
+
+        /** {@code sre: operator}: the role alone. */
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        public static RoleMapping valueOf(String role) {
+            return new RoleMapping(role, null);
+        }
     }
 
     /**

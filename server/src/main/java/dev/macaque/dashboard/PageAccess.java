@@ -40,10 +40,10 @@ public final class PageAccess {
         this.audit = Objects.requireNonNull(audit, "audit is null");
     }
 
-    /** The request's live session; a session whose token was revoked since is ended here. */
+    /** The request's live session; a session whose API token was revoked since is ended here. */
     public Optional<DashboardSessions.Session> session(Context ctx) {
         Optional<DashboardSessions.Session> session = sessions.find(ctx.cookie(COOKIE));
-        if (session.isPresent() && !tokens.isActive(session.get().principal().tokenId())) {
+        if (session.isPresent() && session.get().principal().isToken() && !tokens.isActive(session.get().principal().tokenId())) {
             sessions.endAllOf(session.get().principal().tokenId());
             return Optional.empty();
         }

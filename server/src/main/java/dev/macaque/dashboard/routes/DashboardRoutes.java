@@ -50,6 +50,8 @@ public final class DashboardRoutes implements RouteGroup {
         pages.assets().addTo(routes);
         routes.get("/sign-in", signIn::show);
         routes.post("/sign-in", signIn::signIn);
+        routes.get("/sign-in/oidc", signIn::startSso);
+        routes.get("/sign-in/oidc/callback", signIn::finishSso);
         routes.post("/sign-out", access.action(Role.VIEWER, signIn::signOut));
         routes.get("/docs", ctx -> pages.render(ctx, 200, "docs.jte", pages.publicFrame(ctx, "API reference", Frame.Section.DOCS), ""));
 
