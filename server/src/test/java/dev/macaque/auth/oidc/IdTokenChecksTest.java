@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The ID token checks on tokens a real provider would not issue, built and signed in the test with Nimbus and served
  * from a local JWKS: wrong audience, expired beyond the skew, a bad signature, another issuer, a replayed nonce, and
- * key rotation. Each case is one sign-in against a running server.
+ * key rotation. Each case is one sign-in against a running server, whose token sign-in is switched off.
  */
 class IdTokenChecksTest {
     static final String CLIENT = "macaque";
@@ -42,7 +42,7 @@ class IdTokenChecksTest {
                 Map.of("chaos-operator", MacaqueConfig.RoleMapping.valueOf("operator")), null, null, "60s");
         server = TestServer.startWith(home, TestDatabases.h2(home), MacaqueConfig.Mode.LEASHED,
                 Map.of("sim", Map.of("type", "simulated", "world", "demo")),
-                config -> config.withAuth(new MacaqueConfig.AuthConfig(oidc, null)));
+                config -> config.withAuth(new MacaqueConfig.AuthConfig(oidc, new MacaqueConfig.TokensConfig(false))));
     }
 
     @AfterAll
@@ -178,5 +178,21 @@ class IdTokenChecksTest {
 
         assertThat(answer.statusCode()).isEqualTo(401);
         assertThat(idp.jwksFetches.get() - fetchesBefore).isEqualTo(1);
+    }
+
+    @Test
+    void withTokenSignInSwitchedOffTheDashboardRefusesEvenTheAdminTokenAndOffersOnlySingleSignOn() throws Exception {
+        java.net.http.HttpRequest post = java.net.http.HttpRequest.newBuilder(server.uri("/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("next=%2F&token=" + server.adminToken)).build();
+        HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(post, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(answer.body()).contains("Signing in with an API token is switched off on this server");
+        assertThat(answer.headers().allValues("Set-Cookie")).isEmpty();
+        String page = new SsoBrowser().get(server.uri("/sign-in").toString()).body();
+        assertThat(page).contains("Sign in with your company account").doesNotContain("name=\"token\"");
+        // the API keeps its tokens: automation and break-glass are unaffected
+        assertThat(server.get("/api/v1/groups", server.adminToken).statusCode()).isEqualTo(200);
     }
 }
