@@ -38,8 +38,8 @@ public record Principal(String tokenId, String name, Role role, Scope scope) {
         return !tokenId.startsWith(OIDC_PREFIX) && !this.equals(SYSTEM);
     }
 
-    /** The role as the audit trail shows it: {@code operator}, or {@code operator[team=payments]} when scoped. */
-    public String roleForAudit() {
-        return scope.unscoped() ? role.wireName() : role.wireName() + "[" + scope + "]";
+    /** The role for people: {@code operator}, or {@code operator within team=payments} when scoped. */
+    public String describeRole() {
+        return scope.unscoped() ? role.wireName() : role.wireName() + " within " + scope;
     }
 }

@@ -42,19 +42,19 @@ public record Scope(Map<String, String> tags) {
         return tags.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
     }
 
-    /** Parses {@link #toString()}'s form (as stored); blank is {@link #ALL}. */
-    public static Scope parse(String text) {
-        if (text == null || text.isBlank()) {
+    /** Checks a requested scope: at most {@link #MAX_TAGS} tags, names and values 1-100 characters, none blank. */
+    public static Scope of(Map<String, String> tags) {
+        if (tags == null) {
             return ALL;
         }
-        Map<String, String> tags = new TreeMap<>();
-        for (String pair : text.split(",")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("a scope is tag=value pairs separated by ',', was '" + text + "'");
-            }
-            tags.put(pair.substring(0, eq), pair.substring(eq + 1));
+        if (tags.size() > MAX_TAGS) {
+            throw new IllegalArgumentException("a scope has at most " + MAX_TAGS + " tags, was " + tags.size());
         }
+        tags.forEach((tag, value) -> {
+            if (tag == null || tag.isBlank() || tag.length() > 100 || value == null || value.isBlank() || value.length() > 100) {
+                throw new IllegalArgumentException("a scope is tag: value pairs, each 1-100 characters and not blank; was " + tags);
+            }
+        });
         return new Scope(tags);
     }
 }

@@ -104,6 +104,14 @@ public final class PageAccess {
         };
     }
 
+    /** {@code handler} for unscoped principals only (403 otherwise, audited as by the API); inside {@link #action}. */
+    public Handler unscoped(String what, Handler handler) {
+        return ctx -> {
+            access.requireUnscoped(ctx, what);
+            handler.handle(ctx);
+        };
+    }
+
     /** Refuses a request another site's page made the browser send. */
     public static void requireSameOrigin(Context ctx) {
         String site = ctx.header("Sec-Fetch-Site");

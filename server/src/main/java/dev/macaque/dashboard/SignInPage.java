@@ -114,8 +114,8 @@ public final class SignInPage {
         Principal principal = signedIn.principal();
         DashboardSessions.Started started = access.sessions().start(principal);
         ctx.res().addHeader("Set-Cookie", cookie(ctx, started.cookieValue(), access.sessions().timeout().toSeconds()));
-        audit.record(principal.display(), principal.roleForAudit(), "dashboard.sign-in", "dashboard", ctx.ip(), "ok",
-                "single sign-on; " + sso.roleClaim() + " " + signedIn.claimValue() + " grants " + principal.roleForAudit());
+        audit.record(principal.display(), principal.role().wireName(), "dashboard.sign-in", "dashboard", ctx.ip(), "ok",
+                "single sign-on; " + sso.roleClaim() + " " + signedIn.claimValue() + " grants " + principal.describeRole());
         // Not a redirect: after the provider's cross-site redirect a browser withholds SameSite=Strict cookies for the
         // rest of that chain; this page moves on by itself, as a navigation of our own origin, with the cookie.
         page(ctx, 200, safeNext(signedIn.next()), null, safeNext(signedIn.next()));
@@ -139,7 +139,7 @@ public final class SignInPage {
             return;
         }
         ApiToken t = token.get();
-        Principal principal = new Principal(t.id(), t.name(), t.role());
+        Principal principal = t.principal();
         DashboardSessions.Started started = access.sessions().start(principal);
         ctx.header("Set-Cookie", cookie(ctx, started.cookieValue(), access.sessions().timeout().toSeconds()));
         audit.record(principal.display(), principal.role().wireName(), "dashboard.sign-in", "dashboard", ctx.ip(), "ok", null);

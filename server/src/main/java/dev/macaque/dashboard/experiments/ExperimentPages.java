@@ -399,7 +399,7 @@ public final class ExperimentPages {
         ExperimentPreviewer available = previewer.orElseThrow(() -> new ProblemException(501,
                 "previews are not available on this server yet (the target-preview service is not installed)"));
         try {
-            render(ctx, 200, e, Map.of(), available.preview(e.spec()));
+            render(ctx, 200, e, Map.of(), available.preview(dev.macaque.experiments.ScopedSpecs.within(e.spec(), Access.principal(ctx).scope())));
         } catch (SpecValidationException invalid) {
             render(ctx, 400, e, errors(invalid), null);
         }

@@ -57,7 +57,7 @@ public final class DashboardRoutes implements RouteGroup {
 
         routes.get("/", access.page(overview::show));
         routes.post("/killswitch/engage", access.action(Role.OPERATOR, overview::engage));
-        routes.post("/killswitch/release", access.action(Role.ADMIN, overview::release));
+        routes.post("/killswitch/release", access.action(Role.ADMIN, access.unscoped("releasing the kill switch", overview::release)));
 
         routes.get("/fleet", access.page(fleet::fleet));
         routes.get("/fleet/{provider}/{region}/{name}", access.page(fleet::group));
