@@ -135,7 +135,7 @@ public final class PageAccess {
 
     public static Frame.Viewer viewer(Context ctx) {
         DashboardSessions.Session session = current(ctx);
-        return new Frame.Viewer(session.principal().name(), session.principal().role(), session.csrfToken());
+        return new Frame.Viewer(session.principal().name(), session.principal().role(), session.csrfToken(), session.principal().scope());
     }
 
     public DashboardSessions sessions() {

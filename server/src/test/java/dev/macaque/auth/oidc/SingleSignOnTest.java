@@ -119,6 +119,8 @@ class SingleSignOnTest {
         DashboardSessions.Session session = session(bob);
         assertThat(session.principal().role().wireName()).isEqualTo("operator");
         assertThat(session.principal().scope().tags()).containsExactly(Map.entry("team", "payments"));
+        assertThat(bob.get(server.uri("/fleet").toString()).body())
+                .contains("bob@example.com <span class=\"role\">operator · team=payments</span>");
 
         nextUser("u-3003", Map.of("groups", List.of("payments-oncall", "chaos-admins")));
         SsoBrowser carol = new SsoBrowser();
