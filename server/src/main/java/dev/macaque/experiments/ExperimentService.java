@@ -438,7 +438,8 @@ public final class ExperimentService implements AutoCloseable {
      */
     public Optional<RunView> abort(String runId, Principal principal, String reason, String source) {
         if (!principal.scope().unscoped()) {
-            Scope runScope = view(runId).map(v -> ScopedSpecs.of(v.spec())).orElse(Scope.ALL);
+            // (an unknown run is left to the answer below: nothing to abort)
+            Scope runScope = view(runId).map(v -> ScopedSpecs.of(v.spec())).orElse(principal.scope());
             if (!principal.scope().covers(runScope)) {
                 audit.record(principal.display(), principal.role().wireName(), "auth.denied", "abort " + runId, source, "forbidden",
                         "run outside the scope " + principal.scope());
