@@ -41,6 +41,11 @@ final class NimbusIdentityProvider implements AutoCloseable {
                 {"issuer":"%1$s","authorization_endpoint":"%1$s/auth","token_endpoint":"%1$s/token","jwks_uri":"%1$s/certs",
                  "response_types_supported":["code"],"subject_types_supported":["public"],
                  "id_token_signing_alg_values_supported":["RS256"]}""".formatted(issuer)));
+        // a provider whose discovery document, found under another path, names the real issuer: an issuer mismatch
+        http.createContext("/realms/alias/.well-known/openid-configuration", exchange -> answer(exchange, 200,
+                "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/auth\",\"token_endpoint\":\""
+                        + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/certs\",\"response_types_supported\":[\"code\"],"
+                        + "\"subject_types_supported\":[\"public\"],\"id_token_signing_alg_values_supported\":[\"RS256\"]}"));
         http.createContext("/realms/ops/certs", exchange -> {
             jwksFetches.incrementAndGet();
             answer(exchange, 200, published.get().toString(true));
