@@ -91,6 +91,18 @@ class TeamScopesHttpTest {
     }
 
     @Test
+    void aTemplatesRunIsScopedToo() {
+        assertThat(server.sendJson("PUT", "/api/v1/templates/cache-drill", server.adminToken,
+                "{\"name\":\"cache-drill\",\"targets\":{\"groups\":[\"cache\"]},\"selection\":{\"mode\":\"count\",\"value\":1}}")
+                .statusCode()).isEqualTo(201);
+
+        HttpResponse<String> refused = server.sendJson("POST", "/api/v1/templates/cache-drill/runs", storefront, "{\"dryRun\":true}");
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(reasons(TestServer.json(refused).get("excluded"))).containsEntry("cache", "OUT_OF_SCOPE");
+    }
+
+    @Test
     void aSpecAskingForAnotherScopeIsRefusedField() {
         HttpResponse<String> refused = server.sendJson("POST", "/api/v1/experiments", storefront,
                 "{\"name\":\"sneaky\",\"targets\":{\"scope\":{\"team\":\"platform\"}},\"selection\":{\"mode\":\"count\",\"value\":1}}");

@@ -75,6 +75,40 @@ class RelyingPartyTest {
         assertThat(OidcSignIn.claimValues(claims, "role.deeper")).isEmpty();
     }
 
+    @Test
+    void allowedDomainsLetInOnlyVerifiedEmailsOfThoseDomainsAndTheRedirectUriOverrideIsUsed() {
+        try (NimbusIdentityProvider idp = new NimbusIdentityProvider()) {
+            com.nimbusds.jose.jwk.RSAKey key = NimbusIdentityProvider.newKey("k1");
+            idp.publish(key.toPublicJWK());
+            OidcSignIn signIn = new OidcSignIn(new MacaqueConfig.OidcConfig(idp.issuer, "macaque", null, null, null,
+                    Map.of("sre", MacaqueConfig.RoleMapping.valueOf("operator")), List.of("Example.com"),
+                    "https://macaque.example.com/sign-in/oidc/callback", null), Clock.systemUTC());
+
+            assertThat(signInAs(signIn, idp, key, "alice@example.com", true)).isInstanceOf(OidcSignIn.Outcome.SignedIn.class);
+            OidcSignIn.Outcome other = signInAs(signIn, idp, key, "mallory@example.org", true);
+            OidcSignIn.Outcome unverified = signInAs(signIn, idp, key, "eve@example.com", false);
+
+            assertThat(other).isInstanceOf(OidcSignIn.Outcome.Refused.class);
+            assertThat(((OidcSignIn.Outcome.Refused) other).message())
+                    .isEqualTo("Your account (mallory@example.org) is not in a domain allowed to sign in here (Example.com).");
+            assertThat(((OidcSignIn.Outcome.Refused) other).status()).isEqualTo(403);
+            assertThat(((OidcSignIn.Outcome.Refused) unverified).message()).contains("your email is not verified");
+        }
+    }
+
+    private static OidcSignIn.Outcome signInAs(OidcSignIn signIn, NimbusIdentityProvider idp, com.nimbusds.jose.jwk.RSAKey key,
+            String email, boolean verified) {
+        OidcSignIn.Started started = signIn.start("http://127.0.0.1:8080", "/");
+        String url = started.authorizationRequest().toString();
+        assertThat(SsoBrowser.param(url, "redirect_uri")).isEqualTo("https://macaque.example.com/sign-in/oidc/callback");
+        java.time.Instant now = java.time.Instant.now();
+        idp.nextIdToken.set(NimbusIdentityProvider.sign(key, "k1", new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(idp.issuer)
+                .audience("macaque").subject("u").claim("email", email).claim("email_verified", verified)
+                .claim("groups", List.of("sre")).claim("nonce", SsoBrowser.param(url, "nonce"))
+                .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(300))).build()));
+        return signIn.finish(SsoBrowser.param(url, "state"), "c0de", null, null, started.browserBinding());
+    }
+
     private static RoleMappings.Grant grant(RoleMappings.Decision decision) {
         assertThat(decision).isInstanceOf(RoleMappings.Decision.Granted.class);
         return ((RoleMappings.Decision.Granted) decision).grant();
