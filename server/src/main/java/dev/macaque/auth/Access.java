@@ -54,7 +54,7 @@ public final class Access {
         if (limits.chargeToken(t.id()) instanceof RateLimits.Decision.Refused refused) {
             throw tooMany(ctx, "too many requests with the token '" + t.name() + "'", refused);
         }
-        ctx.attribute(PRINCIPAL, new Principal(t.id(), t.name(), t.role()));
+        ctx.attribute(PRINCIPAL, t.principal());
     }
 
     /** Wraps {@code handler} so that it only runs for principals holding {@code role}. */
@@ -84,6 +84,20 @@ public final class Access {
                 throw e;
             }
         };
+    }
+
+    /**
+     * Refuses (403, audited) a scoped principal: {@code what} is for an unscoped one only, such as releasing the kill
+     * switch, which lets every team's chaos resume.
+     */
+    public void requireUnscoped(Context ctx, String what) {
+        Principal principal = principal(ctx);
+        if (!principal.scope().unscoped()) {
+            audit.record(principal.display(), principal.role().wireName(), "auth.denied", ctx.method() + " " + ctx.path(), ctx.ip(),
+                    "forbidden", what + " needs an unscoped principal; it acts within " + principal.scope());
+            throw new ProblemException(403, what + " needs an unscoped " + "principal; '" + principal.name() + "' acts within the scope "
+                    + principal.scope() + " only");
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** Token management for admins: {@code POST/GET /api/v1/tokens}, {@code DELETE /api/v1/tokens/{id}}. */
@@ -30,17 +31,24 @@ public final class TokenRoutes implements RouteGroup {
     /** Problem type of a 409: an active token already has the name. */
     public static final String NAME_TAKEN = "https://macaque.dev/problems/token-name-taken";
 
-    public record CreateToken(String name, String role) {
+    /** @param scope tags limiting the token to a team's groups ({@code {"team": "payments"}}); absent: the creator's scope */
+    public record CreateToken(String name, String role, Map<String, String> scope) {
     }
 
-    public record TokenView(String id, String name, String role, String createdBy, Instant createdAt, Instant revokedAt) {
+    /** @param scope null when unscoped */
+    public record TokenView(String id, String name, String role, Map<String, String> scope, String createdBy, Instant createdAt,
+                            Instant revokedAt) {
         static TokenView of(ApiToken t) {
-            return new TokenView(t.id(), t.name(), t.role().wireName(), t.createdBy(), t.createdAt(), t.revokedAt());
+            return new TokenView(t.id(), t.name(), t.role().wireName(), scopeOf(t.scope()), t.createdBy(), t.createdAt(), t.revokedAt());
         }
     }
 
     /** The answer to a create: the only time the secret is shown. */
-    public record CreatedToken(String id, String name, String role, String token) {
+    public record CreatedToken(String id, String name, String role, Map<String, String> scope, String token) {
+    }
+
+    private static Map<String, String> scopeOf(Scope scope) {
+        return scope.unscoped() ? null : scope.tags();
     }
 
     public record TokenList(List<TokenView> items) {
@@ -62,9 +70,21 @@ public final class TokenRoutes implements RouteGroup {
             throw invalid("role", e.getMessage());
         }
         Principal principal = Access.principal(ctx);
+        Scope scope;
+        try {
+            scope = request.scope() == null ? principal.scope() : Scope.of(request.scope());
+        } catch (IllegalArgumentException e) {
+            throw invalid("scope", e.getMessage());
+        }
+        if (!principal.scope().covers(scope)) {
+            // A team's admin hands out its own team's access, never more.
+            throw new ProblemException(422, ProblemException.VALIDATION, "scope: you act within " + principal.scope()
+                    + "; a token you create must be within it too (its scope must include " + principal.scope() + ")",
+                    List.of(new dev.macaque.http.Problem.FieldError("scope", "must include " + principal.scope())));
+        }
         TokenStore.IssuedToken issued;
         try {
-            issued = tokens.create(request.name(), role, principal.display());
+            issued = tokens.create(request.name(), role, scope, principal.display());
         } catch (IllegalArgumentException e) {
             throw invalid("name", e.getMessage());
         } catch (TokenStore.NameTaken e) {
@@ -72,14 +92,22 @@ public final class TokenRoutes implements RouteGroup {
                     "an active token has this name: " + e.existingId())));
         }
         audit.record(principal.display(), principal.role().wireName(), "token.create", issued.token().id(), ctx.ip(), "ok",
-                "name=" + issued.token().name() + " role=" + role.wireName());
+                "name=" + issued.token().name() + " role=" + role.wireName() + (scope.unscoped() ? "" : " scope=" + scope));
         ctx.status(201).header("Location", "/api/v1/tokens/" + issued.token().id())
-                .json(new CreatedToken(issued.token().id(), issued.token().name(), role.wireName(), issued.secret()));
+                .json(new CreatedToken(issued.token().id(), issued.token().name(), role.wireName(), scopeOf(scope), issued.secret()));
     }
 
     private void revoke(Context ctx) {
         String id = ctx.pathParam("id");
         Principal principal = Access.principal(ctx);
+        if (!principal.scope().unscoped()) {
+            ApiToken target = tokens.list().stream().filter(t -> t.id().equals(id) && t.active()).findFirst()
+                    .orElseThrow(() -> new ProblemException(404, "no active token with id '" + id + "'"));
+            if (!principal.scope().covers(target.scope())) {
+                throw new ProblemException(403, "the token '" + target.name() + "' is not within your scope (" + principal.scope()
+                        + "); only an admin whose scope covers it may revoke it");
+            }
+        }
         if (!tokens.revoke(id)) {
             throw new ProblemException(404, "no active token with id '" + id + "'");
         }

@@ -61,6 +61,11 @@ public final class TokenStore {
      * @throws NameTaken                when an active token has that name
      */
     public IssuedToken create(String name, Role role, String createdBy) {
+        return create(name, role, Scope.ALL, createdBy);
+    }
+
+    /** A token limited to the groups of {@code scope} ({@link Scope#ALL}: unscoped). */
+    public IssuedToken create(String name, Role role, Scope scope, String createdBy) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH || !name.matches("[A-Za-z0-9._@-]+")) {
             throw new IllegalArgumentException("token name must be 1-" + MAX_NAME_LENGTH
                     + " characters of letters, digits and . _ @ -; was '" + name + "'");
@@ -68,7 +73,7 @@ public final class TokenStore {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String secret = "mq_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        ApiToken token = new ApiToken("tok_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16), name, role,
+        ApiToken token = new ApiToken("tok_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16), name, role, scope,
                 createdBy, clock.instant(), null);
         database.inTransaction(c -> {
             // Names are unique among active tokens. The kill switch's one row serialises token creation across nodes
@@ -84,13 +89,14 @@ public final class TokenStore {
                 }
             }
             try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO api_tokens (id, name, role, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO api_tokens (id, name, role, token_hash, created_by, created_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, token.id());
                 insert.setString(2, name);
                 insert.setString(3, role.name());
                 insert.setString(4, hash(secret));
                 insert.setString(5, createdBy);
                 Sql.setInstant(insert, 6, token.createdAt());
+                insert.setString(7, token.scope().unscoped() ? null : writeScope(token.scope()));
                 return insert.executeUpdate();
             }
         });
@@ -168,8 +174,30 @@ public final class TokenStore {
     }
 
     private static ApiToken read(ResultSet rs) throws SQLException {
-        return new ApiToken(rs.getString("id"), rs.getString("name"), Role.valueOf(rs.getString("role")),
+        return new ApiToken(rs.getString("id"), rs.getString("name"), Role.valueOf(rs.getString("role")), readScope(rs.getString("scope")),
                 rs.getString("created_by"), Sql.instant(rs, "created_at"), Sql.instant(rs, "revoked_at"));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper SCOPE_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static String writeScope(Scope scope) {
+        try {
+            return SCOPE_JSON.writeValueAsString(scope.tags());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a scope is a map of strings", e);
+        }
+    }
+
+    private static Scope readScope(String stored) {
+        if (stored == null) {
+            return Scope.ALL;
+        }
+        try {
+            return new Scope(SCOPE_JSON.readValue(stored, new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {
+            }));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a stored token scope is not a JSON object of strings: " + stored, e);
+        }
     }
 
     static String hash(String secret) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.macaque.audit.AuditLog;
 import dev.macaque.auth.Principal;
+import dev.macaque.auth.Scope;
+import dev.macaque.experiments.ScopedSpecs;
+import dev.macaque.http.ProblemException;
 import dev.macaque.engine.SpecValidationException;
 import dev.macaque.schedule.KillSchedule;
 import dev.macaque.schedule.KillScheduleParser;
@@ -80,7 +83,9 @@ public final class ScheduleService {
         return parser.parse(definition);
     }
 
-    public Change create(JsonNode definition, Principal principal, String source) {
+    /** A scoped principal's schedule kills only within its scope: the scope is written into its experiment's targets. */
+    public Change create(JsonNode requested, Principal principal, String source) {
+        JsonNode definition = ScopedSpecs.scheduleWithin(requested, principal.scope());
         KillSchedule schedule = parser.parse(definition);
         Instant now = clock.instant();
         StoredSchedule row = new StoredSchedule("sch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16), schedule.name(),
@@ -92,12 +97,14 @@ public final class ScheduleService {
         return new Change.Done(view(row));
     }
 
-    public Change update(String id, JsonNode definition, Principal principal, String source) {
+    public Change update(String id, JsonNode requested, Principal principal, String source) {
+        JsonNode definition = ScopedSpecs.scheduleWithin(requested, principal.scope());
         KillSchedule schedule = parser.parse(definition);
         Optional<StoredSchedule> existing = store.find(id);
         if (existing.isEmpty()) {
             return new Change.NotFound();
         }
+        requireWithinScope(existing.get(), principal, source);
         if (existing.get().source().equals(StoredSchedule.SOURCE_CONFIG)) {
             return new Change.ReadOnly(existing.get().name());
         }
@@ -116,11 +123,31 @@ public final class ScheduleService {
         if (existing.get().source().equals(StoredSchedule.SOURCE_CONFIG)) {
             return new Change.ReadOnly(existing.get().name());
         }
+        requireWithinScope(existing.get(), principal, source);
         if (!store.delete(id)) {
             return new Change.NotFound();
         }
         audit.record(principal.display(), principal.role().wireName(), "schedule.delete", id, source, "ok", existing.get().name());
         return new Change.Done(view(existing.get()));
+    }
+
+    /** A scoped principal changes only its own scope's schedules (403 otherwise, audited). */
+    private void requireWithinScope(StoredSchedule existing, Principal principal, String source) {
+        if (principal.scope().unscoped()) {
+            return;
+        }
+        Scope scheduleScope;
+        try {
+            scheduleScope = ScopedSpecs.of(json.readTree(existing.definitionJson()).path("experiment"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored schedule " + existing.id() + " is not readable", e);
+        }
+        if (!principal.scope().covers(scheduleScope)) {
+            audit.record(principal.display(), principal.role().wireName(), "auth.denied", "schedule " + existing.id(), source, "forbidden",
+                    "schedule outside the scope " + principal.scope());
+            throw new ProblemException(403, "schedule '" + existing.name() + "' is not within your scope (" + principal.scope() + "): "
+                    + "only its team or an unscoped operator may change it");
+        }
     }
 
     public Optional<ScheduleView> find(String id) {

@@ -47,29 +47,44 @@ public final class TokenCommand implements Runnable {
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "Who or what uses the token, e.g. ci.")
         String name;
 
+        @Option(names = "--scope", paramLabel = "TAG=VALUE", description = {"Limit the token to the groups carrying this tag "
+                + "(repeatable), e.g. --scope team=payments.", "Through a server, a scoped admin's token gets its scope by default."})
+        java.util.Map<String, String> scope;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             Role parsed;
+            dev.macaque.auth.Scope scoped;
             try {
                 parsed = Role.parse(role);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--role: " + e.getMessage());
             }
+            try {
+                scoped = dev.macaque.auth.Scope.of(scope);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--scope: " + e.getMessage());
+            }
             if (client.serverGiven()) {
-                com.fasterxml.jackson.databind.JsonNode created = client.client().post("/api/v1/tokens",
-                        ApiClient.JSON.createObjectNode().put("name", name).put("role", parsed.wireName()));
+                com.fasterxml.jackson.databind.node.ObjectNode request = ApiClient.JSON.createObjectNode().put("name", name)
+                        .put("role", parsed.wireName());
+                if (scope != null) {
+                    request.set("scope", ApiClient.JSON.valueToTree(scoped.tags()));
+                }
+                com.fasterxml.jackson.databind.JsonNode created = client.client().post("/api/v1/tokens", request);
                 spec.commandLine().getOut().println(created.path("token").asText());
                 spec.commandLine().getErr().println("Created " + parsed.wireName() + " token '" + name + "' ("
-                        + created.path("id").asText() + ") through " + client.client().base() + ". It is shown only this once.");
+                        + created.path("id").asText() + ")" + (created.path("scope").isObject() ? " within " + created.path("scope")
+                        : "") + " through " + client.client().base() + ". It is shown only this once.");
                 return 0;
             }
             try (Database database = open(configOptions, createDatabase, spec)) {
                 TokenStore.IssuedToken issued;
                 try {
-                    issued = new TokenStore(database, Clock.systemUTC()).create(name, parsed, "cli");
+                    issued = new TokenStore(database, Clock.systemUTC()).create(name, parsed, scoped, "cli");
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--name: " + e.getMessage());
                 } catch (TokenStore.NameTaken e) {
@@ -77,7 +92,7 @@ public final class TokenCommand implements Runnable {
                 }
                 spec.commandLine().getOut().println(issued.secret());
                 spec.commandLine().getErr().println("Created " + parsed.wireName() + " token '" + name + "' (" + issued.token().id()
-                        + "). It is shown only this once.");
+                        + ")" + (scoped.unscoped() ? "" : " within " + scoped) + ". It is shown only this once.");
             }
             return 0;
         }

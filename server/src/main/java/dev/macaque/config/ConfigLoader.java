@@ -53,7 +53,8 @@ public final class ConfigLoader {
             "safety.maxTerminationsPerHour", "safety.maxTerminationsPerDay", "safety.maxGroupsDegraded",
             "simulations.workers", "simulations.queue", "simulations.maxInstances", "simulations.maxDuration",
             "simulations.timeout", "simulations.keep", "inventory.refresh", "notifications.weeklyReport", "scorecard.freshness", "scorecard.groupBy",
-            "scorecard.trendWeeks");
+            "scorecard.trendWeeks", "auth.oidc.issuer", "auth.oidc.clientId", "auth.oidc.clientSecret",
+            "auth.oidc.roleClaim", "auth.oidc.redirectUri", "auth.oidc.clockSkew", "auth.tokens.dashboardSignIn");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -221,6 +222,7 @@ public final class ConfigLoader {
             errors.add(source + ": database.maxPoolSize must be >= 1, was " + config.database().maxPoolSize());
         }
         validateChaosMonkey(config, source, errors);
+        validateAuth(config.auth(), source, errors);
         MacaqueConfig.LimitsConfig limits = config.limits();
         atLeastOne(source, "limits.unauthenticatedPerSource", limits.unauthenticatedPerSource(), errors);
         atLeastOne(source, "limits.requestsPerToken", limits.requestsPerToken(), errors);
@@ -250,6 +252,95 @@ public final class ConfigLoader {
                 errors.add(source + ": providers." + id + ".type is required (e.g. simulated, aws, azure, gcp)");
             }
         });
+    }
+
+    private static void validateAuth(MacaqueConfig.AuthConfig auth, String source, List<String> errors) {
+        MacaqueConfig.OidcConfig oidc = auth.oidc();
+        if (oidc == null) {
+            if (!auth.tokens().dashboardSignIn()) {
+                errors.add(source + ": auth.tokens.dashboardSignIn is false and auth.oidc is not configured: nobody could sign in "
+                        + "to the dashboard");
+            }
+            return;
+        }
+        String at = source + ": auth.oidc.";
+        if (oidc.issuer() == null || oidc.issuer().isBlank()) {
+            errors.add(at + "issuer is required (the provider's issuer URL, e.g. https://login.example.com/realms/ops)");
+        } else {
+            webUrl(at + "issuer", oidc.issuer(), errors);
+        }
+        if (oidc.clientId() == null || oidc.clientId().isBlank()) {
+            errors.add(at + "clientId is required (this server's client id at the provider)");
+        }
+        if (oidc.redirectUri() != null) {
+            webUrl(at + "redirectUri", oidc.redirectUri(), errors);
+        }
+        if (!oidc.scopes().contains("openid")) {
+            errors.add(at + "scopes must include 'openid', was " + oidc.scopes());
+        }
+        if (oidc.roleClaim().isBlank()) {
+            errors.add(at + "roleClaim must not be blank");
+        }
+        if (oidc.roles().isEmpty()) {
+            errors.add(at + "roles maps no claim value to a role: nobody could sign in (e.g. roles: {sre: operator})");
+        }
+        oidc.roles().forEach((value, mapping) -> {
+            if (mapping == null || !MacaqueConfig.RoleMapping.ROLE_NAMES.contains(mapping.role())) {
+                errors.add(at + "roles." + value + ": role must be one of " + String.join(", ", MacaqueConfig.RoleMapping.ROLE_NAMES)
+                        + ", was " + (mapping == null || mapping.role() == null ? "absent" : "'" + mapping.role() + "'"));
+            } else {
+                mapping.scope().forEach((tag, wanted) -> {
+                    if (tag.isBlank() || wanted == null || wanted.isBlank()) {
+                        errors.add(at + "roles." + value + ".scope: a scope is tag: value pairs with neither blank, was " + mapping.scope());
+                    }
+                });
+            }
+        });
+        for (String domain : oidc.allowedDomains()) {
+            if (!domain.matches("[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
+                errors.add(at + "allowedDomains: '" + domain + "' is not a domain name (e.g. example.com)");
+            }
+        }
+        Duration skew = duration(source, "auth.oidc.clockSkew", oidc.clockSkew(), errors);
+        if (skew != null && skew.compareTo(Duration.ofMinutes(5)) > 0) {
+            errors.add(at + "clockSkew must be at most 5m, was '" + oidc.clockSkew() + "'");
+        }
+    }
+
+    /** An https:// URL, or http:// on a loopback address (labs and tests): a sign-in over plain HTTP elsewhere leaks it. */
+    private static void webUrl(String key, String value, List<String> errors) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(value);
+        } catch (java.net.URISyntaxException e) {
+            errors.add(key + " is not a URL: '" + value + "'");
+            return;
+        }
+        if (uri.getHost() == null || uri.getScheme() == null) {
+            errors.add(key + " must be an absolute https:// URL, was '" + value + "'");
+        } else if ("http".equalsIgnoreCase(uri.getScheme())) {
+            if (!isLoopback(uri.getHost())) {
+                errors.add(key + " must use https:// (http:// is accepted on a loopback address only), was '" + value + "'");
+            }
+        } else if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            errors.add(key + " must be an https:// URL, was '" + value + "'");
+        }
+    }
+
+    /** localhost, 127.0.0.0/8 or ::1, by its text alone (no name is looked up). */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") || h.contains(":")) {
+            try {
+                return java.net.InetAddress.getByName(h).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static void atLeastOne(String source, String key, int value, List<String> errors) {

@@ -28,6 +28,7 @@ import java.util.Map;
  * @param simulations   the training simulations the server runs ({@code POST /api/v1/simulations})
  * @param inventory     how often this node re-reads the fleet from each provider
  * @param scorecard     how the reliability scorecard grades groups and aggregates them ({@code GET /api/v1/scorecard})
+ * @param auth          how people sign in: single sign-on through an OpenID Connect provider, and API tokens
  */
 public record MacaqueConfig(
         ServerConfig server,
@@ -45,7 +46,8 @@ public record MacaqueConfig(
         SafetyConfig safety,
         SimulationsConfig simulations,
         InventoryConfig inventory,
-        ScorecardConfig scorecard) {
+        ScorecardConfig scorecard,
+        AuthConfig auth) {
 
     /** The configuration with the default scorecard settings. */
     public MacaqueConfig(ServerConfig server, Mode mode, PluginsConfig plugins, LoggingConfig logging, DatabaseConfig database,
@@ -53,7 +55,7 @@ public record MacaqueConfig(
             ClusterConfig cluster, OutageCheckConfig outageCheck, LimitsConfig limits, DashboardConfig dashboard, SafetyConfig safety,
             SimulationsConfig simulations) {
         this(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits, dashboard,
-                safety, simulations, null, null);
+                safety, simulations, null, null, null);
     }
 
     /** The configuration without schedules, notifications, cluster or outage-check settings (their defaults apply). */
@@ -72,44 +74,44 @@ public record MacaqueConfig(
     /** A copy with other limits; everything else unchanged. */
     public MacaqueConfig withLimits(LimitsConfig newLimits) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                newLimits, dashboard, safety, simulations, inventory, scorecard);
+                newLimits, dashboard, safety, simulations, inventory, scorecard, auth);
     }
 
     /** A copy with other fleet-wide budgets. */
     public MacaqueConfig withSafety(SafetyConfig newSafety) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, newSafety, simulations, inventory, scorecard);
+                limits, dashboard, newSafety, simulations, inventory, scorecard, auth);
     }
 
     /** A copy with other dashboard settings. */
     public MacaqueConfig withDashboard(DashboardConfig newDashboard) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, newDashboard, safety, simulations, inventory, scorecard);
+                limits, newDashboard, safety, simulations, inventory, scorecard, auth);
     }
 
     /** A copy with another listener; everything else unchanged. */
     public MacaqueConfig withServer(ServerConfig newServer) {
         return new MacaqueConfig(newServer, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations, inventory, scorecard);
+                dashboard, safety, simulations, inventory, scorecard, auth);
     }
 
     /** A copy with another database; everything else unchanged. */
     public MacaqueConfig withDatabase(DatabaseConfig newDatabase) {
         return new MacaqueConfig(server, mode, plugins, logging, newDatabase, providers, schedules, notifications, cluster, outageCheck, limits,
-                dashboard, safety, simulations, inventory, scorecard);
+                dashboard, safety, simulations, inventory, scorecard, auth);
     }
 
     /** A copy with other training-simulation (and prediction) limits. */
     public MacaqueConfig withSimulations(SimulationsConfig newSimulations) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, safety, newSimulations, inventory, scorecard);
+                limits, dashboard, safety, newSimulations, inventory, scorecard, auth);
     }
 
     /** A copy with other schedules, notifications, cluster and outage-check settings. */
     public MacaqueConfig withChaosMonkey(List<Map<String, Object>> newSchedules, NotificationsConfig newNotifications,
             ClusterConfig newCluster, OutageCheckConfig newOutageCheck) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, newSchedules, newNotifications, newCluster,
-                newOutageCheck, limits, dashboard, safety, simulations, inventory, scorecard);
+                newOutageCheck, limits, dashboard, safety, simulations, inventory, scorecard, auth);
     }
 
     public MacaqueConfig {
@@ -129,12 +131,13 @@ public record MacaqueConfig(
         simulations = simulations == null ? SimulationsConfig.DEFAULT : simulations;
         inventory = inventory == null ? InventoryConfig.DEFAULT : inventory;
         scorecard = scorecard == null ? ScorecardConfig.DEFAULT : scorecard;
+        auth = auth == null ? AuthConfig.DEFAULT : auth;
     }
 
     /** A copy with another inventory refresh; everything else unchanged. */
     public MacaqueConfig withInventory(InventoryConfig newInventory) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, safety, simulations, newInventory, scorecard);
+                limits, dashboard, safety, simulations, newInventory, scorecard, auth);
     }
 
     /**
@@ -149,10 +152,91 @@ public record MacaqueConfig(
         }
     }
 
+    /**
+     * @param oidc   single sign-on for the dashboard; null: none
+     * @param tokens what API tokens may do besides calling the API
+     */
+    public record AuthConfig(OidcConfig oidc, TokensConfig tokens) {
+        public static final AuthConfig DEFAULT = new AuthConfig(null, null);
+
+        public AuthConfig {
+            tokens = tokens == null ? TokensConfig.DEFAULT : tokens;
+        }
+    }
+
+    /** @param dashboardSignIn whether the dashboard's sign-in page accepts an API token (break-glass); default true */
+    public record TokensConfig(Boolean dashboardSignIn) {
+        public static final TokensConfig DEFAULT = new TokensConfig(null);
+
+        public TokensConfig {
+            dashboardSignIn = dashboardSignIn == null ? Boolean.TRUE : dashboardSignIn;
+        }
+    }
+
+    /**
+     * Sign-in through an OpenID Connect provider (README "Single sign-on").
+     *
+     * @param issuer         the provider's issuer URL; its {@code /.well-known/openid-configuration} is read;
+     *                       {@code https://}, or {@code http://} on a loopback address only
+     * @param clientId       this server's client id at the provider
+     * @param clientSecret   its secret (from {@code MACAQUE_AUTH_OIDC_CLIENT_SECRET}); never logged; absent for a
+     *                       public client, which PKCE alone protects
+     * @param scopes         requested scopes; default {@code openid email profile}
+     * @param roleClaim      the ID token claim whose values are mapped to roles; default {@code groups}
+     * @param roles          claim value → role, either {@code operator} or {@code {role: operator, scope: {team: payments}}}
+     * @param allowedDomains when given, only users whose verified {@code email} is in one of these domains
+     * @param redirectUri    the callback URL registered at the provider; default: {@code /sign-in/oidc/callback} on the
+     *                       origin the browser used
+     * @param clockSkew      how far the ID token's {@code exp}/{@code iat} may be off this server's clock; default 60s
+     */
+    public record OidcConfig(String issuer, String clientId, String clientSecret, List<String> scopes, String roleClaim,
+                             Map<String, RoleMapping> roles, List<String> allowedDomains, String redirectUri, String clockSkew) {
+        public OidcConfig {
+            scopes = scopes == null ? List.of("openid", "email", "profile") : List.copyOf(scopes);
+            roleClaim = roleClaim == null ? "groups" : roleClaim;
+            roles = roles == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+            allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+            clockSkew = clockSkew == null ? "60s" : clockSkew;
+        }
+
+        @Override
+        public String toString() {
+            return "OidcConfig[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret="
+                    + (clientSecret == null || clientSecret.isEmpty() ? "" : "****") + ", scopes=" + scopes + ", roleClaim=" + roleClaim
+                    + ", roles=" + roles + ", allowedDomains=" + allowedDomains + ", redirectUri=" + redirectUri + ", clockSkew="
+                    + clockSkew + "]";
+        }
+    }
+
+    /**
+     * What one claim value grants: a role, optionally limited to the groups carrying the tags of {@code scope}.
+     * Written as a bare role ({@code sre: operator}) or as {@code {role: operator, scope: {team: payments}}}.
+     */
+    public record RoleMapping(String role, Map<String, String> scope) {
+        /** The role names {@code dev.macaque.auth.Role} accepts (auth depends on config, not the reverse). */
+        public static final List<String> ROLE_NAMES = List.of("viewer", "operator", "admin");
+
+        public RoleMapping {
+            scope = scope == null ? Map.of() : Collections.unmodifiableMap(new java.util.TreeMap<>(scope));
+        }
+
+        /** {@code sre: operator}: the role alone. */
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        public static RoleMapping valueOf(String role) {
+            return new RoleMapping(role, null);
+        }
+    }
+
+    /** A copy with other sign-in settings. */
+    public MacaqueConfig withAuth(AuthConfig newAuth) {
+        return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
+                limits, dashboard, safety, simulations, inventory, scorecard, newAuth);
+    }
+
     /** A copy with other scorecard settings. */
     public MacaqueConfig withScorecard(ScorecardConfig newScorecard) {
         return new MacaqueConfig(server, mode, plugins, logging, database, providers, schedules, notifications, cluster, outageCheck,
-                limits, dashboard, safety, simulations, inventory, newScorecard);
+                limits, dashboard, safety, simulations, inventory, newScorecard, auth);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.macaque.dashboard;
 
 import dev.macaque.auth.Role;
+import dev.macaque.auth.Scope;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.killswitch.KillSwitchState;
 
@@ -25,8 +26,17 @@ public record Frame(String title, Section section, Viewer viewer, Assets.Urls as
      * The signed-in user.
      *
      * @param csrfToken carried by every form that changes something
+     * @param scope     the team scope it acts within ({@link Scope#ALL}: unscoped)
      */
-    public record Viewer(String name, Role role, String csrfToken) {
+    public record Viewer(String name, Role role, String csrfToken, Scope scope) {
+        public Viewer {
+            scope = scope == null ? Scope.ALL : scope;
+        }
+
+        public Viewer(String name, Role role, String csrfToken) {
+            this(name, role, csrfToken, Scope.ALL);
+        }
+
         public boolean canOperate() {
             return role.includes(Role.OPERATOR);
         }
@@ -35,8 +45,9 @@ public record Frame(String title, Section section, Viewer viewer, Assets.Urls as
             return role.includes(Role.ADMIN);
         }
 
+        /** {@code operator}, or {@code operator · team=payments} for a scoped user. */
         public String roleName() {
-            return role.wireName();
+            return scope.unscoped() ? role.wireName() : role.wireName() + " · " + scope;
         }
     }
 

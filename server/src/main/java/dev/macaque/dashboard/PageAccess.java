@@ -40,10 +40,10 @@ public final class PageAccess {
         this.audit = Objects.requireNonNull(audit, "audit is null");
     }
 
-    /** The request's live session; a session whose token was revoked since is ended here. */
+    /** The request's live session; a session whose API token was revoked since is ended here. */
     public Optional<DashboardSessions.Session> session(Context ctx) {
         Optional<DashboardSessions.Session> session = sessions.find(ctx.cookie(COOKIE));
-        if (session.isPresent() && !tokens.isActive(session.get().principal().tokenId())) {
+        if (session.isPresent() && session.get().principal().isToken() && !tokens.isActive(session.get().principal().tokenId())) {
             sessions.endAllOf(session.get().principal().tokenId());
             return Optional.empty();
         }
@@ -104,6 +104,14 @@ public final class PageAccess {
         };
     }
 
+    /** {@code handler} for unscoped principals only (403 otherwise, audited as by the API); inside {@link #action}. */
+    public Handler unscoped(String what, Handler handler) {
+        return ctx -> {
+            access.requireUnscoped(ctx, what);
+            handler.handle(ctx);
+        };
+    }
+
     /** Refuses a request another site's page made the browser send. */
     public static void requireSameOrigin(Context ctx) {
         String site = ctx.header("Sec-Fetch-Site");
@@ -127,7 +135,7 @@ public final class PageAccess {
 
     public static Frame.Viewer viewer(Context ctx) {
         DashboardSessions.Session session = current(ctx);
-        return new Frame.Viewer(session.principal().name(), session.principal().role(), session.csrfToken());
+        return new Frame.Viewer(session.principal().name(), session.principal().role(), session.csrfToken(), session.principal().scope());
     }
 
     public DashboardSessions sessions() {

@@ -157,7 +157,7 @@ public final class ExperimentRoutes implements RouteGroup {
         JsonNode body = RequestBodies.tree(ctx, json);
         RequestBodies.checkLimits(body);
         try {
-            ctx.json(experiments.preview(body));
+            ctx.json(experiments.preview(body, Access.principal(ctx)));
         } catch (SpecValidationException e) {
             throw invalid(e);
         } catch (RunPredictor.NotPredictable e) {

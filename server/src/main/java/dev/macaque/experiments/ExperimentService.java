@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.macaque.audit.AuditLog;
 import dev.macaque.auth.Principal;
+import dev.macaque.auth.Scope;
 import dev.macaque.engine.RunStep;
 import dev.macaque.engine.RunEvent;
 import dev.macaque.engine.ExperimentRun;
@@ -208,7 +209,15 @@ public final class ExperimentService implements AutoCloseable {
      * {@code "predict": true} also its prediction (throws {@link RunPredictor.NotPredictable} when none can be made).
      */
     public PreviewView preview(JsonNode body) {
-        Prepared prepared = prepare(body);
+        return preview(body, Principal.SYSTEM);
+    }
+
+    /**
+     * The preview {@code principal} gets: a scoped principal's spec runs within its scope ({@link ScopedSpecs}), so the
+     * groups outside it are excluded as {@code OUT_OF_SCOPE}.
+     */
+    public PreviewView preview(JsonNode body, Principal principal) {
+        Prepared prepared = prepare(ScopedSpecs.within(body, principal.scope()));
         PreviewView preview = preview(prepared);
         return prepared.predict() ? preview.withPrediction(predictor.predict(prepared.spec())) : preview;
     }
@@ -232,8 +241,10 @@ public final class ExperimentService implements AutoCloseable {
      * As {@link #create}, keeping {@code previewShown} (the preview the person saw of exactly this spec, or null) with the run
      * in its creation transaction.
      */
-    public Outcome create(JsonNode body, Principal principal, String idempotencyKey, String source, RunView.TemplateRef template,
+    public Outcome create(JsonNode requested, Principal principal, String idempotencyKey, String source, RunView.TemplateRef template,
             PreviewShown previewShown) {
+        // A scoped principal's run considers only the groups of its scope, now and at every kill.
+        JsonNode body = ScopedSpecs.within(requested, principal.scope());
         Prepared prepared = prepare(body);
         PreviewView preview = preview(prepared);
         List<String> namedButDown = preview.excluded().stream()
@@ -461,8 +472,22 @@ public final class ExperimentService implements AutoCloseable {
                 null);
     }
 
-    /** Aborts a run this process drives; empty when it is not live here. */
+    /**
+     * Aborts a run this process drives; empty when it is not live here. A scoped principal may abort only runs within
+     * its scope (403 otherwise, audited): it sees the whole fleet, but acts only on its team's.
+     */
     public Optional<RunView> abort(String runId, Principal principal, String reason, String source) {
+        if (!principal.scope().unscoped()) {
+            // (an unknown run is left to the answer below: nothing to abort)
+            Scope runScope = view(runId).map(v -> ScopedSpecs.of(v.spec())).orElse(principal.scope());
+            if (!principal.scope().covers(runScope)) {
+                audit.record(principal.display(), principal.role().wireName(), "auth.denied", "abort " + runId, source, "forbidden",
+                        "run outside the scope " + principal.scope());
+                throw new dev.macaque.http.ProblemException(403, "run " + runId + " is not within your scope (" + principal.scope()
+                        + (runScope.unscoped() ? "; it may touch any group" : "; it runs within " + runScope)
+                        + "): only its team or an unscoped operator may abort it");
+            }
+        }
         LiveRun liveRun = live.get(runId);
         if (liveRun == null) {
             // Driven by another node (or by none): leave the request where the driving node looks at every poll.

@@ -58,6 +58,10 @@ public final class KillSwitchRoutes implements RouteGroup {
             throw new ProblemException(403, "releasing the kill switch needs the admin role; the token '" + principal.name()
                     + "' has " + principal.role().wireName());
         }
+        if (!change.engaged()) {
+            // Any operator may stop all chaos (safety first); only an unscoped admin may let every team's resume.
+            access.requireUnscoped(ctx, "releasing the kill switch");
+        }
         KillSwitchState state = killSwitch.set(change.engaged(), change.reason(), principal.display());
         audit.record(principal.display(), principal.role().wireName(), change.engaged() ? "killswitch.engage" : "killswitch.release",
                 "killswitch", ctx.ip(), "ok", change.reason());

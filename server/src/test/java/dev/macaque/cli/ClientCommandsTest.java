@@ -183,6 +183,20 @@ class ClientCommandsTest {
     }
 
     @Test
+    void aTokenCreatedWithAScopeActsOnlyWithinIt() {
+        CommandRun created = client("token", "create", "--role", "operator", "--name", "team-bot", "--scope", "team=storefront");
+        assertThat(created.exit()).as(created.err()).isEqualTo(ExitCodes.OK);
+        assertThat(created.err()).contains("within {\"team\":\"storefront\"}");
+        String preview = server.sendJson("POST", "/api/v1/experiments/preview", created.out().trim(),
+                "{\"name\":\"all\",\"selection\":{\"mode\":\"count\",\"value\":1}}").body();
+        assertThat(preview).contains("\"group\":\"cache\",\"reason\":\"OUT_OF_SCOPE\"");
+
+        CommandRun blank = client("token", "create", "--role", "operator", "--name", "bad", "--scope", "team=");
+        assertThat(blank.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(blank.err()).contains("--scope: a scope is tag: value pairs");
+    }
+
+    @Test
     void tokenCommandsGoThroughTheApiWhenAServerIsGiven() {
         CommandRun created = client("token", "create", "--role", "viewer", "--name", "dashboard");
         assertThat(created.exit()).as(created.err()).isEqualTo(ExitCodes.OK);

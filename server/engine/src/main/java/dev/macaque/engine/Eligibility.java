@@ -27,6 +27,8 @@ public final class Eligibility {
         NOT_OPTED_IN,
         /** {@code macaque-weight} is not a positive integer. */
         INVALID_WEIGHT,
+        /** It lacks a tag of the run's team scope ({@code targets.scope}, set from a scoped principal). */
+        OUT_OF_SCOPE,
         /** {@code targets.providers} does not name its provider. */
         FILTERED_BY_PROVIDER,
         /** {@code targets.regions} does not name its region. */
@@ -105,8 +107,27 @@ public final class Eligibility {
         return group.optedIn() && group.weight() > 0;
     }
 
+    /**
+     * The run's team scope alone ({@code targets.scope}): judged with the filters, and again on the group's tags as
+     * read right before each kill ({@link TerminationStep}), so that a group retagged meanwhile is not touched.
+     */
+    public static Verdict inScope(Map<String, String> tags, Targets targets) {
+        for (Map.Entry<String, String> wanted : targets.scope().entrySet()) {
+            String actual = tags.get(wanted.getKey());
+            if (!wanted.getValue().equals(actual)) {
+                return new Excluded(Exclusion.OUT_OF_SCOPE, "outside the scope " + wanted.getKey() + "=" + wanted.getValue()
+                        + " (its " + wanted.getKey() + " is " + (actual == null ? "absent" : "'" + actual + "'") + ")");
+            }
+        }
+        return ELIGIBLE;
+    }
+
     /** The target filters alone (opt-in is judged by the other methods): {@link Targets#matches} is this. */
     public static Verdict filtered(GroupRef ref, Map<String, String> tags, Targets targets) {
+        Verdict scope = inScope(tags, targets);
+        if (!scope.eligible()) {
+            return scope;
+        }
         if (!targets.providers().isEmpty() && !targets.providers().contains(ref.provider())) {
             return new Excluded(Exclusion.FILTERED_BY_PROVIDER, "provider " + ref.provider() + " is not in targets.providers");
         }

@@ -112,8 +112,12 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
      * @param regions   regions (zones for zonal GCP groups)
      * @param groups    group names
      * @param tags      tags the group must carry with exactly these values
+     * @param scope     the team scope of whoever started the run: tags a group must carry to be touched at all
+     *                  ({@code OUT_OF_SCOPE} otherwise); the server sets it from a scoped principal, and it is judged
+     *                  with the rest of the eligibility rule right before every kill
      */
-    public record Targets(Set<String> providers, Set<String> regions, Set<String> groups, Map<String, String> tags) {
+    public record Targets(Set<String> providers, Set<String> regions, Set<String> groups, Map<String, String> tags,
+                          Map<String, String> scope) {
         public static final Targets ANY = new Targets(Set.of(), Set.of(), Set.of(), Map.of());
 
         public Targets {
@@ -121,6 +125,12 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
             regions = Collections.unmodifiableSet(new TreeSet<>(regions));
             groups = Collections.unmodifiableSet(new TreeSet<>(groups));
             tags = Collections.unmodifiableMap(new TreeMap<>(tags));
+            scope = scope == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(scope));
+        }
+
+        /** Targets without a team scope. */
+        public Targets(Set<String> providers, Set<String> regions, Set<String> groups, Map<String, String> tags) {
+            this(providers, regions, groups, tags, Map.of());
         }
 
         /** Whether a group passes every filter (opt-in is checked separately); see {@link Eligibility}. */
@@ -129,7 +139,7 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
         }
 
         public boolean isUnrestricted() {
-            return providers.isEmpty() && regions.isEmpty() && groups.isEmpty() && tags.isEmpty();
+            return providers.isEmpty() && regions.isEmpty() && groups.isEmpty() && tags.isEmpty() && scope.isEmpty();
         }
     }
 

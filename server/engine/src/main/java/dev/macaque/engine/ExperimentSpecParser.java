@@ -169,29 +169,35 @@ public final class ExperimentSpecParser {
             errors.add("targets", "must be an object, was " + describe(node));
             return Targets.ANY;
         }
-        errors.unknownFields(node, "targets", Set.of("providers", "regions", "groups", "tags"));
+        errors.unknownFields(node, "targets", Set.of("providers", "regions", "groups", "tags", "scope"));
         Set<String> providers = stringSet(node.get("providers"), "targets.providers", errors);
         Set<String> regions = stringSet(node.get("regions"), "targets.regions", errors);
         Set<String> groups = stringSet(node.get("groups"), "targets.groups", errors);
+        Map<String, String> tags = tagMap(node.get("tags"), "targets.tags", errors);
+        Map<String, String> scope = tagMap(node.get("scope"), "targets.scope", errors);
+        return new Targets(providers, regions, groups, tags, scope);
+    }
+
+    /** An object of tag names to values ({@code targets.tags}, {@code targets.scope}). */
+    private static Map<String, String> tagMap(JsonNode tagsNode, String path, Errors errors) {
         Map<String, String> tags = new TreeMap<>();
-        JsonNode tagsNode = node.get("tags");
         if (tagsNode != null && !tagsNode.isNull()) {
             if (!tagsNode.isObject()) {
-                errors.add("targets.tags", "must be an object of tag names to values, was " + describe(tagsNode));
+                errors.add(path, "must be an object of tag names to values, was " + describe(tagsNode));
             } else {
                 for (Iterator<Map.Entry<String, JsonNode>> it = tagsNode.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> tag = it.next();
                     if (tag.getKey().isBlank()) {
-                        errors.add("targets.tags", "has a blank tag name");
+                        errors.add(path, "has a blank tag name");
                     } else if (!tag.getValue().isTextual() && !tag.getValue().isNumber() && !tag.getValue().isBoolean()) {
-                        errors.add("targets.tags." + tag.getKey(), "must be a string, was " + describe(tag.getValue()));
+                        errors.add(path + "." + tag.getKey(), "must be a string, was " + describe(tag.getValue()));
                     } else {
                         tags.put(tag.getKey(), tag.getValue().asText());
                     }
                 }
             }
         }
-        return new Targets(providers, regions, groups, tags);
+        return tags;
     }
 
     private static Set<String> stringSet(JsonNode node, String path, Errors errors) {

@@ -22,6 +22,8 @@ public enum RefusalReason {
     VICTIM_GONE,
     /** The group could not be read right before the kill, so nothing is decided on stale data. */
     GROUP_UNREADABLE,
+    /** The group, as read right before the kill, is outside the run's team scope ({@code targets.scope}). */
+    OUT_OF_SCOPE,
     /** A server-wide stop condition ({@code safety.stopConditions}) is failing: all chaos is held until it passes. */
     STOP_CONDITION_FAILING
 }

@@ -22,10 +22,18 @@ final class TargetMatcher {
         // Group lists can be long (a schedule naming hundreds of groups): hash them beyond a handful.
         groups = targets.groups().size() <= 8 ? targets.groups().toArray(String[]::new) : null;
         manyGroups = groups == null ? Set.copyOf(targets.groups()) : null;
-        tagKeys = targets.tags().keySet().toArray(String[]::new);
-        tagValues = new String[tagKeys.length];
-        for (int i = 0; i < tagKeys.length; i++) {
-            tagValues[i] = targets.tags().get(tagKeys[i]);
+        // The scope's tags are required like targets.tags (a key in both must match both values: then nothing does).
+        int n = targets.tags().size() + targets.scope().size();
+        tagKeys = new String[n];
+        tagValues = new String[n];
+        int i = 0;
+        for (Map.Entry<String, String> tag : targets.tags().entrySet()) {
+            tagKeys[i] = tag.getKey();
+            tagValues[i++] = tag.getValue();
+        }
+        for (Map.Entry<String, String> tag : targets.scope().entrySet()) {
+            tagKeys[i] = tag.getKey();
+            tagValues[i++] = tag.getValue();
         }
     }
 

@@ -190,9 +190,15 @@ final class TerminationStep {
                 effective.removeAll(ownKills);
                 KillCandidate candidate = new KillCandidate(victim.group(), fresh.tags(), fresh.desiredCapacity(),
                         effective.size());
-                return guardrails.check(candidate, spec.guardrails(), killsSoFar, now, new GuardrailCheck.FleetContext(view,
-                        runId, spec.concurrency() == ExperimentSpec.Concurrency.SHARED, victim.instanceId(),
-                        effective.contains(victim.instanceId())));
+                GuardrailDecision decision = guardrails.check(candidate, spec.guardrails(), killsSoFar, now,
+                        new GuardrailCheck.FleetContext(view, runId, spec.concurrency() == ExperimentSpec.Concurrency.SHARED,
+                                victim.instanceId(), effective.contains(victim.instanceId())));
+                // A scoped run's group must still carry its scope's tags as read now: it may have been retagged since discovery.
+                if (!(decision instanceof Refused) && Eligibility.inScope(fresh.tags(), spec.targets())
+                        instanceof Eligibility.Excluded outside) {
+                    return new Refused(RefusalReason.OUT_OF_SCOPE, "group " + victim.group() + " is " + outside.detail());
+                }
+                return decision;
             };
             String idempotencyKey = runId + "-" + index;
             try {

@@ -59,7 +59,8 @@ public record KillSchedule(String name, ExperimentSpec experiment, Duration mean
                 ? own.minTimeBetweenKills() : minTimeBetweenKills;
         Guardrails guardrails = new Guardrails(own.minHealthyPercent(), own.minHealthyInstances(), own.maxTerminations(), minTime);
         Map<String, String> tags = experiment.targets().tags();
-        Targets only = new Targets(Set.of(group.provider()), Set.of(group.region()), Set.of(group.name()), tags);
+        Targets only = new Targets(Set.of(group.provider()), Set.of(group.region()), Set.of(group.name()), tags,
+                experiment.targets().scope());
         // Schedules never share a group with another run.
         return new ExperimentSpec(experiment.name() + " @ " + group, only, Selection.count(1), guardrails,
                 experiment.recovery(), experiment.dryRun(), experiment.seed(), ExperimentSpec.Concurrency.EXCLUSIVE,

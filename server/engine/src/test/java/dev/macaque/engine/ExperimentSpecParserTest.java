@@ -113,7 +113,7 @@ class ExperimentSpecParserTest {
         assertThat(e.errors()).extracting(FieldError::toString).containsExactlyInAnyOrder(
                 "colour is not a known field (known: concurrency, dryRun, guardrails, name, pacing, recovery, seed, selection, steadyState, targets)",
                 "name is required",
-                "targets.zones is not a known field (known: groups, providers, regions, tags)",
+                "targets.zones is not a known field (known: groups, providers, regions, scope, tags)",
                 "targets.regions must be a list of strings, was \"us-east-1\"",
                 "targets.tags.team must be a string, was a list",
                 "selection.value must be > 0, was -1",

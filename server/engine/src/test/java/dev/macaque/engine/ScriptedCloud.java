@@ -42,6 +42,8 @@ final class ScriptedCloud implements CloudProvider {
     final List<TerminationRequest> terminateCalls = new ArrayList<>();
     final List<Instant> terminateCallTimes = new ArrayList<>();
     Consumer<TerminationRequest> beforeTerminate = request -> { };
+    /** Runs after every listGroups, before its answer is used: a group's tags may change between list and describe. */
+    Runnable afterList = () -> { };
     final List<GroupRef> describeGroupCalls = new ArrayList<>();
     final List<List<GroupRef>> describeGroupsCalls = new ArrayList<>();
     /** true: describeGroups reads every group in one call, as a cloud's batch API does; false: the SPI's default. */
@@ -72,6 +74,12 @@ final class ScriptedCloud implements CloudProvider {
         }
         members.put(ref, ids);
         return this;
+    }
+
+    /** Gives the group other tags from now on (its owner edited them). */
+    void retag(String region, String name, Map<String, String> tags) {
+        GroupRef ref = new GroupRef(id, region, name);
+        summaries.put(ref, new GroupSummary(ref, summaries.get(ref).desiredCapacity(), tags));
     }
 
     /** Terminated members are replaced this long after termination; {@code null}: never. */
@@ -110,9 +118,11 @@ final class ScriptedCloud implements CloudProvider {
     @Override
     public List<GroupSummary> listGroups(GroupFilter filter) {
         throwScripted(listFailures);
-        return summaries.values().stream().filter(s -> filter.matches(s.ref().region(), s.tags()))
+        List<GroupSummary> listed = summaries.values().stream().filter(s -> filter.matches(s.ref().region(), s.tags()))
                 .sorted(Comparator.comparing((GroupSummary s) -> s.ref().region()).thenComparing(s -> s.ref().name()))
                 .toList();
+        afterList.run();
+        return listed;
     }
 
     @Override

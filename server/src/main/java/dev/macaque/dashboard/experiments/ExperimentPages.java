@@ -477,7 +477,8 @@ public final class ExperimentPages {
 
     private ExperimentPreviewer.Preview previewOf(Context ctx, JsonNode spec) {
         return previewer.orElseThrow(() -> new ProblemException(501,
-                "previews are not available on this server yet (the target-preview service is not installed)")).preview(spec);
+                "previews are not available on this server yet (the target-preview service is not installed)"))
+                .preview(dev.macaque.experiments.ScopedSpecs.within(spec, Access.principal(ctx).scope()));
     }
 
     private void remember(Context ctx, Editing seeded, ExperimentPreviewer.Preview preview) {

@@ -81,8 +81,10 @@ public final class DashboardModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SignInPage signIn(DashboardPages pages, PageAccess access, TokenStore tokens, AuditLog audit) {
-        return new SignInPage(pages, access, tokens, audit);
+    SignInPage signIn(DashboardPages pages, PageAccess access, TokenStore tokens, AuditLog audit, MacaqueConfig config, Clock clock) {
+        MacaqueConfig.AuthConfig auth = config.auth();
+        return new SignInPage(pages, access, tokens, audit, auth.oidc() == null ? null : new dev.macaque.auth.oidc.OidcSignIn(auth.oidc(), clock),
+                auth.tokens().dashboardSignIn());
     }
 
     @Provides

@@ -50,12 +50,14 @@ public final class DashboardRoutes implements RouteGroup {
         pages.assets().addTo(routes);
         routes.get("/sign-in", signIn::show);
         routes.post("/sign-in", signIn::signIn);
+        routes.get("/sign-in/oidc", signIn::startSso);
+        routes.get("/sign-in/oidc/callback", signIn::finishSso);
         routes.post("/sign-out", access.action(Role.VIEWER, signIn::signOut));
         routes.get("/docs", ctx -> pages.render(ctx, 200, "docs.jte", pages.publicFrame(ctx, "API reference", Frame.Section.DOCS), ""));
 
         routes.get("/", access.page(overview::show));
         routes.post("/killswitch/engage", access.action(Role.OPERATOR, overview::engage));
-        routes.post("/killswitch/release", access.action(Role.ADMIN, overview::release));
+        routes.post("/killswitch/release", access.action(Role.ADMIN, access.unscoped("releasing the kill switch", overview::release)));
 
         routes.get("/fleet", access.page(fleet::fleet));
         routes.get("/fleet/{provider}/{region}/{name}", access.page(fleet::group));
