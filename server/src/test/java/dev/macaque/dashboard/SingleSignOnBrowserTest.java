@@ -63,8 +63,8 @@ class SingleSignOnBrowserTest {
         server = TestServer.startWith(home, TestDatabases.h2(home), MacaqueConfig.Mode.LEASHED,
                 Map.of("sim", Map.of("type", "simulated", "world", "demo", "speed", "120")),
                 config -> config.withAuth(new MacaqueConfig.AuthConfig(oidc, null)));
-        Path chromium = DashboardBrowserTest.CHROMIUM;
-        Path chromedriver = DashboardBrowserTest.CHROMEDRIVER;
+        Path chromium = BrowserSession.CHROMIUM;
+        Path chromedriver = BrowserSession.CHROMEDRIVER;
         if (!Files.isExecutable(chromium) || !Files.isExecutable(chromedriver)) {
             throw new IllegalStateException("the browser tests need Debian's Chromium and ChromeDriver at " + chromium + " and "
                     + chromedriver + ": apt-get install -y chromium chromium-driver (.ci/run does this)");
