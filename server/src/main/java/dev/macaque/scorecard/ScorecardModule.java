@@ -27,7 +27,8 @@ public final class ScorecardModule extends AbstractModule {
     @Provides
     @Singleton
     Scorecards scorecards(RunHistory history, ExperimentService experiments, ProviderInstances providers,
+            dev.macaque.inventory.FleetInventory inventory,
             java.util.Optional<ScorecardClock> clock, Clock serverClock, MacaqueConfig config, com.fasterxml.jackson.databind.ObjectMapper json) {
-        return new Scorecards(history, experiments, providers, clock.orElse(new ScorecardClock(serverClock)), config.scorecard(), json);
+        return new Scorecards(history, experiments, providers, inventory, clock.orElse(new ScorecardClock(serverClock)), config.scorecard(), json);
     }
 }

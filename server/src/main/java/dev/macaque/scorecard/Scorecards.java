@@ -11,7 +11,6 @@ import dev.macaque.experiments.StoredRun;
 import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.scorecard.ScorecardCalculator.ScoredGroup;
-import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.text.Durations;
@@ -38,17 +37,20 @@ public final class Scorecards {
     private final RunHistory history;
     private final ExperimentService experiments;
     private final ProviderInstances providers;
+    private final dev.macaque.inventory.FleetInventory inventory;
     private final ScorecardClock clock;
     private final MacaqueConfig.ScorecardConfig config;
     private final ScorecardCalculator calculator;
     private final ObjectMapper json;
 
-    public Scorecards(RunHistory history, ExperimentService experiments, ProviderInstances providers, ScorecardClock clock,
+    public Scorecards(RunHistory history, ExperimentService experiments, ProviderInstances providers,
+            dev.macaque.inventory.FleetInventory inventory, ScorecardClock clock,
             MacaqueConfig.ScorecardConfig config, ObjectMapper json) {
         this.json = Objects.requireNonNull(json, "json is null");
         this.history = Objects.requireNonNull(history, "history is null");
         this.experiments = Objects.requireNonNull(experiments, "experiments is null");
         this.providers = Objects.requireNonNull(providers, "providers is null");
+        this.inventory = Objects.requireNonNull(inventory, "inventory is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.config = Objects.requireNonNull(config, "config is null");
         this.calculator = new ScorecardCalculator(Durations.parse(config.freshness()));
@@ -84,7 +86,13 @@ public final class Scorecards {
                 continue;
             }
             try {
-                for (GroupSummary group : configured.provider().listGroups(GroupFilter.ALL)) {
+                // The node's inventory, not the cloud: a scorecard view costs no cloud call within a refresh interval.
+                var kept = inventory.provider(configured.id());
+                if (kept.isEmpty()) {
+                    errors.add(new Scorecard.ProviderError(configured.id(), "not in the fleet inventory"));
+                    continue;
+                }
+                for (GroupSummary group : kept.get().listing().groups()) {
                     if (group.optedIn()) {
                         groups.add(new ScoredGroup(group.ref().toString(), group.tags().get(config.groupBy())));
                     }

@@ -77,6 +77,9 @@ class ReportsHttpTest {
         assertThat(external.find()).as("the report references an external resource: " + (external.find(0) ? external.group() : "")).isFalse();
         assertThat(html).contains("<style>").contains("@media print").contains(run.get("id").asText()).contains("two-of-web")
                 .contains(Long.toString(run.get("seed").asLong())).contains("oncall").contains("real");
+        // The verdict is the API's, in words and colour: one refused victim makes it PARTIAL, never green.
+        assertThat(run.get("verdict").asText()).isEqualTo("PARTIAL");
+        assertThat(html).contains("<span class=\"warn\">PARTIAL</span> · " + escape(run.get("verdictReason").asText()));
         List<String> victimRows = rows(html, "victim");
         assertThat(victimRows).hasSize(2);
         for (JsonNode v : run.get("victims")) {
