@@ -174,6 +174,9 @@ public final class ExperimentRun {
     }
 
     private static String describe(ExperimentSpec.Selection selection) {
+        if (selection.mode() == ExperimentSpec.SelectionMode.ZONE) {
+            return "zone " + selection.zone();
+        }
         double value = selection.value();
         String number = value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
         return selection.mode().wireName() + " " + number;
@@ -189,6 +192,7 @@ public final class ExperimentRun {
                 kills.fleet(snapshot, victims);
                 kills.victims(victims);
             });
+            kills.zoneOutage(selection.zoneOutage());
             continueWith(this::checkSteadyStateBeforeFirstKill);
         }
     }

@@ -16,6 +16,8 @@ public final class FleetGroup {
     private final Map<String, String> tags;
     private final int desiredCapacity;
     private final List<String> healthyInstanceIds;
+    /** Parallel to {@link #healthyInstanceIds}: each member's zone ("" where the cloud has none or it is unknown). */
+    private final List<String> healthyZones;
     private final int healthyCount;
     private final boolean optedIn;
     private final int weight;
@@ -27,10 +29,23 @@ public final class FleetGroup {
      * @param healthyInstanceIds healthy in-service members, in a stable order (by id)
      */
     public FleetGroup(GroupRef ref, Map<String, String> tags, int desiredCapacity, List<String> healthyInstanceIds) {
+        this(ref, tags, desiredCapacity, healthyInstanceIds, null);
+    }
+
+    /**
+     * @param healthyZones each healthy member's zone, in the order of {@code healthyInstanceIds}; null when unknown
+     *                     (a zone outage then finds none of its members)
+     */
+    public FleetGroup(GroupRef ref, Map<String, String> tags, int desiredCapacity, List<String> healthyInstanceIds,
+                      List<String> healthyZones) {
         this.ref = Objects.requireNonNull(ref, "ref");
         this.tags = Map.copyOf(tags);
         this.healthyInstanceIds = List.copyOf(healthyInstanceIds);
         this.healthyCount = this.healthyInstanceIds.size();
+        this.healthyZones = healthyZones == null ? null : List.copyOf(healthyZones);
+        if (healthyZones != null && healthyZones.size() != healthyCount) {
+            throw new IllegalArgumentException(healthyZones.size() + " zones for " + healthyCount + " members of " + ref);
+        }
         if (desiredCapacity < 0) {
             throw new IllegalArgumentException("desiredCapacity must be >= 0, was " + desiredCapacity + " for " + ref);
         }
@@ -53,6 +68,19 @@ public final class FleetGroup {
 
     public List<String> healthyInstanceIds() {
         return healthyInstanceIds;
+    }
+
+    /** The zone of the {@code index}-th healthy member, or "" when not known. */
+    public String healthyZone(int index) {
+        return healthyZones == null ? "" : healthyZones.get(index);
+    }
+
+    /** A group read with its members: the healthy in-service ones, with their zones. */
+    public static FleetGroup of(dev.macaque.spi.VmGroup group) {
+        List<dev.macaque.spi.Instance> healthy = group.healthyInService();
+        return new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(),
+                healthy.stream().map(dev.macaque.spi.Instance::id).toList(),
+                healthy.stream().map(dev.macaque.spi.Instance::zone).toList());
     }
 
     public int healthyCount() {

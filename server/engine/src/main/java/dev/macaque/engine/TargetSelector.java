@@ -27,6 +27,9 @@ import java.util.SplittableRandom;
 public final class TargetSelector {
 
     public SelectionResult select(List<FleetGroup> fleet, Targets targets, Selection selection, SplittableRandom random) {
+        if (selection.mode() == ExperimentSpec.SelectionMode.ZONE) {
+            return zone(fleet, Eligible.filter(fleet, targets), targets, selection, random);
+        }
         return choose(fleet, Eligible.filter(fleet, targets), selection, random);
     }
 
@@ -37,7 +40,17 @@ public final class TargetSelector {
      * with the snapshot.
      */
     public SelectionResult select(IndexedFleet fleet, Targets targets, Selection selection, SplittableRandom random) {
+        if (selection.mode() == ExperimentSpec.SelectionMode.ZONE) {
+            return zone(fleet.groups(), Eligible.filter(fleet, targets), targets, selection, random);
+        }
         return choose(fleet.groups(), Eligible.filter(fleet, targets), selection, random);
+    }
+
+    /** Every member in the zone (see {@link ZoneOutage}); which of them the guardrails spare is the run's to decide. */
+    private static SelectionResult zone(List<FleetGroup> fleet, Eligible eligible, Targets targets, Selection selection,
+                                        SplittableRandom random) {
+        List<Victim> victims = ZoneOutage.plan(fleet, targets, selection, ExperimentSpec.Guardrails.DEFAULTS, random).victims();
+        return new SelectionResult(victims, eligible.size, eligible.instances);
     }
 
     private static SelectionResult choose(List<FleetGroup> fleet, Eligible eligible, Selection selection,
@@ -46,6 +59,7 @@ public final class TargetSelector {
             case COUNT -> weighted(fleet, eligible, Math.min((long) selection.value(), eligible.instances), random);
             case PERCENT -> weighted(fleet, eligible, percentOf(eligible.instances, selection.value()), random);
             case PER_GROUP -> perGroup(fleet, eligible, selection.value(), random);
+            case ZONE -> throw new IllegalStateException("a zone outage is planned by ZoneOutage");
         };
         return new SelectionResult(victims, eligible.size, eligible.instances);
     }

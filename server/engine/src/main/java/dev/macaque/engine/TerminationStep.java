@@ -49,6 +49,12 @@ final class TerminationStep {
     private final Map<GroupRef, Integer> healthyNow = new HashMap<>();
     private int terminationsMade;
     private int currentTermination = -1;
+    /** A zone outage's plan (null for the other modes): the groups it spares whole, and its whole-outage budget. */
+    private ZoneOutage zoneOutage;
+    /** Set once the outage's first intent passed the fleet budgets for the whole outage. */
+    private boolean outageAdmitted;
+    /** The fleet budgets refused the outage as a whole: every remaining victim is refused with it. */
+    private Refused outageRefused;
 
     TerminationStep(String runId, ExperimentSpec spec, TaskScheduler scheduler, Object lock, RunRecorder recorder,
                     RunJournal journal, ProviderCalls calls, GuardrailCheck guardrails, KillHistory killHistory,
@@ -90,6 +96,20 @@ final class TerminationStep {
 
     List<Victim> victims() {
         return victims;
+    }
+
+    /** Called under the lock: the zone outage the victims come from, or null. */
+    void zoneOutage(ZoneOutage plan) {
+        zoneOutage = plan;
+    }
+
+    /** Called under the lock: why a zone outage spares {@code victim} before anything is asked of the fleet, or null. */
+    private Refused spared(Victim victim) {
+        if (zoneOutage == null) {
+            return null;
+        }
+        Refused group = zoneOutage.refusalOf(victim.group());
+        return group != null ? group : outageRefused;
     }
 
     List<TerminationRecord> terminations() {
@@ -135,6 +155,12 @@ final class TerminationStep {
                     return;
                 }
                 victim = victims.get(index);
+                Refused spared = spared(victim);
+                if (spared != null) {
+                    refuse(victim, spared.reason(), spared.message());
+                    index++;
+                    continue;
+                }
                 FleetGroup group = fleet.get(victim.group());
                 KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
                         healthyNow.get(group.ref()));
@@ -183,7 +209,14 @@ final class TerminationStep {
             }
             int killsSoFar = terminationsMade;
             Instant now = scheduler.now();
+            // A zone outage's first intent decides the fleet budgets for the whole outage, in the same atomic step.
+            ZoneOutage wholeOutage = zoneOutage != null && !outageAdmitted ? zoneOutage : null;
+            boolean[] refusedWhole = {false};
             IntentGuard guard = view -> {
+                if (wholeOutage != null && wholeOutage.fleetBudgets(view) instanceof Refused whole) {
+                    refusedWhole[0] = true;
+                    return whole;
+                }
                 java.util.Set<String> effective = new java.util.TreeSet<>(healthyIds);
                 effective.removeAll(view.inFlight().keySet());
                 effective.removeAll(ownKills);
@@ -200,12 +233,18 @@ final class TerminationStep {
             } catch (TerminationClaimRefused refused) {
                 // Not on record: take the event back so the run's events stay gap-free and match the store.
                 journal.takeBackLast();
+                if (refusedWhole[0]) {
+                    outageRefused = new Refused(refused.reason(), refused.getMessage());
+                }
                 refuse(victim, refused.reason(), refused.getMessage());
                 run.continueWith(() -> killNext(index + 1));
                 return;
             } catch (RuntimeException e) {
                 journal.failBecauseTheRecorderFailed(journal.last(), e);
                 return;
+            }
+            if (wholeOutage != null) {
+                outageAdmitted = true;
             }
             request = new TerminationRequest(victim.group(), victim.instanceId(), spec.dryRun(),
                     "macaque run " + runId + " (" + spec.name() + ")", idempotencyKey);
@@ -270,7 +309,10 @@ final class TerminationStep {
     private void continueAfterTermination(int next) {
         currentTermination = -1;
         // pacing.between: one kill at a time with a pause, so that the probes can stop the run before its next kill.
-        Duration pause = next < victims.size() ? spec.pacing() : Duration.ZERO;
+        // A zone outage kills a group's members together: pacing spaces its groups, not its members.
+        boolean paced = next < victims.size() && (zoneOutage == null
+                || !victims.get(next).group().equals(victims.get(next - 1).group()));
+        Duration pause = paced ? spec.pacing() : Duration.ZERO;
         if (run.state() == RunState.RUNNING) {
             run.schedule(pause, () -> killNext(next));
         }

@@ -21,6 +21,8 @@ final class VictimSelection {
     private final TargetSelector selector;
     private final SplittableRandom selectionRandom;
     private final RunJournal journal;
+    /** The plan of a zone outage ({@code selection.mode: zone}); null for the other modes. */
+    private ZoneOutage zoneOutage;
 
     VictimSelection(String runId, ExperimentSpec spec, RunRecorder recorder, TargetSelector selector,
                     SplittableRandom selectionRandom, RunJournal journal) {
@@ -63,12 +65,31 @@ final class VictimSelection {
      * run failed by its recorder still reports them) and recorded with what discovery found.
      */
     void select(List<FleetGroup> snapshot, int[] counts, List<String> unreachable, Consumer<List<Victim>> chosen) {
-        SelectionResult selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
+        SelectionResult selection;
+        if (spec.selection().mode() == ExperimentSpec.SelectionMode.ZONE) {
+            zoneOutage = ZoneOutage.plan(snapshot, spec.targets(), spec.selection(), spec.guardrails(), selectionRandom);
+            List<FleetGroup> eligible = snapshot.stream().filter(g -> Eligibility.optedInWithValidWeight(g)
+                    && g.healthyCount() > 0 && spec.targets().matches(g.ref(), g.tags())).toList();
+            selection = new SelectionResult(zoneOutage.victims(), eligible.size(),
+                    eligible.stream().mapToLong(FleetGroup::healthyCount).sum());
+        } else {
+            selection = selector.select(snapshot, spec.targets(), spec.selection(), selectionRandom);
+        }
         // Unreachable parts of the fleet are a finding: the run saw less than was asked for.
         journal.record(new GroupsDiscovered(counts[0], counts[1], snapshot.size(), selection.eligibleGroups(),
                 selection.eligibleInstances(), unreachable));
+        if (zoneOutage != null) {
+            journal.record(new RunStep.ZoneSelected(zoneOutage.zone(), zoneOutage.drawn(), zoneOutage.groups().size(),
+                    selection.victims().size(), zoneOutage.groups().stream().filter(ZoneOutage.GroupOutage::refused)
+                    .map(ZoneOutage.GroupOutage::group).toList()));
+        }
         List<Victim> victims = selection.victims();
         chosen.accept(victims);
         journal.record(new VictimsSelected(victims));
+    }
+
+    /** Called under the lock, after {@link #select}: the zone outage's plan, or null for the other modes. */
+    ZoneOutage zoneOutage() {
+        return zoneOutage;
     }
 }

@@ -32,6 +32,7 @@ final class ScriptedCloud implements CloudProvider {
     private final TaskScheduler scheduler;
     private final Map<GroupRef, GroupSummary> summaries = new LinkedHashMap<>();
     private final Map<GroupRef, List<String>> members = new LinkedHashMap<>();
+    private final Map<String, String> zoneOf = new java.util.HashMap<>();
     private int nextInstance = 1;
     private Duration replaceAfter;
 
@@ -62,6 +63,18 @@ final class ScriptedCloud implements CloudProvider {
             ids.add(newInstanceId());
         }
         members.put(ref, ids);
+        return this;
+    }
+
+    /**
+     * Puts a group's members in zones, in member order (members not named stay in zone "a"); a replacement is
+     * launched in its predecessor's zone, as an auto-scaling group rebalances.
+     */
+    ScriptedCloud zones(String region, String name, String... zones) {
+        List<String> ids = members.get(new GroupRef(id, region, name));
+        for (int i = 0; i < zones.length; i++) {
+            zoneOf.put(ids.get(i), zones[i]);
+        }
         return this;
     }
 
@@ -126,7 +139,7 @@ final class ScriptedCloud implements CloudProvider {
     private VmGroup read(GroupRef group) {
         GroupSummary summary = summary(group);
         List<Instance> instances = members.get(group).stream()
-                .map(i -> new Instance(i, "a", LifecycleState.IN_SERVICE, true, Instant.EPOCH)).toList();
+                .map(i -> new Instance(i, zoneOf.getOrDefault(i, "a"), LifecycleState.IN_SERVICE, true, Instant.EPOCH)).toList();
         return new VmGroup(summary, instances);
     }
 
@@ -154,7 +167,12 @@ final class ScriptedCloud implements CloudProvider {
         }
         ids.remove(request.instanceId());
         if (replaceAfter != null) {
-            scheduler.schedule(replaceAfter, () -> ids.add(newInstanceId()));
+            String zone = zoneOf.getOrDefault(request.instanceId(), "a");
+            scheduler.schedule(replaceAfter, () -> {
+                String replacement = newInstanceId();
+                zoneOf.put(replacement, zone);
+                ids.add(replacement);
+            });
         }
         return new TerminationResult(request.group(), request.instanceId(), TerminationResult.Outcome.TERMINATED, "terminated");
     }
