@@ -35,6 +35,7 @@ public record PreviewView(@com.fasterxml.jackson.databind.annotation.JsonSeriali
     }
 
     /** @param refusal null when the group's members in the zone are killed */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record ZoneGroupView(String group, int desired, int healthy, int inZone, int healthyAfter, String refusal,
                                 String message) {
     }
