@@ -64,7 +64,7 @@ public final class MacaqueServer implements AutoCloseable {
         List<Module> modules = new ArrayList<>(List.of(new ConfigModule(config, layout), new DatabaseModule(database),
                 new AuthModule(), new AuditModule(), new KillSwitchModule(), new MetricsModule(), new PluginModule(),
                 new GroupsModule(), new ExperimentsModule(), new dev.macaque.templates.TemplatesModule(), new ClusterModule(),
-                new ChaosMonkeyModule(), new dev.macaque.safety.StopConditionsModule(), new dev.macaque.simulations.SimulationsModule(), new HttpModule(), new DashboardModule()));
+                new ChaosMonkeyModule(), new dev.macaque.safety.StopConditionsModule(), new dev.macaque.simulations.SimulationsModule(), new dev.macaque.zones.ZonesModule(), new HttpModule(), new DashboardModule()));
         modules.addAll(List.of(extra));
         return modules;
     }

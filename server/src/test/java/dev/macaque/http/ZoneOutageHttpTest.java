@@ -144,4 +144,40 @@ class ZoneOutageHttpTest {
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith(Problem.CONTENT_TYPE);
         assertThat(response.body()).contains("selection.zone");
     }
+
+    /** Counted by hand from the world: the world fills the emptiest zone first, so api is a, b, c, a, b, c. */
+    @Test
+    void zoneReadinessSaysWhatEachZonesOutageWouldDoAndStartsNothing() throws Exception {
+        start(UnaryOperator.identity());
+
+        HttpResponse<String> response = server.get("/api/v1/zones?provider=sim", operator);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode readiness = TestServer.json(response);
+        List<String> lines = new ArrayList<>();
+        readiness.get("zones").forEach(zone -> zone.get("groups").forEach(g -> lines.add(zone.get("zone").asText() + " "
+                + g.get("group").asText() + " " + g.get("inZone").asInt() + "/" + g.get("healthy").asInt() + "->"
+                + g.get("healthyAfter").asInt() + " " + g.get("verdict").asText()
+                + (g.has("predictedRecoverySeconds") ? " " + g.get("predictedRecoverySeconds").asDouble() : ""))));
+        // no time to recover was measured on this server: the default boot time of 90s, replacement at once
+        assertThat(lines).containsExactly(
+                "us-east-1a sim/us-east-1/api 2/6->4 RECOVERS 90.0",
+                "us-east-1a sim/us-east-1/solo 2/2->0 SINGLE_ZONE",
+                "us-east-1a sim/us-east-1/web 1/3->2 NOT_OPTED_IN",
+                "us-east-1b sim/us-east-1/api 2/6->4 RECOVERS 90.0",
+                "us-east-1b sim/us-east-1/web 1/3->2 NOT_OPTED_IN",
+                "us-east-1c sim/us-east-1/api 2/6->4 RECOVERS 90.0",
+                "us-east-1c sim/us-east-1/web 1/3->2 NOT_OPTED_IN");
+        assertThat(readiness.at("/zones/0/members").asInt()).isEqualTo(5);
+        assertThat(readiness.at("/zones/0/singleZone").asInt()).isEqualTo(1);
+        assertThat(TestServer.json(server.get("/api/v1/experiments", operator)).get("items")).as("nothing started").isEmpty();
+
+        // a stricter minimum: api keeps 4 of 6, fewer than 80% (5)
+        JsonNode strict = TestServer.json(server.get("/api/v1/zones?minHealthyPercent=80", operator));
+        assertThat(strict.at("/zones/0/groups/0/verdict").asText()).isEqualTo("BELOW_MINIMUM");
+
+        HttpResponse<String> unknown = server.get("/api/v1/zones?provider=nope", operator);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("no provider 'nope' is configured (configured: sim)");
+        assertThat(server.get("/api/v1/zones?minHealthyPercent=120", operator).statusCode()).isEqualTo(400);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.macaque.simulate;
 
+import dev.macaque.engine.FleetGroup;
 import dev.macaque.simulated.scenario.BootTime;
 import dev.macaque.simulated.scenario.GroupSpec;
 import dev.macaque.simulated.scenario.Scenario;
@@ -30,9 +31,11 @@ import java.util.TreeSet;
  * @param providerId         the real provider's id
  * @param healthyInstances   per group name, the ids of its healthy in-service instances, in the provider's order
  * @param caveats            what makes the snapshot differ from the fleet (unhealthy members, duplicate names), for people
+ * @param fleet              the groups of the scenario as the engine sees them (tags, healthy members and their zones),
+ *                           read at the same moment, in the same order
  */
 public record FleetSnapshot(Scenario scenario, String providerId, Map<String, List<String>> healthyInstances,
-                            List<String> caveats, Instant takenAt) {
+                            List<String> caveats, Instant takenAt, List<FleetGroup> fleet) {
     /** Boot time assumed for a group whose time to recover this server has never measured. */
     public static final Duration DEFAULT_BOOT = Duration.ofSeconds(90);
     /** A snapshot of more groups than this is refused: the prediction would not be bounded. */
@@ -45,6 +48,13 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
         Objects.requireNonNull(providerId, "providerId");
         healthyInstances = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(healthyInstances));
         caveats = List.copyOf(caveats);
+        fleet = List.copyOf(fleet);
+    }
+
+    /** A snapshot without the engine's view of its groups. */
+    public FleetSnapshot(Scenario scenario, String providerId, Map<String, List<String>> healthyInstances,
+                         List<String> caveats, Instant takenAt) {
+        this(scenario, providerId, healthyInstances, caveats, takenAt, List.of());
     }
 
     /**
@@ -55,6 +65,7 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
     public static FleetSnapshot capture(CloudProvider provider, Map<String, Duration> knownBootTimes, Instant takenAt) {
         List<GroupSpec> groups = new ArrayList<>();
         Map<String, List<String>> healthy = new LinkedHashMap<>();
+        List<FleetGroup> fleet = new ArrayList<>();
         List<String> caveats = new ArrayList<>();
         Set<String> names = new HashSet<>();
         List<GroupSummary> summaries = provider.listGroups(GroupFilter.ALL);
@@ -88,10 +99,11 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
             groups.add(GroupSpec.of(ref.name(), ref.region(), List.copyOf(zones), group.desiredCapacity(), BootTime.fixed(boot),
                     group.tags()).withReplacementDelay(Duration.ZERO));
             healthy.put(ref.name(), ids);
+            fleet.add(FleetGroup.of(group));
         }
         Scenario scenario = new Scenario("snapshot-" + provider.id(), 0, Duration.ofHours(1), groups, List.of(), List.of(),
                 List.of(), List.of(), "snapshot of provider " + provider.id());
-        return new FleetSnapshot(scenario, provider.id(), healthy, caveats, takenAt);
+        return new FleetSnapshot(scenario, provider.id(), healthy, caveats, takenAt, fleet);
     }
 
     /**
