@@ -15,9 +15,10 @@ public final class SpiVersion {
      * The version of the SPI in this jar. History: 1.0 the first; 1.1 added
      * {@link CloudProvider#describeGroups(java.util.List)} with {@link DescribedGroups}, and
      * {@link ProviderFactory#pluginVersion()}, both {@code default} methods; 1.2 added
-     * {@link CloudProvider#listAndDescribeGroups} with {@link ListedGroups} (a {@code default} method).
+     * {@link CloudProvider#listAndDescribeGroups} with {@link ListedGroups} (a {@code default} method); 1.3 added
+     * {@link CloudProvider#terminateMembers} with {@link MemberTermination} (a {@code default} method).
      */
-    public static final String CURRENT = "1.2";
+    public static final String CURRENT = "1.3";
 
     private SpiVersion() {
     }

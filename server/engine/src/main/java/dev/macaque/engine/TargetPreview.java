@@ -197,7 +197,12 @@ public final class TargetPreview {
             FleetGroup group = byRef.get(victim.group());
             KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
                     healthyNow.get(group.ref()));
-            GuardrailDecision decision = guardrails.check(candidate, spec.guardrails(), terminationsMade, now);
+            // as the run does: minTimeBetweenKills spaces a group's outages, not the members one outage takes together
+            ExperimentSpec.Guardrails limits = zone != null && healthyNow.get(group.ref()) < group.healthyCount()
+                    ? new ExperimentSpec.Guardrails(spec.guardrails().minHealthyPercent(),
+                            spec.guardrails().minHealthyInstances(), spec.guardrails().maxTerminations(), java.time.Duration.ZERO)
+                    : spec.guardrails();
+            GuardrailDecision decision = guardrails.check(candidate, limits, terminationsMade, now);
             if (decision instanceof Refused refused) {
                 refusals.add(new WouldRefuse(victim, refused.reason(), refused.message()));
                 continue;

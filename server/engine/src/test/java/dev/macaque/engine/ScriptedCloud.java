@@ -42,6 +42,8 @@ final class ScriptedCloud implements CloudProvider {
     final Deque<ProviderException> healthFailures = new ArrayDeque<>();
     final List<TerminationRequest> terminateCalls = new ArrayList<>();
     final List<Instant> terminateCallTimes = new ArrayList<>();
+    /** Each terminateMembers call's requests (they then go through {@link #terminate} one by one, the SPI's default). */
+    final List<List<TerminationRequest>> batchCalls = new ArrayList<>();
     Consumer<TerminationRequest> beforeTerminate = request -> { };
     final List<GroupRef> describeGroupCalls = new ArrayList<>();
     final List<List<GroupRef>> describeGroupsCalls = new ArrayList<>();
@@ -148,6 +150,12 @@ final class ScriptedCloud implements CloudProvider {
         throwScripted(healthFailures);
         GroupSummary summary = summary(group);
         return new GroupHealth(group, summary.desiredCapacity(), members.get(group).size(), 0);
+    }
+
+    @Override
+    public List<dev.macaque.spi.MemberTermination> terminateMembers(GroupRef group, List<TerminationRequest> requests) {
+        batchCalls.add(List.copyOf(requests));
+        return CloudProvider.super.terminateMembers(group, requests);
     }
 
     @Override

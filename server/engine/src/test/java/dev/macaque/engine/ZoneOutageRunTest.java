@@ -203,4 +203,50 @@ class ZoneOutageRunTest {
         assertThat(parser.parse("{\"name\": \"z\", \"selection\": {\"mode\": \"zone\", \"zone\": \"random\"}}").selection())
                 .isEqualTo(ExperimentSpec.Selection.zone("random"));
     }
+
+    @Test
+    void everyIntentOfAGroupIsRecordedBeforeOneBatchCallTerminatesItsMembersTogether() {
+        fleet();
+        cloud.batched = true; // discovery reads every group in one call: describeGroup is the read right before a kill
+        RunResult result = run(events, spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"b\"}"));
+
+        // zone b: api i-0002, i-0005 in one call, then tight i-0015 in another (other is refused MIN_HEALTHY)
+        assertThat(cloud.batchCalls).extracting(call -> call.stream().map(TerminationRequest::instanceId).toList())
+                .containsExactly(List.of("i-0002", "i-0005"), List.of("i-0015"));
+        List<RunEventType> kills = result.events().stream().map(RunEvent::type)
+                .filter(t -> t == RunEventType.TERMINATION_INTENT || t == RunEventType.TERMINATION_OUTCOME).toList();
+        assertThat(kills).containsExactly(RunEventType.TERMINATION_INTENT, RunEventType.TERMINATION_INTENT,
+                RunEventType.TERMINATION_OUTCOME, RunEventType.TERMINATION_OUTCOME,
+                RunEventType.TERMINATION_INTENT, RunEventType.TERMINATION_OUTCOME);
+        assertThat(cloud.describeGroupCalls).as("each group read once right before its kills (other is spared before any read)").containsExactly(API, TIGHT);
+    }
+
+    @Test
+    void minTimeBetweenKillsSpacesOutagesNotTheMembersOneOutageTakesTogether() {
+        fleet();
+        ExperimentSpec spec = spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"a\"}, "
+                + "\"guardrails\": {\"minTimeBetweenKills\": \"1h\"}");
+        TargetPreview.Result preview = new TargetPreview(ProviderDirectory.of(cloud), () -> false, history,
+                TargetPreview.FleetState.NONE).preview(spec, 7, T0);
+        RunResult first = run(events, spec);
+        assertThat(first.terminations()).extracting(TerminationRecord::instanceId).containsExactly("i-0001", "i-0004");
+        assertThat(preview.refusals()).extracting(TargetPreview.WouldRefuse::reason)
+                .containsOnly(RefusalReason.LAST_HEALTHY_INSTANCE, RefusalReason.MIN_HEALTHY);
+    }
+
+    @Test
+    void aMemberThatFailsInTheBatchFailsAloneAndTheOthersAreKilled() {
+        fleet();
+        cloud.beforeTerminate = request -> {
+            if (request.instanceId().equals("i-0004")) {
+                throw new dev.macaque.spi.ProviderException(dev.macaque.spi.ProviderException.Kind.PERMISSION_DENIED,
+                        "not allowed to terminate i-0004");
+            }
+        };
+        RunResult result = run(events, spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"a\"}"));
+        assertThat(result.terminations()).extracting(TerminationRecord::instanceId, TerminationRecord::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("i-0001", TerminationStatus.TERMINATED),
+                org.assertj.core.groups.Tuple.tuple("i-0004", TerminationStatus.FAILED));
+        assertThat(result.terminations().get(1).errorMessage()).contains("not allowed to terminate i-0004");
+    }
 }
