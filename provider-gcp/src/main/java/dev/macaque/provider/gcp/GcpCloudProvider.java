@@ -504,39 +504,11 @@ final class GcpCloudProvider implements CloudProvider {
 
     private OperationFuture<Operation, Operation> start(TerminateAction action, MigRef mig, Member member,
             String vmUrl, String requestId) {
-        return switch (action) {
-            case DELETE_VM -> clients.instances.deleteAsync(DeleteInstanceRequest.newBuilder()
-                    .setProject(mig.project()).setZone(member.zone()).setInstance(member.name())
-                    .setRequestId(requestId).build());
-            case RECREATE -> mig.regional()
-                    ? clients.regionalGroups.recreateInstancesAsync(RecreateInstancesRegionInstanceGroupManagerRequest
-                            .newBuilder().setProject(mig.project()).setRegion(mig.location())
-                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
-                            .setRegionInstanceGroupManagersRecreateRequestResource(
-                                    RegionInstanceGroupManagersRecreateRequest.newBuilder().addInstances(vmUrl))
-                            .build())
-                    : clients.zonalGroups.recreateInstancesAsync(RecreateInstancesInstanceGroupManagerRequest
-                            .newBuilder().setProject(mig.project()).setZone(mig.location())
-                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
-                            .setInstanceGroupManagersRecreateInstancesRequestResource(
-                                    InstanceGroupManagersRecreateInstancesRequest.newBuilder().addInstances(vmUrl))
-                            .build());
-            case DELETE_INSTANCES -> mig.regional()
-                    ? clients.regionalGroups.deleteInstancesAsync(DeleteInstancesRegionInstanceGroupManagerRequest
-                            .newBuilder().setProject(mig.project()).setRegion(mig.location())
-                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
-                            .setRegionInstanceGroupManagersDeleteInstancesRequestResource(
-                                    RegionInstanceGroupManagersDeleteInstancesRequest.newBuilder()
-                                            .addInstances(vmUrl).setSkipInstancesOnValidationError(false))
-                            .build())
-                    : clients.zonalGroups.deleteInstancesAsync(DeleteInstancesInstanceGroupManagerRequest
-                            .newBuilder().setProject(mig.project()).setZone(mig.location())
-                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
-                            .setInstanceGroupManagersDeleteInstancesRequestResource(
-                                    InstanceGroupManagersDeleteInstancesRequest.newBuilder()
-                                            .addInstances(vmUrl).setSkipInstancesOnValidationError(false))
-                            .build());
-        };
+        return action == TerminateAction.DELETE_VM
+                ? clients.instances.deleteAsync(DeleteInstanceRequest.newBuilder()
+                        .setProject(mig.project()).setZone(member.zone()).setInstance(member.name())
+                        .setRequestId(requestId).build())
+                : startMany(action, mig, List.of(vmUrl), requestId);
     }
 
     private TerminationResult dryRun(TerminationRequest request, MigRef mig, GroupRef ref, InstanceGroupManager igm,
