@@ -51,6 +51,8 @@ public final class DashboardModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), ExperimentPreviewer.class).setDefault().to(ServicePreviewer.class);
         bind(DashboardRoutes.class).in(Singleton.class);
         Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(DashboardRoutes.class);
+        bind(dev.macaque.dashboard.fleet.ZonesPage.class).in(Singleton.class);
+        Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(dev.macaque.dashboard.fleet.ZonesPage.class);
     }
 
     @Provides
