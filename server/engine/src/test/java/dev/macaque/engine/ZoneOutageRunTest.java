@@ -249,4 +249,25 @@ class ZoneOutageRunTest {
                 org.assertj.core.groups.Tuple.tuple("i-0004", TerminationStatus.FAILED));
         assertThat(result.terminations().get(1).errorMessage()).contains("not allowed to terminate i-0004");
     }
+
+    @Test
+    void aProbeThatFailsAfterTheFirstGroupHaltsTheOutageBeforeTheNextGroup() {
+        // api and web: 4 members each over a, b (a, b, a, b); the service "api" is served by group api's members
+        cloud.group("us-east-1", "api", 4, OPTED_IN).zones("us-east-1", "api", "a", "b", "a", "b");
+        cloud.group("us-east-1", "web", 4, OPTED_IN).zones("us-east-1", "web", "a", "b", "a", "b");
+        dev.macaque.engine.probe.ProbeEvaluator served = dev.macaque.engine.probe.ProbeEvaluator.routing(
+                dev.macaque.engine.probe.ProbeEvaluator.UNSUPPORTED, service -> cloud.memberCount("us-east-1", "api") / 4.0);
+        ExperimentRunner runner = new ExperimentRunner(ProviderDirectory.of(cloud), scheduler, events, new AtomicBoolean()::get,
+                history, RetryPolicy.DEFAULT, () -> 1L, served, StopConditions.NONE);
+        ExperimentRun run = runner.start("run-1", spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"a\"},"
+                + " \"pacing\": {\"between\": \"60s\"}, \"steadyState\": {\"probes\": [{\"name\": \"api-served\","
+                + " \"service\": {\"name\": \"api\", \"minSuccessPercent\": 100}}], \"every\": \"10s\", \"tolerance\": 1}"));
+        scheduler.runUntilIdle();
+        RunResult result = run.completion().join();
+
+        assertThat(result.state()).isEqualTo(RunState.HALTED);
+        assertThat(cloud.terminateCalls).extracting(TerminationRequest::group).containsOnly(API).hasSize(2);
+        assertThat(cloud.memberCount("us-east-1", "web")).as("the next group is never killed").isEqualTo(4);
+        assertThat(result.failureReason()).contains("probe api-served failed").contains("2 victim(s) not terminated");
+    }
 }
