@@ -122,6 +122,7 @@ class ZoneOutageHttpTest {
     @Test
     void aFleetBudgetTooSmallForTheWholeOutageRefusesItWholeWithNothingKilled() throws Exception {
         start(config -> config.withSafety(new MacaqueConfig.SafetyConfig(1, 50, 3)));
+        JsonNode preview = TestServer.json(server.sendJson("POST", "/api/v1/experiments/preview", operator, SPEC + "}"));
 
         HttpResponse<String> created = server.sendJson("POST", "/api/v1/experiments", operator, SPEC + "}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -131,6 +132,7 @@ class ZoneOutageHttpTest {
         assertThat(texts(run.get("refusals"), "refusal")).containsExactly(
                 "sim/us-east-1/api/api-0001:FLEET_BUDGET", "sim/us-east-1/api/api-0004:FLEET_BUDGET",
                 "sim/us-east-1/solo/solo-0001:LAST_HEALTHY_INSTANCE", "sim/us-east-1/solo/solo-0002:LAST_HEALTHY_INSTANCE");
+        assertThat(texts(preview.get("refusals"), "refusal")).as("the preview says so before").isEqualTo(texts(run.get("refusals"), "refusal"));
         assertThat(run.at("/refusals/0/message").asText()).contains("needs 2 terminations")
                 .contains("safety.maxTerminationsPerHour=1").contains("refused whole, nothing killed");
     }

@@ -48,6 +48,14 @@ public final class TargetPreview {
         FleetState NONE = Set::of;
 
         Set<GroupRef> busyGroups();
+
+        /**
+         * The fleet's counts and budgets now, against which a zone outage's budgets are judged as a whole (advisory:
+         * the run decides under the fleet lock); by default nothing is recorded and there is no budget.
+         */
+        default FleetView fleet(Instant now) {
+            return FleetView.ALONE;
+        }
     }
 
     /** @param weight {@code macaque-weight}; healthy = healthy in-service instances a kill may take */
@@ -158,14 +166,17 @@ public final class TargetPreview {
                         && targets.matches(g.ref(), g.tags())).mapToLong(FleetGroup::healthyCount).sum());
         List<EligibleGroup> eligible = snapshot.stream().filter(g -> g.healthyCount() > 0)
                 .map(g -> new EligibleGroup(g.ref(), g.weight(), g.desiredCapacity(), g.healthyCount())).toList();
-        List<WouldRefuse> refusals = walkGuardrails(spec, snapshot, selection.victims(), zone, now);
+        // as the run's first intent does: the fleet budgets for the outage as a whole
+        Refused outageRefused = zone != null && zone.kills() > 0
+                && zone.fleetBudgets(fleetState.fleet(now)) instanceof Refused whole ? whole : null;
+        List<WouldRefuse> refusals = walkGuardrails(spec, snapshot, selection.victims(), zone, outageRefused, now);
         return new Result(seed, eligible, selection.eligibleInstances(), discovery.listedExclusions(), discovery.byReason,
                 selection.victims(), refusals, zone);
     }
 
     /** The run's kill loop without the kills: each victim in order, counting what a successful kill changes. */
     private List<WouldRefuse> walkGuardrails(ExperimentSpec spec, List<FleetGroup> snapshot, List<Victim> victims,
-                                             ZoneOutage zone, Instant now) {
+                                             ZoneOutage zone, Refused outageRefused, Instant now) {
         Map<GroupRef, FleetGroup> byRef = new HashMap<>();
         Map<GroupRef, Integer> healthyNow = new HashMap<>();
         for (FleetGroup group : snapshot) {
@@ -188,7 +199,8 @@ public final class TargetPreview {
         List<WouldRefuse> refusals = new ArrayList<>();
         int terminationsMade = 0;
         for (Victim victim : victims) {
-            Refused spared = zone == null ? null : zone.refusalOf(victim.group());
+            Refused spared = zone == null ? null : zone.refusalOf(victim.group()) != null ? zone.refusalOf(victim.group())
+                    : outageRefused;
             if (spared != null) {
                 // as the run does: a group a zone outage spares whole is refused before any per-kill check
                 refusals.add(new WouldRefuse(victim, spared.reason(), spared.message()));

@@ -112,6 +112,32 @@ class ZoneOutageRunTest {
     }
 
     @Test
+    void thePreviewJudgesTheFleetBudgetsForTheWholeOutageAsTheRunDoes() {
+        fleet();
+        ExperimentSpec spec = spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"b\"}");
+        FleetBudgets budgets = new FleetBudgets(2, 50, 3);
+        TargetPreview.FleetState state = new TargetPreview.FleetState() {
+            @Override
+            public java.util.Set<GroupRef> busyGroups() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public FleetView fleet(Instant now) {
+                return new FleetView(Map.of(), 0, 0, java.util.Set.of(), budgets, false, null);
+            }
+        };
+        TargetPreview.Result preview = new TargetPreview(ProviderDirectory.of(cloud), () -> false, history, state)
+                .preview(spec, 7, T0);
+        RunResult result = run(new FleetLedger(events, budgets), spec);
+
+        assertThat(preview.refusals()).extracting(r -> r.victim().group(), TargetPreview.WouldRefuse::reason,
+                TargetPreview.WouldRefuse::message).containsExactlyElementsOf(result.refusals().stream()
+                .map(r -> org.assertj.core.groups.Tuple.tuple(r.group(), r.reason(), r.message())).toList());
+        assertThat(preview.refusals()).extracting(TargetPreview.WouldRefuse::reason).contains(RefusalReason.FLEET_BUDGET);
+    }
+
+    @Test
     void tooManyGroupsDegradedAtOnceRefusesTheOutageWholeNamingTheBudget() {
         fleet();
         FleetLedger ledger = new FleetLedger(events, new FleetBudgets(10, 50, 1));
