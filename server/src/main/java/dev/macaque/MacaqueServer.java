@@ -66,7 +66,8 @@ public final class MacaqueServer implements AutoCloseable {
                 new dev.macaque.inventory.InventoryModule(),
                 new GroupsModule(), new ExperimentsModule(), new dev.macaque.templates.TemplatesModule(), new ClusterModule(),
                 new ChaosMonkeyModule(), new dev.macaque.safety.StopConditionsModule(), new dev.macaque.simulations.SimulationsModule(),
-                new dev.macaque.scorecard.ScorecardModule(), new dev.macaque.reports.ReportsModule(), new HttpModule(), new DashboardModule()));
+                new dev.macaque.scorecard.ScorecardModule(), new dev.macaque.reports.ReportsModule(),
+                new dev.macaque.zones.ZonesModule(), new HttpModule(), new DashboardModule()));
         modules.addAll(List.of(extra));
         return modules;
     }

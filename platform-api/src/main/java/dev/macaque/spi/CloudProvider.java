@@ -121,6 +121,41 @@ public interface CloudProvider extends AutoCloseable {
      */
     TerminationResult terminate(TerminationRequest request);
 
+    /**
+     * Terminates several members of one group together, as a zone outage does: one cloud call where the cloud has a
+     * batch call (an Azure scale set's {@code deleteInstances}, a GCP managed instance group's
+     * {@code deleteInstances}/{@code recreateInstances}), so the members go down at once and the API budget is spent
+     * once. Since SPI 1.3.
+     *
+     * <p>Each request is handled with the semantics of {@link #terminate(TerminationRequest)} (idempotency key, dry
+     * run, membership) and gets its own outcome, in request order: a result, or the {@link ProviderException} of that
+     * member alone. A failure before anything was done (throttled, unavailable) is thrown for the whole call, which
+     * the caller may repeat with the same requests.
+     *
+     * <p>The default terminates them one by one with {@link #terminate(TerminationRequest)}, so providers built for SPI
+     * 1.2 and earlier keep working unchanged.
+     *
+     * @param group    the group every request is about
+     * @param requests at most one per member
+     */
+    default java.util.List<MemberTermination> terminateMembers(GroupRef group, java.util.List<TerminationRequest> requests) {
+        java.util.List<MemberTermination> outcomes = new java.util.ArrayList<>();
+        for (TerminationRequest request : requests) {
+            if (!request.group().equals(group)) {
+                throw new IllegalArgumentException("request for " + request.group() + " in a call for " + group);
+            }
+            try {
+                outcomes.add(MemberTermination.done(request, terminate(request)));
+            } catch (ProviderException e) {
+                if (outcomes.isEmpty() && e.retryable()) {
+                    throw e; // nothing was done yet: the whole call may be repeated
+                }
+                outcomes.add(MemberTermination.failed(request, e));
+            }
+        }
+        return outcomes;
+    }
+
     /** Releases clients and threads. Idempotent. */
     @Override
     default void close() {

@@ -17,7 +17,9 @@ public final class SpiVersion {
      * {@link ProviderFactory#pluginVersion()}, both {@code default} methods; 1.2 added
      * {@link CloudProvider#listAndDescribeGroups} with {@link ListedGroups} (a {@code default} method); 1.3 added
      * {@link CloudProvider#listingCarriesMembers()} and {@link CloudProvider#describeListedGroups(java.util.List)} ({@code default}
-     * methods), so that the server's inventory reads each group's members at most once per refresh.
+     * methods), so that the server's inventory reads each group's members at most once per refresh, and
+     * {@link CloudProvider#terminateMembers} with {@link MemberTermination} (a {@code default} method), so that a zone outage
+     * terminates a group's members in one batch call where the cloud has one.
      */
     public static final String CURRENT = "1.3";
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The methods SPI 1.1 and 1.2 added are defaults: a provider written for 1.0 gets working behaviour without a change. */
+/** The methods SPI 1.1, 1.2 and 1.3 added are defaults: a provider written for 1.0 gets working behaviour without a change. */
 class SpiOneOneDefaultsTest {
 
     /** A provider as written against SPI 1.0: it overrides only the 1.0 methods and counts describeGroup calls. */
@@ -32,7 +32,51 @@ class SpiOneOneDefaultsTest {
             return cloud.describeGroup(group);
         }
         @Override public GroupHealth health(GroupRef group) { return cloud.health(group); }
-        @Override public TerminationResult terminate(TerminationRequest request) { return cloud.terminate(request); }
+        @Override public TerminationResult terminate(TerminationRequest request) {
+            if (failOn != null && request.instanceId().equals(failOnInstance)) {
+                throw failOn;
+            }
+            return cloud.terminate(request);
+        }
+        String failOnInstance;
+    }
+
+    @Test
+    void theDefaultBatchTerminationTerminatesOneByOneWithAnOutcomePerMember() {
+        OneZeroProvider old = new OneZeroProvider();
+        GroupRef a = new GroupRef("old", "r1", "a");
+        List<String> ids = old.cloud.describeGroup(a).instances().stream().map(Instance::id).toList();
+        TerminationRequest first = new TerminationRequest(a, ids.get(0), false, "zone outage", "k-1");
+        TerminationRequest missing = new TerminationRequest(a, "i-none", false, "zone outage", "k-2");
+        TerminationRequest second = new TerminationRequest(a, ids.get(1), false, "zone outage", "k-3");
+
+        List<MemberTermination> outcomes = old.terminateMembers(a, List.of(first, missing, second));
+
+        assertThat(outcomes).extracting(MemberTermination::request).containsExactly(first, missing, second);
+        assertThat(outcomes.get(0).result().outcome()).isEqualTo(TerminationResult.Outcome.TERMINATED);
+        assertThat(outcomes.get(1).error().kind()).isEqualTo(ProviderException.Kind.NOT_FOUND);
+        assertThat(outcomes.get(2).result().outcome()).isEqualTo(TerminationResult.Outcome.TERMINATED);
+    }
+
+    @Test
+    void aRetryableFailureBeforeAnythingWasDoneFailsTheWholeBatchSoThatItCanBeRepeated() {
+        OneZeroProvider old = new OneZeroProvider();
+        GroupRef a = new GroupRef("old", "r1", "a");
+        List<String> ids = old.cloud.describeGroup(a).instances().stream().map(Instance::id).toList();
+        old.failOn = new ProviderException(ProviderException.Kind.THROTTLED, "slow down");
+        old.failOnInstance = ids.get(0);
+        List<TerminationRequest> both = List.of(new TerminationRequest(a, ids.get(0), false, "zone", "k-1"),
+                new TerminationRequest(a, ids.get(1), false, "zone", "k-2"));
+
+        assertThatThrownBy(() -> old.terminateMembers(a, both)).isInstanceOf(ProviderException.class).hasMessage("slow down");
+        assertThat(old.cloud.describeGroup(a).instances()).hasSize(2);
+
+        old.failOnInstance = ids.get(1); // throttled after the first was terminated: that member's own outcome
+        List<MemberTermination> outcomes = old.terminateMembers(a, both);
+        assertThat(outcomes.get(0).result()).isNotNull();
+        assertThat(outcomes.get(1).error().kind()).isEqualTo(ProviderException.Kind.THROTTLED);
+        assertThatThrownBy(() -> old.terminateMembers(new GroupRef("old", "r1", "b"), both))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -104,8 +104,39 @@ public final class SimulatedProvider implements CloudProvider {
         }
     }
 
+    /** The cause the world records for members killed together by {@link #terminateMembers} (a zone outage's). */
+    public static final String BATCH_CAUSE = "api-batch";
+
     @Override
     public TerminationResult terminate(TerminationRequest request) {
+        return terminate(request, "api");
+    }
+
+    /**
+     * Several members at once, atomically in virtual time (the world does not move between them), each with its own
+     * outcome. The engine kills a zone outage's members of a group this way; the world records them with cause
+     * {@value #BATCH_CAUSE}, so that an offline report can tell an outage from single kills.
+     */
+    @Override
+    public java.util.List<dev.macaque.spi.MemberTermination> terminateMembers(GroupRef group,
+                                                                            java.util.List<TerminationRequest> requests) {
+        java.util.List<dev.macaque.spi.MemberTermination> outcomes = new java.util.ArrayList<>();
+        synchronized (world) {
+            for (TerminationRequest request : requests) {
+                if (!request.group().equals(group)) {
+                    throw new IllegalArgumentException("request for " + request.group() + " in a call for " + group);
+                }
+                try {
+                    outcomes.add(dev.macaque.spi.MemberTermination.done(request, terminate(request, BATCH_CAUSE)));
+                } catch (ProviderException e) {
+                    outcomes.add(dev.macaque.spi.MemberTermination.failed(request, e));
+                }
+            }
+        }
+        return outcomes;
+    }
+
+    private TerminationResult terminate(TerminationRequest request, String cause) {
         Objects.requireNonNull(request, "request");
         synchronized (world) {
             world.catchUp();
@@ -136,7 +167,7 @@ public final class SimulatedProvider implements CloudProvider {
                                 + Instants.format(world.now()) + "; the simulated cloud has no permissions to check; nothing changed");
             }
             terminationsByKey.put(request.idempotencyKey(), instanceId);
-            world.terminate(member, "api", request.reason());
+            world.terminate(member, cause, request.reason());
             return new TerminationResult(ref, instanceId, TerminationResult.Outcome.TERMINATED,
                     "instance " + instanceId + " is terminating; group " + group.name() + " replaces it after "
                             + Durations.human(group.spec.replacementDelay()));

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ProvidersCommand.class, TokenCommand.class, SimulateCommand.class, SnapshotCommand.class,
             VersionCommand.class,
             RunCommand.class, PreviewCommand.class, ExperimentsCommand.class, TemplatesCommand.class, KillSwitchCommand.class,
-            GroupsCommand.class, ScorecardCommand.class, CommandLine.HelpCommand.class})
+            GroupsCommand.class, ScorecardCommand.class, ZonesCommand.class, CommandLine.HelpCommand.class})
 public final class MacaqueCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -386,6 +386,13 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The why, in the terminal too: each incident of an overloaded service as its one-sentence story (at most 5). */
     private void printIncidents(SimulationReport report) {
+        for (SimulationReport.RunSummary run : report.runs()) {
+            if (run.zone() != null) {
+                stdout.println("ZONE      run " + run.run() + " (" + run.experiment() + ") took zone " + run.zone() + " down: "
+                        + (run.zoneRefusals().isEmpty() ? "no group refused"
+                        : "refused " + String.join("; ", run.zoneRefusals())));
+            }
+        }
         List<ReportText.IncidentStory> stories = ReportText.stories(report.incidents());
         for (ReportText.IncidentStory story : stories.subList(0, Math.min(5, stories.size()))) {
             stdout.println("INCIDENT  " + ReportText.narrative(report.start(), story.culprit(), story.dependents()));

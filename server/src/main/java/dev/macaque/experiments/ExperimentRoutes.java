@@ -134,12 +134,12 @@ public final class ExperimentRoutes implements RouteGroup {
 
     /** Nothing is predicted in part, and a run asked to be predicted is not started without its prediction. */
     /** Predictions run on the request thread, so their number is bounded; a client may try again shortly. */
-    private static ProblemException predictionsBusy(Context ctx, RunPredictor.Busy e) {
+    public static ProblemException predictionsBusy(Context ctx, RunPredictor.Busy e) {
         ctx.header("Retry-After", "5");
         return new ProblemException(503, e.getMessage());
     }
 
-    private static ProblemException notPredictable(RunPredictor.NotPredictable e) {
+    public static ProblemException notPredictable(RunPredictor.NotPredictable e) {
         return new ProblemException(422, e.tooLarge() ? PREDICTION_TOO_LARGE : PREDICTION_NOT_POSSIBLE,
                 "cannot predict this experiment: " + e.getMessage(), List.of(new Problem.FieldError("predict", e.getMessage())));
     }

@@ -6,31 +6,35 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.macaque.audit.AuditLog;
+import dev.macaque.config.MacaqueConfig;
 import dev.macaque.engine.ExecutorTaskScheduler;
 import dev.macaque.engine.ExperimentRunner;
-import dev.macaque.engine.ProviderDirectory;
 import dev.macaque.engine.FleetBudgets;
+import dev.macaque.engine.FleetView;
 import dev.macaque.engine.IntentGuard;
-import dev.macaque.node.NodeIdentity;
+import dev.macaque.engine.ProviderDirectory;
 import dev.macaque.engine.RetryPolicy;
+import dev.macaque.engine.RunEvent;
 import dev.macaque.engine.RunRecorder;
-import dev.macaque.notify.RunNotifications;
-import dev.macaque.notify.WebhookNotifier;
+import dev.macaque.engine.TargetPreview;
 import dev.macaque.engine.TaskScheduler;
 import dev.macaque.http.RouteGroup;
 import dev.macaque.killswitch.KillSwitchStore;
+import dev.macaque.node.NodeIdentity;
+import dev.macaque.notify.RunNotifications;
+import dev.macaque.notify.WebhookNotifier;
 import dev.macaque.plugin.ProviderInstances;
-import dev.macaque.spi.CloudProvider;
 import dev.macaque.simulations.MeasuredRecoveries;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupRef;
 import dev.macaque.store.Database;
 import dev.macaque.store.DatabaseHealth;
-import dev.macaque.config.MacaqueConfig;
-import dev.macaque.engine.RunEvent;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.macaque.engine.TargetPreview;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,7 +118,17 @@ public final class ExperimentsModule extends AbstractModule {
     @Singleton
     TargetPreview.FleetState fleetState(RunStore store) {
         // groups any run is acting on or that are still recovering: what an exclusive run would find GROUP_BUSY
-        return () -> store.busyGroups("");
+        return new TargetPreview.FleetState() {
+            @Override
+            public Set<GroupRef> busyGroups() {
+                return store.busyGroups("");
+            }
+
+            @Override
+            public FleetView fleet(Instant now) {
+                return store.fleetCounts(now);
+            }
+        };
     }
 
     /** The preview reads the same providers, kill switch and kill history as the runner. */

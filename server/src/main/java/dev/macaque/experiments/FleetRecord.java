@@ -32,7 +32,13 @@ final class FleetRecord {
 
     /** The fleet as an intent on {@code group} at {@code now} sees it: read under the lock, in the intent's transaction. */
     FleetView view(Connection c, GroupRef group, Instant now) throws SQLException {
-        var inFlight = TerminationRows.inFlight(c, group);
+        FleetView counts = counts(c, now);
+        return new FleetView(TerminationRows.inFlight(c, group), counts.terminationsLastHour(), counts.terminationsLastDay(),
+                counts.degradedGroups(), budgets, counts.killSwitchEngaged(), KillClaims.lastKill(c, group).orElse(null));
+    }
+
+    /** The fleet-wide counts, budgets and kill switch alone (no group's kills in flight, no last kill). */
+    FleetView counts(Connection c, Instant now) throws SQLException {
         int lastHour = TerminationRows.countRealIntentsSince(c, now.minus(Duration.ofHours(1)));
         int lastDay = TerminationRows.countRealIntentsSince(c, now.minus(Duration.ofDays(1)));
         var degraded = TerminationRows.groupsWithKillsInFlight(c, null);
@@ -41,7 +47,6 @@ final class FleetRecord {
              ResultSet rs = select.executeQuery()) {
             killSwitch = rs.next() && rs.getBoolean(1);
         }
-        Instant lastKill = KillClaims.lastKill(c, group).orElse(null);
-        return new FleetView(inFlight, lastHour, lastDay, degraded, budgets, killSwitch, lastKill);
+        return new FleetView(java.util.Map.of(), lastHour, lastDay, degraded, budgets, killSwitch, null);
     }
 }

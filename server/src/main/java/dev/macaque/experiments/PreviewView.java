@@ -17,7 +17,28 @@ public record PreviewView(@com.fasterxml.jackson.databind.annotation.JsonSeriali
         List<ExcludedView> excluded, Map<String, Integer> excludedByReason, List<RunView.VictimView> victims,
         List<WouldRefuseView> refusals,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        PredictionView prediction) {
+        PredictionView prediction,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        ZoneView zone) {
+
+    /**
+     * A zone outage's plan ({@code selection.mode: zone}): the zone, and per group its members in the zone and the
+     * refusal that spares it whole, if any.
+     */
+    public record ZoneView(String zone, boolean drawn, int kills, List<ZoneGroupView> groups) {
+        static ZoneView of(dev.macaque.engine.ZoneOutage outage) {
+            return outage == null ? null : new ZoneView(outage.zone(), outage.drawn(), outage.kills(),
+                    outage.groups().stream().map(g -> new ZoneGroupView(g.group().toString(), g.desired(), g.healthy(),
+                            g.victims().size(), g.healthyAfter(), g.refused() ? g.refusal().reason().name() : null,
+                            g.refused() ? g.refusal().message() : null)).toList());
+        }
+    }
+
+    /** @param refusal null when the group's members in the zone are killed */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record ZoneGroupView(String group, int desired, int healthy, int inZone, int healthyAfter, String refusal,
+                                String message) {
+    }
 
     public record EligibleView(String provider, String region, String group, int weight, int desired, int healthy) {
     }
@@ -42,12 +63,12 @@ public record PreviewView(@com.fasterxml.jackson.databind.annotation.JsonSeriali
                 result.excluded().stream().map(ExcludedView::of).toList(), byReason,
                 result.victims().stream().map(RunView.VictimView::of).toList(),
                 result.refusals().stream().map(r -> new WouldRefuseView(r.victim().group().toString(), r.victim().instanceId(),
-                        r.reason().name(), r.message())).toList(), null);
+                        r.reason().name(), r.message())).toList(), null, ZoneView.of(result.zoneOutage()));
     }
 
     /** The same preview with the run's prediction. */
     PreviewView withPrediction(PredictionView value) {
-        return new PreviewView(seed, dryRun, leashed, eligible, eligibleInstances, excluded, excludedByReason, victims, refusals, value);
+        return new PreviewView(seed, dryRun, leashed, eligible, eligibleInstances, excluded, excludedByReason, victims, refusals, value, zone);
     }
 
     /** One sentence for a problem's detail: why nothing would be eligible. */

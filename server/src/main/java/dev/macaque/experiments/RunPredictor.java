@@ -6,6 +6,7 @@ import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.simulate.FleetSnapshot;
 import dev.macaque.simulate.Prediction;
+import dev.macaque.simulate.ZoneReadiness;
 import dev.macaque.simulated.scenario.GroupSpec;
 import dev.macaque.simulations.MeasuredRecoveries;
 import dev.macaque.spi.ProviderException;
@@ -93,19 +94,7 @@ public final class RunPredictor {
                     + "(simulations.maxDuration)", true);
         }
         Map<String, Duration> bootTimes = measured.byGroupName(provider.id());
-        FleetSnapshot snapshot;
-        try {
-            snapshot = FleetSnapshot.capture(provider.providerIfReady().orElseThrow(), bootTimes, clock.instant());
-        } catch (ProviderException | IllegalArgumentException e) {
-            throw new NotPredictable("reading the fleet of provider " + provider.id() + " failed: " + e.getMessage(),
-                    e instanceof IllegalArgumentException);
-        }
-        long instances = snapshot.scenario().groups().stream().mapToLong(GroupSpec::desired).sum();
-        if (instances > limits.maxInstances()) {
-            throw new NotPredictable("provider " + provider.id() + " has " + instances + " instances; this server predicts for "
-                    + "at most " + limits.maxInstances() + " (simulations.maxInstances): snapshot it with macaque snapshot and "
-                    + "simulate it with macaque simulate instead", true);
-        }
+        FleetSnapshot snapshot = snapshot(provider, bootTimes);
         Prediction prediction = Prediction.predict(snapshot, spec, spec.seed());
         List<PredictionView.GroupPrediction> recoveries = new ArrayList<>();
         for (Prediction.GroupRecoveryPrediction group : prediction.recoveries()) {
@@ -125,17 +114,59 @@ public final class RunPredictor {
                 recoveries, caveats);
     }
 
+    /**
+     * Zone readiness of one provider's fleet ({@code GET /api/v1/zones}): a snapshot read now, each zone's outage planned
+     * and simulated against it; nothing is started. {@code providerId} may be null when one provider is configured.
+     * Bounded as predictions are ({@code simulations.workers}, {@code simulations.maxInstances}).
+     */
+    public ZoneReadiness zoneReadiness(String providerId, ExperimentSpec.Guardrails guardrails) {
+        if (!running.tryAcquire()) {
+            throw new Busy(limits.workers() + " predictions are running, the most this server runs at once "
+                    + "(simulations.workers); try again when one has finished");
+        }
+        try {
+            ConfiguredProvider provider = theOneProvider(providerId == null ? java.util.Set.of() : java.util.Set.of(providerId));
+            return ZoneReadiness.assess(snapshot(provider, measured.byGroupName(provider.id())), guardrails);
+        } finally {
+            running.release();
+        }
+    }
+
+    /** The provider's fleet read now, within {@code simulations.maxInstances}. */
+    private FleetSnapshot snapshot(ConfiguredProvider provider, Map<String, Duration> bootTimes) {
+        FleetSnapshot snapshot;
+        try {
+            snapshot = FleetSnapshot.capture(provider.providerIfReady().orElseThrow(), bootTimes, clock.instant());
+        } catch (ProviderException | IllegalArgumentException e) {
+            throw new NotPredictable("reading the fleet of provider " + provider.id() + " failed: " + e.getMessage(),
+                    e instanceof IllegalArgumentException);
+        }
+        long instances = snapshot.scenario().groups().stream().mapToLong(GroupSpec::desired).sum();
+        if (instances > limits.maxInstances()) {
+            throw new NotPredictable("provider " + provider.id() + " has " + instances + " instances; this server predicts for "
+                    + "at most " + limits.maxInstances() + " (simulations.maxInstances): snapshot it with macaque snapshot and "
+                    + "simulate it with macaque simulate instead", true);
+        }
+        return snapshot;
+    }
+
     /** The spec's provider: the one it names, or the only one configured; a prediction models one provider's fleet. */
     private ConfiguredProvider theOneProvider(ExperimentSpec spec) {
-        List<String> reachable = spec.targets().providers().isEmpty()
+        return theOneProvider(spec.targets().providers());
+    }
+
+    private ConfiguredProvider theOneProvider(java.util.Set<String> named) {
+        List<String> reachable = named.isEmpty()
                 ? providers.all().stream().map(ConfiguredProvider::id).sorted().toList()
-                : spec.targets().providers().stream().sorted().toList();
+                : named.stream().sorted().toList();
         if (reachable.size() != 1) {
             throw new NotPredictable("a prediction simulates the fleet of one provider, and this spec reaches "
                     + (reachable.isEmpty() ? "none" : reachable.size() + " (" + String.join(", ", reachable) + ")")
                     + ": name one in targets.providers", false);
         }
-        ConfiguredProvider provider = providers.byId(reachable.get(0)).orElseThrow();
+        ConfiguredProvider provider = providers.byId(reachable.get(0)).orElseThrow(() -> new NotPredictable("no provider "
+                + reachable.get(0) + " is configured (configured: " + String.join(", ",
+                providers.all().stream().map(ConfiguredProvider::id).sorted().toList()) + ")", false));
         if (!provider.isReady()) {
             throw new NotPredictable("provider " + provider.id() + " could not be created: " + provider.error(), false);
         }

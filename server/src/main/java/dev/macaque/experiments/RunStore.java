@@ -2,6 +2,7 @@ package dev.macaque.experiments;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.macaque.engine.FleetBudgets;
+import dev.macaque.engine.FleetView;
 import dev.macaque.engine.GuardrailDecision;
 import dev.macaque.engine.IntentGuard;
 import dev.macaque.engine.KillHistory;
@@ -152,6 +153,14 @@ public final class RunStore implements RunRecorder, KillHistory {
             projection.keep(c, event);
             return null;
         });
+    }
+
+    /**
+     * The fleet's counts and budgets now, for a preview: read without the fleet lock, so advisory (each intent is still
+     * decided under the lock).
+     */
+    public FleetView fleetCounts(Instant now) {
+        return database.inTransaction(c -> fleet.counts(c, now));
     }
 
     @Override

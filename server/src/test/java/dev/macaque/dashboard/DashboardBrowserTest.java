@@ -168,6 +168,29 @@ class DashboardBrowserTest {
         var run = server.server.injector().getInstance(dev.macaque.experiments.ExperimentService.class).view(runId).orElseThrow();
         assertThat(run.victims().stream().map(v -> v.group() + "/" + v.instanceId()).toList()).containsExactlyInAnyOrderElementsOf(previewed);
         assertThat(browser.findElement(By.cssSelector("main > p.muted")).getText()).contains("seed " + seed);
+    }
+
+    @Test
+    void seeTheFleetsGroupsByZoneAndDryRunAZoneOutageFromTheForm() {
+        signIn(server.adminToken);
+        open("/fleet");
+        browser.findElement(By.linkText("Groups × zones")).click();
+        waitUntil(() -> browser.getCurrentUrl().contains("/fleet/zones"));
+        List<String> zones = browser.findElements(By.cssSelector("#zones-table thead th")).stream().map(WebElement::getText).toList();
+        assertThat(zones).hasSizeGreaterThan(2).startsWith("Group", "Healthy / desired");
+        assertThat(browser.findElements(By.cssSelector("#zones-table tbody tr"))).hasSize(6);
+        assertThat(text(By.id("zones-summary"))).isNotBlank();
+        screenshot("zones");
+
+        open("/experiments/new");
+        type(By.id("f-name"), "gorilla-dry");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("f-mode"))).selectByValue("zone");
+        type(By.id("f-value"), "random");
+        assertThat(browser.findElement(By.id("f-dryRun")).isSelected()).isTrue();
+        browser.findElement(By.xpath("//button[text()='Start']")).click();
+        waitUntil(() -> browser.getCurrentUrl().matches(".*/experiments/run_[0-9a-f]+$"));
+        waitUntil(() -> "ended".equals(text(By.id("live-badge"))));
+        assertThat(timelineTypes()).contains("ZONE_SELECTED", "VICTIMS_SELECTED");
         assertNoConsoleErrors();
     }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The dashboard's page handlers over plain HTTP: sessions, CSRF, roles, headers, forms, one server on the demo world. */
 class DashboardHttpTest {
-    static final List<String> PAGES = List.of("/", "/fleet", "/fleet/sim/us-east-1/api", "/experiments", "/experiments/new", "/schedules",
+    static final List<String> PAGES = List.of("/", "/fleet", "/fleet/sim/us-east-1/api", "/fleet/zones", "/experiments", "/experiments/new", "/schedules",
             "/audit", "/simulations");
 
     @TempDir

@@ -27,6 +27,7 @@ import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
 import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.MemberTermination;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.Instance;
@@ -341,9 +342,24 @@ final class GcpCloudProvider implements CloudProvider {
         MigRef mig = resolve(request.group());
         GroupRef ref = ref(mig);
         InstanceGroupManager igm = getMig(mig);
+        Object found = lookUp(request, mig, ref, listMembers(mig));
+        if (found instanceof TerminationResult already) {
+            return already;
+        }
+        Member member = (Member) found;
+        if (request.dryRun()) {
+            return dryRun(request, mig, ref, igm, member);
+        }
+        return act(request, mig, ref, member);
+    }
+
+    /**
+     * The member a request is about, among {@code members}: the {@link Member} to act on, or the
+     * {@code ALREADY_TERMINATED} result when it is gone or leaving; throws {@code NOT_FOUND} for a stranger.
+     */
+    private Object lookUp(TerminationRequest request, MigRef mig, GroupRef ref, List<Member> members) {
         String wantedName = request.instanceId().contains("@")
                 ? request.instanceId().substring(0, request.instanceId().indexOf('@')) : request.instanceId();
-        List<Member> members = listMembers(mig);
         Optional<Member> found = members.stream().filter(m -> m.name().equals(wantedName)).findFirst();
         if (found.isEmpty()) {
             if (terminated.contains(mig + "/" + request.instanceId())) {
@@ -366,10 +382,121 @@ final class GcpCloudProvider implements CloudProvider {
             return new TerminationResult(ref, request.instanceId(), Outcome.ALREADY_TERMINATED,
                     "MIG " + mig + " is already " + member.action() + " " + member.instanceId());
         }
-        if (request.dryRun()) {
-            return dryRun(request, mig, ref, igm, member);
+        return member;
+    }
+
+    /**
+     * Several members of one MIG in one {@code recreateInstances} or {@code deleteInstances} call (their list form),
+     * one operation for all: the members a zone outage takes go down together. Each request keeps its idempotency key
+     * (a key already answered gets its first answer again, nothing is sent for it); a member that is gone, leaving or
+     * not a member has its own outcome. {@code deleteVm} (one call per VM) and dry runs go one by one.
+     */
+    @Override
+    public List<MemberTermination> terminateMembers(GroupRef group, List<TerminationRequest> requests) {
+        TerminateAction action = config.terminateAction();
+        if (action == TerminateAction.DELETE_VM || requests.size() < 2 || requests.stream().anyMatch(TerminationRequest::dryRun)) {
+            return CloudProvider.super.terminateMembers(group, requests);
         }
-        return act(request, mig, ref, member);
+        for (TerminationRequest request : requests) {
+            if (!request.group().equals(group)) {
+                throw new IllegalArgumentException("request for " + request.group() + " in a call for " + group);
+            }
+        }
+        MigRef mig = resolve(group);
+        GroupRef ref = ref(mig);
+        List<Member> members = listMembers(mig);
+        MemberTermination[] outcomes = new MemberTermination[requests.size()];
+        List<Integer> acting = new ArrayList<>();
+        List<Member> victims = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            TerminationRequest request = requests.get(i);
+            Optional<TerminationResult> answered = ledger.answered(request.idempotencyKey());
+            if (answered.isPresent()) {
+                outcomes[i] = MemberTermination.done(request, answered.get());
+                continue;
+            }
+            try {
+                Object found = lookUp(request, mig, ref, members);
+                if (found instanceof TerminationResult already) {
+                    outcomes[i] = MemberTermination.done(request, already);
+                } else {
+                    acting.add(i);
+                    victims.add((Member) found);
+                }
+            } catch (ProviderException e) {
+                outcomes[i] = MemberTermination.failed(request, e);
+            }
+        }
+        if (!acting.isEmpty()) {
+            List<String> urls = victims.stream().map(m -> vmUrl(mig.project(), m)).toList();
+            // Compute deduplicates requests with the same requestId, so a throttled-then-retried call acts once.
+            String requestId = UUID.nameUUIDFromBytes(acting.stream().map(i -> requests.get(i).idempotencyKey() + "|"
+                    + requests.get(i).instanceId()).collect(Collectors.joining(",")).getBytes(UTF_8)).toString();
+            String names = victims.stream().map(Member::instanceId).collect(Collectors.joining(", "));
+            String what = (action == TerminateAction.RECREATE ? "recreateInstances " : "deleteInstances ") + names
+                    + (action == TerminateAction.RECREATE ? " in MIG " : " from MIG ") + mig
+                    + (action == TerminateAction.RECREATE ? "" : " (shrinks the target size)");
+            Operation operation;
+            try {
+                operation = awaitOperation(what, () -> startMany(action, mig, urls, requestId));
+            } catch (ProviderException e) {
+                if (e.retryable()) {
+                    throw e; // nothing was done: the whole call may be repeated (same requestId)
+                }
+                acting.forEach(i -> outcomes[i] = MemberTermination.failed(requests.get(i), e));
+                return List.of(outcomes);
+            }
+            String healing = action.keepsCapacity()
+                    ? "; the MIG keeps its target size and recreates them"
+                    : "; the MIG's target size shrank by " + victims.size() + " and it will NOT replace them";
+            logger.log(Level.INFO, "{0}: done (operation {1}); reason: {2}", what, operation.getName(),
+                    requests.get(acting.get(0)).reason());
+            for (int k = 0; k < acting.size(); k++) {
+                TerminationRequest request = requests.get(acting.get(k));
+                terminated.add(mig + "/" + request.instanceId());
+                terminated.add(mig + "/" + victims.get(k).instanceId());
+                TerminationResult result = new TerminationResult(ref, request.instanceId(), Outcome.TERMINATED,
+                        what + ": operation " + operation.getName() + " " + operation.getStatus() + healing);
+                ledger.remember(request.idempotencyKey(), result);
+                outcomes[acting.get(k)] = MemberTermination.done(request, result);
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private OperationFuture<Operation, Operation> startMany(TerminateAction action, MigRef mig, List<String> vmUrls,
+            String requestId) {
+        return switch (action) {
+            case RECREATE -> mig.regional()
+                    ? clients.regionalGroups.recreateInstancesAsync(RecreateInstancesRegionInstanceGroupManagerRequest
+                            .newBuilder().setProject(mig.project()).setRegion(mig.location())
+                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
+                            .setRegionInstanceGroupManagersRecreateRequestResource(
+                                    RegionInstanceGroupManagersRecreateRequest.newBuilder().addAllInstances(vmUrls))
+                            .build())
+                    : clients.zonalGroups.recreateInstancesAsync(RecreateInstancesInstanceGroupManagerRequest
+                            .newBuilder().setProject(mig.project()).setZone(mig.location())
+                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
+                            .setInstanceGroupManagersRecreateInstancesRequestResource(
+                                    InstanceGroupManagersRecreateInstancesRequest.newBuilder().addAllInstances(vmUrls))
+                            .build());
+            case DELETE_INSTANCES -> mig.regional()
+                    ? clients.regionalGroups.deleteInstancesAsync(DeleteInstancesRegionInstanceGroupManagerRequest
+                            .newBuilder().setProject(mig.project()).setRegion(mig.location())
+                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
+                            .setRegionInstanceGroupManagersDeleteInstancesRequestResource(
+                                    RegionInstanceGroupManagersDeleteInstancesRequest.newBuilder()
+                                            .addAllInstances(vmUrls).setSkipInstancesOnValidationError(false))
+                            .build())
+                    : clients.zonalGroups.deleteInstancesAsync(DeleteInstancesInstanceGroupManagerRequest
+                            .newBuilder().setProject(mig.project()).setZone(mig.location())
+                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
+                            .setInstanceGroupManagersDeleteInstancesRequestResource(
+                                    InstanceGroupManagersDeleteInstancesRequest.newBuilder()
+                                            .addAllInstances(vmUrls).setSkipInstancesOnValidationError(false))
+                            .build());
+            case DELETE_VM -> throw new IllegalStateException("deleteVm has no batch call");
+        };
     }
 
     private TerminationResult act(TerminationRequest request, MigRef mig, GroupRef ref, Member member) {
@@ -406,39 +533,11 @@ final class GcpCloudProvider implements CloudProvider {
 
     private OperationFuture<Operation, Operation> start(TerminateAction action, MigRef mig, Member member,
             String vmUrl, String requestId) {
-        return switch (action) {
-            case DELETE_VM -> clients.instances.deleteAsync(DeleteInstanceRequest.newBuilder()
-                    .setProject(mig.project()).setZone(member.zone()).setInstance(member.name())
-                    .setRequestId(requestId).build());
-            case RECREATE -> mig.regional()
-                    ? clients.regionalGroups.recreateInstancesAsync(RecreateInstancesRegionInstanceGroupManagerRequest
-                            .newBuilder().setProject(mig.project()).setRegion(mig.location())
-                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
-                            .setRegionInstanceGroupManagersRecreateRequestResource(
-                                    RegionInstanceGroupManagersRecreateRequest.newBuilder().addInstances(vmUrl))
-                            .build())
-                    : clients.zonalGroups.recreateInstancesAsync(RecreateInstancesInstanceGroupManagerRequest
-                            .newBuilder().setProject(mig.project()).setZone(mig.location())
-                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
-                            .setInstanceGroupManagersRecreateInstancesRequestResource(
-                                    InstanceGroupManagersRecreateInstancesRequest.newBuilder().addInstances(vmUrl))
-                            .build());
-            case DELETE_INSTANCES -> mig.regional()
-                    ? clients.regionalGroups.deleteInstancesAsync(DeleteInstancesRegionInstanceGroupManagerRequest
-                            .newBuilder().setProject(mig.project()).setRegion(mig.location())
-                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
-                            .setRegionInstanceGroupManagersDeleteInstancesRequestResource(
-                                    RegionInstanceGroupManagersDeleteInstancesRequest.newBuilder()
-                                            .addInstances(vmUrl).setSkipInstancesOnValidationError(false))
-                            .build())
-                    : clients.zonalGroups.deleteInstancesAsync(DeleteInstancesInstanceGroupManagerRequest
-                            .newBuilder().setProject(mig.project()).setZone(mig.location())
-                            .setInstanceGroupManager(mig.name()).setRequestId(requestId)
-                            .setInstanceGroupManagersDeleteInstancesRequestResource(
-                                    InstanceGroupManagersDeleteInstancesRequest.newBuilder()
-                                            .addInstances(vmUrl).setSkipInstancesOnValidationError(false))
-                            .build());
-        };
+        return action == TerminateAction.DELETE_VM
+                ? clients.instances.deleteAsync(DeleteInstanceRequest.newBuilder()
+                        .setProject(mig.project()).setZone(member.zone()).setInstance(member.name())
+                        .setRequestId(requestId).build())
+                : startMany(action, mig, List.of(vmUrl), requestId);
     }
 
     private TerminationResult dryRun(TerminationRequest request, MigRef mig, GroupRef ref, InstanceGroupManager igm,

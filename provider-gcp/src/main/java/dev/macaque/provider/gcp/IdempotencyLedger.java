@@ -26,6 +26,23 @@ final class IdempotencyLedger {
         };
     }
 
+    /** The first answer to {@code key}, when one was given and has finished successfully. */
+    java.util.Optional<TerminationResult> answered(String key) {
+        CompletableFuture<TerminationResult> first;
+        synchronized (results) {
+            first = results.get(key);
+        }
+        return first != null && first.isDone() && !first.isCompletedExceptionally()
+                ? java.util.Optional.of(first.join()) : java.util.Optional.empty();
+    }
+
+    /** Keeps {@code result} as the answer to {@code key} (a batch call's member), unless one is already kept. */
+    void remember(String key, TerminationResult result) {
+        synchronized (results) {
+            results.putIfAbsent(key, CompletableFuture.completedFuture(result));
+        }
+    }
+
     TerminationResult once(String key, Supplier<TerminationResult> action) {
         CompletableFuture<TerminationResult> mine = new CompletableFuture<>();
         CompletableFuture<TerminationResult> first;

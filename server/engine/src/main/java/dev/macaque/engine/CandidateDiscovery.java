@@ -8,7 +8,6 @@ import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
-import dev.macaque.spi.Instance;
 import dev.macaque.spi.VmGroup;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -295,7 +294,6 @@ final class CandidateDiscovery {
     }
 
     private static FleetGroup fleetGroup(VmGroup group) {
-        List<String> healthy = group.healthyInService().stream().map(Instance::id).toList();
-        return new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(), healthy);
+        return FleetGroup.of(group);
     }
 }

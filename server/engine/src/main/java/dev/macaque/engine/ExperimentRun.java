@@ -176,6 +176,9 @@ public final class ExperimentRun {
     }
 
     private static String describe(ExperimentSpec.Selection selection) {
+        if (selection.mode() == ExperimentSpec.SelectionMode.ZONE) {
+            return "zone " + selection.zone();
+        }
         double value = selection.value();
         String number = value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
         return selection.mode().wireName() + " " + number;
@@ -190,7 +193,10 @@ public final class ExperimentRun {
             selection.select(snapshot, counts, unreachable, discovery::readMembers, (drawnFrom, victims) -> {
                 kills.fleet(drawnFrom, victims);
                 kills.victims(victims);
-            }, () -> continueWith(this::checkSteadyStateBeforeFirstKill));
+            }, () -> {
+                kills.zoneOutage(selection.zoneOutage());
+                continueWith(this::checkSteadyStateBeforeFirstKill);
+            });
         }
     }
 

@@ -150,7 +150,12 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
         /** Kill {@code value}% of the eligible instances, rounded down, at least one when any is eligible. */
         PERCENT("percent"),
         /** Each eligible group independently loses one instance with probability {@code value} in (0, 1]. */
-        PER_GROUP("perGroup");
+        PER_GROUP("perGroup"),
+        /**
+         * A zone outage: every healthy in-service member in {@code zone} of every eligible group, killed together; see
+         * {@link ZoneOutage}. {@code value} is unused.
+         */
+        ZONE("zone");
 
         private final String wireName;
 
@@ -166,19 +171,45 @@ public record ExperimentSpec(String name, Targets targets, Selection selection, 
 
     /**
      * @param mode  the mode
-     * @param value its parameter: a count, a percentage in (0, 100] or a probability in (0, 1]
+     * @param value its parameter: a count, a percentage in (0, 100] or a probability in (0, 1]; 0 for {@code zone}
+     * @param zone  for {@code zone} only: the cloud's own zone name, or {@value #RANDOM_ZONE} to draw one from the seed
+     *              weighted by eligible members; null for the other modes
      */
-    public record Selection(SelectionMode mode, double value) {
+    public record Selection(SelectionMode mode, double value, String zone) {
+        /** The zone that asks for a zone drawn from the seed. */
+        public static final String RANDOM_ZONE = "random";
+
         public Selection {
             Objects.requireNonNull(mode, "mode");
             boolean valid = switch (mode) {
                 case COUNT -> value >= 1 && value == Math.rint(value);
                 case PERCENT -> value > 0 && value <= 100;
                 case PER_GROUP -> value > 0 && value <= 1;
+                case ZONE -> value == 0;
             };
             if (!valid) {
                 throw new IllegalArgumentException("selection.value " + value + " is not valid for mode " + mode.wireName());
             }
+            if ((mode == SelectionMode.ZONE) != (zone != null)) {
+                throw new IllegalArgumentException("selection.zone is for mode zone only (mode " + mode.wireName()
+                        + ", zone " + zone + ")");
+            }
+            if (zone != null && zone.isBlank()) {
+                throw new IllegalArgumentException("selection.zone must not be blank");
+            }
+        }
+
+        public Selection(SelectionMode mode, double value) {
+            this(mode, value, null);
+        }
+
+        /** A zone outage of {@code zone} (or {@value #RANDOM_ZONE}). */
+        public static Selection zone(String zone) {
+            return new Selection(SelectionMode.ZONE, 0, zone);
+        }
+
+        public boolean randomZone() {
+            return RANDOM_ZONE.equals(zone);
         }
 
         public static Selection count(int n) {

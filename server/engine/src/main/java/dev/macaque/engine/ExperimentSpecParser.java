@@ -229,11 +229,11 @@ public final class ExperimentSpecParser {
             errors.add("selection", "must be an object, was " + describe(node));
             return null;
         }
-        errors.unknownFields(node, "selection", Set.of("mode", "value"));
+        errors.unknownFields(node, "selection", Set.of("mode", "value", "zone"));
         SelectionMode mode = null;
         JsonNode modeNode = node.get("mode");
         if (modeNode == null || modeNode.isNull()) {
-            errors.add("selection.mode", "is required (count, percent or perGroup)");
+            errors.add("selection.mode", "is required (count, percent, perGroup or zone)");
         } else {
             for (SelectionMode candidate : SelectionMode.values()) {
                 if (candidate.wireName().equals(modeNode.asText())) {
@@ -241,8 +241,26 @@ public final class ExperimentSpecParser {
                 }
             }
             if (mode == null) {
-                errors.add("selection.mode", "must be count, percent or perGroup, was " + describe(modeNode));
+                errors.add("selection.mode", "must be count, percent, perGroup or zone, was " + describe(modeNode));
             }
+        }
+        JsonNode zoneNode = node.get("zone");
+        if (mode == SelectionMode.ZONE) {
+            if (node.has("value")) {
+                errors.add("selection.value", "is not used by mode zone (every member in the zone is a victim); remove it");
+            }
+            if (zoneNode == null || zoneNode.isNull()) {
+                errors.add("selection.zone", "is required for mode zone: a zone name such as us-east-1a, or \"random\"");
+                return null;
+            }
+            if (!zoneNode.isTextual() || zoneNode.asText().isBlank()) {
+                errors.add("selection.zone", "must be a non-blank zone name or \"random\", was " + describe(zoneNode));
+                return null;
+            }
+            return node.has("value") ? null : Selection.zone(zoneNode.asText());
+        }
+        if (zoneNode != null && mode != null) {
+            errors.add("selection.zone", "is only for mode zone, not " + mode.wireName());
         }
         JsonNode valueNode = node.get("value");
         if (valueNode == null || valueNode.isNull()) {
@@ -280,6 +298,7 @@ public final class ExperimentSpecParser {
                     return null;
                 }
             }
+            case ZONE -> throw new IllegalStateException("handled above");
         }
         return new Selection(mode, value);
     }

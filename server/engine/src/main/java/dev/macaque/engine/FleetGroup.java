@@ -16,6 +16,8 @@ public final class FleetGroup {
     private final Map<String, String> tags;
     private final int desiredCapacity;
     private final List<String> healthyInstanceIds;
+    /** Parallel to {@link #healthyInstanceIds}: each member's zone ("" where the cloud has none or it is unknown). */
+    private final List<String> healthyZones;
     private final int healthyCount;
     private final boolean optedIn;
     private final int weight;
@@ -28,7 +30,17 @@ public final class FleetGroup {
      * @param healthyInstanceIds healthy in-service members, in a stable order (by id)
      */
     public FleetGroup(GroupRef ref, Map<String, String> tags, int desiredCapacity, List<String> healthyInstanceIds) {
-        this(ref, tags, desiredCapacity, List.copyOf(healthyInstanceIds), healthyInstanceIds.size(), true);
+        this(ref, tags, desiredCapacity, healthyInstanceIds, null);
+    }
+
+    /**
+     * @param healthyZones each healthy member's zone, in the order of {@code healthyInstanceIds}; null when unknown
+     *                     (a zone outage then finds none of its members)
+     */
+    public FleetGroup(GroupRef ref, Map<String, String> tags, int desiredCapacity, List<String> healthyInstanceIds,
+                      List<String> healthyZones) {
+        this(ref, tags, desiredCapacity, List.copyOf(healthyInstanceIds), healthyZones == null ? null : List.copyOf(healthyZones),
+                healthyInstanceIds.size(), true);
     }
 
     /**
@@ -39,16 +51,28 @@ public final class FleetGroup {
         if (assumedHealthy < 0) {
             throw new IllegalArgumentException("assumedHealthy must be >= 0, was " + assumedHealthy + " for " + ref);
         }
-        return new FleetGroup(ref, tags, desiredCapacity, List.of(), assumedHealthy, false);
+        return new FleetGroup(ref, tags, desiredCapacity, List.of(), null, assumedHealthy, false);
+    }
+
+    /** A group read with its members: the healthy in-service ones, with their zones. */
+    public static FleetGroup of(dev.macaque.spi.VmGroup group) {
+        List<dev.macaque.spi.Instance> healthy = group.healthyInService();
+        return new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(),
+                healthy.stream().map(dev.macaque.spi.Instance::id).toList(),
+                healthy.stream().map(dev.macaque.spi.Instance::zone).toList());
     }
 
     private FleetGroup(GroupRef ref, Map<String, String> tags, int desiredCapacity, List<String> healthyInstanceIds,
-                       int healthyCount, boolean membersRead) {
+                       List<String> healthyZones, int healthyCount, boolean membersRead) {
         this.ref = Objects.requireNonNull(ref, "ref");
         this.tags = Map.copyOf(tags);
         this.healthyInstanceIds = healthyInstanceIds;
+        this.healthyZones = healthyZones;
         this.healthyCount = healthyCount;
         this.membersRead = membersRead;
+        if (healthyZones != null && healthyZones.size() != healthyInstanceIds.size()) {
+            throw new IllegalArgumentException(healthyZones.size() + " zones for " + healthyInstanceIds.size() + " members of " + ref);
+        }
         if (desiredCapacity < 0) {
             throw new IllegalArgumentException("desiredCapacity must be >= 0, was " + desiredCapacity + " for " + ref);
         }
@@ -72,6 +96,11 @@ public final class FleetGroup {
     /** Healthy in-service members by id; empty for a group {@link #listed} whose members were not read. */
     public List<String> healthyInstanceIds() {
         return healthyInstanceIds;
+    }
+
+    /** The zone of the {@code index}-th healthy member, or "" when not known. */
+    public String healthyZone(int index) {
+        return healthyZones == null ? "" : healthyZones.get(index);
     }
 
     /** Whether the members were read ({@link #healthyInstanceIds()} is the truth), not assumed from the listing. */

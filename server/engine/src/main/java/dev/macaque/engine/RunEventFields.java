@@ -20,6 +20,7 @@ import dev.macaque.engine.RunStep.TerminationOutcome;
 import dev.macaque.engine.RunStep.TerminationRefused;
 import dev.macaque.engine.RunStep.VerificationStarted;
 import dev.macaque.engine.RunStep.VictimsSelected;
+import dev.macaque.engine.RunStep.ZoneSelected;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.text.Durations;
 import java.util.ArrayList;
@@ -74,6 +75,9 @@ public final class RunEventFields {
             if (!s.unreachable().isEmpty()) {
                 f.put("unreachable", String.join("; ", s.unreachable()));
             }
+        } else if (step instanceof ZoneSelected s) {
+            f.put("zone", s.zone()).put("drawn", s.drawn()).put("groups", s.groups()).put("members", s.members())
+                    .put("refusedGroups", String.join(",", s.refusedGroups().stream().map(GroupRef::toString).toList()));
         } else if (step instanceof VictimsSelected s) {
             f.put("count", s.victims().size()).put("victims", String.join(",",
                     s.victims().stream().map(Victim::toString).toList()));
@@ -154,6 +158,8 @@ public final class RunEventFields {
                 case GROUPS_DISCOVERED -> new GroupsDiscovered(r.integer("listed"), r.integer("notOptedIn"),
                         r.integer("candidates"), r.integer("eligibleGroups"), r.longValue("eligibleInstances"),
                         r.optional("unreachable") == null ? List.of() : List.of(r.text("unreachable").split("; ")));
+                case ZONE_SELECTED -> new ZoneSelected(r.text("zone"), r.bool("drawn"), r.integer("groups"),
+                        r.integer("members"), r.groups("refusedGroups"));
                 case VICTIMS_SELECTED -> new VictimsSelected(r.victims("victims"));
                 case TERMINATION_REFUSED -> new TerminationRefused(r.group("group"), r.text("instance"),
                         RefusalReason.valueOf(r.text("reason")), r.text("message"));

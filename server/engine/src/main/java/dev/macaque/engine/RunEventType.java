@@ -11,6 +11,8 @@ public enum RunEventType {
     /** A provider could not list its groups; the run went on without it (its targets did not name it). */
     PROVIDER_UNAVAILABLE,
     GROUPS_DISCOVERED,
+    /** A zone outage's zone, with the groups its guardrails spare whole. */
+    ZONE_SELECTED,
     VICTIMS_SELECTED,
     TERMINATION_REFUSED,
     /** Recorded (and stored) before the provider is asked to terminate. */

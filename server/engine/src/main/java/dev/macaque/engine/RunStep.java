@@ -71,6 +71,25 @@ public sealed interface RunStep {
         }
     }
 
+    /**
+     * A zone outage's zone and what the guardrails make of it before any kill.
+     *
+     * @param zone          the zone taken down
+     * @param drawn         drawn from the seed ({@code zone: random})
+     * @param groups        eligible groups with a member in the zone
+     * @param members       their healthy members in the zone
+     * @param refusedGroups the groups spared whole (single-zone, below their minimum, over maxTerminations), in order
+     */
+    record ZoneSelected(String zone, boolean drawn, int groups, int members, List<GroupRef> refusedGroups) implements RunStep {
+        public ZoneSelected {
+            refusedGroups = List.copyOf(refusedGroups);
+        }
+
+        public RunEventType type() {
+            return RunEventType.ZONE_SELECTED;
+        }
+    }
+
     record VictimsSelected(List<Victim> victims) implements RunStep {
         public VictimsSelected {
             victims = List.copyOf(victims);

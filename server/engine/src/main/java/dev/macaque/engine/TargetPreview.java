@@ -6,7 +6,6 @@ import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
-import dev.macaque.spi.Instance;
 import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.VmGroup;
@@ -49,6 +48,14 @@ public final class TargetPreview {
         FleetState NONE = Set::of;
 
         Set<GroupRef> busyGroups();
+
+        /**
+         * The fleet's counts and budgets now, against which a zone outage's budgets are judged as a whole (advisory:
+         * the run decides under the fleet lock); by default nothing is recorded and there is no budget.
+         */
+        default FleetView fleet(Instant now) {
+            return FleetView.ALONE;
+        }
     }
 
     /** @param weight {@code macaque-weight}; healthy = healthy in-service instances a kill may take */
@@ -86,13 +93,20 @@ public final class TargetPreview {
      * @param refusals         the victims the guardrails would refuse, in order
      */
     public record Result(long seed, List<EligibleGroup> eligible, long eligibleInstances, List<ExcludedGroup> excluded,
-                         Map<Exclusion, Integer> excludedByReason, List<Victim> victims, List<WouldRefuse> refusals) {
+                         Map<Exclusion, Integer> excludedByReason, List<Victim> victims, List<WouldRefuse> refusals,
+                         ZoneOutage zoneOutage) {
         public Result {
             eligible = List.copyOf(eligible);
             excluded = List.copyOf(excluded);
             excludedByReason = Map.copyOf(excludedByReason);
             victims = List.copyOf(victims);
             refusals = List.copyOf(refusals);
+        }
+
+        /** A preview of a count, percent or perGroup selection (no zone outage). */
+        public Result(long seed, List<EligibleGroup> eligible, long eligibleInstances, List<ExcludedGroup> excluded,
+                      Map<Exclusion, Integer> excludedByReason, List<Victim> victims, List<WouldRefuse> refusals) {
+            this(seed, eligible, eligibleInstances, excluded, excludedByReason, victims, refusals, null);
         }
 
         /** The providers that could not be read, by id. */
@@ -143,16 +157,26 @@ public final class TargetPreview {
         // The order ExperimentRun gives the selector: the victims depend on it.
         snapshot.sort(Comparator.comparing((FleetGroup g) -> g.ref().provider())
                 .thenComparing(g -> g.ref().region()).thenComparing(g -> g.ref().name()));
-        SelectionResult selection = selector.select(snapshot, targets, spec.selection(), SeededRandom.stream(seed, "selection"));
+        ZoneOutage zone = spec.selection().mode() == ExperimentSpec.SelectionMode.ZONE
+                ? ZoneOutage.plan(snapshot, targets, spec.selection(), spec.guardrails(), SeededRandom.stream(seed, "selection"))
+                : null;
+        SelectionResult selection = zone == null
+                ? selector.select(snapshot, targets, spec.selection(), SeededRandom.stream(seed, "selection"))
+                : new SelectionResult(zone.victims(), 0, snapshot.stream().filter(g -> Eligibility.optedInWithValidWeight(g)
+                        && targets.matches(g.ref(), g.tags())).mapToLong(FleetGroup::healthyCount).sum());
         List<EligibleGroup> eligible = snapshot.stream().filter(g -> g.healthyCount() > 0)
                 .map(g -> new EligibleGroup(g.ref(), g.weight(), g.desiredCapacity(), g.healthyCount())).toList();
-        List<WouldRefuse> refusals = walkGuardrails(spec, snapshot, selection.victims(), now);
+        // as the run's first intent does: the fleet budgets for the outage as a whole
+        Refused outageRefused = zone != null && zone.kills() > 0
+                && zone.fleetBudgets(fleetState.fleet(now)) instanceof Refused whole ? whole : null;
+        List<WouldRefuse> refusals = walkGuardrails(spec, snapshot, selection.victims(), zone, outageRefused, now);
         return new Result(seed, eligible, selection.eligibleInstances(), discovery.listedExclusions(), discovery.byReason,
-                selection.victims(), refusals);
+                selection.victims(), refusals, zone);
     }
 
     /** The run's kill loop without the kills: each victim in order, counting what a successful kill changes. */
-    private List<WouldRefuse> walkGuardrails(ExperimentSpec spec, List<FleetGroup> snapshot, List<Victim> victims, Instant now) {
+    private List<WouldRefuse> walkGuardrails(ExperimentSpec spec, List<FleetGroup> snapshot, List<Victim> victims,
+                                             ZoneOutage zone, Refused outageRefused, Instant now) {
         Map<GroupRef, FleetGroup> byRef = new HashMap<>();
         Map<GroupRef, Integer> healthyNow = new HashMap<>();
         for (FleetGroup group : snapshot) {
@@ -175,10 +199,22 @@ public final class TargetPreview {
         List<WouldRefuse> refusals = new ArrayList<>();
         int terminationsMade = 0;
         for (Victim victim : victims) {
+            Refused spared = zone == null ? null : zone.refusalOf(victim.group()) != null ? zone.refusalOf(victim.group())
+                    : outageRefused;
+            if (spared != null) {
+                // as the run does: a group a zone outage spares whole is refused before any per-kill check
+                refusals.add(new WouldRefuse(victim, spared.reason(), spared.message()));
+                continue;
+            }
             FleetGroup group = byRef.get(victim.group());
             KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
                     healthyNow.get(group.ref()));
-            GuardrailDecision decision = guardrails.check(candidate, spec.guardrails(), terminationsMade, now);
+            // as the run does: minTimeBetweenKills spaces a group's outages, not the members one outage takes together
+            ExperimentSpec.Guardrails limits = zone != null && healthyNow.get(group.ref()) < group.healthyCount()
+                    ? new ExperimentSpec.Guardrails(spec.guardrails().minHealthyPercent(),
+                            spec.guardrails().minHealthyInstances(), spec.guardrails().maxTerminations(), java.time.Duration.ZERO)
+                    : spec.guardrails();
+            GuardrailDecision decision = guardrails.check(candidate, limits, terminationsMade, now);
             if (decision instanceof Refused refused) {
                 refusals.add(new WouldRefuse(victim, refused.reason(), refused.message()));
                 continue;
@@ -309,8 +345,7 @@ public final class TargetPreview {
             if (verdict instanceof Eligibility.Excluded no) {
                 exclude(group.ref(), no.reason(), no.detail());
             } else {
-                List<String> healthy = group.healthyInService().stream().map(Instance::id).toList();
-                found.add(new FleetGroup(group.ref(), group.tags(), group.desiredCapacity(), healthy));
+                found.add(FleetGroup.of(group));
             }
         }
 

@@ -27,6 +27,9 @@ import java.util.SplittableRandom;
 public final class TargetSelector {
 
     public SelectionResult select(List<FleetGroup> fleet, Targets targets, Selection selection, SplittableRandom random) {
+        if (selection.mode() == ExperimentSpec.SelectionMode.ZONE) {
+            return zone(fleet, Eligible.filter(fleet, targets), targets, selection, random);
+        }
         return choose(fleet, Eligible.filter(fleet, targets), selection, random).victims();
     }
 
@@ -34,7 +37,7 @@ public final class TargetSelector {
      * The same draws as {@link #select(List, Targets, Selection, SplittableRandom)}, as positions among each group's
      * healthy members: what a run selects on listed groups ({@link FleetGroup#listed}) before it reads the members of
      * the groups drawn. The draws depend only on weights and healthy counts, so on groups whose counts are right they
-     * are the draws a full read gives, position for position.
+     * are the draws a full read gives, position for position. Not for a zone outage, which reads every eligible group.
      */
     public Picks pick(List<FleetGroup> fleet, Targets targets, Selection selection, SplittableRandom random) {
         return choose(fleet, Eligible.filter(fleet, targets), selection, random);
@@ -77,7 +80,17 @@ public final class TargetSelector {
      * with the snapshot.
      */
     public SelectionResult select(IndexedFleet fleet, Targets targets, Selection selection, SplittableRandom random) {
+        if (selection.mode() == ExperimentSpec.SelectionMode.ZONE) {
+            return zone(fleet.groups(), Eligible.filter(fleet, targets), targets, selection, random);
+        }
         return choose(fleet.groups(), Eligible.filter(fleet, targets), selection, random).victims();
+    }
+
+    /** Every member in the zone (see {@link ZoneOutage}); which of them the guardrails spare is the run's to decide. */
+    private static SelectionResult zone(List<FleetGroup> fleet, Eligible eligible, Targets targets, Selection selection,
+                                        SplittableRandom random) {
+        List<Victim> victims = ZoneOutage.plan(fleet, targets, selection, ExperimentSpec.Guardrails.DEFAULTS, random).victims();
+        return new SelectionResult(victims, eligible.size, eligible.instances);
     }
 
     private static Picks choose(List<FleetGroup> fleet, Eligible eligible, Selection selection,
@@ -86,6 +99,7 @@ public final class TargetSelector {
             case COUNT -> weighted(fleet, eligible, Math.min((long) selection.value(), eligible.instances), random);
             case PERCENT -> weighted(fleet, eligible, percentOf(eligible.instances, selection.value()), random);
             case PER_GROUP -> perGroup(fleet, eligible, selection.value(), random);
+            case ZONE -> throw new IllegalStateException("a zone outage is planned by ZoneOutage");
         };
         return new Picks(victims, eligible.size, eligible.instances);
     }

@@ -49,7 +49,14 @@ final class TerminationStep {
     private final Map<GroupRef, FleetGroup> fleet = new HashMap<>();
     private final Map<GroupRef, Integer> healthyNow = new HashMap<>();
     private int terminationsMade;
-    private int currentTermination = -1;
+    /** The records whose provider call is under way or waiting to be retried (one, or a zone outage's group). */
+    private final List<Integer> inCall = new ArrayList<>();
+    /** A zone outage's plan (null for the other modes): the groups it spares whole, and its whole-outage budget. */
+    private ZoneOutage zoneOutage;
+    /** Set once the outage's first intent passed the fleet budgets for the whole outage. */
+    private boolean outageAdmitted;
+    /** The fleet budgets refused the outage as a whole: every remaining victim is refused with it. */
+    private Refused outageRefused;
 
     TerminationStep(String runId, ExperimentSpec spec, TaskScheduler scheduler, Object lock, RunRecorder recorder,
                     RunJournal journal, ProviderCalls calls, GuardrailCheck guardrails, KillHistory killHistory,
@@ -93,6 +100,20 @@ final class TerminationStep {
         return victims;
     }
 
+    /** Called under the lock: the zone outage the victims come from, or null. */
+    void zoneOutage(ZoneOutage plan) {
+        zoneOutage = plan;
+    }
+
+    /** Called under the lock: why a zone outage spares {@code victim} before anything is asked of the fleet, or null. */
+    private Refused spared(Victim victim) {
+        if (zoneOutage == null) {
+            return null;
+        }
+        Refused group = zoneOutage.refusalOf(victim.group());
+        return group != null ? group : outageRefused;
+    }
+
     List<TerminationRecord> terminations() {
         return terminations;
     }
@@ -101,15 +122,15 @@ final class TerminationStep {
         return refusals;
     }
 
-    /** Called under the lock when the run stops during a retry's backoff: that termination is ABANDONED. */
+    /** Called under the lock when the run stops during a retry's backoff: those terminations are ABANDONED. */
     void abandonWaiting() {
-        if (currentTermination >= 0) {
-            TerminationRecord waiting = terminations.get(currentTermination);
-            terminations.set(currentTermination, finish(waiting, TerminationStatus.ABANDONED, waiting.attempts(),
+        for (int index : inCall) {
+            TerminationRecord waiting = terminations.get(index);
+            terminations.set(index, finish(waiting, TerminationStatus.ABANDONED, waiting.attempts(),
                     "abandoned: the run was aborted while waiting to retry", null, null));
             journal.record(new TerminationAbandoned(waiting.group(), waiting.instanceId()));
-            currentTermination = -1;
         }
+        inCall.clear();
     }
 
     /**
@@ -136,6 +157,12 @@ final class TerminationStep {
                     return;
                 }
                 victim = victims.get(index);
+                Refused spared = spared(victim);
+                if (spared != null) {
+                    refuse(victim, spared.reason(), spared.message());
+                    index++;
+                    continue;
+                }
                 FleetGroup group = fleet.get(victim.group());
                 KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
                         healthyNow.get(group.ref()));
@@ -150,9 +177,23 @@ final class TerminationStep {
         }
         Victim chosen = victim;
         int at = index;
+        // A zone outage kills a group's members in the zone together: one read, their intents, one batch call.
+        int groupEnd = at + 1;
+        if (zoneOutage != null) {
+            while (groupEnd < victims.size() && victims.get(groupEnd).group().equals(chosen.group())) {
+                groupEnd++;
+            }
+        }
+        int end = groupEnd;
         CloudProvider provider = discovery.provider(chosen.group().provider());
         calls.callProvider("describeGroup", new CallContext(null, null, chosen.group(), null), () -> provider.describeGroup(chosen.group()),
-                (fresh, attempts) -> decideAndTerminate(at, chosen, fresh),
+                (fresh, attempts) -> {
+                    if (zoneOutage != null) {
+                        decideAndTerminateTogether(at, end, fresh);
+                    } else {
+                        decideAndTerminate(at, chosen, fresh);
+                    }
+                },
                 (error, attempts) -> {
                     synchronized (lock) {
                         if (run.state() != RunState.RUNNING) {
@@ -173,54 +214,15 @@ final class TerminationStep {
             if (run.state() != RunState.RUNNING) {
                 return;
             }
-            java.util.Set<String> healthyIds = new java.util.TreeSet<>();
-            fresh.healthyInService().forEach(instance -> healthyIds.add(instance.id()));
-            java.util.Set<String> ownKills = new java.util.TreeSet<>();
-            for (TerminationRecord t : terminations) {
-                if (t.group().equals(victim.group()) && t.status() != TerminationStatus.FAILED
-                        && t.status() != TerminationStatus.ABANDONED) {
-                    ownKills.add(t.instanceId());
+            request = intend(index, victim, fresh);
+            if (request == null) {
+                if (run.state() == RunState.RUNNING) {
+                    run.continueWith(() -> killNext(index + 1));
                 }
-            }
-            int killsSoFar = terminationsMade;
-            Instant now = scheduler.now();
-            IntentGuard guard = view -> {
-                java.util.Set<String> effective = new java.util.TreeSet<>(healthyIds);
-                effective.removeAll(view.inFlight().keySet());
-                effective.removeAll(ownKills);
-                KillCandidate candidate = new KillCandidate(victim.group(), fresh.tags(), fresh.desiredCapacity(),
-                        effective.size());
-                GuardrailDecision decision = guardrails.check(candidate, spec.guardrails(), killsSoFar, now,
-                        new GuardrailCheck.FleetContext(view, runId, spec.concurrency() == ExperimentSpec.Concurrency.SHARED,
-                                victim.instanceId(), effective.contains(victim.instanceId())));
-                // A scoped run's group must still carry its scope's tags as read now: it may have been retagged since discovery.
-                if (!(decision instanceof Refused) && Eligibility.inScope(fresh.tags(), spec.targets())
-                        instanceof Eligibility.Excluded outside) {
-                    return new Refused(RefusalReason.OUT_OF_SCOPE, "group " + victim.group() + " is " + outside.detail());
-                }
-                return decision;
-            };
-            String idempotencyKey = runId + "-" + index;
-            try {
-                recorder.recordIntent(journal.appendEvent(new TerminationIntent(victim.group(), victim.instanceId(), spec.dryRun(),
-                        idempotencyKey, spec.guardrails().minTimeBetweenKills())), guard);
-            } catch (TerminationClaimRefused refused) {
-                // Not on record: take the event back so the run's events stay gap-free and match the store.
-                journal.takeBackLast();
-                refuse(victim, refused.reason(), refused.getMessage());
-                run.continueWith(() -> killNext(index + 1));
-                return;
-            } catch (RuntimeException e) {
-                journal.failBecauseTheRecorderFailed(journal.last(), e);
                 return;
             }
-            request = new TerminationRequest(victim.group(), victim.instanceId(), spec.dryRun(),
-                    "macaque run " + runId + " (" + spec.name() + ")", idempotencyKey);
-            terminationsMade++;
-            recordIndex = terminations.size();
-            currentTermination = recordIndex;
-            terminations.add(new TerminationRecord(victim.group(), victim.instanceId(), spec.dryRun(),
-                    TerminationStatus.IN_PROGRESS, 0, scheduler.now(), null, "", null, null));
+            recordIndex = terminations.size() - 1;
+            inCall.add(recordIndex);
         }
         CloudProvider provider = discovery.provider(request.group().provider());
         int next = index + 1;
@@ -228,6 +230,128 @@ final class TerminationStep {
                 () -> provider.terminate(request),
                 (result, attempts) -> onTerminated(recordIndex, result, attempts, next),
                 (error, attempts) -> onTerminationFailed(recordIndex, error, attempts, next));
+    }
+
+    /**
+     * A zone outage's members of one group, victims {@code [start, end)}: every intent decided and recorded (each in
+     * its own atomic step against the fleet) before one {@link CloudProvider#terminateMembers} call for them all.
+     */
+    private void decideAndTerminateTogether(int start, int end, VmGroup fresh) {
+        List<TerminationRequest> requests = new ArrayList<>();
+        List<Integer> records = new ArrayList<>();
+        synchronized (lock) {
+            if (run.state() != RunState.RUNNING) {
+                return;
+            }
+            for (int i = start; i < end; i++) {
+                Victim victim = victims.get(i);
+                if (outageRefused != null) {
+                    refuse(victim, outageRefused.reason(), outageRefused.message());
+                    continue;
+                }
+                TerminationRequest request = intend(i, victim, fresh);
+                if (run.state() != RunState.RUNNING) {
+                    // the recorder failed: the intents kept so far are never acted on
+                    for (int record : records) {
+                        TerminationRecord intent = terminations.get(record);
+                        terminations.set(record, finish(intent, TerminationStatus.ABANDONED, 0,
+                                "abandoned: the run failed before its provider call", null, null));
+                    }
+                    return;
+                }
+                if (request != null) {
+                    requests.add(request);
+                    records.add(terminations.size() - 1);
+                }
+            }
+            if (requests.isEmpty()) {
+                run.continueWith(() -> killNext(end));
+                return;
+            }
+            inCall.addAll(records);
+        }
+        GroupRef group = requests.get(0).group();
+        CloudProvider provider = discovery.provider(group.provider());
+        calls.callProvider("terminateMembers", new CallContext(null, null, group, null),
+                () -> provider.terminateMembers(group, requests),
+                (outcomes, attempts) -> onTerminatedTogether(records, requests, outcomes, attempts, end),
+                (error, attempts) -> {
+                    synchronized (lock) {
+                        records.forEach(record -> recordFailure(record, error, attempts));
+                        continueAfterTermination(end);
+                    }
+                });
+    }
+
+    /**
+     * Called under the lock: decides {@code victim}'s termination against the fleet and records its intent in one
+     * atomic step; returns the request to send, or null when it was refused (recorded as such) or the run ended
+     * because its recorder failed.
+     */
+    private TerminationRequest intend(int index, Victim victim, VmGroup fresh) {
+        java.util.Set<String> healthyIds = new java.util.TreeSet<>();
+        fresh.healthyInService().forEach(instance -> healthyIds.add(instance.id()));
+        java.util.Set<String> ownKills = new java.util.TreeSet<>();
+        for (TerminationRecord t : terminations) {
+            if (t.group().equals(victim.group()) && t.status() != TerminationStatus.FAILED
+                    && t.status() != TerminationStatus.ABANDONED) {
+                ownKills.add(t.instanceId());
+            }
+        }
+        int killsSoFar = terminationsMade;
+        Instant now = scheduler.now();
+        // A zone outage's first intent decides the fleet budgets for the whole outage, in the same atomic step.
+        ZoneOutage wholeOutage = zoneOutage != null && !outageAdmitted ? zoneOutage : null;
+        // minTimeBetweenKills spaces a group's outages, not the members one outage takes together.
+        ExperimentSpec.Guardrails limits = zoneOutage != null && !ownKills.isEmpty()
+                ? new ExperimentSpec.Guardrails(spec.guardrails().minHealthyPercent(), spec.guardrails().minHealthyInstances(),
+                        spec.guardrails().maxTerminations(), Duration.ZERO)
+                : spec.guardrails();
+        boolean[] refusedWhole = {false};
+        IntentGuard guard = view -> {
+            if (wholeOutage != null && wholeOutage.fleetBudgets(view) instanceof Refused whole) {
+                refusedWhole[0] = true;
+                return whole;
+            }
+            java.util.Set<String> effective = new java.util.TreeSet<>(healthyIds);
+            effective.removeAll(view.inFlight().keySet());
+            effective.removeAll(ownKills);
+            KillCandidate candidate = new KillCandidate(victim.group(), fresh.tags(), fresh.desiredCapacity(),
+                    effective.size());
+            GuardrailDecision decision = guardrails.check(candidate, limits, killsSoFar, now, new GuardrailCheck.FleetContext(view,
+                    runId, spec.concurrency() == ExperimentSpec.Concurrency.SHARED, victim.instanceId(),
+                    effective.contains(victim.instanceId())));
+            // A scoped run's group must still carry its scope's tags as read now: it may have been retagged since discovery.
+            if (!(decision instanceof Refused) && Eligibility.inScope(fresh.tags(), spec.targets())
+                    instanceof Eligibility.Excluded outside) {
+                return new Refused(RefusalReason.OUT_OF_SCOPE, "group " + victim.group() + " is " + outside.detail());
+            }
+            return decision;
+        };
+        String idempotencyKey = runId + "-" + index;
+        try {
+            recorder.recordIntent(journal.appendEvent(new TerminationIntent(victim.group(), victim.instanceId(), spec.dryRun(),
+                    idempotencyKey, spec.guardrails().minTimeBetweenKills())), guard);
+        } catch (TerminationClaimRefused refused) {
+            // Not on record: take the event back so the run's events stay gap-free and match the store.
+            journal.takeBackLast();
+            if (refusedWhole[0]) {
+                outageRefused = new Refused(refused.reason(), refused.getMessage());
+            }
+            refuse(victim, refused.reason(), refused.getMessage());
+            return null;
+        } catch (RuntimeException e) {
+            journal.failBecauseTheRecorderFailed(journal.last(), e);
+            return null;
+        }
+        if (wholeOutage != null) {
+            outageAdmitted = true;
+        }
+        terminationsMade++;
+        terminations.add(new TerminationRecord(victim.group(), victim.instanceId(), spec.dryRun(),
+                TerminationStatus.IN_PROGRESS, 0, scheduler.now(), null, "", null, null));
+        return new TerminationRequest(victim.group(), victim.instanceId(), spec.dryRun(),
+                "macaque run " + runId + " (" + spec.name() + ")", idempotencyKey);
     }
 
     /** Called under the lock. */
@@ -238,46 +362,82 @@ final class TerminationStep {
 
     private void onTerminated(int recordIndex, TerminationResult result, int attempts, int next) {
         synchronized (lock) {
-            TerminationRecord intent = terminations.get(recordIndex);
-            TerminationStatus status = switch (result.outcome()) {
-                case TERMINATED -> TerminationStatus.TERMINATED;
-                case ALREADY_TERMINATED -> TerminationStatus.ALREADY_TERMINATED;
-                case DRY_RUN_WOULD_TERMINATE -> TerminationStatus.WOULD_TERMINATE;
-            };
-            if (status == TerminationStatus.WOULD_TERMINATE && !intent.dryRun()) {
-                // A provider that only pretended on a real request did not terminate: that is a failure to report.
-                terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, result.detail(),
-                        "UNEXPECTED", "provider answered a real termination with a dry-run outcome"));
-                journal.record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, "UNEXPECTED",
-                        "provider answered a real termination with a dry-run outcome"));
-            } else {
-                terminations.set(recordIndex, finish(intent, status, attempts, result.detail(), null, null));
-                journal.record(new TerminationOutcome(intent.group(), intent.instanceId(), status, attempts, result.detail()));
-                Instant now = scheduler.now();
-                healthyNow.merge(intent.group(), -1, Integer::sum);
-                if (status.killed()) {
-                    killHistory.recordKill(intent.group(), now);
-                }
-                recovery.firstTerminationReturned(intent.group(), fleet.get(intent.group()), status.killed(),
-                        status.killed() && run.state() == RunState.RUNNING, now);
-            }
+            recordResult(recordIndex, result, attempts);
             continueAfterTermination(next);
         }
     }
 
     private void onTerminationFailed(int recordIndex, ProviderError error, int attempts, int next) {
         synchronized (lock) {
-            TerminationRecord intent = terminations.get(recordIndex);
-            terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, "", error.kind(), error.message()));
-            journal.record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, error.kind(), error.message()));
+            recordFailure(recordIndex, error, attempts);
             continueAfterTermination(next);
         }
     }
 
+    /** A batch call's outcomes, matched to their records by instance; a member the provider left out failed. */
+    private void onTerminatedTogether(List<Integer> records, List<TerminationRequest> requests,
+                                      List<dev.macaque.spi.MemberTermination> outcomes, int attempts, int next) {
+        synchronized (lock) {
+            Map<String, dev.macaque.spi.MemberTermination> byInstance = new HashMap<>();
+            outcomes.forEach(o -> byInstance.put(o.request().instanceId(), o));
+            for (int k = 0; k < records.size(); k++) {
+                dev.macaque.spi.MemberTermination outcome = byInstance.get(requests.get(k).instanceId());
+                if (outcome == null) {
+                    recordFailure(records.get(k), new ProviderError("UNEXPECTED", "the provider's batch call returned no "
+                            + "outcome for this member", false, null), attempts);
+                } else if (outcome.result() != null) {
+                    recordResult(records.get(k), outcome.result(), attempts);
+                } else {
+                    dev.macaque.spi.ProviderException e = outcome.error();
+                    recordFailure(records.get(k), new ProviderError(e.kind().name(), String.valueOf(e.getMessage()),
+                            e.retryable(), e.retryAfter().orElse(null)), attempts);
+                }
+            }
+            continueAfterTermination(next);
+        }
+    }
+
+    /** Called under the lock. */
+    private void recordResult(int recordIndex, TerminationResult result, int attempts) {
+        TerminationRecord intent = terminations.get(recordIndex);
+        TerminationStatus status = switch (result.outcome()) {
+            case TERMINATED -> TerminationStatus.TERMINATED;
+            case ALREADY_TERMINATED -> TerminationStatus.ALREADY_TERMINATED;
+            case DRY_RUN_WOULD_TERMINATE -> TerminationStatus.WOULD_TERMINATE;
+        };
+        if (status == TerminationStatus.WOULD_TERMINATE && !intent.dryRun()) {
+            // A provider that only pretended on a real request did not terminate: that is a failure to report.
+            terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, result.detail(),
+                    "UNEXPECTED", "provider answered a real termination with a dry-run outcome"));
+            journal.record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, "UNEXPECTED",
+                    "provider answered a real termination with a dry-run outcome"));
+            return;
+        }
+        terminations.set(recordIndex, finish(intent, status, attempts, result.detail(), null, null));
+        journal.record(new TerminationOutcome(intent.group(), intent.instanceId(), status, attempts, result.detail()));
+        Instant now = scheduler.now();
+        healthyNow.merge(intent.group(), -1, Integer::sum);
+        if (status.killed()) {
+            killHistory.recordKill(intent.group(), now);
+        }
+        recovery.firstTerminationReturned(intent.group(), fleet.get(intent.group()), status.killed(),
+                status.killed() && run.state() == RunState.RUNNING, now);
+    }
+
+    /** Called under the lock. */
+    private void recordFailure(int recordIndex, ProviderError error, int attempts) {
+        TerminationRecord intent = terminations.get(recordIndex);
+        terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, "", error.kind(), error.message()));
+        journal.record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, error.kind(), error.message()));
+    }
+
     private void continueAfterTermination(int next) {
-        currentTermination = -1;
+        inCall.clear();
         // pacing.between: one kill at a time with a pause, so that the probes can stop the run before its next kill.
-        Duration pause = next < victims.size() ? spec.pacing() : Duration.ZERO;
+        // A zone outage kills a group's members together: pacing spaces its groups, not its members.
+        boolean paced = next < victims.size() && (zoneOutage == null
+                || !victims.get(next).group().equals(victims.get(next - 1).group()));
+        Duration pause = paced ? spec.pacing() : Duration.ZERO;
         if (run.state() == RunState.RUNNING) {
             run.schedule(pause, () -> killNext(next));
         }

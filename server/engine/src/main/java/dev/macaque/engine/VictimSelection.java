@@ -21,6 +21,8 @@ final class VictimSelection {
     private final TargetSelector selector;
     private final java.util.function.Supplier<SplittableRandom> selectionRandom;
     private final RunJournal journal;
+    /** The plan of a zone outage ({@code selection.mode: zone}); null for the other modes. */
+    private ZoneOutage zoneOutage;
 
     /**
      * Reads the members of groups drawn from the listing alone, outside the lock, then hands them over under it:
@@ -80,30 +82,61 @@ final class VictimSelection {
      */
     void select(List<FleetGroup> snapshot, int[] counts, List<String> unreachable, MemberReader reader,
                 java.util.function.BiConsumer<List<FleetGroup>, List<Victim>> chosen, Runnable next) {
-        TargetSelector.Picks picks = selector.pick(snapshot, spec.targets(), spec.selection(), selectionRandom.get());
-        List<FleetGroup> unread = picks.unread();
-        if (!unread.isEmpty()) {
-            java.util.Set<GroupRef> asked = new java.util.HashSet<>();
-            unread.forEach(group -> asked.add(group.ref()));
-            reader.read(unread, read -> {
-                List<FleetGroup> withMembers = new ArrayList<>(snapshot.size());
-                for (FleetGroup group : snapshot) {
-                    if (asked.contains(group.ref()) && !read.containsKey(group.ref())) {
-                        continue; // gone since the listing
-                    }
-                    withMembers.add(read.getOrDefault(group.ref(), group));
-                }
-                select(withMembers, counts, unreachable, reader, chosen, next);
-            });
-            return;
+        SelectionResult selection;
+        if (spec.selection().mode() == ExperimentSpec.SelectionMode.ZONE) {
+            List<FleetGroup> eligible = snapshot.stream().filter(g -> Eligibility.optedInWithValidWeight(g)
+                    && g.healthyCount() > 0 && spec.targets().matches(g.ref(), g.tags())).toList();
+            // An outage takes every member in its zone: each eligible group's members, with their zones, must be read.
+            List<FleetGroup> unread = eligible.stream().filter(g -> !g.membersRead()).toList();
+            if (!unread.isEmpty()) {
+                readThenSelectAgain(snapshot, unread, counts, unreachable, reader, chosen, next);
+                return;
+            }
+            zoneOutage = ZoneOutage.plan(snapshot, spec.targets(), spec.selection(), spec.guardrails(), selectionRandom.get());
+            selection = new SelectionResult(zoneOutage.victims(), eligible.size(),
+                    eligible.stream().mapToLong(FleetGroup::healthyCount).sum());
+        } else {
+            TargetSelector.Picks picks = selector.pick(snapshot, spec.targets(), spec.selection(), selectionRandom.get());
+            if (!picks.unread().isEmpty()) {
+                readThenSelectAgain(snapshot, picks.unread(), counts, unreachable, reader, chosen, next);
+                return;
+            }
+            selection = picks.victims();
         }
-        SelectionResult selection = picks.victims();
         // Unreachable parts of the fleet are a finding: the run saw less than was asked for.
         journal.record(new GroupsDiscovered(counts[0], counts[1], snapshot.size(), selection.eligibleGroups(),
                 selection.eligibleInstances(), unreachable));
+        if (zoneOutage != null) {
+            journal.record(new RunStep.ZoneSelected(zoneOutage.zone(), zoneOutage.drawn(), zoneOutage.groups().size(),
+                    selection.victims().size(), zoneOutage.groups().stream().filter(ZoneOutage.GroupOutage::refused)
+                    .map(ZoneOutage.GroupOutage::group).toList()));
+        }
         List<Victim> victims = selection.victims();
         chosen.accept(snapshot, victims);
         journal.record(new VictimsSelected(victims));
         next.run();
+    }
+
+    /** Reads the groups drawn (or, for a zone outage, every eligible group) that were only listed, then selects again. */
+    private void readThenSelectAgain(List<FleetGroup> snapshot, List<FleetGroup> unread, int[] counts, List<String> unreachable,
+                                     MemberReader reader, java.util.function.BiConsumer<List<FleetGroup>, List<Victim>> chosen,
+                                     Runnable next) {
+        java.util.Set<GroupRef> asked = new java.util.HashSet<>();
+        unread.forEach(group -> asked.add(group.ref()));
+        reader.read(unread, read -> {
+            List<FleetGroup> withMembers = new ArrayList<>(snapshot.size());
+            for (FleetGroup group : snapshot) {
+                if (asked.contains(group.ref()) && !read.containsKey(group.ref())) {
+                    continue; // gone since the listing
+                }
+                withMembers.add(read.getOrDefault(group.ref(), group));
+            }
+            select(withMembers, counts, unreachable, reader, chosen, next);
+        });
+    }
+
+    /** Called under the lock, after {@link #select}: the zone outage's plan, or null for the other modes. */
+    ZoneOutage zoneOutage() {
+        return zoneOutage;
     }
 }

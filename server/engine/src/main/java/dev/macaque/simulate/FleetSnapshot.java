@@ -1,5 +1,6 @@
 package dev.macaque.simulate;
 
+import dev.macaque.engine.FleetGroup;
 import dev.macaque.simulated.scenario.BootTime;
 import dev.macaque.simulated.scenario.GroupSpec;
 import dev.macaque.simulated.scenario.Scenario;
@@ -30,19 +31,30 @@ import java.util.TreeSet;
  * @param providerId         the real provider's id
  * @param healthyInstances   per group name, the ids of its healthy in-service instances, in the provider's order
  * @param caveats            what makes the snapshot differ from the fleet (unhealthy members, duplicate names), for people
+ * @param fleet              the groups of the scenario as the engine sees them (tags, healthy members and their zones),
+ *                           read at the same moment, in the same order
  */
 public record FleetSnapshot(Scenario scenario, String providerId, Map<String, List<String>> healthyInstances,
-                            List<String> caveats, Instant takenAt) {
+                            List<String> caveats, Instant takenAt, List<FleetGroup> fleet) {
     /** Boot time assumed for a group whose time to recover this server has never measured. */
     public static final Duration DEFAULT_BOOT = Duration.ofSeconds(90);
     /** A snapshot of more groups than this is refused: the prediction would not be bounded. */
     public static final int MAX_GROUPS = 100_000;
+    /** The world keeps a member's zone slot in a byte: larger groups are spread over their distinct zones instead. */
+    static final int MAX_ZONE_SLOTS = Byte.MAX_VALUE;
 
     public FleetSnapshot {
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(providerId, "providerId");
         healthyInstances = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(healthyInstances));
         caveats = List.copyOf(caveats);
+        fleet = List.copyOf(fleet);
+    }
+
+    /** A snapshot without the engine's view of its groups. */
+    public FleetSnapshot(Scenario scenario, String providerId, Map<String, List<String>> healthyInstances,
+                         List<String> caveats, Instant takenAt) {
+        this(scenario, providerId, healthyInstances, caveats, takenAt, List.of());
     }
 
     /**
@@ -53,6 +65,7 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
     public static FleetSnapshot capture(CloudProvider provider, Map<String, Duration> knownBootTimes, Instant takenAt) {
         List<GroupSpec> groups = new ArrayList<>();
         Map<String, List<String>> healthy = new LinkedHashMap<>();
+        List<FleetGroup> fleet = new ArrayList<>();
         List<String> caveats = new ArrayList<>();
         Set<String> names = new HashSet<>();
         List<GroupSummary> summaries = provider.listGroups(GroupFilter.ALL);
@@ -69,10 +82,11 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
             }
             VmGroup group = provider.describeGroup(ref);
             List<String> ids = group.healthyInService().stream().map(Instance::id).toList();
-            TreeSet<String> zones = new TreeSet<>();
-            group.instances().forEach(i -> zones.add(i.zone() == null || i.zone().isBlank() ? "unknown" : i.zone()));
-            if (zones.isEmpty()) {
-                zones.add("unknown");
+            List<String> zones = memberZones(group);
+            if (zones.size() > MAX_ZONE_SLOTS) {
+                zones = new ArrayList<>(new TreeSet<>(zones));
+                caveats.add("group " + ref + " has more than " + MAX_ZONE_SLOTS + " members: the simulated group spreads them "
+                        + "evenly over its zones, so a zone outage's prediction for it is approximate");
             }
             if (ids.size() != group.desiredCapacity()) {
                 caveats.add("group " + ref + " has " + ids.size() + " healthy of " + group.desiredCapacity() + " desired: the "
@@ -85,10 +99,37 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
             groups.add(GroupSpec.of(ref.name(), ref.region(), List.copyOf(zones), group.desiredCapacity(), BootTime.fixed(boot),
                     group.tags()).withReplacementDelay(Duration.ZERO));
             healthy.put(ref.name(), ids);
+            fleet.add(FleetGroup.of(group));
         }
         Scenario scenario = new Scenario("snapshot-" + provider.id(), 0, Duration.ofHours(1), groups, List.of(), List.of(),
                 List.of(), List.of(), "snapshot of provider " + provider.id());
-        return new FleetSnapshot(scenario, provider.id(), healthy, caveats, takenAt);
+        return new FleetSnapshot(scenario, provider.id(), healthy, caveats, takenAt, fleet);
+    }
+
+    /**
+     * One zone slot per member: the healthy members' zones in the provider's order, then the other members', then
+     * the distinct zones again until {@code desired} is covered. The world fills the emptiest slot first (the first
+     * on ties), so its member {@code k} is placed in real member {@code k}'s zone and a replacement in the zone its
+     * predecessor left: a zone outage in a prediction takes exactly the members the real one would.
+     */
+    private static List<String> memberZones(VmGroup group) {
+        List<String> slots = new ArrayList<>();
+        group.healthyInService().forEach(i -> slots.add(zoneOf(i)));
+        Set<String> healthyIds = new HashSet<>();
+        group.healthyInService().forEach(i -> healthyIds.add(i.id()));
+        group.instances().stream().filter(i -> !healthyIds.contains(i.id())).forEach(i -> slots.add(zoneOf(i)));
+        List<String> distinct = new ArrayList<>(new TreeSet<>(slots));
+        if (distinct.isEmpty()) {
+            distinct.add("unknown");
+        }
+        for (int i = 0; slots.size() < group.desiredCapacity(); i++) {
+            slots.add(distinct.get(i % distinct.size()));
+        }
+        return slots.isEmpty() ? distinct : slots;
+    }
+
+    private static String zoneOf(Instance instance) {
+        return instance.zone() == null || instance.zone().isBlank() ? "unknown" : instance.zone();
     }
 
     /** The scenario file: the fleet's groups, with comments saying where each boot time comes from. */
@@ -102,7 +143,7 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
         out.append("name: ").append(quote(scenario.name())).append("\nduration: 1d\ngroups:\n");
         for (GroupSpec group : scenario.groups()) {
             out.append("  - {name: ").append(quote(group.name())).append(", region: ").append(quote(group.region()))
-                    .append(", zones: [").append(String.join(", ", group.zones().stream().map(FleetSnapshot::quote).toList()))
+                    .append(", zones: [").append(String.join(", ", new TreeSet<>(group.zones()).stream().map(FleetSnapshot::quote).toList()))
                     .append("], desired: ").append(group.desired()).append(", bootTime: ")
                     .append(Durations.format(group.bootTime().min())).append(", replacementDelay: 0s");
             if (!group.tags().isEmpty()) {

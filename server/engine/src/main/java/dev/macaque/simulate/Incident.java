@@ -108,6 +108,8 @@ public record Incident(String service, Duration start, Optional<Duration> end, d
     /** The closed set of root causes, with their names in {@code report.json}. */
     public enum CauseKind {
         ENGINE_KILL("engine-kill", "engine kill"),
+        /** A zone experiment's kills ({@code selection.mode: zone}): the members of a group it took together. */
+        ENGINE_ZONE_KILL("engine-zone-kill", "engine zone kill"),
         FAULT_TERMINATE("fault-terminate", "terminate fault"),
         ZONE_OUTAGE("zone-outage", "zone outage"),
         LAUNCH_CAPACITY_ERROR("launch-capacity-error", "launch capacity error"),
@@ -134,6 +136,7 @@ public record Incident(String service, Duration start, Optional<Duration> end, d
         static CauseKind ofTermination(String cause) {
             return switch (cause) {
                 case "api" -> ENGINE_KILL;
+                case dev.macaque.simulated.SimulatedProvider.BATCH_CAUSE -> ENGINE_ZONE_KILL;
                 case "zone-outage" -> ZONE_OUTAGE;
                 case "overload" -> OVERLOAD_CRASH;
                 default -> FAULT_TERMINATE;

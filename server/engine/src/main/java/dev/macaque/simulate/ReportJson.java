@@ -140,6 +140,14 @@ public final class ReportJson {
             if (!run.note().isEmpty()) {
                 json.writeStringField("note", run.note());
             }
+            if (run.zone() != null) {
+                json.writeStringField("zone", run.zone());
+                json.writeArrayFieldStart("zoneRefusals");
+                for (String refusal : run.zoneRefusals()) {
+                    json.writeString(refusal);
+                }
+                json.writeEndArray();
+            }
             json.writeEndObject();
         }
         json.writeEndArray();

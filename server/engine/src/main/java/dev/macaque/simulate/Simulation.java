@@ -260,8 +260,20 @@ public final class Simulation {
             note = result.failureReason() != null ? result.failureReason()
                     : victims == 0 ? "no eligible instance matched the targets" : "every victim was refused by a guardrail";
         }
+        // A zone outage: its zone, and the groups it spared whole with the first refusal of each (the same for all members)
+        String zone = null;
+        List<String> zoneRefusals = new ArrayList<>();
+        for (dev.macaque.engine.RunEvent event : result.events()) {
+            if (event.step() instanceof dev.macaque.engine.RunStep.ZoneSelected selected) {
+                zone = selected.zone();
+                for (dev.macaque.spi.GroupRef group : selected.refusedGroups()) {
+                    result.refusals().stream().filter(r -> r.group().equals(group)).findFirst().ifPresent(r ->
+                            zoneRefusals.add(group.name() + ": " + r.reason() + " (" + r.message() + ")"));
+                }
+            }
+        }
         return new RunSummary(run.id(), entry, run.spec().name(), Duration.between(world.start(), result.createdAt()),
-                run.state().name(), victims, refusals, note);
+                run.state().name(), victims, refusals, note, zone, zoneRefusals);
     }
 
     private SteadyStateReport.ProbeTimeline probeTimeline(dev.macaque.engine.RunResult result) {

@@ -162,9 +162,19 @@ public record SimulationReport(String scenario, String source, long seed, Instan
      * @param victims    instances it selected
      * @param refusals   of those, how many a guardrail refused
      * @param note       why it killed nothing (empty when it killed something)
+     * @param zone       for a zone outage ({@code selection.mode: zone}), the zone it took down; else null
+     * @param zoneRefusals for a zone outage, each group it spared whole, as "group: REASON (why)", in order
      */
     public record RunSummary(String run, int entry, String experiment, Duration startedAt, String state, int victims,
-                             int refusals, String note) {
+                             int refusals, String note, String zone, List<String> zoneRefusals) {
+        public RunSummary {
+            zoneRefusals = List.copyOf(zoneRefusals);
+        }
+
+        public RunSummary(String run, int entry, String experiment, Duration startedAt, String state, int victims,
+                          int refusals, String note) {
+            this(run, entry, experiment, startedAt, state, victims, refusals, note, null, List.of());
+        }
     }
 
     /**

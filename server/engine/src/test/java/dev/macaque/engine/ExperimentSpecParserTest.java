@@ -136,7 +136,7 @@ class ExperimentSpecParserTest {
         assertThat(errorsOf("{\"name\":\"x\",\"selection\":{\"mode\":\"perGroup\",\"value\":2}}"))
                 .containsExactly("selection.value must be a probability in (0, 1] for mode perGroup, was 2");
         assertThat(errorsOf("{\"name\":\"x\",\"selection\":{\"mode\":\"all\",\"value\":1}}"))
-                .containsExactly("selection.mode must be count, percent or perGroup, was \"all\"");
+                .containsExactly("selection.mode must be count, percent, perGroup or zone, was \"all\"");
         assertThat(errorsOf("{\"name\":\"x\"}"))
                 .containsExactly("selection is required, e.g. {\"mode\": \"count\", \"value\": 1}");
     }

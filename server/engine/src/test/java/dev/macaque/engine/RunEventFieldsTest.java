@@ -49,6 +49,8 @@ class RunEventFieldsTest {
                 new ProviderCallRetry("describeGroups", "aws", 100, null, null, 1, "THROTTLED", "Rate exceeded", Duration.ofSeconds(1)),
                 new VictimsSelected(List.of(new Victim(WEB, "i-1"), new Victim(AZURE, "7"))),
                 new VictimsSelected(List.of()),
+                new RunStep.ZoneSelected("us-east-1a", true, 3, 7, List.of(WEB, AZURE)),
+                new RunStep.ZoneSelected("2", false, 0, 0, List.of()),
                 new TerminationRefused(WEB, "i-2", RefusalReason.MIN_HEALTHY, "would leave 1 of 3"),
                 new TerminationIntent(WEB, "i-1", false, "run-1-0", Duration.ofMinutes(15)),
                 new TerminationOutcome(WEB, "i-1", TerminationStatus.TERMINATED, 1, "terminating"),

@@ -32,6 +32,7 @@ final class ScriptedCloud implements CloudProvider {
     private final TaskScheduler scheduler;
     private final Map<GroupRef, GroupSummary> summaries = new LinkedHashMap<>();
     private final Map<GroupRef, List<String>> members = new LinkedHashMap<>();
+    private final Map<String, String> zoneOf = new java.util.HashMap<>();
     private int nextInstance = 1;
     private Duration replaceAfter;
 
@@ -41,6 +42,8 @@ final class ScriptedCloud implements CloudProvider {
     final Deque<ProviderException> healthFailures = new ArrayDeque<>();
     final List<TerminationRequest> terminateCalls = new ArrayList<>();
     final List<Instant> terminateCallTimes = new ArrayList<>();
+    /** Each terminateMembers call's requests (they then go through {@link #terminate} one by one, the SPI's default). */
+    final List<List<TerminationRequest>> batchCalls = new ArrayList<>();
     Consumer<TerminationRequest> beforeTerminate = request -> { };
     /** Runs after every listGroups, before its answer is used: a group's tags may change between list and describe. */
     Runnable afterList = () -> { };
@@ -80,6 +83,18 @@ final class ScriptedCloud implements CloudProvider {
     void retag(String region, String name, Map<String, String> tags) {
         GroupRef ref = new GroupRef(id, region, name);
         summaries.put(ref, new GroupSummary(ref, summaries.get(ref).desiredCapacity(), tags));
+    }
+
+    /**
+     * Puts a group's members in zones, in member order (members not named stay in zone "a"); a replacement is
+     * launched in its predecessor's zone, as an auto-scaling group rebalances.
+     */
+    ScriptedCloud zones(String region, String name, String... zones) {
+        List<String> ids = members.get(new GroupRef(id, region, name));
+        for (int i = 0; i < zones.length; i++) {
+            zoneOf.put(ids.get(i), zones[i]);
+        }
+        return this;
     }
 
     /** Terminated members are replaced this long after termination; {@code null}: never. */
@@ -154,7 +169,7 @@ final class ScriptedCloud implements CloudProvider {
     private VmGroup read(GroupRef group) {
         GroupSummary summary = summary(group);
         List<Instance> instances = members.get(group).stream()
-                .map(i -> new Instance(i, "a", LifecycleState.IN_SERVICE, true, Instant.EPOCH)).toList();
+                .map(i -> new Instance(i, zoneOf.getOrDefault(i, "a"), LifecycleState.IN_SERVICE, true, Instant.EPOCH)).toList();
         return new VmGroup(summary, instances);
     }
 
@@ -163,6 +178,12 @@ final class ScriptedCloud implements CloudProvider {
         throwScripted(healthFailures);
         GroupSummary summary = summary(group);
         return new GroupHealth(group, summary.desiredCapacity(), members.get(group).size(), 0);
+    }
+
+    @Override
+    public List<dev.macaque.spi.MemberTermination> terminateMembers(GroupRef group, List<TerminationRequest> requests) {
+        batchCalls.add(List.copyOf(requests));
+        return CloudProvider.super.terminateMembers(group, requests);
     }
 
     @Override
@@ -182,7 +203,12 @@ final class ScriptedCloud implements CloudProvider {
         }
         ids.remove(request.instanceId());
         if (replaceAfter != null) {
-            scheduler.schedule(replaceAfter, () -> ids.add(newInstanceId()));
+            String zone = zoneOf.getOrDefault(request.instanceId(), "a");
+            scheduler.schedule(replaceAfter, () -> {
+                String replacement = newInstanceId();
+                zoneOf.put(replacement, zone);
+                ids.add(replacement);
+            });
         }
         return new TerminationResult(request.group(), request.instanceId(), TerminationResult.Outcome.TERMINATED, "terminated");
     }

@@ -40,6 +40,7 @@ public final class RunTimeline {
             Map.entry("PROVIDER_CALL_RETRY", new Label("Provider call retried", Tone.REFUSAL)),
             Map.entry("GROUP_SKIPPED", new Label("Group skipped", Tone.REFUSAL)),
             Map.entry("GROUPS_DISCOVERED", new Label("Groups discovered", Tone.INFO)),
+            Map.entry("ZONE_SELECTED", new Label("Zone outage planned", Tone.INFO)),
             Map.entry("VICTIMS_SELECTED", new Label("Victims selected", Tone.INFO)),
             Map.entry("TERMINATION_REFUSED", new Label("Termination refused", Tone.REFUSAL)),
             Map.entry("TERMINATION_INTENT", new Label("Termination intent recorded", Tone.KILL)),

@@ -25,6 +25,9 @@ public record SpecForm(String name, String providers, String regions, String gro
         String minHealthyPercent, String minHealthyInstances, String maxTerminations, String minTimeBetweenKills, String timeout,
         String pollInterval, boolean dryRun, String seed) {
 
+    /** The selection mode whose Value field is a zone name. */
+    static final String ZONE_MODE = "zone";
+
     /** A blank spec: kill one instance, as a dry run. */
     public static SpecForm blank() {
         return new SpecForm("", "", "", "", "", "count", "1", "", "", "", "", "", "", true, "");
@@ -83,7 +86,11 @@ public record SpecForm(String name, String providers, String regions, String gro
         }
         ObjectNode selection = json.createObjectNode();
         putText(selection, "mode", mode);
-        putNumber(selection, "value", value);
+        if (ZONE_MODE.equals(mode.trim())) {
+            putText(selection, "zone", value); // a zone outage takes a zone name (or "random"), not a number
+        } else {
+            putNumber(selection, "value", value);
+        }
         if (!selection.isEmpty()) {
             spec.set("selection", selection);
         }
@@ -124,7 +131,8 @@ public record SpecForm(String name, String providers, String regions, String gro
                 .append(e.getValue().asText()));
         SpecForm form = new SpecForm(text(spec.path("name")), list(targets.path("providers")), list(targets.path("regions")),
                 list(targets.path("groups")), tagText.toString(), text(spec.path("selection").path("mode")),
-                text(spec.path("selection").path("value")), text(spec.path("guardrails").path("minHealthyPercent")),
+                text(spec.path("selection").path(ZONE_MODE.equals(spec.path("selection").path("mode").asText()) ? "zone" : "value")),
+                text(spec.path("guardrails").path("minHealthyPercent")),
                 text(spec.path("guardrails").path("minHealthyInstances")), text(spec.path("guardrails").path("maxTerminations")),
                 text(spec.path("guardrails").path("minTimeBetweenKills")), text(spec.path("recovery").path("timeout")),
                 text(spec.path("recovery").path("pollInterval")), !spec.has("dryRun") || spec.path("dryRun").asBoolean(true),
@@ -153,6 +161,7 @@ public record SpecForm(String name, String providers, String regions, String gro
         FIELD_BY_PATH.put("targets.tags", "tags");
         FIELD_BY_PATH.put("selection.mode", "mode");
         FIELD_BY_PATH.put("selection.value", "value");
+        FIELD_BY_PATH.put("selection.zone", "value");
         FIELD_BY_PATH.put("guardrails.minHealthyPercent", "minHealthyPercent");
         FIELD_BY_PATH.put("guardrails.minHealthyInstances", "minHealthyInstances");
         FIELD_BY_PATH.put("guardrails.maxTerminations", "maxTerminations");

@@ -52,6 +52,8 @@ public final class DashboardModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), ExperimentPreviewer.class).setDefault().to(ServicePreviewer.class);
         bind(DashboardRoutes.class).in(Singleton.class);
         Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(DashboardRoutes.class);
+        bind(dev.macaque.dashboard.fleet.ZonesPage.class).in(Singleton.class);
+        Multibinder.newSetBinder(binder(), RouteGroup.class).addBinding().to(dev.macaque.dashboard.fleet.ZonesPage.class);
         OptionalBinder.newOptionalBinder(binder(), dev.macaque.http.ErrorPages.class).setBinding().to(DashboardErrorPages.class);
     }
 
