@@ -51,7 +51,7 @@ final class ZonesCommand implements Callable<Integer> {
             out.println("note: " + caveat.asText());
         }
         if (atRisk > 0) {
-            out.println(atRisk + " opted-in group(s) would be refused by a zone outage: single-zone (a real outage takes them "
+            out.println(dev.macaque.text.Counts.of(atRisk, "opted-in group") + " would be refused by a zone outage: single-zone (a real outage takes them "
                     + "to zero) or below their minimum");
         }
         return atRisk > 0 ? ExitCodes.FAILED : ExitCodes.OK;

@@ -107,7 +107,7 @@ public final class GovernedCloudProvider implements CloudProvider {
                 throw e;
             }
             // Given up here: passed on as final, so that the caller does not retry it again.
-            throw new ProviderException(e.kind(), e.getMessage() + " (gave up after " + attempts[0] + " attempt(s))", e,
+            throw new ProviderException(e.kind(), e.getMessage() + " (gave up after " + dev.macaque.text.Counts.of(attempts[0], "attempt") + ")", e,
                     false, e.retryAfter().orElse(null));
         }
     }
@@ -195,6 +195,13 @@ public final class GovernedCloudProvider implements CloudProvider {
     @Override
     public TerminationResult terminate(TerminationRequest request) {
         return once("terminate", () -> delegate.terminate(request));
+    }
+
+    /** One batch call, one permit per member (the cloud counts the members' operations). */
+    @Override
+    public List<dev.macaque.spi.MemberTermination> terminateMembers(GroupRef group, List<TerminationRequest> requests) {
+        return once("terminateMembers", Math.max(1, Math.min(requests.size(), budget.burst())),
+                () -> delegate.terminateMembers(group, requests));
     }
 
     @Override

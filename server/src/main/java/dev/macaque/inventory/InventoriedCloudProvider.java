@@ -97,6 +97,17 @@ final class InventoriedCloudProvider implements CloudProvider {
 
     /** Closing is the provider instances' job, not a view's. */
     @Override
+    public List<dev.macaque.spi.MemberTermination> terminateMembers(GroupRef group, List<TerminationRequest> requests) {
+        try {
+            return cloud.terminateMembers(group, requests);
+        } finally {
+            if (requests.stream().anyMatch(r -> !r.dryRun())) {
+                inventory.forget(group);
+            }
+        }
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -97,6 +97,11 @@ final class ClassLoaderSafeCloudProvider implements CloudProvider {
     }
 
     @Override
+    public java.util.List<dev.macaque.spi.MemberTermination> terminateMembers(GroupRef group, java.util.List<TerminationRequest> requests) {
+        return call("terminateMembers", () -> delegate.terminateMembers(group, requests));
+    }
+
+    @Override
     public void close() {
         call("close", () -> {
             delegate.close();

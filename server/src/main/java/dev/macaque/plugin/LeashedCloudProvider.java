@@ -80,6 +80,27 @@ final class LeashedCloudProvider implements CloudProvider {
                 "leashed (mode: leashed forces dry-run on real clouds): " + result.detail());
     }
 
+    /** The cloud's batch call, every request forced to a dry run as {@link #terminate} forces one. */
+    @Override
+    public java.util.List<dev.macaque.spi.MemberTermination> terminateMembers(GroupRef group, java.util.List<TerminationRequest> requests) {
+        java.util.List<TerminationRequest> dryRuns = requests.stream().map(r -> r.dryRun() ? r
+                : new TerminationRequest(r.group(), r.instanceId(), true, r.reason(), r.idempotencyKey())).toList();
+        java.util.List<dev.macaque.spi.MemberTermination> outcomes = delegate.terminateMembers(group, dryRuns);
+        java.util.List<dev.macaque.spi.MemberTermination> answered = new java.util.ArrayList<>(outcomes.size());
+        for (dev.macaque.spi.MemberTermination outcome : outcomes) {
+            TerminationRequest asked = requests.stream().filter(r -> r.instanceId().equals(outcome.request().instanceId()))
+                    .findFirst().orElse(outcome.request());
+            if (asked.dryRun() || outcome.result() == null) {
+                answered.add(outcome.result() == null ? dev.macaque.spi.MemberTermination.failed(asked, outcome.error()) : outcome);
+            } else {
+                TerminationResult result = outcome.result();
+                answered.add(dev.macaque.spi.MemberTermination.done(asked, new TerminationResult(result.group(), result.instanceId(),
+                        result.outcome(), "leashed (mode: leashed forces dry-run on real clouds): " + result.detail())));
+            }
+        }
+        return answered;
+    }
+
     @Override
     public void close() {
         delegate.close();

@@ -44,7 +44,7 @@ class ZonesCommandTest {
         assertThat(run.out()).containsPattern("r1/a\\s+sim/r1/api\\s+2 of 4\\s+2\\s+RECOVERS\\s+90.0s")
                 .containsPattern("r1/a\\s+sim/r1/solo\\s+2 of 2\\s+0\\s+SINGLE_ZONE\\s+-")
                 .containsPattern("r1/b\\s+sim/r1/api\\s+2 of 4\\s+2\\s+RECOVERS")
-                .contains("1 opted-in group(s) would be refused by a zone outage");
+                .contains("1 opted-in group would be refused by a zone outage");
     }
 
     @Test

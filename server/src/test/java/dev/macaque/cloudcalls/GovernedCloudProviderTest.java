@@ -70,7 +70,7 @@ class GovernedCloudProviderTest {
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.THROTTLED);
                     assertThat(e.retryable()).as("no layer above retries it again").isFalse();
-                    assertThat(e.getMessage()).contains("gave up after 4 attempt(s)");
+                    assertThat(e.getMessage()).contains("gave up after 4 attempts");
                 });
         assertThat(cloud.arrivals).hasSize(4);
     }

@@ -57,7 +57,7 @@ class ZonesDashboardTest {
                 + "<td>2 · <span class=\"tone-good\"[^>]*>RECOVERS</span> 90 s</td>");
         assertThat(html).containsPattern("sim/r1/solo</th>\\s*<td>2 / 2</td>\\s*<td>2 · <span class=\"tone-bad\" title=\"single-zone group"
                 + "[^>]*>SINGLE_ZONE</span></td>\\s*<td>–</td>");
-        assertThat(html).contains("1 opted-in group(s) would be refused by a zone outage");
+        assertThat(html).contains("1 opted-in group would be refused by a zone outage");
     }
 
     @Test

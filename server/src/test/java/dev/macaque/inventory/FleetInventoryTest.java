@@ -219,7 +219,7 @@ class FleetInventoryTest {
         assertThat(page.errors()).singleElement().satisfies(error -> {
             assertThat(error.kind()).isEqualTo("STALE");
             assertThat(error.error()).startsWith("STALE: listed at 2026-12-07T12:00:00Z; last refresh failed: THROTTLED: HTTP 429")
-                    .contains("gave up after 4 attempt(s)");
+                    .contains("gave up after 4 attempts");
         });
         assertThat(cloud.listings.get()).as("one listing, then one refresh of 4 attempts; readers do not add any").isEqualTo(5);
     }

@@ -10,7 +10,7 @@ public class ScenarioException extends RuntimeException {
     private final transient List<ScenarioError> errors;
 
     public ScenarioException(List<ScenarioError> errors) {
-        super(errors.size() + " error(s) in scenario:\n" + errors.stream().map(ScenarioError::toString)
+        super(dev.macaque.text.Counts.of(errors.size(), "error") + " in scenario:\n" + errors.stream().map(ScenarioError::toString)
                 .collect(Collectors.joining("\n")));
         this.errors = List.copyOf(errors);
     }

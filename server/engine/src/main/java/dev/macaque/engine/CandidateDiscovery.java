@@ -275,8 +275,8 @@ final class CandidateDiscovery {
                         run.continueWith(() -> readMembers(byProvider, index + 1, read, done));
                     }
                 },
-                (error, attempts) -> run.fail("discovery failed: reading the members of " + summaries.size()
-                        + " group(s) drawn on provider " + providerId + " after " + attempts + " attempt(s): " + error));
+                (error, attempts) -> run.fail("discovery failed: reading the members of " + dev.macaque.text.Counts.of(summaries.size(), "group")
+                        + " drawn on provider " + providerId + " after " + dev.macaque.text.Counts.of(attempts, "attempt") + ": " + error));
     }
 
     /**

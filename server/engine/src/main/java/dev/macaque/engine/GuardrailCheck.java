@@ -102,11 +102,11 @@ public final class GuardrailCheck {
         // The absolute floor: no termination ever leaves a group without a healthy in-service member.
         if (healthyAfter < 1) {
             return new Refused(RefusalReason.LAST_HEALTHY_INSTANCE, "group " + candidate.group() + " has "
-                    + candidate.healthyNow() + " healthy in-service instance(s); the last one is never killed");
+                    + dev.macaque.text.Counts.of(candidate.healthyNow(), "healthy in-service instance") + "; the last one is never killed");
         }
         if (healthyAfter < limits.minHealthyInstances()) {
-            return new Refused(RefusalReason.MIN_HEALTHY, "group " + candidate.group() + " would keep " + healthyAfter
-                    + " healthy instance(s), fewer than guardrails.minHealthyInstances=" + limits.minHealthyInstances());
+            return new Refused(RefusalReason.MIN_HEALTHY, "group " + candidate.group() + " would keep "
+                    + dev.macaque.text.Counts.of(healthyAfter, "healthy instance") + ", fewer than guardrails.minHealthyInstances=" + limits.minHealthyInstances());
         }
         int requiredByPercent = requiredHealthy(candidate.desiredCapacity(), limits.minHealthyPercent());
         if (healthyAfter < requiredByPercent) {

@@ -65,6 +65,9 @@ public final class RunEventData {
                 victim.put("instanceId", v.instanceId());
                 return Collections.unmodifiableMap(victim);
             }).toList());
+        } else if (step instanceof RunStep.ZoneSelected s) {
+            d.put("zone", s.zone()).put("drawn", s.drawn()).put("groups", s.groups()).put("members", s.members())
+                    .put("refusedGroups", s.refusedGroups().stream().map(GroupRef::toString).toList());
         } else if (step instanceof TerminationRefused s) {
             d.put("group", s.group()).put("instance", s.instance()).put("reason", s.reason().name()).put("message", s.message());
         } else if (step instanceof TerminationIntent s) {

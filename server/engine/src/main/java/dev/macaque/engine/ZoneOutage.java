@@ -153,8 +153,8 @@ public record ZoneOutage(String zone, boolean drawn, List<GroupOutage> groups) {
         Set<GroupRef> degraded = new LinkedHashSet<>(view.degradedGroups());
         degraded.addAll(actedOn());
         if (degraded.size() > budgets.maxGroupsDegraded()) {
-            return new Refused(RefusalReason.FLEET_BUDGET, "the outage of zone " + zone + " degrades " + actedOn().size()
-                    + " group(s); with those already degraded that is " + degraded.size()
+            return new Refused(RefusalReason.FLEET_BUDGET, "the outage of zone " + zone + " degrades "
+                    + dev.macaque.text.Counts.of(actedOn().size(), "group") + "; with those already degraded that is " + degraded.size()
                     + " > safety.maxGroupsDegraded=" + budgets.maxGroupsDegraded() + ": refused whole, nothing killed");
         }
         return GuardrailDecision.ALLOWED;
@@ -199,12 +199,12 @@ public record ZoneOutage(String zone, boolean drawn, List<GroupOutage> groups) {
     private static Refused judge(GroupOutage g, String zone, Guardrails limits) {
         int after = g.healthyAfter();
         if (after < 1) {
-            return new Refused(RefusalReason.LAST_HEALTHY_INSTANCE, SINGLE_ZONE_FINDING + " (all " + g.healthy()
-                    + " healthy member(s) of group " + g.group() + " are in " + zone + "); nothing is killed in it");
+            return new Refused(RefusalReason.LAST_HEALTHY_INSTANCE, SINGLE_ZONE_FINDING + " (all "
+                    + dev.macaque.text.Counts.of(g.healthy(), "healthy member") + " of group " + g.group() + " are in " + zone + "); nothing is killed in it");
         }
         if (after < limits.minHealthyInstances()) {
             return new Refused(RefusalReason.MIN_HEALTHY, "group " + g.group() + " would keep " + after + " of "
-                    + g.healthy() + " healthy member(s) without zone " + zone + ", fewer than guardrails.minHealthyInstances="
+                    + dev.macaque.text.Counts.of(g.healthy(), "healthy member") + " without zone " + zone + ", fewer than guardrails.minHealthyInstances="
                     + limits.minHealthyInstances() + "; nothing is killed in it");
         }
         int required = GuardrailCheck.requiredHealthy(g.desired(), limits.minHealthyPercent());

@@ -27,6 +27,8 @@ class RunEventDataTest {
             "PROVIDER_CALL_RETRY {\"operation\":\"describeGroups\",\"provider\":\"aws\",\"groups\":100,\"attempt\":1,\"errorKind\":\"THROTTLED\",\"errorMessage\":\"Rate exceeded\",\"retryInSeconds\":1}",
             "VICTIMS_SELECTED {\"count\":2,\"victims\":[{\"group\":\"sim/us-east-1/web\",\"instanceId\":\"i-1\"},{\"group\":\"azure-prod/westeurope/rg-shop/vmss-web\",\"instanceId\":\"7\"}]}",
             "VICTIMS_SELECTED {\"count\":0,\"victims\":[]}",
+            "ZONE_SELECTED {\"zone\":\"us-east-1a\",\"drawn\":true,\"groups\":3,\"members\":7,\"refusedGroups\":[\"sim/us-east-1/web\",\"azure-prod/westeurope/rg-shop/vmss-web\"]}",
+            "ZONE_SELECTED {\"zone\":\"2\",\"drawn\":false,\"groups\":0,\"members\":0,\"refusedGroups\":[]}",
             "TERMINATION_REFUSED {\"group\":\"sim/us-east-1/web\",\"instance\":\"i-2\",\"reason\":\"MIN_HEALTHY\",\"message\":\"would leave 1 of 3\"}",
             "TERMINATION_INTENT {\"group\":\"sim/us-east-1/web\",\"instance\":\"i-1\",\"dryRun\":false,\"idempotencyKey\":\"run-1-0\",\"minTimeBetweenKillsSeconds\":900}",
             "TERMINATION_OUTCOME {\"group\":\"sim/us-east-1/web\",\"instance\":\"i-1\",\"outcome\":\"TERMINATED\",\"attempts\":1,\"detail\":\"terminating\"}",

@@ -75,7 +75,7 @@ class ZoneOutageRunTest {
                 org.assertj.core.groups.Tuple.tuple(TIGHT, RefusalReason.MIN_HEALTHY),
                 org.assertj.core.groups.Tuple.tuple(TIGHT, RefusalReason.MIN_HEALTHY));
         assertThat(result.refusals().get(0).message()).startsWith(ZoneOutage.SINGLE_ZONE_FINDING)
-                .contains("all 2 healthy member(s)");
+                .contains("all 2 healthy members");
         assertThat(result.refusals().get(2).message()).contains("would keep 1 of 4 desired healthy without zone a")
                 .contains("minHealthyPercent=50% (2)");
         RunStep.ZoneSelected zone = result.events().stream().map(RunEvent::step)
@@ -145,7 +145,7 @@ class ZoneOutageRunTest {
 
         assertThat(cloud.terminateCalls).isEmpty();
         assertThat(result.refusals()).filteredOn(r -> r.reason() == RefusalReason.FLEET_BUDGET).first()
-                .satisfies(r -> assertThat(r.message()).contains("degrades 2 group(s)")
+                .satisfies(r -> assertThat(r.message()).contains("degrades 2 groups")
                         .contains("safety.maxGroupsDegraded=1"));
     }
 
@@ -294,6 +294,6 @@ class ZoneOutageRunTest {
         assertThat(result.state()).isEqualTo(RunState.HALTED);
         assertThat(cloud.terminateCalls).extracting(TerminationRequest::group).containsOnly(API).hasSize(2);
         assertThat(cloud.memberCount("us-east-1", "web")).as("the next group is never killed").isEqualTo(4);
-        assertThat(result.failureReason()).contains("probe api-served failed").contains("2 victim(s) not terminated");
+        assertThat(result.failureReason()).contains("probe api-served failed").contains("2 victims not terminated");
     }
 }
