@@ -100,21 +100,16 @@ public final class ProviderInventory {
         return await(pending, "listing the groups of provider '" + provider.id() + "'");
     }
 
-    /** Refreshes the listing now if it is due (the background refresh calls this); waits for it. */
+    /**
+     * Starts a refresh of the listing if it is due (the background tick calls this), without waiting for it: the tick
+     * and the listing share one small pool, and a tick that waited for a listing queued behind it would hold the very
+     * thread the listing needs (with as many providers as threads, every refresh would stall until its timeout).
+     */
     void refreshIfDue() {
-        CompletableFuture<ProviderListing> pending;
         synchronized (lock) {
-            if (!due()) {
-                return;
+            if (due()) {
+                startRefresh();
             }
-            pending = startRefresh();
-        }
-        try {
-            pending.get(READ_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // recorded as staleReason by the refresh itself; nothing to add here
         }
     }
 

@@ -251,4 +251,34 @@ class FleetInventoryTest {
             return now;
         }
     }
+
+    /**
+     * The background tick and the listings share the inventory's small pool: a tick must not wait for the listing it
+     * started, or with as many providers as threads every listing waits behind a blocked tick until its timeout (60 s).
+     */
+    @Test
+    void withMoreProvidersThanPoolThreadsTheBackgroundListsEveryProviderPromptly() {
+        List<CountingCloud> clouds = List.of(new CountingCloud("p1", 5, false), new CountingCloud("p2", 5, false),
+                new CountingCloud("p3", 5, false));
+        dev.macaque.spi.ProviderFactory factory = new dev.macaque.spi.ProviderFactory() {
+            @Override public String type() { return "counting"; }
+            @Override public String spiVersion() { return dev.macaque.spi.SpiVersion.CURRENT; }
+            @Override public String description() { return "counting test clouds"; }
+            @Override public List<dev.macaque.spi.ConfigKey> configKeys() { return List.of(); }
+            @Override public dev.macaque.spi.CloudProvider create(dev.macaque.spi.ProviderContext context) {
+                return clouds.stream().filter(c -> c.id().equals(context.instanceId())).findFirst().orElseThrow();
+            }
+        };
+        ProviderCatalog catalog = new ProviderCatalog(List.of(new InstalledProvider(factory, InstalledProvider.BUILT_IN,
+                getClass().getClassLoader())), List.of());
+        Map<String, Map<String, Object>> providers = new java.util.TreeMap<>();
+        clouds.forEach(c -> providers.put(c.id(), Map.of("type", "counting")));
+        instances = ProviderInstances.create(catalog, new MacaqueConfig(null, MacaqueConfig.Mode.UNLEASHED, null, null, null,
+                providers), Clock.systemUTC(), metrics);
+        inventory = new FleetInventory(instances, REFRESH, Clock.systemUTC(), true);
+
+        // Far below the 60 s a stalled listing would wait: every provider is listed by the background on its own.
+        await().atMost(Duration.ofSeconds(15)).until(() -> clouds.stream().allMatch(c -> c.listings.get() == 1));
+        assertThat(inventory.statuses()).hasSize(3).allSatisfy(status -> assertThat(status.stale()).isFalse());
+    }
 }
