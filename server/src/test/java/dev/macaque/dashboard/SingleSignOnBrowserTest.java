@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.http.TestServer;
 import dev.macaque.store.TestDatabases;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +22,6 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -40,7 +36,7 @@ class SingleSignOnBrowserTest {
     static Path profile;
     static MockOAuth2Server idp;
     static TestServer server;
-    static ChromeDriverService service;
+    static BrowserSession session;
     static WebDriver browser;
 
     @RegisterExtension
@@ -63,30 +59,14 @@ class SingleSignOnBrowserTest {
         server = TestServer.startWith(home, TestDatabases.h2(home), MacaqueConfig.Mode.LEASHED,
                 Map.of("sim", Map.of("type", "simulated", "world", "demo", "speed", "120")),
                 config -> config.withAuth(new MacaqueConfig.AuthConfig(oidc, null)));
-        Path chromium = BrowserSession.CHROMIUM;
-        Path chromedriver = BrowserSession.CHROMEDRIVER;
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(chromedriver)) {
-            throw new IllegalStateException("the browser tests need Debian's Chromium and ChromeDriver at " + chromium + " and "
-                    + chromedriver + ": apt-get install -y chromium chromium-driver (.ci/run does this)");
-        }
-        service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort()
-                .withLogFile(new File("target/chromedriver-sso.log")).build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,900");
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        session = BrowserSession.start(profile, "target/chromedriver-sso.log", "1280,900");
+        browser = session.browser();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (session != null) {
+            session.stop();
         }
         if (server != null) {
             server.close();
@@ -153,7 +133,7 @@ class SingleSignOnBrowserTest {
     static void screenshot(String name) {
         try {
             Files.createDirectories(DashboardBrowserTest.SCREENSHOTS);
-            File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.FILE);
+            java.io.File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.FILE);
             Files.copy(shot.toPath(), DashboardBrowserTest.SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
