@@ -401,11 +401,15 @@ public final class AzureCloudProvider implements CloudProvider {
                 if (e.retryable() && !accepted.get()) {
                     throw e; // Azure did not take the request (throttled, unavailable): the whole call may be repeated
                 }
+                ProviderException failure = e instanceof OperationTimeoutException
+                        ? new OperationTimeoutException(e.getMessage() + "; retry these terminations (same or new"
+                                + " idempotency keys) to put the scale set's capacity back once the delete has finished", e)
+                        : e;
                 for (int i : victims) {
                     if (!(e instanceof OperationTimeoutException)) {
-                        ledger.restored(memberKey(scaleSetId, requests.get(i).instanceId()));
+                        ledger.restored(memberKey(scaleSetId, requests.get(i).instanceId())); // as terminate: not deleted
                     }
-                    outcomes[i] = MemberTermination.failed(requests.get(i), e);
+                    outcomes[i] = MemberTermination.failed(requests.get(i), failure);
                 }
             }
         }
@@ -431,7 +435,7 @@ public final class AzureCloudProvider implements CloudProvider {
             TerminationRequest request = requests.get(i);
             results.put(request.idempotencyKey(), new TerminationResult(group, request.instanceId(), Outcome.TERMINATED,
                     "deleted instance " + request.instanceId() + " of scale set " + describe(scaleSetId)
-                            + (deleted.size() == 1 ? "" : " together with " + (deleted.size() - 1) + " other"
+                            + (deleted.size() == 1 ? " (deleteInstances request)" : " together with " + (deleted.size() - 1) + " other"
                             + (deleted.size() == 2 ? "" : "s") + " in one deleteInstances request (" + deletedIds + ")")
                             + "; " + restored + " (activity log correlation id " + correlationId + ")"));
         }

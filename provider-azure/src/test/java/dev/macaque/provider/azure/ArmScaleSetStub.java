@@ -59,6 +59,7 @@ final class ArmScaleSetStub implements AutoCloseable {
     private final List<List<String>> deleteInstancesCalls = new ArrayList<>();
     private final AtomicInteger operationIds = new AtomicInteger();
     private String[] failNextDeleteInstances;
+    private boolean stalled;
     private String[] vanishBeforeNextDeleteInstances;
 
     ArmScaleSetStub(Duration healDelay) throws IOException {
@@ -81,6 +82,7 @@ final class ArmScaleSetStub implements AutoCloseable {
         deleteInstancesCalls.clear();
         failNextDeleteInstances = null;
         vanishBeforeNextDeleteInstances = null;
+        stalled = false;
         return this;
     }
 
@@ -126,6 +128,18 @@ final class ArmScaleSetStub implements AutoCloseable {
     /** The instance ids of every batch delete received (whether ARM accepted it or not), in order. */
     synchronized List<List<String>> deleteInstancesCalls() {
         return List.copyOf(deleteInstancesCalls);
+    }
+
+    /** Long-running operations stay in progress, however often they are polled, until {@link #finishOperations}. */
+    synchronized void stallOperations() {
+        stalled = true;
+    }
+
+    /** Azure finishes every operation in progress (as it would after a long delete), and stops stalling them. */
+    synchronized void finishOperations() {
+        stalled = false;
+        operations.values().forEach(operation -> operation.completion.run());
+        operations.clear();
     }
 
     /** The next batch delete is accepted, then its operation ends {@code Failed} with this error; nothing is deleted. */
@@ -202,7 +216,7 @@ final class ArmScaleSetStub implements AutoCloseable {
                 return new Reply(200, "", Map.of());
             }
             Operation operation = operations.get(m.group(3));
-            if (operation != null && operation.pollsLeft-- > 0) {
+            if (operation != null && (stalled || operation.pollsLeft-- > 0)) {
                 return new Reply(200, ArmJson.asyncStatus("InProgress"), Map.of("Retry-After", "0"));
             }
             if (operation != null) {

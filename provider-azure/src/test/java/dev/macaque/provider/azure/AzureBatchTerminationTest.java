@@ -166,6 +166,40 @@ class AzureBatchTerminationTest {
     }
 
     @Test
+    void aBatchThatOutlastsTheTimeoutHasItsCapacityRestoredOnceByTheRetry() {
+        CloudProvider impatient = AzureProviderFactory.create(new TestContext("azure-batch", Map.of("subscriptions", SUB,
+                        "pollInterval", "20ms", "operationTimeout", "300ms")),
+                ArmConnection.pipeline(httpClient, new ExponentialBackoff(1, Duration.ofMillis(10), Duration.ofMillis(50))),
+                AzureProviderConfig.withResourceManagerEndpoint(AzureEnvironment.AZURE, arm.baseUrl()));
+        try (impatient) {
+            arm.stallOperations();
+            List<TerminationRequest> requests = kills(false, "0", "3");
+
+            List<MemberTermination> timedOut = impatient.terminateMembers(GROUP, requests);
+
+            assertThat(timedOut).allSatisfy(o -> {
+                assertThat(o.error().kind()).isEqualTo(Kind.TRANSIENT);
+                assertThat(o.error().retryable()).isTrue();
+                assertThat(o.error()).hasMessageContaining("did not finish").hasMessageContaining("capacity back");
+            });
+            assertThat(count("PATCH " + WEB)).isZero();
+            List<MemberTermination> stillDeleting = impatient.terminateMembers(GROUP, requests);
+            assertThat(stillDeleting).allSatisfy(o -> assertThat(o.error()).hasMessageContaining("still being deleted"));
+
+            arm.finishOperations(); // Azure completes the delete later: both gone, capacity 4
+            List<MemberTermination> retried = impatient.terminateMembers(GROUP, requests);
+            List<MemberTermination> again = impatient.terminateMembers(GROUP, requests);
+
+            assertThat(retried).extracting(o -> o.result().outcome()).containsOnly(Outcome.ALREADY_TERMINATED);
+            assertThat(retried.get(0).result().detail()).contains("capacity restored from 4 to 6");
+            assertThat(again).isEqualTo(retried);
+            assertThat(arm.deleteInstancesCalls()).containsExactly(List.of("0", "3"));
+            assertThat(count("PATCH " + WEB)).isEqualTo(1);
+            assertThat(arm.capacity(SUB, "rg-web", "web")).isEqualTo(6);
+        }
+    }
+
+    @Test
     void aDryRunBatchReadsOnceForAllMembersAndDeletesNothing() {
         arm.startDeleting(SUB, "rg-web", "web", "2");
         arm.forgetRequests();
