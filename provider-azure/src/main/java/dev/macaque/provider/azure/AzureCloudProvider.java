@@ -14,6 +14,7 @@ import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.OrchestrationMode;
 import com.azure.resourcemanager.compute.models.Sku;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdate;
+import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetVMInstanceRequiredIDs;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
@@ -23,6 +24,7 @@ import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.Instance;
 import dev.macaque.spi.LifecycleState;
+import dev.macaque.spi.MemberTermination;
 import dev.macaque.spi.OptIn;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderException.Kind;
@@ -60,6 +62,13 @@ public final class AzureCloudProvider implements CloudProvider {
     private static final String ARM_READ_SCALE_SET = "Microsoft.Compute/virtualMachineScaleSets/read";
     private static final String ARM_READ_MEMBERS = "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read";
     private static final int LEDGER_CAPACITY = 10_000;
+    /**
+     * What the batch delete needs ({@code POST .../virtualMachineScaleSets/{name}/delete}, Azure's "Delete Virtual
+     * Machines in a Virtual Machine Scale Set"): an RBAC action of its own, not the single delete's
+     * {@code virtualMachines/delete}; and {@code write} to put the capacity back.
+     */
+    static final List<String> BATCH_DELETE_ACTIONS = List.of("Microsoft.Compute/virtualMachineScaleSets/delete/action",
+            "Microsoft.Compute/virtualMachineScaleSets/write");
 
     private final String id;
     private final AzureProviderConfig config;
@@ -243,6 +252,321 @@ public final class AzureCloudProvider implements CloudProvider {
         return result;
     }
 
+    /**
+     * With {@code terminateAction: delete}, the members go in <b>one</b> {@code deleteInstances} request for the scale
+     * set ({@code POST .../delete} with their instance ids), awaited as one long-running operation, then <b>one</b>
+     * capacity update puts back the N instances Azure's delete took away. Each member keeps {@link #terminate}'s
+     * outcome: one already gone or being deleted is {@code ALREADY_TERMINATED} and left out of the request, a stranger
+     * is its own {@code NOT_FOUND}, a key answered before is answered again without being sent. Dry runs read the
+     * scale set, its members and the identity's permissions once for all of them. Other terminate actions go one by
+     * one (the SPI's default).
+     */
+    @Override
+    public List<MemberTermination> terminateMembers(GroupRef group, List<TerminationRequest> requests) {
+        for (TerminationRequest request : requests) {
+            if (!request.group().equals(group)) {
+                throw new IllegalArgumentException("request for " + request.group() + " in a call for " + group);
+            }
+        }
+        if (config.terminateAction() != TerminateAction.DELETE) {
+            return CloudProvider.super.terminateMembers(group, requests);
+        }
+        MemberTermination[] outcomes = new MemberTermination[requests.size()];
+        List<Integer> dryRuns = new ArrayList<>();
+        List<Integer> deletes = new ArrayList<>();
+        java.util.Set<String> instances = new java.util.HashSet<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int i = 0; i < requests.size(); i++) {
+            TerminationRequest request = requests.get(i);
+            if (!instances.add(request.instanceId()) || !keys.add(request.idempotencyKey())) {
+                outcomes[i] = MemberTermination.failed(request, new ProviderException(Kind.INVALID_REQUEST, "instance "
+                        + request.instanceId() + " or idempotency key '" + request.idempotencyKey()
+                        + "' appears twice in one terminateMembers call; only its first request is acted on"));
+            } else {
+                (request.dryRun() ? dryRuns : deletes).add(i);
+            }
+        }
+        if (!dryRuns.isEmpty()) {
+            dryRunTogether(group, requests, dryRuns, outcomes);
+        }
+        if (!deletes.isEmpty()) {
+            Map<String, Integer> indexOfKey = new java.util.HashMap<>();
+            deletes.forEach(i -> indexOfKey.put(requests.get(i).idempotencyKey(), i));
+            Map<String, TerminationResult> results = ledger.onceEach(indexOfKey.keySet(), open -> deleteTogether(group,
+                    requests, deletes.stream().filter(i -> open.contains(requests.get(i).idempotencyKey())).toList(), outcomes));
+            for (int i : deletes) {
+                TerminationRequest request = requests.get(i);
+                TerminationResult result = results.get(request.idempotencyKey());
+                if (result == null) {
+                    continue; // failed: its outcome is set
+                }
+                outcomes[i] = result.group().equals(group) && result.instanceId().equals(request.instanceId())
+                        ? MemberTermination.done(request, result)
+                        : MemberTermination.failed(request, new ProviderException(Kind.INVALID_REQUEST, "idempotency key '"
+                                + request.idempotencyKey() + "' was first used for instance " + result.instanceId() + " of "
+                                + result.group() + ", not for instance " + request.instanceId() + " of " + group));
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    /** Dry runs of several members: one scale-set read, one member listing and one permissions read for them all. */
+    private void dryRunTogether(GroupRef group, List<TerminationRequest> requests, List<Integer> which,
+                                MemberTermination[] outcomes) {
+        ScaleSetId scaleSetId;
+        VirtualMachineScaleSetInner scaleSet;
+        Map<String, VirtualMachineScaleSetVMInner> members;
+        try {
+            scaleSetId = resolve(group);
+            scaleSet = scaleSet(group, scaleSetId);
+            members = byInstanceId(members(scaleSetId));
+        } catch (ProviderException e) {
+            failAll(e, requests, which, outcomes);
+            return;
+        }
+        PermissionsAt permissions = new PermissionsAt(scaleSetId);
+        for (int i : which) {
+            TerminationRequest request = requests.get(i);
+            try {
+                outcomes[i] = MemberTermination.done(request, dryRun(group, scaleSetId, scaleSet, request.instanceId(),
+                        Optional.ofNullable(members.get(request.instanceId())), permissions, BATCH_DELETE_ACTIONS));
+            } catch (ProviderException e) {
+                if (e.retryable()) {
+                    throw e; // a dry run changes nothing: the whole call may be repeated
+                }
+                outcomes[i] = MemberTermination.failed(request, e);
+            }
+        }
+    }
+
+    /**
+     * The members of {@code which} whose keys were not answered before (called holding their keys' locks): the results
+     * to remember by key; a member that failed has its outcome set and no result.
+     */
+    private Map<String, TerminationResult> deleteTogether(GroupRef group, List<TerminationRequest> requests,
+                                                          List<Integer> which, MemberTermination[] outcomes) {
+        Map<String, TerminationResult> results = new java.util.HashMap<>();
+        ScaleSetId scaleSetId;
+        long before;
+        Map<String, VirtualMachineScaleSetVMInner> members;
+        try {
+            scaleSetId = resolve(group);
+            before = capacity(scaleSet(group, scaleSetId));
+            members = byInstanceId(members(scaleSetId));
+        } catch (ProviderException e) {
+            failAll(e, requests, which, outcomes);
+            return results;
+        }
+        List<Integer> victims = new ArrayList<>();
+        List<Integer> owed = new ArrayList<>(); // gone after an earlier delete whose capacity restore is still owed
+        long owedBefore = 0;
+        for (int i : which) {
+            TerminationRequest request = requests.get(i);
+            String instanceId = request.instanceId();
+            Optional<VirtualMachineScaleSetVMInner> member = Optional.ofNullable(members.get(instanceId));
+            try {
+                OptionalLong owedRestore = ledger.pendingRestore(memberKey(scaleSetId, instanceId));
+                if (owedRestore.isPresent()) {
+                    requireEarlierDeleteFinished(scaleSetId, instanceId, member);
+                    owed.add(i);
+                    owedBefore = Math.max(owedBefore, owedRestore.getAsLong());
+                } else if (member.isEmpty()) {
+                    results.put(request.idempotencyKey(),
+                            goneOrNotMember(group, scaleSetId, instanceId, memberKey(scaleSetId, instanceId)));
+                } else if (alreadyDone(member.get()).isPresent()) {
+                    results.put(request.idempotencyKey(), new TerminationResult(group, instanceId,
+                            Outcome.ALREADY_TERMINATED, alreadyDone(member.get()).get()));
+                } else {
+                    victims.add(i);
+                }
+            } catch (ProviderException e) {
+                outcomes[i] = MemberTermination.failed(request, e);
+            }
+        }
+        List<Integer> settled = new ArrayList<>(victims);
+        settled.addAll(owed);
+        // One correlation id for the batch, derived from its keys: a retry of the same batch shares it.
+        String correlationId = UUID.nameUUIDFromBytes(("macaque:" + settled.stream().map(i -> requests.get(i).idempotencyKey())
+                .sorted().collect(java.util.stream.Collectors.joining(","))).getBytes(StandardCharsets.UTF_8)).toString();
+        Context context = ArmConnection.correlated(correlationId);
+        List<Integer> deleted = List.of();
+        if (!victims.isEmpty()) {
+            java.util.concurrent.atomic.AtomicBoolean accepted = new java.util.concurrent.atomic.AtomicBoolean();
+            try {
+                BatchDeleted batch = deleteInstances(group, scaleSetId, requests, victims, before, correlationId, results,
+                        accepted);
+                deleted = batch.members();
+                before = batch.capacityBefore();
+            } catch (ProviderException e) {
+                if (e.retryable() && !accepted.get()) {
+                    throw e; // Azure did not take the request (throttled, unavailable): the whole call may be repeated
+                }
+                ProviderException failure = e instanceof OperationTimeoutException
+                        ? new OperationTimeoutException(e.getMessage() + "; retry these terminations (same or new"
+                                + " idempotency keys) to put the scale set's capacity back once the delete has finished", e)
+                        : e;
+                for (int i : victims) {
+                    if (!(e instanceof OperationTimeoutException)) {
+                        ledger.restored(memberKey(scaleSetId, requests.get(i).instanceId())); // as terminate: not deleted
+                    }
+                    outcomes[i] = MemberTermination.failed(requests.get(i), failure);
+                }
+            }
+        }
+        List<Integer> restoring = new ArrayList<>(deleted);
+        restoring.addAll(owed);
+        if (restoring.isEmpty()) {
+            return results;
+        }
+        restoring.forEach(i -> ledger.markTerminated(memberKey(scaleSetId, requests.get(i).instanceId())));
+        List<String> ids = restoring.stream().map(i -> requests.get(i).instanceId()).toList();
+        String restored;
+        try {
+            restored = restoreCapacity(group, scaleSetId, deleted.isEmpty() ? owedBefore : Math.max(before, owedBefore),
+                    ids, context);
+        } catch (ProviderException e) {
+            // The restore stays owed: a retry of these terminations puts the capacity back.
+            restoring.forEach(i -> outcomes[i] = MemberTermination.failed(requests.get(i), e));
+            return results;
+        }
+        restoring.forEach(i -> ledger.restored(memberKey(scaleSetId, requests.get(i).instanceId())));
+        String deletedIds = deleted.stream().map(i -> requests.get(i).instanceId()).collect(java.util.stream.Collectors.joining(", "));
+        for (int i : deleted) {
+            TerminationRequest request = requests.get(i);
+            results.put(request.idempotencyKey(), new TerminationResult(group, request.instanceId(), Outcome.TERMINATED,
+                    "deleted instance " + request.instanceId() + " of scale set " + describe(scaleSetId)
+                            + (deleted.size() == 1 ? " (deleteInstances request)" : " together with " + (deleted.size() - 1) + " other"
+                            + (deleted.size() == 2 ? "" : "s") + " in one deleteInstances request (" + deletedIds + ")")
+                            + "; " + restored + " (activity log correlation id " + correlationId + ")"));
+        }
+        for (int i : owed) {
+            TerminationRequest request = requests.get(i);
+            results.put(request.idempotencyKey(), new TerminationResult(group, request.instanceId(),
+                    Outcome.ALREADY_TERMINATED, "instance " + request.instanceId() + " of scale set " + describe(scaleSetId)
+                    + " was deleted by an earlier request whose capacity restore was not finished; " + restored));
+        }
+        return results;
+    }
+
+    /** The members a batch delete removed, and the capacity read before it. */
+    private record BatchDeleted(List<Integer> members, long capacityBefore) {
+    }
+
+    /**
+     * One {@code deleteInstances} request for {@code victims}, awaited. ARM refuses the whole list (HTTP 400
+     * {@code InvalidParameter}, "... is not an active Virtual Machine Scale Set VM instanceId") when one id is no
+     * longer a member: then the members are read once more, those that vanished meanwhile are
+     * {@code ALREADY_TERMINATED} (as {@link #terminate} says of a member gone between its read and its delete, and
+     * their capacity is not ours to restore), and the others are sent once more.
+     */
+    private BatchDeleted deleteInstances(GroupRef group, ScaleSetId scaleSetId, List<TerminationRequest> requests,
+                                         List<Integer> victims, long before, String correlationId,
+                                         Map<String, TerminationResult> results,
+                                         java.util.concurrent.atomic.AtomicBoolean accepted) {
+        ComputeManagementClient compute = arm.compute(scaleSetId.subscriptionId());
+        Context context = ArmConnection.correlated(correlationId);
+        for (int attempt = 0; ; attempt++) {
+            List<String> ids = victims.stream().map(i -> requests.get(i).instanceId()).toList();
+            String what = "delete instances " + String.join(", ", ids) + " of scale set " + describe(scaleSetId)
+                    + " in one deleteInstances request";
+            logger.log(System.Logger.Level.INFO, "{0} ({1}; Azure correlation id {2})", what,
+                    requests.get(victims.get(0)).reason(), correlationId);
+            long capacityBefore = before;
+            try {
+                await(what, () -> {
+                    SyncPoller<PollResult<Void>, Void> poller = compute.getVirtualMachineScaleSets().beginDeleteInstances(
+                            scaleSetId.resourceGroup(), scaleSetId.name(),
+                            new VirtualMachineScaleSetVMInstanceRequiredIDs().withInstanceIds(ids), false, context);
+                    // Azure accepted the delete and lowers the capacity: from here on a restore is owed.
+                    accepted.set(true);
+                    ids.forEach(id -> ledger.expectRestore(memberKey(scaleSetId, id), capacityBefore));
+                    return poller;
+                });
+                return new BatchDeleted(victims, before);
+            } catch (ProviderException e) {
+                if (accepted.get() || attempt > 0 || e.kind() != Kind.INVALID_REQUEST) {
+                    throw e;
+                }
+                Map<String, VirtualMachineScaleSetVMInner> now;
+                try {
+                    before = capacity(scaleSet(group, scaleSetId));
+                    now = byInstanceId(members(scaleSetId));
+                } catch (ProviderException gone) {
+                    if (gone.kind() != Kind.NOT_FOUND) {
+                        throw e;
+                    }
+                    now = Map.of(); // the scale set itself is gone, with its members
+                }
+                List<Integer> still = new ArrayList<>();
+                for (int i : victims) {
+                    TerminationRequest request = requests.get(i);
+                    VirtualMachineScaleSetVMInner member = now.get(request.instanceId());
+                    if (member == null) {
+                        ledger.markTerminated(memberKey(scaleSetId, request.instanceId()));
+                        results.put(request.idempotencyKey(), new TerminationResult(group, request.instanceId(),
+                                Outcome.ALREADY_TERMINATED, "instance " + request.instanceId() + " of scale set "
+                                + describe(scaleSetId) + " disappeared before it could be acted on: " + e.getMessage()));
+                    } else if (alreadyDone(member).isPresent()) {
+                        results.put(request.idempotencyKey(), new TerminationResult(group, request.instanceId(),
+                                Outcome.ALREADY_TERMINATED, alreadyDone(member).get()));
+                    } else {
+                        still.add(i);
+                    }
+                }
+                if (still.size() == victims.size()) {
+                    throw e; // every member is still there: ARM refused the request for another reason
+                }
+                if (still.isEmpty()) {
+                    return new BatchDeleted(List.of(), before);
+                }
+                victims = still;
+            }
+        }
+    }
+
+    /**
+     * A failure of the reads before a batch: thrown for the whole call when it may be retried (nothing was done), else
+     * every member's outcome.
+     */
+    private static void failAll(ProviderException e, List<TerminationRequest> requests, List<Integer> which,
+                                MemberTermination[] outcomes) {
+        if (e.retryable()) {
+            throw e;
+        }
+        which.forEach(i -> outcomes[i] = MemberTermination.failed(requests.get(i), e));
+    }
+
+    private static Map<String, VirtualMachineScaleSetVMInner> byInstanceId(List<VirtualMachineScaleSetVMInner> members) {
+        Map<String, VirtualMachineScaleSetVMInner> byId = new java.util.HashMap<>();
+        members.forEach(vm -> byId.put(MemberState.instanceId(vm), vm));
+        return byId;
+    }
+
+    /** The identity's permissions at one scale set, read once however many members one dry run covers. */
+    private final class PermissionsAt {
+        private final ScaleSetId scaleSetId;
+        private List<PermissionInner> permissions;
+        private RuntimeException failure;
+
+        PermissionsAt(ScaleSetId scaleSetId) {
+            this.scaleSetId = scaleSetId;
+        }
+
+        List<PermissionInner> read() {
+            if (permissions == null && failure == null) {
+                try {
+                    permissions = arm.permissionsAt(scaleSetId.resourceId(), Context.NONE);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return permissions;
+        }
+    }
+
     private TerminationResult act(TerminationRequest request) {
         GroupRef group = request.group();
         ScaleSetId scaleSetId = resolve(group);
@@ -313,7 +637,7 @@ public final class AzureCloudProvider implements CloudProvider {
                     + correlationId + ")");
         }
         ledger.markTerminated(memberKey);
-        String restored = restoreCapacity(group, scaleSetId, before, instanceId, context);
+        String restored = restoreCapacity(group, scaleSetId, before, List.of(instanceId), context);
         ledger.restored(memberKey);
         return new TerminationResult(group, instanceId, Outcome.TERMINATED, "deleted instance " + instanceId
                 + " of scale set " + describe(scaleSetId) + "; " + restored + " (activity log correlation id "
@@ -329,9 +653,24 @@ public final class AzureCloudProvider implements CloudProvider {
                                                   Optional<VirtualMachineScaleSetVMInner> member, long before,
                                                   Context context) {
         String memberKey = memberKey(scaleSetId, instanceId);
+        requireEarlierDeleteFinished(scaleSetId, instanceId, member);
+        ledger.markTerminated(memberKey);
+        String restored = restoreCapacity(group, scaleSetId, before, List.of(instanceId), context);
+        ledger.restored(memberKey);
+        return new TerminationResult(group, instanceId, Outcome.ALREADY_TERMINATED, "instance " + instanceId
+                + " of scale set " + describe(scaleSetId) + " was deleted by an earlier request that outlasted the"
+                + " operation timeout; " + restored);
+    }
+
+    /**
+     * Throws when the member whose earlier delete owes a capacity restore is not gone yet: still deleting (retry
+     * later), or it survived the delete (Azure cancelled or failed it; the restore is no longer owed).
+     */
+    private void requireEarlierDeleteFinished(ScaleSetId scaleSetId, String instanceId,
+                                              Optional<VirtualMachineScaleSetVMInner> member) {
         if (member.isPresent() && !MemberState.isDeleting(member.get())) {
             // The earlier delete did not take (Azure cancelled or failed it): start afresh next time.
-            ledger.restored(memberKey);
+            ledger.restored(memberKey(scaleSetId, instanceId));
             throw new ProviderException(Kind.CONFLICT, "instance " + instanceId + " of scale set " + describe(scaleSetId)
                     + " survived an earlier delete that did not finish in time (provisioning "
                     + member.get().provisioningState() + "); retry the termination");
@@ -340,26 +679,22 @@ public final class AzureCloudProvider implements CloudProvider {
             throw new ProviderException(Kind.TRANSIENT, "instance " + instanceId + " of scale set " + describe(scaleSetId)
                     + " is still being deleted by an earlier request; its capacity is restored once it is gone: retry later");
         }
-        ledger.markTerminated(memberKey);
-        String restored = restoreCapacity(group, scaleSetId, before, instanceId, context);
-        ledger.restored(memberKey);
-        return new TerminationResult(group, instanceId, Outcome.ALREADY_TERMINATED, "instance " + instanceId
-                + " of scale set " + describe(scaleSetId) + " was deleted by an earlier request that outlasted the"
-                + " operation timeout; " + restored);
     }
 
     /**
-     * Azure lowers a Uniform scale set's capacity when one of its instances is deleted. Put back the one instance we
-     * took so that Azure creates a replacement, without ever going above the capacity read before the delete (an
-     * autoscaler that scaled in meanwhile wins).
+     * Azure lowers a Uniform scale set's capacity when its instances are deleted. Put back the instances we took
+     * ({@code instanceIds}), in one update, so that Azure creates replacements, without ever going above the capacity
+     * read before the delete (an autoscaler that scaled in meanwhile wins).
      */
-    private String restoreCapacity(GroupRef group, ScaleSetId scaleSetId, long before, String instanceId, Context context) {
+    private String restoreCapacity(GroupRef group, ScaleSetId scaleSetId, long before, List<String> instanceIds,
+                                   Context context) {
+        boolean one = instanceIds.size() == 1;
         VirtualMachineScaleSetInner after = scaleSet(group, scaleSetId);
         long now = capacity(after);
         if (now >= before) {
-            return "capacity is " + now + " (was " + before + "); Azure replaces the instance";
+            return "capacity is " + now + " (was " + before + "); Azure replaces the instance" + (one ? "" : "s");
         }
-        long target = Math.min(before, now + 1);
+        long target = Math.min(before, now + instanceIds.size());
         Sku sku = new Sku().withName(after.sku().name()).withTier(after.sku().tier()).withCapacity(target);
         try {
             await("restoring capacity of scale set " + describe(scaleSetId) + " to " + target, () -> arm
@@ -367,13 +702,15 @@ public final class AzureCloudProvider implements CloudProvider {
                     .beginUpdate(scaleSetId.resourceGroup(), scaleSetId.name(), new VirtualMachineScaleSetUpdate().withSku(sku),
                             null, null, context));
         } catch (ProviderException e) {
-            throw new ProviderException(e.kind(), "instance " + instanceId + " of scale set " + describe(scaleSetId)
-                    + " was deleted, but its capacity could not be restored from " + now + " to " + target
+            throw new ProviderException(e.kind(), (one ? "instance " : "instances ") + String.join(", ", instanceIds)
+                    + " of scale set " + describe(scaleSetId) + (one ? " was deleted, but its" : " were deleted, but their")
+                    + " capacity could not be restored from " + now + " to " + target
                     + " (retrying this termination tries again; by hand: az vmss scale -g " + scaleSetId.resourceGroup()
                     + " -n " + scaleSetId.name() + " --new-capacity " + target + "): " + e.getMessage(), e, e.retryable(),
                     e.retryAfter().orElse(null));
         }
-        return "capacity restored from " + now + " to " + target + " so that Azure creates a replacement";
+        return "capacity restored from " + now + " to " + target + " so that Azure creates "
+                + (one ? "a replacement" : "replacements");
     }
 
     private TerminationResult dryRun(TerminationRequest request) {
@@ -381,7 +718,17 @@ public final class AzureCloudProvider implements CloudProvider {
         ScaleSetId scaleSetId = resolve(group);
         VirtualMachineScaleSetInner scaleSet = scaleSet(group, scaleSetId);
         String instanceId = request.instanceId();
-        Optional<VirtualMachineScaleSetVMInner> member = member(scaleSetId, instanceId);
+        return dryRun(group, scaleSetId, scaleSet, instanceId, member(scaleSetId, instanceId), new PermissionsAt(scaleSetId),
+                config.terminateAction().requiredActions());
+    }
+
+    /**
+     * The dry run of one member, read already: {@code actions} are the RBAC actions the real termination needs beyond
+     * the reads; {@code permissions} is read at most once for all the members of one call.
+     */
+    private TerminationResult dryRun(GroupRef group, ScaleSetId scaleSetId, VirtualMachineScaleSetInner scaleSet,
+                                     String instanceId, Optional<VirtualMachineScaleSetVMInner> member,
+                                     PermissionsAt permissionsAt, List<String> actions) {
         if (member.isEmpty()) {
             return goneOrNotMember(group, scaleSetId, instanceId, memberKey(scaleSetId, instanceId));
         }
@@ -400,17 +747,17 @@ public final class AzureCloudProvider implements CloudProvider {
                 + " Policy are not visible to the permissions check" + (action == TerminateAction.DELETE
                 ? "; nor is the quota Azure needs to create the replacement" : "") + ")";
         List<String> needed = new ArrayList<>(List.of(ARM_READ_SCALE_SET, ARM_READ_MEMBERS));
-        needed.addAll(action.requiredActions());
+        needed.addAll(actions);
         List<PermissionInner> permissions;
         try {
-            permissions = arm.permissionsAt(scaleSetId.resourceId(), Context.NONE);
+            permissions = permissionsAt.read();
         } catch (RuntimeException e) {
             ProviderException failure = errors.translate("reading the identity's permissions on " + describe(scaleSetId), e);
             if (failure.kind() == Kind.THROTTLED || failure.kind() == Kind.TRANSIENT || failure.kind() == Kind.UNAVAILABLE) {
                 throw failure;
             }
             return new TerminationResult(group, instanceId, Outcome.DRY_RUN_WOULD_TERMINATE, proven + ". Not proven: "
-                    + "that the identity may " + String.join(", ", action.requiredActions()) + " (its permissions could"
+                    + "that the identity may " + String.join(", ", actions) + " (its permissions could"
                     + " not be read: " + failure.getMessage() + "); " + notProven + ".");
         }
         List<String> missing = new PermissionCheck(permissions).missing(needed);

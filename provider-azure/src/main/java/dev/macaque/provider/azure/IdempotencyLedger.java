@@ -1,10 +1,17 @@
 package dev.macaque.provider.azure;
 
 import dev.macaque.spi.TerminationResult;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +50,58 @@ final class IdempotencyLedger {
                     results.put(key, result);
                 }
                 return result;
+            }
+        } finally {
+            inFlight.remove(key, lock);
+        }
+    }
+
+    /**
+     * {@link #once} for several keys together (one batch call for the members of one scale set): runs {@code batch}
+     * once for the keys not answered yet, while holding every key's lock — taken in key order, so two batches that
+     * share keys cannot deadlock, and a concurrent {@link #once} of one of the keys waits. The results {@code batch}
+     * returns are remembered; a key it leaves out (its member failed) is not, so it can be retried.
+     *
+     * @return the first result of every key answered before, and what {@code batch} returned for the others
+     */
+    Map<String, TerminationResult> onceEach(Collection<String> keys,
+                                            Function<Set<String>, Map<String, TerminationResult>> batch) {
+        List<String> ordered = new ArrayList<>(new TreeSet<>(keys));
+        return locked(ordered, 0, () -> {
+            Map<String, TerminationResult> answered = new LinkedHashMap<>();
+            Set<String> open = new LinkedHashSet<>();
+            for (String key : ordered) {
+                TerminationResult earlier = remembered(key);
+                if (earlier != null) {
+                    answered.put(key, earlier);
+                } else {
+                    open.add(key);
+                }
+            }
+            if (!open.isEmpty()) {
+                Map<String, TerminationResult> fresh = batch.apply(Set.copyOf(open));
+                synchronized (this) {
+                    fresh.forEach((key, result) -> {
+                        if (open.contains(key)) {
+                            results.put(key, result);
+                            answered.put(key, result);
+                        }
+                    });
+                }
+            }
+            return answered;
+        });
+    }
+
+    private <T> T locked(List<String> keys, int from, Supplier<T> body) {
+        if (from == keys.size()) {
+            return body.get();
+        }
+        String key = keys.get(from);
+        Object lock = inFlight.computeIfAbsent(key, k -> new Object());
+        try {
+            synchronized (lock) {
+                return locked(keys, from + 1, body);
             }
         } finally {
             inFlight.remove(key, lock);

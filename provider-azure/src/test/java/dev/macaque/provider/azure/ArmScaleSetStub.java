@@ -22,12 +22,16 @@ import java.util.regex.Pattern;
 /**
  * A stateful stand-in for the few Azure Resource Manager endpoints the provider uses, speaking ARM's JSON on 127.0.0.1:
  * scale sets by subscription and resource group, one scale set (GET, PATCH capacity), its instances (list, get,
- * delete, power actions), the caller's permissions, and long-running operations with {@code Azure-AsyncOperation}
- * and {@code Location} headers (in progress on the first poll, done on the second).
+ * delete, power actions), the batch delete of several instances ({@code POST .../virtualMachineScaleSets/{name}/delete}
+ * with {@code {"instanceIds": [...]}}, VirtualMachineScaleSets_DeleteInstances), the caller's permissions, and
+ * long-running operations with {@code Azure-AsyncOperation} and {@code Location} headers (in progress on the first
+ * poll, done on the second).
  *
- * <p>It behaves as Azure does for a Uniform scale set: deleting an instance lowers the capacity by one; whenever
- * capacity exceeds the instances that are not being deleted, it creates instances with new, never reused ids, which
- * turn running and healthy after {@code healDelay}.
+ * <p>It behaves as Azure does for a Uniform scale set: deleting instances lowers the capacity by the number deleted;
+ * whenever capacity exceeds the instances that are not being deleted, it creates instances with new, never reused ids,
+ * which turn running and healthy after {@code healDelay}. A batch delete naming an id that is not an active member is
+ * refused whole, as ARM does: HTTP 400 {@code InvalidParameter} "The provided instanceId N is not an active Virtual
+ * Machine Scale Set VM instanceId." (target {@code instanceIds}), and nothing is deleted.
  */
 final class ArmScaleSetStub implements AutoCloseable {
     private static final Pattern SCALE_SETS_OF_SUBSCRIPTION = Pattern.compile(
@@ -37,6 +41,8 @@ final class ArmScaleSetStub implements AutoCloseable {
     private static final Pattern SCALE_SET = Pattern.compile(
             "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.Compute/virtualMachineScaleSets/([^/]+)");
     private static final Pattern MEMBERS = Pattern.compile(SCALE_SET.pattern() + "/virtualMachines");
+    private static final Pattern DELETE_INSTANCES = Pattern.compile(SCALE_SET.pattern() + "/delete");
+    private static final Pattern INSTANCE_IDS = Pattern.compile("\"instanceIds\"\\s*:\\s*\\[([^\\]]*)\\]");
     private static final Pattern MEMBER = Pattern.compile(SCALE_SET.pattern() + "/virtualMachines/([^/]+)(?:/([A-Za-z]+))?");
     private static final Pattern PERMISSIONS = Pattern.compile(
             "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.Compute/virtualMachineScaleSets/([^/]+)"
@@ -50,7 +56,11 @@ final class ArmScaleSetStub implements AutoCloseable {
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final List<String> mutations = new ArrayList<>();
     private final List<String> requests = new ArrayList<>();
+    private final List<List<String>> deleteInstancesCalls = new ArrayList<>();
     private final AtomicInteger operationIds = new AtomicInteger();
+    private String[] failNextDeleteInstances;
+    private boolean stalled;
+    private String[] vanishBeforeNextDeleteInstances;
 
     ArmScaleSetStub(Duration healDelay) throws IOException {
         this.healDelay = healDelay;
@@ -69,6 +79,10 @@ final class ArmScaleSetStub implements AutoCloseable {
         operations.clear();
         mutations.clear();
         requests.clear();
+        deleteInstancesCalls.clear();
+        failNextDeleteInstances = null;
+        vanishBeforeNextDeleteInstances = null;
+        stalled = false;
         return this;
     }
 
@@ -109,6 +123,55 @@ final class ArmScaleSetStub implements AutoCloseable {
     /** Mutating requests received, as {@code METHOD path}, in order. */
     synchronized List<String> mutations() {
         return List.copyOf(mutations);
+    }
+
+    /** The instance ids of every batch delete received (whether ARM accepted it or not), in order. */
+    synchronized List<List<String>> deleteInstancesCalls() {
+        return List.copyOf(deleteInstancesCalls);
+    }
+
+    /** Long-running operations stay in progress, however often they are polled, until {@link #finishOperations}. */
+    synchronized void stallOperations() {
+        stalled = true;
+    }
+
+    /** Azure finishes every operation in progress (as it would after a long delete), and stops stalling them. */
+    synchronized void finishOperations() {
+        stalled = false;
+        operations.values().forEach(operation -> operation.completion.run());
+        operations.clear();
+    }
+
+    /** The next batch delete is accepted, then its operation ends {@code Failed} with this error; nothing is deleted. */
+    synchronized void failNextDeleteInstances(String code, String message) {
+        failNextDeleteInstances = new String[] {code, message};
+    }
+
+    /**
+     * Right before the next batch delete is handled, the instance leaves the scale set as a scale-in takes it (gone,
+     * capacity one lower): what happens when another actor wins the race between the provider's read and its delete.
+     */
+    synchronized void vanishBeforeNextDeleteInstances(String subscription, String resourceGroup, String name, String instanceId) {
+        vanishBeforeNextDeleteInstances = new String[] {key(subscription, resourceGroup, name), instanceId};
+    }
+
+    /** Azure starts deleting the instance (provisioning {@code Deleting}), as another actor's delete does. */
+    synchronized void startDeleting(String subscription, String resourceGroup, String name, String instanceId) {
+        ScaleSet scaleSet = scaleSets.get(key(subscription, resourceGroup, name));
+        scaleSet.members.get(Integer.parseInt(instanceId)).provisioning = "Deleting";
+        scaleSet.capacity--;
+    }
+
+    /** The instance is gone, with the capacity it took, as after a scale-in. */
+    synchronized void remove(String subscription, String resourceGroup, String name, String instanceId) {
+        ScaleSet scaleSet = scaleSets.get(key(subscription, resourceGroup, name));
+        scaleSet.members.remove(Integer.parseInt(instanceId));
+        scaleSet.capacity--;
+    }
+
+    /** The scale set's instance ids, in order, whatever their state. */
+    synchronized List<String> instanceIds(String subscription, String resourceGroup, String name) {
+        return scaleSets.get(key(subscription, resourceGroup, name)).members.values().stream().map(m -> m.instanceId).toList();
     }
 
     synchronized long capacity(String subscription, String resourceGroup, String name) {
@@ -153,12 +216,15 @@ final class ArmScaleSetStub implements AutoCloseable {
                 return new Reply(200, "", Map.of());
             }
             Operation operation = operations.get(m.group(3));
-            if (operation != null && operation.pollsLeft-- > 0) {
+            if (operation != null && (stalled || operation.pollsLeft-- > 0)) {
                 return new Reply(200, ArmJson.asyncStatus("InProgress"), Map.of("Retry-After", "0"));
             }
             if (operation != null) {
                 operations.remove(m.group(3));
                 operation.completion.run();
+                if (operation.failure != null) {
+                    return ok(ArmJson.asyncFailure(operation.failure[0], operation.failure[1]));
+                }
             }
             return ok(ArmJson.asyncStatus("Succeeded"));
         }
@@ -175,6 +241,9 @@ final class ArmScaleSetStub implements AutoCloseable {
             String resourceGroup = m.group(2);
             return ok(ArmJson.page(scaleSets.values().stream().filter(s -> s.subscription.equals(subscription)
                     && s.resourceGroup.equalsIgnoreCase(resourceGroup)).map(ScaleSet::json).toList(), null));
+        }
+        if (method.equals("POST") && (m = DELETE_INSTANCES.matcher(path)).matches()) {
+            return deleteInstances(key(m.group(1), m.group(2), m.group(3)), m.group(3), m.group(2), body);
         }
         if ((m = SCALE_SET.matcher(path)).matches()) {
             ScaleSet scaleSet = scaleSets.get(key(m.group(1), m.group(2), m.group(3)));
@@ -226,6 +295,65 @@ final class ArmScaleSetStub implements AutoCloseable {
         return notFound("The resource type could not be found: " + method + " " + path, "InvalidResourceType");
     }
 
+    /** VirtualMachineScaleSets_DeleteInstances: all or nothing, 202 with a long-running operation. */
+    private Reply deleteInstances(String scaleSetKey, String name, String resourceGroup, String body) {
+        Matcher ids = INSTANCE_IDS.matcher(body);
+        List<String> instanceIds = new ArrayList<>();
+        if (ids.find()) {
+            for (String id : ids.group(1).split(",")) {
+                if (!id.isBlank()) {
+                    instanceIds.add(id.trim().replace("\"", ""));
+                }
+            }
+        }
+        deleteInstancesCalls.add(List.copyOf(instanceIds));
+        if (vanishBeforeNextDeleteInstances != null && vanishBeforeNextDeleteInstances[0].equals(scaleSetKey)) {
+            ScaleSet owner = scaleSets.get(scaleSetKey);
+            if (owner.members.remove(Integer.parseInt(vanishBeforeNextDeleteInstances[1])) != null) {
+                owner.capacity--;
+            }
+            vanishBeforeNextDeleteInstances = null;
+        }
+        ScaleSet scaleSet = scaleSets.get(scaleSetKey);
+        if (scaleSet == null) {
+            return notFound("The Resource 'Microsoft.Compute/virtualMachineScaleSets/" + name + "' under resource group '"
+                    + resourceGroup + "' was not found.", "ResourceNotFound");
+        }
+        if (instanceIds.isEmpty()) {
+            return invalidParameter("Required parameter 'instanceIds' is missing (null).");
+        }
+        List<Member> members = new ArrayList<>();
+        for (String id : instanceIds) {
+            if (!id.matches("\\d+")) {
+                return invalidParameter("The provided instanceId " + id
+                        + " is invalid. It must be a non-negative integer or the character \"*\".");
+            }
+            Member member = scaleSet.members.get(Integer.parseInt(id));
+            if (member == null) {
+                return invalidParameter("The provided instanceId " + id
+                        + " is not an active Virtual Machine Scale Set VM instanceId.");
+            }
+            members.add(member);
+        }
+        List<Member> starting = members.stream().filter(member -> !member.provisioning.equals("Deleting")).toList();
+        starting.forEach(member -> member.provisioning = "Deleting");
+        scaleSet.capacity -= starting.size(); // what Azure does to a Uniform scale set's capacity
+        String[] failure = failNextDeleteInstances;
+        failNextDeleteInstances = null;
+        if (failure != null) {
+            return accepted(scaleSet, () -> {
+                starting.forEach(member -> member.provisioning = "Succeeded");
+                scaleSet.capacity += starting.size();
+            }, failure);
+        }
+        return accepted(scaleSet, () -> members.forEach(member -> scaleSet.members.remove(Integer.parseInt(member.instanceId))));
+    }
+
+    private static Reply invalidParameter(String message) {
+        return new Reply(400, "{\"error\":{\"code\":\"InvalidParameter\",\"message\":" + ArmJson.quote(message)
+                + ",\"target\":\"instanceIds\"}}", Map.of());
+    }
+
     /** Azure's side of a Uniform scale set: finish boots, and create instances up to capacity. */
     private void heal() {
         long now = System.nanoTime();
@@ -250,8 +378,12 @@ final class ArmScaleSetStub implements AutoCloseable {
     }
 
     private Reply accepted(ScaleSet scaleSet, Runnable completion) {
+        return accepted(scaleSet, completion, null);
+    }
+
+    private Reply accepted(ScaleSet scaleSet, Runnable completion, String[] failure) {
         String id = "op-" + operationIds.incrementAndGet();
-        operations.put(id, new Operation(completion));
+        operations.put(id, new Operation(completion, failure));
         String operation = baseUrl() + "subscriptions/" + scaleSet.subscription + "/providers/Microsoft.Compute/locations/"
                 + scaleSet.location + "/operations/" + id + "?api-version=" + ArmJson.API_VERSION;
         return new Reply(202, "", Map.of("Azure-AsyncOperation", operation, "Location", operation + "&monitor=true",
@@ -273,13 +405,18 @@ final class ArmScaleSetStub implements AutoCloseable {
     private record Reply(int status, String body, Map<String, String> headers) {
     }
 
-    /** A long-running operation: reported in progress on its first poll, completed on the next. */
+    /**
+     * A long-running operation: reported in progress on its first poll, completed on the next ({@code Failed} with
+     * {@code failure}'s code and message when it has one).
+     */
     private static final class Operation {
         final Runnable completion;
+        final String[] failure;
         int pollsLeft = 1;
 
-        Operation(Runnable completion) {
+        Operation(Runnable completion, String[] failure) {
             this.completion = completion;
+            this.failure = failure;
         }
     }
 

@@ -34,6 +34,7 @@ import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.Instance;
 import dev.macaque.spi.LifecycleState;
+import dev.macaque.spi.MemberTermination;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderException.Kind;
 import dev.macaque.spi.TerminationRequest;
@@ -359,6 +360,77 @@ class AzureCloudProviderAdapterTest {
 
         assertThat(second).isEqualTo(first);
         arm.verify(1, deleteRequestedFor(urlPathEqualTo(MEMBER_PATH)));
+    }
+
+    // ---- several members at once
+
+    private void stubScaleSetWithMembers(String... instanceIds) {
+        arm.stubFor(armGet(VMSS_PATH + "/virtualMachines").withQueryParam("$expand", equalTo("instanceView"))
+                .willReturn(json(200, ArmJson.page(java.util.Arrays.stream(instanceIds)
+                        .map(id -> member(id, "Succeeded", "running", "healthy")).toList(), null))));
+    }
+
+    @Test
+    void severalMembersGoInOneDeleteInstancesPostWithTheirIdsThenOneCapacityUpdate() {
+        arm.stubFor(armGet(VMSS_PATH).inScenario("batch").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(200, scaleSet(3))));
+        arm.stubFor(armGet(VMSS_PATH).inScenario("batch").whenScenarioStateIs("deleted").willReturn(json(200, scaleSet(1))));
+        stubScaleSetWithMembers("0", "1", "2");
+        arm.stubFor(post(urlPathEqualTo(VMSS_PATH + "/delete")).inScenario("batch").willSetStateTo("deleted")
+                .willReturn(accepted()));
+        stubOperationSucceeds();
+        arm.stubFor(patch(urlPathEqualTo(VMSS_PATH)).willReturn(json(200, scaleSet(3))));
+        List<TerminationRequest> requests = List.of(kill("0", false), kill("2", false));
+
+        List<MemberTermination> outcomes = provider().terminateMembers(GROUP, requests);
+
+        assertThat(outcomes).extracting(o -> o.result().outcome()).containsExactly(Outcome.TERMINATED, Outcome.TERMINATED);
+        assertThat(outcomes.get(1).result().detail()).contains("capacity restored from 1 to 3");
+        String correlationId = UUID.nameUUIDFromBytes(("macaque:" + requests.stream().map(TerminationRequest::idempotencyKey)
+                .sorted().collect(java.util.stream.Collectors.joining(","))).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        arm.verify(1, postRequestedFor(urlPathEqualTo(VMSS_PATH + "/delete"))
+                .withQueryParam("api-version", equalTo(ArmJson.API_VERSION)).withQueryParam("forceDeletion", equalTo("false"))
+                .withHeader("x-ms-correlation-request-id", equalTo(correlationId))
+                .withRequestBody(equalToJson("{\"instanceIds\":[\"0\",\"2\"]}")));
+        arm.verify(0, deleteRequestedFor(anyUrl()));
+        arm.verify(1, patchRequestedFor(urlPathEqualTo(VMSS_PATH)).withHeader("x-ms-correlation-request-id", equalTo(correlationId))
+                .withRequestBody(equalToJson("{\"sku\":{\"name\":\"Standard_B1s\",\"tier\":\"Standard\",\"capacity\":3}}")));
+    }
+
+    @Test
+    void aBatchDeleteAzureRefusesFailsEveryMemberWithAzuresReasonAndTouchesNoCapacity() {
+        arm.stubFor(armGet(VMSS_PATH).willReturn(json(200, scaleSet(3))));
+        stubScaleSetWithMembers("0", "1", "2");
+        arm.stubFor(post(urlPathEqualTo(VMSS_PATH + "/delete")).willReturn(json(403, ArmJson.error("AuthorizationFailed",
+                "The client 'x' with object id 'y' does not have authorization to perform action"
+                        + " 'Microsoft.Compute/virtualMachineScaleSets/delete/action'"))));
+
+        List<MemberTermination> outcomes = provider().terminateMembers(GROUP, List.of(kill("0", false), kill("1", false)));
+
+        assertThat(outcomes).allSatisfy(o -> {
+            assertThat(o.result()).isNull();
+            assertThat(o.error().kind()).isEqualTo(Kind.PERMISSION_DENIED);
+            assertThat(o.error()).hasMessageContaining("AuthorizationFailed")
+                    .hasMessageContaining("virtualMachineScaleSets/delete/action");
+        });
+        arm.verify(1, postRequestedFor(urlPathEqualTo(VMSS_PATH + "/delete")));
+        arm.verify(0, patchRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void aThrottledBatchDeleteIsThrownForTheWholeCallSoThatItCanBeRepeated() {
+        arm.stubFor(armGet(VMSS_PATH).willReturn(json(200, scaleSet(3))));
+        stubScaleSetWithMembers("0", "1", "2");
+        arm.stubFor(post(urlPathEqualTo(VMSS_PATH + "/delete")).willReturn(json(429,
+                ArmJson.error("TooManyRequests", "Too many requests")).withHeader("Retry-After", "7")));
+
+        assertThatThrownBy(() -> provider(0).terminateMembers(GROUP, List.of(kill("0", false), kill("1", false))))
+                .satisfies(e -> {
+                    assertThat(providerException(e).kind()).isEqualTo(Kind.THROTTLED);
+                    assertThat(providerException(e).retryAfter()).contains(Duration.ofSeconds(7));
+                });
+        arm.verify(0, patchRequestedFor(anyUrl()));
     }
 
     // ---- dry run

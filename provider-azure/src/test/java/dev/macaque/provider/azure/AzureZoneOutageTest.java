@@ -90,9 +90,12 @@ class AzureZoneOutageTest {
         assertThat(result.terminations()).extracting(TerminationRecord::status).containsOnly(TerminationStatus.TERMINATED);
         assertThat(result.refusals()).extracting(Refusal::instanceId, Refusal::reason).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("100", RefusalReason.LAST_HEALTHY_INSTANCE));
+        assertThat(result.terminations()).extracting(TerminationRecord::detail).allSatisfy(detail -> assertThat(detail)
+                .contains("in one deleteInstances request (0, 3)", "capacity restored from 4 to 6"));
         String web = "/subscriptions/" + SUB + "/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachineScaleSets/web";
-        assertThat(arm.mutations()).as("only web's zone-1 instances are deleted, and its capacity put back")
-                .allMatch(m -> m.contains("/rg-web/")).contains("DELETE " + web + "/virtualMachines/0", "DELETE " + web + "/virtualMachines/3");
+        assertThat(arm.mutations()).as("web's zone-1 instances go in one batch delete, then one capacity update puts both back")
+                .containsExactly("POST " + web + "/delete", "PATCH " + web);
+        assertThat(arm.deleteInstancesCalls()).containsExactly(List.of("0", "3"));
         assertThat(result.recoveries()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(RecoveryStatus.RECOVERED));
         assertThat(arm.capacity(SUB, "rg-web", "web")).isEqualTo(6);
         assertThat(arm.capacity(SUB, "rg-solo", "solo")).isEqualTo(1);

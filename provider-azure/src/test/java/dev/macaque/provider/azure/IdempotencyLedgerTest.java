@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.TerminationResult.Outcome;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,6 +77,55 @@ class IdempotencyLedgerTest {
         assertThat(ledger.once("c", () -> result("never"))).isEqualTo(result("c"));
         assertThat(ledger.wasTerminated("m1")).isFalse();
         assertThat(ledger.wasTerminated("m3")).isTrue();
+    }
+
+    @Test
+    void aBatchRunsOnlyForKeysNotAnsweredAndAKeyItLeavesOutCanBeRetried() {
+        IdempotencyLedger ledger = new IdempotencyLedger(10);
+        ledger.once("a", () -> result("0"));
+        List<Set<String>> asked = new CopyOnWriteArrayList<>();
+
+        Map<String, TerminationResult> first = ledger.onceEach(List.of("a", "b", "c"), open -> {
+            asked.add(open);
+            return Map.of("b", result("1")); // c failed: no result
+        });
+        Map<String, TerminationResult> second = ledger.onceEach(List.of("a", "b", "c"), open -> {
+            asked.add(open);
+            return Map.of("c", result("2"), "a", result("not asked for"));
+        });
+
+        assertThat(asked).containsExactly(Set.of("b", "c"), Set.of("c"));
+        assertThat(first).isEqualTo(Map.of("a", result("0"), "b", result("1")));
+        assertThat(second).isEqualTo(Map.of("a", result("0"), "b", result("1"), "c", result("2")));
+        assertThat(ledger.once("c", () -> result("never"))).isEqualTo(result("2"));
+    }
+
+    @Test
+    void aSingleCallForAKeyOfARunningBatchWaitsForTheBatchsResult() throws Exception {
+        IdempotencyLedger ledger = new IdempotencyLedger(10);
+        CountDownLatch batchRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger singleRuns = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Map<String, TerminationResult>> batch = threads.submit(() -> ledger.onceEach(List.of("x", "y"), open -> {
+                batchRunning.countDown();
+                await(release);
+                return Map.of("x", result("0"), "y", result("1"));
+            }));
+            assertThat(batchRunning.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<TerminationResult> single = threads.submit(() -> ledger.once("y", () -> {
+                singleRuns.incrementAndGet();
+                return result("again");
+            }));
+            release.countDown();
+
+            assertThat(single.get(5, TimeUnit.SECONDS)).isEqualTo(result("1"));
+            assertThat(batch.get(5, TimeUnit.SECONDS)).containsEntry("y", result("1"));
+            assertThat(singleRuns).hasValue(0);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     private static void await(CountDownLatch latch) {
