@@ -126,31 +126,11 @@ class GovernedCloudProviderTest {
     void theBudgetHoldsUnderABurstOfConcurrentCallers() throws Exception {
         CallBudget budget = new CallBudget(20, 5);
         GovernedCloudProvider provider = governed(budget, Duration.ofSeconds(10));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
         long start = System.nanoTime();
-        List<Future<?>> callers = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            callers.add(pool.submit(() -> {
-                while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2_500)) {
-                    provider.health(new GroupRef("scripted", "r1", "web"));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> caller : callers) {
-            caller.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        callFlatOut(() -> provider.health(new GroupRef("scripted", "r1", "web")));
 
         List<Long> at = cloud.arrivals.stream().sorted().toList();
-        int worstSecond = 0;
-        for (int i = 0; i < at.size(); i++) {
-            int j = i;
-            while (j < at.size() && at.get(j) - at.get(i) < TimeUnit.SECONDS.toNanos(1)) {
-                j++;
-            }
-            worstSecond = Math.max(worstSecond, j - i);
-        }
+        int worstSecond = worstSecond(at);
         double seconds = (at.get(at.size() - 1) - start) / 1e9;
         System.out.printf("CLOUD-BUDGET callsPerSecond=%s burst=%d calls=%d over=%.2fs worstSecond=%d bound=%d%n",
                 budget.callsPerSecond(), budget.burst(), at.size(), seconds, worstSecond,
@@ -228,21 +208,8 @@ class GovernedCloudProviderTest {
         CallBudget budget = new CallBudget(20, 5);
         CallBudgetLimiter limiter = new CallBudgetLimiter("scripted", budget, Duration.ofSeconds(10), metrics);
         GovernedCloudProvider provider = new GovernedCloudProvider(cloud.gating(limiter.gate(), 4), limiter, FAST, metrics);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
         long start = System.nanoTime();
-        List<Future<?>> callers = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            callers.add(pool.submit(() -> {
-                while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2_500)) {
-                    provider.listGroups(GroupFilter.ALL);
-                }
-                return null;
-            }));
-        }
-        for (Future<?> caller : callers) {
-            caller.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        callFlatOut(() -> provider.listGroups(GroupFilter.ALL));
 
         List<Long> at = cloud.arrivals.stream().sorted().toList();
         int worstSecond = worstSecond(at);
@@ -254,6 +221,25 @@ class GovernedCloudProviderTest {
         assertThat(at.size()).isLessThanOrEqualTo((int) Math.ceil(seconds * budget.callsPerSecond()) + 2 * budget.burst())
                 .isGreaterThan(20);
         assertThat(metrics.requests("scripted")).isEqualTo(at.size());
+    }
+
+    /** 8 threads making {@code call} as fast as they can for 2.5 s. */
+    private static void callFlatOut(Runnable call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        List<Future<?>> callers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            callers.add(pool.submit(() -> {
+                while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2_500)) {
+                    call.run();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> caller : callers) {
+            caller.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
     }
 
     private static int worstSecond(List<Long> sortedArrivals) {
