@@ -1,11 +1,20 @@
 package dev.macaque.spi.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.macaque.spi.CallGate;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.ProviderException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** {@link CallGate}s for provider tests: one that counts what passes, one that admits a fixed number per window. */
 public final class TestGates {
@@ -105,5 +114,52 @@ public final class TestGates {
             worst = Math.max(worst, j - i);
         }
         return worst;
+    }
+
+    /**
+     * The call budget measured where the cloud counts it: {@code provider}, whose context's gate is {@code gate}
+     * (4 requests per 400 ms), lists the whole fleet once alone, then 3 times on each of 4 threads at once; every
+     * request must reach the endpoint ({@code arrivalsMillis}: when each request arrived there, starting empty), the
+     * gate must have held some back, and no second may see more than the gate admits in a second plus 200 ms of transit
+     * jitter (16).
+     *
+     * @param pages the listing's pages at least (each listing costs the same number of requests)
+     */
+    public static void assertBudgetHoldsAtTheEndpoint(String cloud, CloudProvider provider, FixedWindow gate, int groups,
+                                                      int pages, Supplier<List<Long>> arrivalsMillis) throws Exception {
+        assertThat(provider.listGroups(GroupFilter.ALL)).hasSize(groups);
+        int perListing = arrivalsMillis.get().size();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> listings = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                listings.add(pool.submit(() -> {
+                    int listed = 0;
+                    for (int i = 0; i < 3; i++) {
+                        listed = provider.listGroups(GroupFilter.ALL).size();
+                    }
+                    return listed;
+                }));
+            }
+            for (Future<Integer> listing : listings) {
+                assertThat(listing.get(60, TimeUnit.SECONDS)).isEqualTo(groups);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Long> at = arrivalsMillis.get().stream().sorted().toList();
+        int worst = worstSecond(at);
+        int bound = gate.perSecondBound(Duration.ofMillis(200));
+        System.out.printf("CALL-GATE %s requests=%d perListing=%d over=%dms worstSecond=%d bound=%d waits=%d%n", cloud,
+                at.size(), perListing, at.get(at.size() - 1) - at.get(0), worst, bound, gate.waited());
+        assertThat(perListing).as("requests per listing").isGreaterThanOrEqualTo(pages);
+        assertThat(at).as("every listing's requests reached the endpoint").hasSize(13 * perListing);
+        assertThat(gate.waited()).as("the gate held requests back").isPositive();
+        assertThat(worst).as("requests in the busiest second at the endpoint").isLessThanOrEqualTo(bound);
+    }
+
+    /** 4 requests per 400 ms: 10 a second on average. */
+    public static FixedWindow tenPerSecond() {
+        return new FixedWindow(4, Duration.ofMillis(400));
     }
 }

@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,21 +12,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.macaque.spi.CallGate;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.testing.TestGates;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,7 +74,7 @@ class AwsCallGateTest {
         proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())));
     }
 
-    private CloudProvider provider(String id, dev.macaque.spi.CallGate gate) {
+    private CloudProvider provider(String id, CallGate gate) {
         Map<String, String> config = Map.of("regions", REGION, "endpoint", proxy.baseUrl(), "maxAttempts", "3",
                 "apiTimeout", "60s");
         return new MotoWorld(MOTO).factory().create(new TestContext(id, config, gate));
@@ -108,7 +104,7 @@ class AwsCallGateTest {
 
     @Test
     void aRequestTheGateRefusesIsNeverSentAndItsRefusalComesOutUnchanged() {
-        dev.macaque.spi.CallGate refusing = operation -> {
+        CallGate refusing = operation -> {
             throw new ProviderException(ProviderException.Kind.THROTTLED, "budget used up for " + operation, null, false, null);
         };
         try (CloudProvider provider = provider("aws-refused", refusing)) {
@@ -125,37 +121,13 @@ class AwsCallGateTest {
     /** Requests per second as the endpoint sees them, under 4 concurrent whole-fleet listings (3 pages each) × 3. */
     @Test
     void aRateLimitedGateBoundsTheRequestsPerSecondAtTheEndpointDuringConcurrentMultiPageListings() throws Exception {
-        TestGates.FixedWindow gate = new TestGates.FixedWindow(4, Duration.ofMillis(400));
+        TestGates.FixedWindow gate = TestGates.tenPerSecond();
         try (CloudProvider provider = provider("aws-limited", gate)) {
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            List<Future<Integer>> listings = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                listings.add(pool.submit(() -> {
-                    int groups = 0;
-                    for (int i = 0; i < 3; i++) {
-                        groups = provider.listGroups(GroupFilter.ALL).size();
-                    }
-                    return groups;
-                }));
-            }
-            for (Future<Integer> listing : listings) {
-                assertThat(listing.get(60, TimeUnit.SECONDS)).isEqualTo(GROUPS);
-            }
-            pool.shutdown();
+            TestGates.assertBudgetHoldsAtTheEndpoint("aws", provider, gate, GROUPS, PAGES, AwsCallGateTest::arrivalsMillis);
         }
-        List<Long> at = new ArrayList<>();
-        for (LoggedRequest request : proxy.findAll(anyRequestedFor(anyUrl()))) {
-            at.add(request.getLoggedDate().getTime());
-        }
-        Collections.sort(at);
-        int worst = TestGates.worstSecond(at);
-        // 4 requests per 400 ms: 10 a second; a second (plus up to 200 ms of transit jitter) touches at most 4 windows
-        int bound = gate.perSecondBound(Duration.ofMillis(200));
-        System.out.printf("CALL-GATE aws requests=%d over=%dms worstSecond=%d bound=%d waits=%d%n", at.size(),
-                at.get(at.size() - 1) - at.get(0), worst, bound, gate.waited());
-        assertThat(at).hasSize(4 * 3 * PAGES);
-        assertThat(gate.waited()).as("the gate held requests back").isPositive();
-        assertThat(bound).isEqualTo(16);
-        assertThat(worst).isLessThanOrEqualTo(bound);
+    }
+
+    private static List<Long> arrivalsMillis() {
+        return proxy.findAll(anyRequestedFor(anyUrl())).stream().map(r -> r.getLoggedDate().getTime()).toList();
     }
 }

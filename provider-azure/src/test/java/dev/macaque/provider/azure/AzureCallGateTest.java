@@ -16,13 +16,8 @@ import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.testing.TestGates;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,36 +98,12 @@ class AzureCallGateTest {
         }
     }
 
-    /** Requests per second as the stub sees them, under 4 concurrent whole-fleet listings (3 pages each) × 3. */
+    /** Requests per second as the endpoint sees them, under 4 concurrent whole-fleet listings (3 pages each) × 3. */
     @Test
     void aRateLimitedGateBoundsTheRequestsPerSecondAtTheEndpointDuringConcurrentMultiPageListings() throws Exception {
-        TestGates.FixedWindow gate = new TestGates.FixedWindow(4, Duration.ofMillis(400));
+        TestGates.FixedWindow gate = TestGates.tenPerSecond();
         try (CloudProvider provider = provider(gate)) {
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            List<Future<Integer>> listings = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                listings.add(pool.submit(() -> {
-                    int groups = 0;
-                    for (int i = 0; i < 3; i++) {
-                        groups = provider.listGroups(GroupFilter.ALL).size();
-                    }
-                    return groups;
-                }));
-            }
-            for (Future<Integer> listing : listings) {
-                assertThat(listing.get(60, TimeUnit.SECONDS)).isEqualTo(GROUPS);
-            }
-            pool.shutdown();
+            TestGates.assertBudgetHoldsAtTheEndpoint("azure", provider, gate, GROUPS, PAGES, arm::requestMillis);
         }
-        List<Long> at = arm.requestMillis().stream().sorted().toList();
-        int worst = TestGates.worstSecond(at);
-        // 4 requests per 400 ms: 10 a second; a second (plus up to 200 ms of transit jitter) touches at most 4 windows
-        int bound = gate.perSecondBound(Duration.ofMillis(200));
-        System.out.printf("CALL-GATE azure requests=%d over=%dms worstSecond=%d bound=%d waits=%d%n", at.size(),
-                at.get(at.size() - 1) - at.get(0), worst, bound, gate.waited());
-        assertThat(at).hasSize(4 * 3 * PAGES);
-        assertThat(gate.waited()).as("the gate held requests back").isPositive();
-        assertThat(bound).isEqualTo(16);
-        assertThat(worst).isLessThanOrEqualTo(bound);
     }
 }
