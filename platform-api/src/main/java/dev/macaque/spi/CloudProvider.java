@@ -81,6 +81,16 @@ public interface CloudProvider extends AutoCloseable {
     }
 
     /**
+     * Whether this provider passes every HTTP request it sends to its cloud through {@link ProviderContext#callGate()}
+     * (each page, each SDK retry, each long-running operation poll). The server then counts its call budget per
+     * request, where the cloud counts, and takes no permit per SPI call; otherwise it takes one permit per SPI call,
+     * which a call that pages or polls exceeds at the cloud's endpoint. Since SPI 1.4; the default says no.
+     */
+    default boolean gatesEachRequest() {
+        return false;
+    }
+
+    /**
      * Reads the members of groups this provider has just listed, without listing again: each group's summary is
      * returned as listed (the caller judges tags and capacity from its listing), with the members read now. A
      * provider whose cloud has a members call per group makes one such call per group and nothing else, so N groups

@@ -33,6 +33,16 @@ public interface ProviderContext {
     /** Logger for this instance; routed to the server's logging. Never log secrets. */
     System.Logger logger();
 
+    /**
+     * The gate every HTTP request of this instance to its cloud should pass, right before it is sent: each page, each
+     * retry attempt of the cloud SDK, each poll of a long-running operation. Since SPI 1.4. A provider that uses it for
+     * every request says so with {@link CloudProvider#gatesEachRequest()}. The default (a server older than 1.4 never
+     * calls it; tests may rely on it) admits every request at once.
+     */
+    default CallGate callGate() {
+        return CallGate.OPEN;
+    }
+
     /** Convenience: one configuration value. */
     default Optional<String> configValue(String key) {
         return Optional.ofNullable(config().get(key));

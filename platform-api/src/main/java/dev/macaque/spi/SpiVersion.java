@@ -19,9 +19,11 @@ public final class SpiVersion {
      * {@link CloudProvider#listingCarriesMembers()} and {@link CloudProvider#describeListedGroups(java.util.List)} ({@code default}
      * methods), so that the server's inventory reads each group's members at most once per refresh, and
      * {@link CloudProvider#terminateMembers} with {@link MemberTermination} (a {@code default} method), so that a zone outage
-     * terminates a group's members in one batch call where the cloud has one.
+     * terminates a group's members in one batch call where the cloud has one; 1.4 added {@link CallGate},
+     * {@link ProviderContext#callGate()} and {@link CloudProvider#gatesEachRequest()} ({@code default} methods), so
+     * that a provider instance's call budget counts each HTTP request at the cloud's endpoint, pages and polls included.
      */
-    public static final String CURRENT = "1.3";
+    public static final String CURRENT = "1.4";
 
     private SpiVersion() {
     }

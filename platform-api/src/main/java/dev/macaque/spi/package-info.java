@@ -22,6 +22,11 @@
  *   <li><b>Threading.</b> A {@link dev.macaque.spi.CloudProvider} is called from several threads at once and
  *       must be thread-safe. Calls may block (network I/O) but must be bounded by the provider's own
  *       timeouts.</li>
+ *   <li><b>Every request passes the gate.</b> Since SPI 1.4 a provider calls
+ *       {@code context.callGate().acquire(operation)} right before each HTTP request it sends to its cloud
+ *       (pages, retries and long-running operation polls included; an SDK hook per attempt does it in one place) and
+ *       returns {@code true} from {@link dev.macaque.spi.CloudProvider#gatesEachRequest()}, so that the server's call
+ *       budget holds at the cloud's endpoint. See {@link dev.macaque.spi.CallGate}.</li>
  * </ul>
  *
  * <p>This package depends on nothing but {@code java.base}, so that it can be shared by the server and

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The methods SPI 1.1, 1.2 and 1.3 added are defaults: a provider written for 1.0 gets working behaviour without a change. */
+/** The methods SPI 1.1, 1.2, 1.3 and 1.4 added are defaults: a provider written for 1.0 gets working behaviour without a change. */
 class SpiOneOneDefaultsTest {
 
     /** A provider as written against SPI 1.0: it overrides only the 1.0 methods and counts describeGroup calls. */
@@ -131,7 +131,7 @@ class SpiOneOneDefaultsTest {
 
         assertThat(factory.pluginVersion()).isEmpty();
         assertThat(SpiVersion.isCompatible(SpiVersion.CURRENT, factory.spiVersion())).isTrue();
-        assertThat(SpiVersion.CURRENT).isEqualTo("1.3");
+        assertThat(SpiVersion.CURRENT).isEqualTo("1.4");
     }
 
     @Test
@@ -161,5 +161,21 @@ class SpiOneOneDefaultsTest {
                 .hasMessage("provider 'ex-1': configuration key 'region' is required")
                 .satisfies(e -> assertThat(((ProviderException) e).kind()).isEqualTo(ProviderException.Kind.INVALID_REQUEST));
         assertThatThrownBy(() -> context.requiredConfigValue("blank")).hasMessageContaining("must not be blank");
+    }
+
+    @Test
+    void spiOneFoursDefaultsSayTheProviderGatesNothingAndTheContextsGateAdmitsAtOnce() {
+        ProviderContext olderServer = new ProviderContext() {
+            @Override public String instanceId() { return "ex-1"; }
+            @Override public Map<String, String> config() { return Map.of(); }
+            @Override public Clock clock() { return Clock.systemUTC(); }
+            @Override public System.Logger logger() { return System.getLogger("test"); }
+        };
+
+        assertThat(new OneZeroProvider().gatesEachRequest()).isFalse();
+        assertThat(olderServer.callGate()).isSameAs(CallGate.OPEN);
+        for (int i = 0; i < 10_000; i++) {
+            olderServer.callGate().acquire("GET /groups"); // never blocks, never throws
+        }
     }
 }

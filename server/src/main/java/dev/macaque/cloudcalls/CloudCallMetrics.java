@@ -8,14 +8,17 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * {@code macaque_cloud_calls_total{provider,operation,outcome}}: every call that reached a provider (each retry is a
- * call), {@code outcome} {@code ok} or the failure's kind in lower case, or {@code budget_exhausted} for a call that
- * never went out because the instance's call budget stayed used up; {@code macaque_cloud_throttled_total{provider}}:
- * the calls the cloud answered with throttling.
+ * {@code macaque_cloud_calls_total{provider,operation,outcome}}: every SPI call to a provider (each retry is a call),
+ * {@code outcome} {@code ok} or the failure's kind in lower case, or {@code budget_exhausted} for a call that failed
+ * because the instance's call budget stayed used up; {@code macaque_cloud_requests_total{provider}}: the HTTP requests
+ * the call budget admitted to the cloud (only for providers that gate each request, SPI 1.4);
+ * {@code macaque_cloud_throttled_total{provider}}: the calls the cloud answered with throttling, plus the requests or
+ * calls the call budget refused.
  */
 public final class CloudCallMetrics {
     public static final String CALLS = "macaque.cloud.calls";
     public static final String THROTTLED = "macaque.cloud.throttled";
+    public static final String REQUESTS = "macaque.cloud.requests";
     public static final String OK = "ok";
     public static final String BUDGET_EXHAUSTED = "budget_exhausted";
 
@@ -37,13 +40,24 @@ public final class CloudCallMetrics {
     void failed(String provider, String operation, ProviderException e) {
         calls(provider, operation, outcome(e.kind())).increment();
         if (e.kind() == ProviderException.Kind.THROTTLED) {
-            Counter.builder(THROTTLED).description("Cloud calls the cloud answered with throttling")
-                    .tag("provider", provider).register(registry).increment();
+            throttledCounter(provider).increment();
         }
     }
 
+    /** An SPI call that failed for want of a budget permit (counted as throttled where the permit was refused). */
     void refused(String provider, String operation) {
         calls(provider, operation, BUDGET_EXHAUSTED).increment();
+    }
+
+    /** The call budget refused a request (or an SPI call's permits). */
+    void budgetRefused(String provider) {
+        throttledCounter(provider).increment();
+    }
+
+    /** The call budget admitted one HTTP request to the cloud. */
+    void requestAdmitted(String provider) {
+        Counter.builder(REQUESTS).description("HTTP requests to the cloud admitted by the provider instance's call budget")
+                .tag("provider", provider).register(registry).increment();
     }
 
     /** The outcome label of a failure of {@code kind}. */
@@ -60,6 +74,17 @@ public final class CloudCallMetrics {
     public double throttled(String provider) {
         Counter counter = registry.find(THROTTLED).tags("provider", provider).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    /** HTTP requests admitted so far for {@code provider}. */
+    public double requests(String provider) {
+        Counter counter = registry.find(REQUESTS).tags("provider", provider).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private Counter throttledCounter(String provider) {
+        return Counter.builder(THROTTLED).description("Cloud calls the cloud answered with throttling, and requests or"
+                + " calls the call budget refused").tag("provider", provider).register(registry);
     }
 
     private Counter calls(String provider, String operation, String outcome) {

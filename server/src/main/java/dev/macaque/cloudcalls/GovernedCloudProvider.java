@@ -13,8 +13,6 @@ import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.VmGroup;
 import io.github.resilience4j.core.IntervalBiFunction;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
@@ -29,8 +27,10 @@ import java.util.function.Supplier;
 
 /**
  * The one place where a provider instance's calls are governed, whoever makes them (runs, the inventory, previews,
- * schedules): each call first takes a permit of the instance's {@link CallBudget} (waiting at most
- * {@code budgetWait}), and a read that fails with a retryable error (throttling: 429, Compute's 403
+ * schedules): the instance's {@link CallBudget} is spent through its {@link CallBudgetLimiter} (waiting at most
+ * {@code budgetWait} for a permit) — per HTTP request, through the gate the plugin calls, when the provider
+ * {@linkplain CloudProvider#gatesEachRequest() gates each request} (SPI 1.4; one SPI call may page or poll, and the
+ * cloud counts requests), otherwise one permit per SPI call here; never both. A read that fails with a retryable error (throttling: 429, Compute's 403
  * {@code rateLimitExceeded}, ARM's 429; transient: 5xx, network) is retried with {@link RetryPolicy}'s exponential
  * backoff and jitter, never sooner than the cloud's {@code Retry-After}. Every attempt is counted in
  * {@link CloudCallMetrics}.
@@ -50,20 +50,29 @@ public final class GovernedCloudProvider implements CloudProvider {
     private final CallBudget budget;
     private final RetryPolicy policy;
     private final CloudCallMetrics metrics;
-    private final RateLimiter limiter;
+    private final CallBudgetLimiter limiter;
+    /** Whether this layer takes a permit per SPI call: only when the plugin does not gate each request itself. */
+    private final boolean permitPerCall;
     private final Retry retry;
 
+    /** Governs {@code delegate} with a budget of its own (tests; a server shares the limiter with the plugin's gate). */
     public GovernedCloudProvider(CloudProvider delegate, CallBudget budget, RetryPolicy policy, CloudCallMetrics metrics,
                                  Duration budgetWait) {
+        this(delegate, new CallBudgetLimiter(delegate.id(), budget, budgetWait, metrics), policy, metrics);
+    }
+
+    /**
+     * @param limiter the instance's limiter, whose {@link CallBudgetLimiter#gate()} the plugin was given when it was
+     *                created
+     */
+    public GovernedCloudProvider(CloudProvider delegate, CallBudgetLimiter limiter, RetryPolicy policy,
+                                 CloudCallMetrics metrics) {
         this.delegate = Objects.requireNonNull(delegate, "delegate is null");
-        this.budget = Objects.requireNonNull(budget, "budget is null");
+        this.limiter = Objects.requireNonNull(limiter, "limiter is null");
+        this.budget = limiter.budget();
         this.policy = Objects.requireNonNull(policy, "policy is null");
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-        this.limiter = RateLimiter.of("cloud-" + delegate.id(), RateLimiterConfig.custom()
-                .limitForPeriod(budget.burst())
-                .limitRefreshPeriod(budget.refreshPeriod())
-                .timeoutDuration(budgetWait)
-                .build());
+        this.permitPerCall = !delegate.gatesEachRequest();
         IntervalBiFunction<Object> backoff = (failedAttempt, outcome) -> {
             Duration hint = outcome.isLeft() && outcome.getLeft() instanceof ProviderException e ? e.retryAfter().orElse(null) : null;
             return policy.backoff(failedAttempt, hint, new SplittableRandom()).toMillis();
@@ -80,13 +89,21 @@ public final class GovernedCloudProvider implements CloudProvider {
         return new GovernedCloudProvider(delegate, budget, RetryPolicy.DEFAULT, metrics, BUDGET_WAIT);
     }
 
+    /** Governs {@code delegate} with the default {@link RetryPolicy}, spending the budget of {@code limiter}. */
+    public static GovernedCloudProvider of(CloudProvider delegate, CallBudgetLimiter limiter, CloudCallMetrics metrics) {
+        return new GovernedCloudProvider(delegate, limiter, RetryPolicy.DEFAULT, metrics);
+    }
+
     public CallBudget budget() {
         return budget;
     }
 
-    /** Retryable, and the cloud did not ask for a wait longer than the policy's longest backoff. */
+    /**
+     * Retryable, and the cloud did not ask for a wait longer than the policy's longest backoff; never a refusal of the
+     * budget, even one a plugin wrapped into another kind.
+     */
     private boolean worthRetrying(Throwable error) {
-        return error instanceof ProviderException e && e.retryable()
+        return error instanceof ProviderException e && e.retryable() && !CallBudgetLimiter.BudgetExhausted.in(e)
                 && e.retryAfter().map(after -> after.compareTo(policy.maxBackoff()) <= 0).orElse(true);
     }
 
@@ -117,18 +134,25 @@ public final class GovernedCloudProvider implements CloudProvider {
     }
 
     private <T> T once(String operation, int permits, Supplier<T> call) {
-        if (!limiter.acquirePermission(permits)) {
-            metrics.refused(delegate.id(), operation);
-            throw new ProviderException(ProviderException.Kind.THROTTLED, "provider '" + delegate.id() + "': " + operation
-                    + " waited over " + BUDGET_WAIT.toSeconds() + "s for its call budget (providers." + delegate.id()
-                    + ".callsPerSecond=" + budget.callsPerSecond() + ", burst=" + budget.burst() + ")", null, false, null);
+        if (permitPerCall) {
+            try {
+                limiter.takeForCall(operation, permits);
+            } catch (CallBudgetLimiter.BudgetExhausted e) {
+                metrics.refused(delegate.id(), operation);
+                throw e;
+            }
         }
         try {
             T value = call.get();
             metrics.succeeded(delegate.id(), operation);
             return value;
         } catch (ProviderException e) {
-            metrics.failed(delegate.id(), operation, e);
+            if (CallBudgetLimiter.BudgetExhausted.in(e)) {
+                // the gate refused one of the call's requests (and counted it as throttled)
+                metrics.refused(delegate.id(), operation);
+            } else {
+                metrics.failed(delegate.id(), operation, e);
+            }
             throw e;
         }
     }
@@ -168,9 +192,15 @@ public final class GovernedCloudProvider implements CloudProvider {
         return delegate.listingCarriesMembers();
     }
 
+    @Override
+    public boolean gatesEachRequest() {
+        return delegate.gatesEachRequest();
+    }
+
     /**
      * One member read per group on the clouds that implement it, so the groups are read in chunks of at most
-     * {@code burst}, each chunk taking a permit per group: the budget counts what reaches the cloud.
+     * {@code burst}, each chunk taking a permit per group (when permits are taken per call): the budget counts what
+     * reaches the cloud, and a retry repeats one chunk, not the whole list.
      */
     @Override
     public DescribedGroups describeListedGroups(List<GroupSummary> listed) {

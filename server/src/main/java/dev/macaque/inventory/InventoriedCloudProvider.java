@@ -65,6 +65,11 @@ final class InventoriedCloudProvider implements CloudProvider {
     }
 
     @Override
+    public boolean gatesEachRequest() {
+        return cloud.gatesEachRequest();
+    }
+
+    @Override
     public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
         return cloud.describeListedGroups(listed);
     }

@@ -82,6 +82,11 @@ final class ClassLoaderSafeCloudProvider implements CloudProvider {
     }
 
     @Override
+    public boolean gatesEachRequest() {
+        return call("gatesEachRequest", delegate::gatesEachRequest);
+    }
+
+    @Override
     public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
         return call("describeListedGroups", () -> delegate.describeListedGroups(listed));
     }

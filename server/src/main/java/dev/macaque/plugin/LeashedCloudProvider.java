@@ -59,6 +59,11 @@ final class LeashedCloudProvider implements CloudProvider {
     }
 
     @Override
+    public boolean gatesEachRequest() {
+        return delegate.gatesEachRequest();
+    }
+
+    @Override
     public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
         return delegate.describeListedGroups(listed);
     }

@@ -1,11 +1,13 @@
 package dev.macaque.plugin;
 
 import dev.macaque.cloudcalls.CallBudget;
+import dev.macaque.cloudcalls.CallBudgetLimiter;
 import dev.macaque.cloudcalls.CloudCallMetrics;
 import dev.macaque.cloudcalls.GovernedCloudProvider;
 import dev.macaque.config.ConfigKeyLocator;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.text.Suggestions;
+import dev.macaque.spi.CallGate;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.ConfigKey;
 import dev.macaque.spi.ProviderContext;
@@ -43,11 +45,17 @@ public final class ProviderInstances implements AutoCloseable {
 
     /** Every created instance is governed by its call budget and the retry rules ({@link GovernedCloudProvider}). */
     public static ProviderInstances create(ProviderCatalog catalog, MacaqueConfig config, Clock clock, CloudCallMetrics metrics) {
+        return create(catalog, config, clock, metrics, GovernedCloudProvider.BUDGET_WAIT);
+    }
+
+    /** @param budgetWait how long a request or call waits for a permit of its instance's budget */
+    static ProviderInstances create(ProviderCatalog catalog, MacaqueConfig config, Clock clock, CloudCallMetrics metrics,
+                                    java.time.Duration budgetWait) {
         Map<String, ConfiguredProvider> byId = new LinkedHashMap<>();
         boolean leashedMode = config.mode() == MacaqueConfig.Mode.LEASHED;
         new TreeMap<>(config.providers()).forEach((id, settings) -> {
             String type = String.valueOf(settings.get("type"));
-            byId.put(id, createOne(catalog, id, type, settings, leashedMode, clock, metrics));
+            byId.put(id, createOne(catalog, id, type, settings, leashedMode, clock, metrics, budgetWait));
         });
         return new ProviderInstances(byId);
     }
@@ -101,7 +109,8 @@ public final class ProviderInstances implements AutoCloseable {
     }
 
     private static ConfiguredProvider createOne(ProviderCatalog catalog, String id, String type,
-            Map<String, Object> settings, boolean leashedMode, Clock clock, CloudCallMetrics metrics) {
+            Map<String, Object> settings, boolean leashedMode, Clock clock, CloudCallMetrics metrics,
+            java.time.Duration budgetWait) {
         // An instance that would be leashed says so even when it failed: it could never terminate for real.
         boolean leashed = leashedMode && !SIMULATED_TYPE.equals(type);
         Optional<InstalledProvider> installed = catalog.byType(type);
@@ -124,16 +133,20 @@ public final class ProviderInstances implements AutoCloseable {
             log.error("Provider instance '{}' ({}): {}", id, type, error);
             return ConfiguredProvider.failed(id, type, leashed, error);
         }
+        // One limiter per instance: the gate the plugin calls per HTTP request and the per-call permits of
+        // GovernedCloudProvider (for plugins that do not gate) spend the same budget.
+        CallBudgetLimiter limiter = new CallBudgetLimiter(id, budget.budget(), budgetWait, metrics);
         ProviderContext context = new InstanceContext(id, Map.copyOf(flat), clock,
-                System.getLogger("dev.macaque.provider." + id));
+                System.getLogger("dev.macaque.provider." + id), limiter.gate());
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(provider.loader());
         try {
             CloudProvider created = GovernedCloudProvider.of(
-                    new ClassLoaderSafeCloudProvider(provider.factory().create(context), provider.loader()), budget.budget(), metrics);
+                    new ClassLoaderSafeCloudProvider(provider.factory().create(context), provider.loader()), limiter, metrics);
             CloudProvider guarded = leashed ? new LeashedCloudProvider(created) : created;
-            log.info("Provider instance '{}' ({}) is ready, at most {} calls/s (burst {}){}", id, type,
-                    budget.budget().callsPerSecond(), budget.budget().burst(), leashed ? "; leashed: terminations are dry runs" : "");
+            log.info("Provider instance '{}' ({}) is ready, at most {} {}/s (burst {}){}", id, type,
+                    budget.budget().callsPerSecond(), created.gatesEachRequest() ? "HTTP requests" : "calls",
+                    budget.budget().burst(), leashed ? "; leashed: terminations are dry runs" : "");
             return ConfiguredProvider.ready(id, type, leashed, guarded);
         } catch (RuntimeException | LinkageError e) {
             String error = "could not be created: " + e.getMessage();
@@ -217,7 +230,8 @@ public final class ProviderInstances implements AutoCloseable {
         }
     }
 
-    private record InstanceContext(String instanceId, Map<String, String> config, Clock clock, System.Logger logger)
-            implements ProviderContext {
+    /** What a plugin gets; {@code callGate} spends the instance's call budget per HTTP request (SPI 1.4). */
+    record InstanceContext(String instanceId, Map<String, String> config, Clock clock, System.Logger logger,
+                           CallGate callGate) implements ProviderContext {
     }
 }

@@ -126,31 +126,11 @@ class GovernedCloudProviderTest {
     void theBudgetHoldsUnderABurstOfConcurrentCallers() throws Exception {
         CallBudget budget = new CallBudget(20, 5);
         GovernedCloudProvider provider = governed(budget, Duration.ofSeconds(10));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
         long start = System.nanoTime();
-        List<Future<?>> callers = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            callers.add(pool.submit(() -> {
-                while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2_500)) {
-                    provider.health(new GroupRef("scripted", "r1", "web"));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> caller : callers) {
-            caller.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        callFlatOut(() -> provider.health(new GroupRef("scripted", "r1", "web")));
 
         List<Long> at = cloud.arrivals.stream().sorted().toList();
-        int worstSecond = 0;
-        for (int i = 0; i < at.size(); i++) {
-            int j = i;
-            while (j < at.size() && at.get(j) - at.get(i) < TimeUnit.SECONDS.toNanos(1)) {
-                j++;
-            }
-            worstSecond = Math.max(worstSecond, j - i);
-        }
+        int worstSecond = worstSecond(at);
         double seconds = (at.get(at.size() - 1) - start) / 1e9;
         System.out.printf("CLOUD-BUDGET callsPerSecond=%s burst=%d calls=%d over=%.2fs worstSecond=%d bound=%d%n",
                 budget.callsPerSecond(), budget.burst(), at.size(), seconds, worstSecond,
@@ -168,5 +148,109 @@ class GovernedCloudProviderTest {
                 "burst: must be a whole number from 1 to 100000, was '0'");
         assertThat(CallBudget.parse("gcp", java.util.Map.of()).budget()).isEqualTo(CallBudget.DEFAULTS.get("gcp"));
         assertThat(CallBudget.parse("acme", java.util.Map.of("callsPerSecond", 2.5)).budget()).isEqualTo(new CallBudget(2.5, 50));
+    }
+
+    @Test
+    void aProviderThatGatesEachRequestSpendsTheBudgetPerRequestAndTakesNoPermitPerCall() {
+        // 3 permits in all for 300 s: a call of 3 requests fits only if the call itself takes none
+        CallBudgetLimiter limiter = new CallBudgetLimiter("scripted", new CallBudget(0.01, 3), Duration.ofMillis(50), metrics);
+        GovernedCloudProvider provider = new GovernedCloudProvider(cloud.gating(limiter.gate(), 3), limiter, FAST, metrics);
+
+        assertThat(provider.listGroups(GroupFilter.ALL)).hasSize(1);
+
+        assertThat(cloud.arrivals).hasSize(3);
+        assertThat(metrics.requests("scripted")).isEqualTo(3);
+        assertThat(metrics.count("scripted", "listGroups", "ok")).isEqualTo(1);
+        assertThat(registry.scrape()).contains("macaque_cloud_requests_total{provider=\"scripted\"} 3.0");
+    }
+
+    @Test
+    void aRequestTheGateRefusesFailsTheCallAsBudgetExhaustedOnceWithoutRetryOrReachingTheCloud() {
+        CallBudgetLimiter limiter = new CallBudgetLimiter("scripted", new CallBudget(0.01, 2), Duration.ofMillis(50), metrics);
+        GovernedCloudProvider provider = new GovernedCloudProvider(cloud.gating(limiter.gate(), 3), limiter, FAST, metrics);
+
+        assertThatThrownBy(() -> provider.listGroups(GroupFilter.ALL))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.THROTTLED);
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("page 3 (one HTTP request) waited over 50ms for its call budget");
+                });
+
+        assertThat(cloud.arrivals).as("the third page never went out, and the call was not retried").hasSize(2);
+        assertThat(metrics.requests("scripted")).isEqualTo(2);
+        assertThat(metrics.count("scripted", "listGroups", CloudCallMetrics.BUDGET_EXHAUSTED)).isEqualTo(1);
+        assertThat(metrics.count("scripted", "listGroups", "throttled")).as("not counted as the cloud's throttling").isZero();
+        assertThat(metrics.throttled("scripted")).as("the refused request").isEqualTo(1);
+    }
+
+    @Test
+    void aProviderThatDoesNotGateStillTakesAPermitPerCallFromTheSameBudgetAsTheGate() {
+        CallBudgetLimiter limiter = new CallBudgetLimiter("scripted", new CallBudget(0.01, 3), Duration.ofMillis(50), metrics);
+        GovernedCloudProvider provider = new GovernedCloudProvider(cloud, limiter, FAST, metrics);
+        limiter.gate().acquire("a request elsewhere");
+
+        provider.listGroups(GroupFilter.ALL);
+        provider.listGroups(GroupFilter.ALL);
+        assertThatThrownBy(() -> provider.listGroups(GroupFilter.ALL))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.getMessage()).contains("call budget"));
+
+        assertThat(cloud.arrivals).hasSize(2);
+        assertThat(metrics.count("scripted", "listGroups", CloudCallMetrics.BUDGET_EXHAUSTED)).isEqualTo(1);
+        assertThat(metrics.throttled("scripted")).isEqualTo(1);
+    }
+
+    /**
+     * Requests per second measured where they arrive: 8 threads calling as fast as they can through a provider whose
+     * every call sends 4 requests (a listing's pages). Counted per call, the cloud would see 4 times the budget.
+     */
+    @Test
+    void theBudgetHoldsPerRequestUnderABurstOfConcurrentCallsThatEachPage() throws Exception {
+        CallBudget budget = new CallBudget(20, 5);
+        CallBudgetLimiter limiter = new CallBudgetLimiter("scripted", budget, Duration.ofSeconds(10), metrics);
+        GovernedCloudProvider provider = new GovernedCloudProvider(cloud.gating(limiter.gate(), 4), limiter, FAST, metrics);
+        long start = System.nanoTime();
+        callFlatOut(() -> provider.listGroups(GroupFilter.ALL));
+
+        List<Long> at = cloud.arrivals.stream().sorted().toList();
+        int worstSecond = worstSecond(at);
+        double seconds = (at.get(at.size() - 1) - start) / 1e9;
+        System.out.printf("CLOUD-BUDGET per request: callsPerSecond=%s burst=%d requests=%d over=%.2fs worstSecond=%d bound=%d%n",
+                budget.callsPerSecond(), budget.burst(), at.size(), seconds, worstSecond,
+                (int) budget.callsPerSecond() + 2 * budget.burst());
+        assertThat(worstSecond).isLessThanOrEqualTo((int) budget.callsPerSecond() + 2 * budget.burst());
+        assertThat(at.size()).isLessThanOrEqualTo((int) Math.ceil(seconds * budget.callsPerSecond()) + 2 * budget.burst())
+                .isGreaterThan(20);
+        assertThat(metrics.requests("scripted")).isEqualTo(at.size());
+    }
+
+    /** 8 threads making {@code call} as fast as they can for 2.5 s. */
+    private static void callFlatOut(Runnable call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        List<Future<?>> callers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            callers.add(pool.submit(() -> {
+                while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2_500)) {
+                    call.run();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> caller : callers) {
+            caller.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+    }
+
+    private static int worstSecond(List<Long> sortedArrivals) {
+        int worst = 0;
+        for (int i = 0; i < sortedArrivals.size(); i++) {
+            int j = i;
+            while (j < sortedArrivals.size() && sortedArrivals.get(j) - sortedArrivals.get(i) < TimeUnit.SECONDS.toNanos(1)) {
+                j++;
+            }
+            worst = Math.max(worst, j - i);
+        }
+        return worst;
     }
 }

@@ -1,5 +1,6 @@
 package dev.macaque.cloudcalls;
 
+import dev.macaque.spi.CallGate;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupHealth;
@@ -15,21 +16,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** A provider whose calls fail as scripted, then answer; it records when each call arrived (the "endpoint"). */
+/**
+ * A provider whose calls fail as scripted, then answer; it records when each call arrived (the "endpoint"). Made
+ * {@linkplain #gating gating}, each call sends several requests, each through the gate first, and each request is an
+ * arrival.
+ */
 final class ScriptedProvider implements CloudProvider {
     final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private final Deque<ProviderException> failures = new ArrayDeque<>();
+    private CallGate gate;
+    private int requestsPerCall = 1;
+
+    /** Every call sends {@code requestsPerCall} requests (pages), each passing {@code gate} first (SPI 1.4). */
+    ScriptedProvider gating(CallGate gate, int requestsPerCall) {
+        this.gate = gate;
+        this.requestsPerCall = requestsPerCall;
+        return this;
+    }
+
+    @Override
+    public boolean gatesEachRequest() {
+        return gate != null;
+    }
 
     synchronized ScriptedProvider failNext(ProviderException failure) {
         failures.add(failure);
         return this;
     }
 
-    private synchronized void arrive() {
-        arrivals.add(System.nanoTime());
-        ProviderException next = failures.poll();
-        if (next != null) {
-            throw next;
+    private void arrive() {
+        for (int request = 0; request < requestsPerCall; request++) {
+            if (gate != null) {
+                gate.acquire("page " + (request + 1));
+            }
+            synchronized (this) {
+                arrivals.add(System.nanoTime());
+                ProviderException next = failures.poll();
+                if (next != null) {
+                    throw next;
+                }
+            }
         }
     }
 

@@ -67,7 +67,7 @@ public final class ExampleFactory implements ProviderFactory {
         } catch (NumberFormatException e) {
             throw invalid(context, REQUEST_TIMEOUT, timeout, "expected 1s to 300s");
         }
-        return new ExampleProvider(context.instanceId(), uri, requestTimeout, context.logger());
+        return new ExampleProvider(context.instanceId(), uri, requestTimeout, context.logger(), context.callGate());
     }
 
     private static ProviderException invalid(ProviderContext context, String key, String value, String why) {

@@ -2,6 +2,7 @@ package com.example.macaque;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.macaque.spi.CallGate;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
@@ -52,9 +53,11 @@ final class ExampleProvider implements CloudProvider {
     private final Duration requestTimeout;
     private final System.Logger logger;
     private final HttpClient http;
+    private final CallGate gate;
 
-    ExampleProvider(String id, URI endpoint, Duration requestTimeout, System.Logger logger) {
+    ExampleProvider(String id, URI endpoint, Duration requestTimeout, System.Logger logger, CallGate gate) {
         this.id = id;
+        this.gate = gate;
         this.endpoint = endpoint;
         this.requestTimeout = requestTimeout;
         this.logger = logger;
@@ -69,6 +72,12 @@ final class ExampleProvider implements CloudProvider {
     @Override
     public String type() {
         return "example";
+    }
+
+    /** Every request goes through {@link #send}, which passes the server's call gate first (SPI 1.4). */
+    @Override
+    public boolean gatesEachRequest() {
+        return true;
     }
 
     @Override
@@ -194,8 +203,13 @@ final class ExampleProvider implements CloudProvider {
         return tags;
     }
 
-    /** One HTTP call, bounded by requestTimeout; every failure becomes a ProviderException with a kind. */
+    /**
+     * One HTTP call, bounded by requestTimeout; every failure becomes a ProviderException with a kind. It waits for
+     * the server's call gate first, so that the instance's call budget counts each request the cloud receives; a
+     * refusal (THROTTLED) is passed on as it is, and nothing is sent.
+     */
     private String send(HttpRequest.Builder request, String what) {
+        gate.acquire(what);
         HttpResponse<String> response;
         try {
             response = http.send(request.timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofString(UTF_8));

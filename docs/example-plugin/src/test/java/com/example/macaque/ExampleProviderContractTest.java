@@ -1,5 +1,6 @@
 package com.example.macaque;
 
+import dev.macaque.spi.CallGate;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.ProviderContext;
@@ -37,11 +38,17 @@ class ExampleProviderContractTest extends CloudProviderContract {
 
     /** A context as the server builds it: the instance id and the instance's keys from macaque.yaml, as strings. */
     static ProviderContext context(String instanceId, Map<String, String> config) {
+        return context(instanceId, config, CallGate.OPEN);
+    }
+
+    /** The same, with the call gate the server would hand out (SPI 1.4). */
+    static ProviderContext context(String instanceId, Map<String, String> config, CallGate gate) {
         return new ProviderContext() {
             @Override public String instanceId() { return instanceId; }
             @Override public Map<String, String> config() { return config; }
             @Override public Clock clock() { return Clock.systemUTC(); }
             @Override public System.Logger logger() { return System.getLogger("example." + instanceId); }
+            @Override public CallGate callGate() { return gate; }
         };
     }
 }

@@ -29,6 +29,7 @@ final class FakeExampleCloud implements AutoCloseable {
     private final Set<String> terminated = new HashSet<>();
     private final Map<String, Integer> sizes = new HashMap<>();
     private int nextId = 1;
+    private int requests;
 
     FakeExampleCloud() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -50,6 +51,11 @@ final class FakeExampleCloud implements AutoCloseable {
         return this;
     }
 
+    /** Requests received so far. */
+    synchronized int requests() {
+        return requests;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -60,6 +66,7 @@ final class FakeExampleCloud implements AutoCloseable {
             int status;
             String body;
             synchronized (this) {
+                requests++;
                 String path = exchange.getRequestURI().getPath();
                 if (exchange.getRequestMethod().equals("GET") && path.equals("/groups")) {
                     status = 200;

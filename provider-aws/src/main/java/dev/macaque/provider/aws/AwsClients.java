@@ -1,5 +1,6 @@
 package dev.macaque.provider.aws;
 
+import dev.macaque.spi.CallGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,11 +51,12 @@ final class AwsClients implements AutoCloseable {
         this.byRegion = byRegion;
     }
 
-    static AwsClients build(AwsSettings settings, SdkOverrides overrides) {
-        return withPluginClassLoader(() -> buildInPluginLoader(settings, overrides));
+    /** @param gate every HTTP request of every client, each attempt and each page, passes it first */
+    static AwsClients build(AwsSettings settings, SdkOverrides overrides, CallGate gate) {
+        return withPluginClassLoader(() -> buildInPluginLoader(settings, overrides, new GatedRequests(gate)));
     }
 
-    private static AwsClients buildInPluginLoader(AwsSettings settings, SdkOverrides overrides) {
+    private static AwsClients buildInPluginLoader(AwsSettings settings, SdkOverrides overrides, GatedRequests gated) {
         SdkHttpClient http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(min(settings.apiTimeout(), MAX_CONNECT_TIMEOUT))
                 .socketTimeout(settings.apiTimeout())
@@ -66,7 +68,7 @@ final class AwsClients implements AutoCloseable {
         }
         AwsCredentialsProvider credentials = base;
         if (settings.roleArnIfAny().isPresent()) {
-            StsClient sts = configure(StsClient.builder(), settings, overrides, http, base, settings.regions().get(0)).build();
+            StsClient sts = configure(StsClient.builder(), settings, overrides, gated, http, base, settings.regions().get(0)).build();
             StsAssumeRoleCredentialsProvider assumed = StsAssumeRoleCredentialsProvider.builder()
                     .stsClient(sts)
                     .refreshRequest(r -> r.roleArn(settings.roleArn())
@@ -79,8 +81,8 @@ final class AwsClients implements AutoCloseable {
         }
         Map<String, RegionClients> byRegion = new TreeMap<>();
         for (String region : settings.regions()) {
-            AutoScalingClient autoScaling = configure(AutoScalingClient.builder(), settings, overrides, http, credentials, region).build();
-            Ec2Client ec2 = configure(Ec2Client.builder(), settings, overrides, http, credentials, region).build();
+            AutoScalingClient autoScaling = configure(AutoScalingClient.builder(), settings, overrides, gated, http, credentials, region).build();
+            Ec2Client ec2 = configure(Ec2Client.builder(), settings, overrides, gated, http, credentials, region).build();
             owned.add(autoScaling);
             owned.add(ec2);
             byRegion.put(region, new RegionClients(region, autoScaling, ec2));
@@ -98,18 +100,22 @@ final class AwsClients implements AutoCloseable {
     }
 
     private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
-            B builder, AwsSettings settings, SdkOverrides overrides, SdkHttpClient http, AwsCredentialsProvider credentials,
-            String region) {
+            B builder, AwsSettings settings, SdkOverrides overrides, GatedRequests gated, SdkHttpClient http,
+            AwsCredentialsProvider credentials, String region) {
         builder.region(Region.of(region))
                 .credentialsProvider(credentials)
                 .httpClient(http)
-                .overrideConfiguration(overrideConfiguration(settings, overrides));
+                .overrideConfiguration(overrideConfiguration(settings, overrides, gated));
         settings.endpointIfAny().ifPresent(builder::endpointOverride);
         return builder;
     }
 
-    /** The SDK's standard retry strategy (it knows AWS's throttling codes), bounded by {@code maxAttempts}. */
-    private static ClientOverrideConfiguration overrideConfiguration(AwsSettings settings, SdkOverrides overrides) {
+    /**
+     * The SDK's standard retry strategy (it knows AWS's throttling codes), bounded by {@code maxAttempts}, and the
+     * gate every attempt passes.
+     */
+    private static ClientOverrideConfiguration overrideConfiguration(AwsSettings settings, SdkOverrides overrides,
+                                                                     GatedRequests gated) {
         StandardRetryStrategy.Builder retries = AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(settings.maxAttempts());
         if (overrides.backoff() != null) {
@@ -118,6 +124,7 @@ final class AwsClients implements AutoCloseable {
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(retries.build())
                 .apiCallTimeout(settings.apiTimeout())
+                .addExecutionInterceptor(gated)
                 .build();
     }
 

@@ -120,6 +120,12 @@ final class AwsProvider implements CloudProvider {
         return true;
     }
 
+    /** Every request of every client, each page and each SDK retry, passes the context's gate ({@link GatedRequests}). */
+    @Override
+    public boolean gatesEachRequest() {
+        return true;
+    }
+
     @Override
     public VmGroup describeGroup(GroupRef ref) {
         AwsClients.RegionClients region = regionOf(ref);

@@ -68,7 +68,7 @@ public final class AwsProviderFactory implements ProviderFactory {
         AwsSettings settings = AwsSettings.parse(context.instanceId(), context.config());
         AwsClients clients;
         try {
-            clients = AwsClients.build(settings, overrides);
+            clients = AwsClients.build(settings, overrides, context.callGate());
         } catch (RuntimeException e) {
             throw new ProviderException(ProviderException.Kind.INVALID_REQUEST,
                     "provider '" + context.instanceId() + "': cannot set up the AWS SDK clients: " + e.getMessage(), e);

@@ -33,6 +33,7 @@ import com.azure.resourcemanager.authorization.fluent.AuthorizationManagementCli
 import com.azure.resourcemanager.authorization.implementation.AuthorizationManagementClientBuilder;
 import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
 import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
+import dev.macaque.spi.CallGate;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
@@ -67,21 +68,23 @@ final class ArmConnection {
      * @param pipeline     the HTTP pipeline every request goes through (authentication included)
      * @param environment  the Azure cloud; its Resource Manager endpoint is where requests go
      * @param pollInterval long-running operation poll interval when Azure sends no {@code Retry-After}
+     * @param gate         every request passes it right before it is sent, each attempt, page and poll (SPI 1.4)
      */
-    ArmConnection(HttpPipeline pipeline, AzureEnvironment environment, Duration pollInterval) {
-        this(pipeline, environment, pollInterval, () -> { });
+    ArmConnection(HttpPipeline pipeline, AzureEnvironment environment, Duration pollInterval, CallGate gate) {
+        this(pipeline, environment, pollInterval, gate, () -> { });
     }
 
-    private ArmConnection(HttpPipeline pipeline, AzureEnvironment environment, Duration pollInterval, Runnable release) {
+    private ArmConnection(HttpPipeline pipeline, AzureEnvironment environment, Duration pollInterval, CallGate gate,
+                          Runnable release) {
         this.release = release;
-        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+        this.pipeline = GatedRequests.around(Objects.requireNonNull(pipeline, "pipeline"), gate);
         this.environment = Objects.requireNonNull(environment, "environment");
         this.endpoint = environment.getResourceManagerEndpoint();
         this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
     }
 
     /** Production wiring: a Netty HTTP client built here (not found through ServiceLoader) and azure-identity sign-in. */
-    static ArmConnection forConfig(AzureProviderConfig config) {
+    static ArmConnection forConfig(AzureProviderConfig config, CallGate gate) {
         // Own event loops and connection pool instead of reactor-netty's global ones, so that close() releases the
         // threads and the plugin's class loader can be dropped.
         NioEventLoopGroup eventLoops = new NioEventLoopGroup(2, new DefaultThreadFactory("macaque-azure-http", true));
@@ -91,7 +94,7 @@ final class ArmConnection {
         TokenCredential credential = credential(config, httpClient);
         String scope = scopeFor(config.environment());
         return new ArmConnection(pipeline(httpClient, config.maxRetries(), new BearerTokenAuthenticationPolicy(credential, scope)),
-                config.effectiveEnvironment(), config.pollInterval(), () -> {
+                config.effectiveEnvironment(), config.pollInterval(), gate, () -> {
                     connections.dispose();
                     eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
                 });

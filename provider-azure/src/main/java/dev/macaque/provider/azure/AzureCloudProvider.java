@@ -95,6 +95,12 @@ public final class AzureCloudProvider implements CloudProvider {
         return TYPE;
     }
 
+    /** Every request goes through the connection's pipeline, whose last policy is the call gate ({@link GatedRequests}). */
+    @Override
+    public boolean gatesEachRequest() {
+        return true;
+    }
+
     @Override
     public List<GroupSummary> listGroups(GroupFilter filter) {
         return listAndDescribeGroups(filter, summary -> false).listed();

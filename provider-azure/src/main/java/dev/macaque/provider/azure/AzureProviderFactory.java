@@ -40,7 +40,7 @@ public final class AzureProviderFactory implements ProviderFactory {
     public CloudProvider create(ProviderContext context) {
         AzureProviderConfig config = AzureProviderConfig.parse(context.config());
         context.logger().log(System.Logger.Level.INFO, "azure provider {0}: {1}", context.instanceId(), config);
-        return new AzureCloudProvider(context.instanceId(), config, ArmConnection.forConfig(config), context.clock(),
+        return new AzureCloudProvider(context.instanceId(), config, ArmConnection.forConfig(config, context.callGate()), context.clock(),
                 context.logger());
     }
 
@@ -48,14 +48,15 @@ public final class AzureProviderFactory implements ProviderFactory {
      * Creates a provider whose requests go through {@code pipeline} to {@code environment}'s Resource Manager endpoint,
      * for tests against a local stub and for clouds or proxies the {@code environment} key does not cover. The pipeline
      * carries authentication (a {@code BearerTokenAuthenticationPolicy}, which only works over https) and retries;
-     * {@link #pipeline} builds one with the configured retry policy.
+     * {@link #pipeline} builds one with the configured retry policy. The context's call gate is added as its last
+     * policy.
      */
     public static CloudProvider create(ProviderContext context, HttpPipeline pipeline, AzureEnvironment environment) {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(environment, "environment");
         AzureProviderConfig config = AzureProviderConfig.parse(context.config());
         return new AzureCloudProvider(context.instanceId(), config,
-                new ArmConnection(pipeline, environment, config.pollInterval()), context.clock(), context.logger());
+                new ArmConnection(pipeline, environment, config.pollInterval(), context.callGate()), context.clock(), context.logger());
     }
 
     /**

@@ -57,6 +57,9 @@ final class ArmScaleSetStub implements AutoCloseable {
     private final List<String> mutations = new ArrayList<>();
     private final List<String> requests = new ArrayList<>();
     private final List<List<String>> deleteInstancesCalls = new ArrayList<>();
+    private final List<Long> requestMillis = new ArrayList<>();
+    private int pageSize = Integer.MAX_VALUE;
+    private int throttleNext;
     private final AtomicInteger operationIds = new AtomicInteger();
     private String[] failNextDeleteInstances;
     private boolean stalled;
@@ -118,6 +121,24 @@ final class ArmScaleSetStub implements AutoCloseable {
 
     synchronized void forgetRequests() {
         requests.clear();
+        requestMillis.clear();
+    }
+
+    /** When each request of {@link #requests()} arrived, in milliseconds since the epoch. */
+    synchronized List<Long> requestMillis() {
+        return List.copyOf(requestMillis);
+    }
+
+    /** Answers the next {@code count} requests with ARM's throttling: 429 with {@code Retry-After: 0}. */
+    synchronized ArmScaleSetStub throttleNext(int count) {
+        throttleNext = count;
+        return this;
+    }
+
+    /** Lists a subscription's scale sets {@code size} to a page, each page's {@code nextLink} naming the next. */
+    synchronized ArmScaleSetStub pageSize(int size) {
+        pageSize = size;
+        return this;
     }
 
     /** Mutating requests received, as {@code METHOD path}, in order. */
@@ -207,6 +228,11 @@ final class ArmScaleSetStub implements AutoCloseable {
         String path = uri.getPath();
         String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
         requests.add(method + " " + path);
+        requestMillis.add(System.currentTimeMillis());
+        if (throttleNext > 0) {
+            throttleNext--;
+            return new Reply(429, ArmJson.error("TooManyRequests", "The request is being throttled."), Map.of("Retry-After", "0"));
+        }
         if (!method.equals("GET")) {
             mutations.add(method + " " + path);
         }
@@ -233,8 +259,13 @@ final class ArmScaleSetStub implements AutoCloseable {
         }
         if (method.equals("GET") && (m = SCALE_SETS_OF_SUBSCRIPTION.matcher(path)).matches()) {
             String subscription = m.group(1);
-            return ok(ArmJson.page(scaleSets.values().stream().filter(s -> s.subscription.equals(subscription))
-                    .map(ScaleSet::json).toList(), null));
+            List<String> all = scaleSets.values().stream().filter(s -> s.subscription.equals(subscription))
+                    .map(ScaleSet::json).toList();
+            Matcher skip = Pattern.compile("(?:^|&)skip=(\\d+)").matcher(query);
+            int from = skip.find() ? Integer.parseInt(skip.group(1)) : 0;
+            int to = (int) Math.min(all.size(), (long) from + pageSize);
+            return ok(ArmJson.page(all.subList(from, to), to < all.size()
+                    ? baseUrl() + path.substring(1) + "?api-version=" + ArmJson.API_VERSION + "&skip=" + to : null));
         }
         if (method.equals("GET") && (m = SCALE_SETS_OF_GROUP.matcher(path)).matches()) {
             String subscription = m.group(1);

@@ -7,6 +7,7 @@ import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ClientSettings;
 import com.google.api.gax.rpc.OperationCallSettings;
 import com.google.cloud.compute.v1.InstanceGroupManagersClient;
+import dev.macaque.spi.CallGate;
 import com.google.cloud.compute.v1.InstanceGroupManagersSettings;
 import com.google.cloud.compute.v1.InstanceTemplatesClient;
 import com.google.cloud.compute.v1.InstanceTemplatesSettings;
@@ -48,8 +49,11 @@ final class ComputeClients implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
+    private final CallGate gate;
+
     private ComputeClients(Optional<String> endpoint, CredentialsProvider credentials, Duration requestTimeout,
-            Polling polling) throws IOException {
+            Polling polling, CallGate gate) throws IOException {
+        this.gate = gate;
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "macaque-gcp-" + threads.incrementAndGet());
@@ -102,10 +106,11 @@ final class ComputeClients implements AutoCloseable {
         }
     }
 
+    /** @param gate every HTTP request of every client, each page and each Operation poll, passes it first (SPI 1.4) */
     static ComputeClients create(Optional<String> endpoint, CredentialsProvider credentials, Duration requestTimeout,
-            Polling polling) {
+            Polling polling, CallGate gate) {
         try {
-            return new ComputeClients(endpoint, credentials, requestTimeout, polling);
+            return new ComputeClients(endpoint, credentials, requestTimeout, polling, gate);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Compute clients", e);
         }
@@ -113,6 +118,7 @@ final class ComputeClients implements AutoCloseable {
 
     private void common(ClientSettings.Builder<?, ?> builder, Optional<String> endpoint,
             CredentialsProvider credentials) {
+        builder.setTransportChannelProvider(GatedRequests.transport(gate));
         endpoint.ifPresent(builder::setEndpoint);
         builder.setCredentialsProvider(credentials);
         builder.setBackgroundExecutorProvider(FixedExecutorProvider.create(executor));

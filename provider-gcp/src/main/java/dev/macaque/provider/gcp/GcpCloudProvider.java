@@ -121,6 +121,12 @@ final class GcpCloudProvider implements CloudProvider {
         return TYPE;
     }
 
+    /** Every request of every Compute client, pages and Operation polls included, passes the gate ({@link GatedRequests}). */
+    @Override
+    public boolean gatesEachRequest() {
+        return true;
+    }
+
     @Override
     public List<GroupSummary> listGroups(GroupFilter filter) {
         return listAndDescribeGroups(filter, summary -> false).listed();

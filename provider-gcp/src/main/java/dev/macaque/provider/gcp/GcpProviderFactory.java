@@ -49,7 +49,7 @@ public final class GcpProviderFactory implements ProviderFactory {
         CredentialsProvider credentials = FixedCredentialsProvider.create(credentials(config));
         ComputeClients clients = withPluginClassLoader(() -> ComputeClients.create(config.endpoint(), credentials,
                 config.requestTimeout(), new ComputeClients.Polling(Duration.ofSeconds(1), Duration.ofSeconds(10),
-                        config.operationTimeout())));
+                        config.operationTimeout()), context.callGate()));
         context.logger().log(Level.INFO, "gcp provider {0}: projects {1}, regions {2}, zones {3}, endpoint {4},"
                         + " credentials {5}, terminateAction {6}", context.instanceId(), config.projects(),
                 config.regions(), config.zones(), config.endpoint().orElse("default"),

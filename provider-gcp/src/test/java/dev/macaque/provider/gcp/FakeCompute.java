@@ -111,6 +111,8 @@ final class FakeCompute implements AutoCloseable {
     private final Map<String, Runnable> onDone = new LinkedHashMap<>();
     private final Set<String> grantedPermissions = new HashSet<>(Set.of("compute.instances.delete"));
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> requestMillis = Collections.synchronizedList(new ArrayList<>());
+    private int aggregatedPageSize = Integer.MAX_VALUE;
     private final AtomicLong ids = new AtomicLong(4_000_000_000_000_000_000L);
     private long operationCounter;
 
@@ -149,6 +151,19 @@ final class FakeCompute implements AutoCloseable {
         return mig;
     }
 
+    /** Answers {@code aggregatedList} {@code size} MIGs to a page, each page's {@code nextPageToken} naming the next. */
+    synchronized FakeCompute aggregatedPageSize(int size) {
+        aggregatedPageSize = size;
+        return this;
+    }
+
+    /** When each request of {@link #requests()} arrived, in milliseconds since the epoch. */
+    List<Long> requestMillis() {
+        synchronized (requestMillis) {
+            return List.copyOf(requestMillis);
+        }
+    }
+
     synchronized void revoke(String permission) {
         grantedPermissions.remove(permission);
     }
@@ -170,7 +185,10 @@ final class FakeCompute implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            requests.add(method + " " + path);
+            synchronized (requests) {
+                requests.add(method + " " + path);
+                requestMillis.add(System.currentTimeMillis());
+            }
             String body = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             Reply reply;
@@ -208,13 +226,18 @@ final class FakeCompute implements AutoCloseable {
         if ((m = AGGREGATED.matcher(path)).matches() && method.equals("GET")) {
             InstanceGroupManagerAggregatedList.Builder list = InstanceGroupManagerAggregatedList.newBuilder();
             Map<String, InstanceGroupManagersScopedList.Builder> scopes = new TreeMap<>();
-            for (Mig mig : migs.values()) {
-                if (mig.project.equals(m.group(1))) {
-                    scopes.computeIfAbsent((mig.regional ? "regions/" : "zones/") + mig.location,
-                            k -> InstanceGroupManagersScopedList.newBuilder()).addInstanceGroupManagers(resource(mig));
-                }
+            String project = m.group(1);
+            List<Mig> ofProject = migs.values().stream().filter(mig -> mig.project.equals(project)).toList();
+            int from = query.containsKey("pageToken") ? Integer.parseInt(query.get("pageToken")) : 0;
+            int to = (int) Math.min(ofProject.size(), (long) from + aggregatedPageSize);
+            for (Mig mig : ofProject.subList(from, to)) {
+                scopes.computeIfAbsent((mig.regional ? "regions/" : "zones/") + mig.location,
+                        k -> InstanceGroupManagersScopedList.newBuilder()).addInstanceGroupManagers(resource(mig));
             }
             scopes.forEach((scope, items) -> list.putItems(scope, items.build()));
+            if (to < ofProject.size()) {
+                list.setNextPageToken(String.valueOf(to));
+            }
             return ok(list.build());
         }
         if ((m = MIG.matcher(path)).matches()) {

@@ -1,6 +1,7 @@
 package dev.macaque.provider.gcp;
 
 import com.google.api.gax.core.NoCredentialsProvider;
+import dev.macaque.spi.CallGate;
 import java.time.Duration;
 import java.util.Map;
 
@@ -8,6 +9,10 @@ import java.util.Map;
 final class TestProviders {
 
     GcpCloudProvider create(String id, String endpoint, Map<String, String> config) {
+        return create(id, endpoint, config, CallGate.OPEN);
+    }
+
+    GcpCloudProvider create(String id, String endpoint, Map<String, String> config, CallGate gate) {
         Map<String, String> withEndpoint = new java.util.HashMap<>(config);
         withEndpoint.put(GcpConfig.ENDPOINT, endpoint);
         withEndpoint.putIfAbsent(GcpConfig.OPERATION_TIMEOUT, "5s");
@@ -15,7 +20,7 @@ final class TestProviders {
         GcpConfig parsed = GcpConfig.parse(withEndpoint);
         ComputeClients clients = ComputeClients.create(parsed.endpoint(), NoCredentialsProvider.create(),
                 parsed.requestTimeout(), new ComputeClients.Polling(Duration.ofMillis(10), Duration.ofMillis(20),
-                        parsed.operationTimeout()));
+                        parsed.operationTimeout()), gate);
         return new GcpCloudProvider(id, parsed, clients, System.getLogger("test.gcp." + id));
     }
 }

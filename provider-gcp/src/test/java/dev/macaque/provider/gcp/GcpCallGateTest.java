@@ -1,0 +1,103 @@
+package dev.macaque.provider.gcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.macaque.spi.CallGate;
+import dev.macaque.spi.CloudProvider;
+import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.ProviderException;
+import dev.macaque.spi.TerminationRequest;
+import dev.macaque.spi.TerminationResult;
+import dev.macaque.spi.VmGroup;
+import dev.macaque.spi.testing.TestGates;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every HTTP request the provider sends to Compute passes the context's gate first (SPI 1.4): each page of the
+ * aggregated listing, each member read, each poll of a long-running Operation, counted by the loopback Compute fake
+ * the real client talks to.
+ */
+class GcpCallGateTest {
+    private static final int GROUPS = 250;
+    private static final int PAGES = 3;
+
+    private FakeCompute compute;
+
+    @BeforeEach
+    void threePagesOfMigs() throws Exception {
+        compute = new FakeCompute(Duration.ofMillis(50)).aggregatedPageSize(100);
+        String template = compute.globalTemplate("shop-prod", "tpl", Map.of("macaque-enabled", "true"));
+        for (int i = 0; i < GROUPS; i++) {
+            compute.mig("shop-prod", "europe-west1-b", String.format("gate-%04d", i), List.of("europe-west1-b"), 2)
+                    .templateUrl = template;
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        compute.close();
+    }
+
+    private CloudProvider provider(CallGate gate) {
+        return new TestProviders().create("gcp-gate", compute.endpoint(), Map.of(GcpConfig.PROJECTS, "shop-prod"), gate);
+    }
+
+    @Test
+    void eachPageEachReadAndEachOperationPollPassesTheGateOnce() {
+        TestGates.Counting gate = new TestGates.Counting();
+        try (CloudProvider provider = provider(gate)) {
+            assertThat(provider.gatesEachRequest()).isTrue();
+
+            assertThat(provider.listGroups(GroupFilter.ALL)).hasSize(GROUPS);
+
+            List<String> listing = compute.requests();
+            assertThat(listing.stream().filter(r -> r.endsWith("/aggregated/instanceGroupManagers"))).hasSize(PAGES);
+            assertThat(gate.passed()).as("one pass per request the endpoint received: " + listing).hasSize(listing.size());
+            assertThat(gate.passed()).filteredOn(op -> op.endsWith("/AggregatedList")).hasSize(PAGES);
+
+            gate.reset();
+            int before = compute.requests().size();
+            GroupRef group = new GroupRef("gcp-gate", "europe-west1-b", "gate-0007");
+            VmGroup read = provider.describeGroup(group);
+            TerminationResult result = provider.terminate(new TerminationRequest(group, read.instances().get(0).id(),
+                    false, "gate test", "gate-1"));
+
+            assertThat(result.outcome()).isEqualTo(TerminationResult.Outcome.TERMINATED);
+            List<String> received = compute.requests().subList(before, compute.requests().size());
+            assertThat(received).as("the VM's delete Operation was polled").anyMatch(r -> r.contains("/operations/"));
+            assertThat(gate.passed()).as("one pass per request the endpoint received: " + received).hasSize(received.size());
+        }
+    }
+
+    @Test
+    void aRequestTheGateRefusesIsNeverSentAndItsRefusalComesOutUnchanged() {
+        CallGate refusing = operation -> {
+            throw new ProviderException(ProviderException.Kind.THROTTLED, "budget used up for " + operation, null, false, null);
+        };
+        try (CloudProvider provider = provider(refusing)) {
+            assertThatThrownBy(() -> provider.listGroups(GroupFilter.ALL))
+                    .isInstanceOfSatisfying(ProviderException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ProviderException.Kind.THROTTLED);
+                        assertThat(e.retryable()).isFalse();
+                        assertThat(e.getMessage()).startsWith("budget used up for google.cloud.compute.v1.InstanceGroupManagers/");
+                    });
+            assertThat(compute.requests()).as("nothing reached the endpoint").isEmpty();
+        }
+    }
+
+    /** Requests per second as the endpoint sees them, under 4 concurrent whole-fleet listings (3 pages each) × 3. */
+    @Test
+    void aRateLimitedGateBoundsTheRequestsPerSecondAtTheEndpointDuringConcurrentMultiPageListings() throws Exception {
+        TestGates.FixedWindow gate = TestGates.tenPerSecond();
+        try (CloudProvider provider = provider(gate)) {
+            TestGates.assertBudgetHoldsAtTheEndpoint("gcp", provider, gate, GROUPS, PAGES, compute::requestMillis);
+        }
+    }
+}
