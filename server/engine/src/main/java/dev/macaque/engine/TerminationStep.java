@@ -137,8 +137,22 @@ final class TerminationStep {
         return terminations;
     }
 
+    /**
+     * The refusals, in kill order. A zone outage decides the groups its plan spares before the others, so its
+     * refusals are put back in kill order: the order its preview lists them in.
+     */
     List<Refusal> refusals() {
-        return refusals;
+        if (zoneOutage == null) {
+            return refusals;
+        }
+        Map<Victim, Integer> order = new HashMap<>();
+        for (int i = 0; i < victims.size(); i++) {
+            order.put(victims.get(i), i);
+        }
+        List<Refusal> inKillOrder = new ArrayList<>(refusals);
+        inKillOrder.sort(java.util.Comparator.comparingInt(r -> order.getOrDefault(new Victim(r.group(), r.instanceId()),
+                Integer.MAX_VALUE)));
+        return inKillOrder;
     }
 
     /** Called under the lock when the run stops during a retry's backoff: those terminations are ABANDONED. */
