@@ -424,6 +424,13 @@ final class TerminationStep {
             if (run.state() != RunState.RUNNING) {
                 return;
             }
+            if (!recorder.canRecord()) {
+                // No step could commit now: hold, and read the groups again when it can (a read goes stale meanwhile).
+                List<OutageGroup> readable = read.stream().filter(g -> g.fresh != null).toList();
+                readable.forEach(g -> g.fresh = null);
+                run.schedule(RECORDER_HOLD, () -> readOutage(readable, 0));
+                return;
+            }
             List<OutageGroup> batch = new ArrayList<>();
             for (OutageGroup g : read) {
                 if (g.fresh == null) {
