@@ -279,27 +279,6 @@ class ZoneOutageRunTest {
         assertThat(result.terminations().get(1).errorMessage()).contains("not allowed to terminate i-0004");
     }
 
-    @Test
-    void aProbeThatFailsAfterTheFirstGroupHaltsTheOutageBeforeTheNextGroup() {
-        // api and web: 4 members each over a, b (a, b, a, b); the service "api" is served by group api's members
-        cloud.group("us-east-1", "api", 4, OPTED_IN).zones("us-east-1", "api", "a", "b", "a", "b");
-        cloud.group("us-east-1", "web", 4, OPTED_IN).zones("us-east-1", "web", "a", "b", "a", "b");
-        dev.macaque.engine.probe.ProbeEvaluator served = dev.macaque.engine.probe.ProbeEvaluator.routing(
-                dev.macaque.engine.probe.ProbeEvaluator.UNSUPPORTED, service -> cloud.memberCount("us-east-1", "api") / 4.0);
-        ExperimentRunner runner = new ExperimentRunner(ProviderDirectory.of(cloud), scheduler, events, new AtomicBoolean()::get,
-                history, RetryPolicy.DEFAULT, () -> 1L, served, StopConditions.NONE);
-        ExperimentRun run = runner.start("run-1", spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"a\"},"
-                + " \"pacing\": {\"between\": \"60s\"}, \"steadyState\": {\"probes\": [{\"name\": \"api-served\","
-                + " \"service\": {\"name\": \"api\", \"minSuccessPercent\": 100}}], \"every\": \"10s\", \"tolerance\": 1}"));
-        scheduler.runUntilIdle();
-        RunResult result = run.completion().join();
-
-        assertThat(result.state()).isEqualTo(RunState.HALTED);
-        assertThat(cloud.terminateCalls).extracting(TerminationRequest::group).containsOnly(API).hasSize(2);
-        assertThat(cloud.memberCount("us-east-1", "web")).as("the next group is never killed").isEqualTo(4);
-        assertThat(result.failureReason()).contains("probe api-served failed").contains("2 victims not terminated");
-    }
-
     /**
      * api and web 4 each over a, b (a, b, a, b); pacing 60 s; the probe "api-served" fails once api has lost zone a.
      * All 4 intents (api 2, web 2) are recorded in one step at T0; api's call goes at T0; the probe at T0+10s fails
@@ -307,10 +286,8 @@ class ZoneOutageRunTest {
      * ledger, never called; the halt says 2 victims were not terminated.
      */
     @Test
-    void aHaltBeforeAGroupsTurnSettlesItsRecordedIntentsAndNeverExecutesThem() {
-        cloud.group("us-east-1", "api", 4, OPTED_IN).zones("us-east-1", "api", "a", "b", "a", "b");
-        cloud.group("us-east-1", "web", 4, OPTED_IN).zones("us-east-1", "web", "a", "b", "a", "b");
-        GroupRef web = new GroupRef("sim", "us-east-1", "web");
+    void aProbeThatFailsAfterTheFirstGroupHaltsTheOutageAndSettlesTheNextGroupsRecordedIntentsNeverExecutingThem() {
+        GroupRef web = apiAndWebOverZonesAAndB();
         FleetLedger ledger = new FleetLedger(events, FleetBudgets.UNLIMITED);
         dev.macaque.engine.probe.ProbeEvaluator served = dev.macaque.engine.probe.ProbeEvaluator.routing(
                 dev.macaque.engine.probe.ProbeEvaluator.UNSUPPORTED, service -> cloud.memberCount("us-east-1", "api") / 4.0);
@@ -343,8 +320,8 @@ class ZoneOutageRunTest {
         assertThat(tail).containsExactly(RunEventType.TERMINATION_ABANDONED, RunEventType.TERMINATION_ABANDONED,
                 RunEventType.RUN_HALTED);
         assertThat(ledger.busyGroups("another-run")).doesNotContain(web);
-        assertThat(cloud.memberCount("us-east-1", "web")).isEqualTo(4);
-        assertThat(result.failureReason()).contains("2 victims not terminated");
+        assertThat(cloud.memberCount("us-east-1", "web")).as("the next group is never killed").isEqualTo(4);
+        assertThat(result.failureReason()).contains("probe api-served failed").contains("2 victims not terminated");
         assertThat(((RunStep.RunHalted) result.events().get(result.events().size() - 1).step()).remaining()).isEqualTo(2);
     }
 
@@ -355,9 +332,7 @@ class ZoneOutageRunTest {
      */
     @Test
     void aPacedGroupWhoseStateChangedBeforeItsTurnIsReadAgainAndSparedWhenItNowFailsItsGuardrails() {
-        cloud.group("us-east-1", "api", 4, OPTED_IN).zones("us-east-1", "api", "a", "b", "a", "b");
-        cloud.group("us-east-1", "web", 4, OPTED_IN).zones("us-east-1", "web", "a", "b", "a", "b");
-        GroupRef web = new GroupRef("sim", "us-east-1", "web");
+        GroupRef web = apiAndWebOverZonesAAndB();
         cloud.batched = true; // discovery reads every group in one call: describeGroup is the read right before a kill
         cloud.beforeTerminate = request -> {
             if (request.group().equals(API) && cloud.memberCount("us-east-1", "web") == 4) {
@@ -377,5 +352,12 @@ class ZoneOutageRunTest {
         assertThat(cloud.describeGroupCalls).as("web read before the step and again at its turn").containsExactly(API, web, web);
         assertThat(cloud.memberCount("us-east-1", "web")).isEqualTo(3);
         assertThat(result.state()).isEqualTo(RunState.COMPLETED);
+    }
+
+    /** api and web, 4 members each over zones a, b (a, b, a, b); returns web. */
+    private GroupRef apiAndWebOverZonesAAndB() {
+        cloud.group("us-east-1", "api", 4, OPTED_IN).zones("us-east-1", "api", "a", "b", "a", "b");
+        cloud.group("us-east-1", "web", 4, OPTED_IN).zones("us-east-1", "web", "a", "b", "a", "b");
+        return new GroupRef("sim", "us-east-1", "web");
     }
 }
