@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * The fleet's termination record in memory, in front of another recorder: what the server's run store keeps in its
  * database, for one process (the simulator, where scheduled and one-shot runs overlap, and tests). Every intent is
- * decided against every run's kills in flight and the fleet budgets under one lock, atomically with recording it.
+ * decided against every run's kills in flight and the fleet budgets under one lock, atomically with recording it; a
+ * zone outage's batch of intents ({@link #recordIntents}) all together or none.
  *
  * <p>A real kill is in flight from its intent until it settles: the termination failed, was abandoned or did not
  * kill; the run verified the group's recovery or found it not recovered; or the run ended. The run store settles
