@@ -46,8 +46,9 @@ final class RunProjection {
                     failed.errorMessage(), true);
             audit(c, event, failed.group(), failed.instance(), "failed", failed.errorKind() + ": " + failed.errorMessage());
         } else if (step instanceof RunStep.TerminationAbandoned abandoned) {
-            TerminationRows.finish(c, event, abandoned.group(), abandoned.instance(), "ABANDONED", "ABANDONED", null, null, true);
-            audit(c, event, abandoned.group(), abandoned.instance(), "abandoned", "the run was aborted while waiting to retry");
+            String why = abandoned.reason().isEmpty() ? "the run was aborted while waiting to retry" : abandoned.reason();
+            TerminationRows.finish(c, event, abandoned.group(), abandoned.instance(), "ABANDONED", "ABANDONED", null, why, true);
+            audit(c, event, abandoned.group(), abandoned.instance(), "abandoned", why);
         } else if (step instanceof RunStep.GroupRecovered recovered) {
             TerminationRows.settleGroup(c, event.runId(), recovered.group(), event.time());
         } else if (step instanceof RunStep.GroupNotRecovered notRecovered) {

@@ -156,6 +156,32 @@ public final class RunStore implements RunRecorder, KillHistory {
     }
 
     /**
+     * Decides and keeps a batch of intents (a zone outage's) in ONE transaction holding the fleet lock, all or none:
+     * each intent is decided by its guard against the fleet's record as this transaction sees it — with the batch's
+     * earlier intents already inserted, so they are in flight and counted in the budgets — and inserted when allowed;
+     * one refusal rolls the whole batch back. Another run's intent serialises on the lock before or after the batch,
+     * never in between.
+     */
+    @Override
+    public void recordIntents(List<GuardedIntent> intents) {
+        if (intents.isEmpty()) {
+            return;
+        }
+        database.inTransaction(c -> {
+            FleetRecord.lock(c);
+            for (GuardedIntent guarded : intents) {
+                RunEvent event = guarded.intent();
+                RunStep.TerminationIntent intent = (RunStep.TerminationIntent) event.step();
+                if (guarded.guard().decide(fleet.view(c, intent.group(), event.time())) instanceof GuardrailDecision.Refused refused) {
+                    throw new TerminationClaimRefused(refused.reason(), refused.message());
+                }
+                projection.keep(c, event);
+            }
+            return null;
+        });
+    }
+
+    /**
      * The fleet's counts and budgets now, for a preview: read without the fleet lock, so advisory (each intent is still
      * decided under the lock).
      */

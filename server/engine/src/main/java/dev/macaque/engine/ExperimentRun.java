@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  *
  * <p>Every step is a task on the {@link TaskScheduler}; waits (retry backoff, health polling) are scheduled tasks,
  * never sleeps. Exactly one task of a run is pending at any time, so steps never overlap; the only concurrent
- * entry is {@link #abort}. All state is guarded by one lock that is never held during a provider call.
+ * entries are {@link #abort} and a zone outage's group calls, which go out side by side (each takes the lock to
+ * record its outcomes; see {@link RunControl#scheduleAlongside}). All state is guarded by one lock that is never held during a provider call.
  *
  * <p>Every step is recorded as a {@link RunEvent} through the {@link RunRecorder}, in order; a termination's
  * {@link RunEventType#TERMINATION_INTENT} is recorded (the recorder has returned) before the provider is called,
@@ -51,6 +52,8 @@ public final class ExperimentRun {
     private Instant finishedAt;
     private String failureReason;
     private Cancellable pending;
+    /** Tasks beside the pending one: a zone outage's group calls and their retries (see RunControl#scheduleAlongside). */
+    private final java.util.Set<Cancellable> alongside = new java.util.HashSet<>();
     private final RunControl control = new Control();
     private final RunJournal journal;
     private final ProviderCalls calls;
@@ -133,6 +136,7 @@ public final class ExperimentRun {
                 kills.abandonWaiting();
             }
             calls.retryCancelled();
+            kills.settleOutage(terminal == RunState.HALTED ? "halted" : "aborted");
             recovery.skipUnverified(terminal == RunState.HALTED ? "run halted" : "run aborted");
             end(terminal, reason);
             try {
@@ -281,7 +285,7 @@ public final class ExperimentRun {
             if (state != RunState.RUNNING) {
                 return; // every kill is made: the run goes on verifying and waits for the probes to pass again
             }
-            int remaining = kills.victims().size() - kills.terminations().size() - kills.refusals().size();
+            int remaining = kills.notStarted();
             String reason = "halted: probe " + failing.probe() + " failed " + Counts.of(failing.consecutiveFailures(), "time")
                     + " in a row (observed: " + failing.observed() + "; " + failing.detail() + ") at "
                     + Instants.format(scheduler.now()) + "; " + Counts.of(remaining, "victim") + " not terminated";
@@ -324,6 +328,7 @@ public final class ExperimentRun {
                 return;
             }
             cancelPending();
+            kills.settleOutage("failed");
             recovery.skipUnverified("run failed");
             end(RunState.FAILED, reason);
             journal.record(new RunFailed(reason));
@@ -345,6 +350,8 @@ public final class ExperimentRun {
             pending.cancel();
             pending = null;
         }
+        alongside.forEach(Cancellable::cancel);
+        alongside.clear();
     }
 
     /**
@@ -371,6 +378,19 @@ public final class ExperimentRun {
         @Override
         public void schedule(Duration delay, Runnable task) {
             pending = scheduler.schedule(delay, guarded(task));
+        }
+
+        @Override
+        public void scheduleAlongside(Duration delay, Runnable task) {
+            Cancellable[] self = new Cancellable[1];
+            // the task takes the lock first, so it finds itself registered (this is called under the lock)
+            self[0] = scheduler.schedule(delay, guarded(() -> {
+                synchronized (lock) {
+                    alongside.remove(self[0]);
+                }
+                task.run();
+            }));
+            alongside.add(self[0]);
         }
 
         @Override

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -21,7 +22,8 @@ import java.util.Set;
 /**
  * The fleet's termination record in memory, in front of another recorder: what the server's run store keeps in its
  * database, for one process (the simulator, where scheduled and one-shot runs overlap, and tests). Every intent is
- * decided against every run's kills in flight and the fleet budgets under one lock, atomically with recording it.
+ * decided against every run's kills in flight and the fleet budgets under one lock, atomically with recording it; a
+ * zone outage's batch of intents ({@link #recordIntents}) all together or none.
  *
  * <p>A real kill is in flight from its intent until it settles: the termination failed, was abandoned or did not
  * kill; the run verified the group's recovery or found it not recovered; or the run ended. The run store settles
@@ -43,8 +45,19 @@ public final class FleetLedger implements RunRecorder {
 
     @Override
     public synchronized void recordIntent(RunEvent intent, IntentGuard guard) {
-        TerminationIntent step = (TerminationIntent) intent.step();
-        Instant now = intent.time();
+        recordIntents(List.of(new GuardedIntent(intent, guard)));
+    }
+
+    /**
+     * Decides every intent of the batch under the ledger's lock, each against the record with the batch's earlier
+     * intents in it (in flight, counted), and keeps them all only when every one is allowed.
+     */
+    @Override
+    public synchronized void recordIntents(List<GuardedIntent> intents) {
+        if (intents.isEmpty()) {
+            return;
+        }
+        Instant now = intents.get(0).intent().time();
         while (!realIntents.isEmpty() && !realIntents.peekFirst().isAfter(now.minus(DAY))) {
             realIntents.removeFirst();
         }
@@ -55,15 +68,34 @@ public final class FleetLedger implements RunRecorder {
             }
             lastHour++;
         }
-        FleetView view = new FleetView(inFlight.getOrDefault(step.group(), Map.of()), lastHour, realIntents.size(),
-                degraded(), budgets, false, null);
-        if (guard.decide(view) instanceof GuardrailDecision.Refused refused) {
-            throw new TerminationClaimRefused(refused.reason(), refused.message());
+        // the batch's earlier real intents, as the record would hold them once kept
+        Map<GroupRef, Map<String, String>> batch = new HashMap<>();
+        int batchReal = 0;
+        for (GuardedIntent guarded : intents) {
+            RunEvent intent = guarded.intent();
+            TerminationIntent step = (TerminationIntent) intent.step();
+            Map<String, String> group = new HashMap<>(inFlight.getOrDefault(step.group(), Map.of()));
+            group.putAll(batch.getOrDefault(step.group(), Map.of()));
+            Set<GroupRef> degraded = new HashSet<>(inFlight.keySet());
+            degraded.addAll(batch.keySet());
+            FleetView view = new FleetView(group, lastHour + batchReal, realIntents.size() + batchReal, degraded,
+                    budgets, false, null);
+            if (guarded.guard().decide(view) instanceof GuardrailDecision.Refused refused) {
+                throw new TerminationClaimRefused(refused.reason(), refused.message());
+            }
+            if (!step.dryRun()) {
+                batch.computeIfAbsent(step.group(), g -> new HashMap<>()).put(step.instance(), intent.runId());
+                batchReal++;
+            }
         }
-        delegate.recordIntent(intent, fleet -> GuardrailDecision.ALLOWED);
-        if (!step.dryRun()) {
-            inFlight.computeIfAbsent(step.group(), g -> new HashMap<>()).put(step.instance(), intent.runId());
-            realIntents.addLast(now);
+        delegate.recordIntents(intents.stream()
+                .map(i -> new GuardedIntent(i.intent(), fleet -> GuardrailDecision.ALLOWED)).toList());
+        for (GuardedIntent guarded : intents) {
+            TerminationIntent step = (TerminationIntent) guarded.intent().step();
+            if (!step.dryRun()) {
+                inFlight.computeIfAbsent(step.group(), g -> new HashMap<>()).put(step.instance(), guarded.intent().runId());
+                realIntents.addLast(guarded.intent().time());
+            }
         }
     }
 

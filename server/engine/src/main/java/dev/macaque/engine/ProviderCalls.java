@@ -49,6 +49,14 @@ final class ProviderCalls {
         this.run = run;
     }
 
+    /**
+     * Calls of their own for one of several calls under way at once (a zone outage's groups): the same policy and
+     * jitter stream, but their own retry state, and their backoffs scheduled through {@code control}.
+     */
+    ProviderCalls lane(RunControl control) {
+        return new ProviderCalls(retryPolicy, jitterRandom, lock, journal, control);
+    }
+
     /** Whether the run's pending task is a retry's backoff. Called under the lock. */
     boolean awaitingRetry() {
         return awaitingRetry;

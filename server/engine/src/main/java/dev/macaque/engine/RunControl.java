@@ -12,6 +12,12 @@ interface RunControl {
     /** Makes {@code task} the run's one pending task, after {@code delay}; a recorder failure in it ends it quietly. */
     void schedule(Duration delay, Runnable task);
 
+    /**
+     * Schedules {@code task} beside the run's pending task instead of replacing it: a zone outage's groups' calls
+     * (and their retries) under way at once. Stopping the run cancels those not yet started. Called under the lock.
+     */
+    void scheduleAlongside(Duration delay, Runnable task);
+
     /** Runs the next step as a new task while the run is RUNNING (see {@link ExperimentRun}). */
     void continueWith(Runnable step);
 

@@ -80,7 +80,7 @@ public final class RunEventData {
             d.put("group", s.group()).put("instance", s.instance()).put("attempts", s.attempts())
                     .put("errorKind", s.errorKind()).put("errorMessage", s.errorMessage());
         } else if (step instanceof TerminationAbandoned s) {
-            d.put("group", s.group()).put("instance", s.instance());
+            d.put("group", s.group()).put("instance", s.instance()).put("reason", s.reason());
         } else if (step instanceof RunStep.TerminationReconciled s) {
             d.put("group", s.group()).put("instance", s.instance()).put("outcome", s.outcome()).put("detail", s.detail());
         } else if (step instanceof VerificationStarted s) {

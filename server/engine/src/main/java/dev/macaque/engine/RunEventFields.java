@@ -95,7 +95,7 @@ public final class RunEventFields {
             f.put("group", s.group()).put("instance", s.instance()).put("attempts", s.attempts())
                     .put("errorKind", s.errorKind()).put("errorMessage", s.errorMessage());
         } else if (step instanceof TerminationAbandoned s) {
-            f.put("group", s.group()).put("instance", s.instance());
+            f.put("group", s.group()).put("instance", s.instance()).put("reason", s.reason());
         } else if (step instanceof RunStep.TerminationReconciled s) {
             f.put("group", s.group()).put("instance", s.instance()).put("outcome", s.outcome()).put("detail", s.detail());
         } else if (step instanceof VerificationStarted s) {
@@ -169,7 +169,8 @@ public final class RunEventFields {
                         TerminationStatus.valueOf(r.text("outcome")), r.integer("attempts"), r.text("detail"));
                 case TERMINATION_FAILED -> new TerminationFailed(r.group("group"), r.text("instance"), r.integer("attempts"),
                         r.text("errorKind"), r.text("errorMessage"));
-                case TERMINATION_ABANDONED -> new TerminationAbandoned(r.group("group"), r.text("instance"));
+                case TERMINATION_ABANDONED -> new TerminationAbandoned(r.group("group"), r.text("instance"),
+                        r.optional("reason"));
                 case TERMINATION_RECONCILED -> new RunStep.TerminationReconciled(r.group("group"), r.text("instance"),
                         r.text("outcome"), r.text("detail"));
                 case VERIFICATION_STARTED -> new VerificationStarted(r.groups("groups"), r.duration("timeout"),

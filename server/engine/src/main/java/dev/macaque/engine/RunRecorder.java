@@ -1,6 +1,8 @@
 package dev.macaque.engine;
 
 import dev.macaque.spi.GroupRef;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -35,6 +37,34 @@ public interface RunRecorder {
             throw new TerminationClaimRefused(refused.reason(), refused.message());
         }
         record(intent);
+    }
+
+    /** One intent of a batch {@link #recordIntents records} at once, with the guard that decides it. */
+    record GuardedIntent(RunEvent intent, IntentGuard guard) {
+        public GuardedIntent {
+            Objects.requireNonNull(intent, "intent");
+            Objects.requireNonNull(guard, "guard");
+        }
+    }
+
+    /**
+     * Records several termination intents in ONE atomic step, all or none: each intent's guard decides it, in order,
+     * against the fleet's record as it would be with the batch's earlier intents kept (their kills in flight, counted
+     * in the budgets); one refusal and nothing of the batch is recorded. A zone outage records all its intents this
+     * way before its first provider call, so once admitted its budget is held: no other run can take it in between.
+     *
+     * <p>This default is for a recorder that serves one run alone: every guard decides against {@link FleetView#ALONE},
+     * then every intent is kept. A recorder shared by several runs must override it with one atomic step.
+     *
+     * @throws TerminationClaimRefused with the first refusal's reason and numbers; nothing was recorded
+     */
+    default void recordIntents(List<GuardedIntent> intents) {
+        for (GuardedIntent intent : intents) {
+            if (intent.guard().decide(FleetView.ALONE) instanceof GuardrailDecision.Refused refused) {
+                throw new TerminationClaimRefused(refused.reason(), refused.message());
+            }
+        }
+        intents.forEach(intent -> record(intent.intent()));
     }
 
     /**

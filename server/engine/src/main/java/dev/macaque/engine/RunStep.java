@@ -134,8 +134,17 @@ public sealed interface RunStep {
         }
     }
 
-    /** An intended termination that was waiting to be retried when the run was aborted. */
-    record TerminationAbandoned(GroupRef group, String instance) implements RunStep {
+    /**
+     * An intended termination never carried out: it was waiting to be retried when the run stopped, or a zone outage's
+     * group whose turn had not come when the run stopped, or that failed its guardrails when its turn came.
+     *
+     * @param reason why, in words ({@code ""} in events stored before it was kept)
+     */
+    record TerminationAbandoned(GroupRef group, String instance, String reason) implements RunStep {
+        public TerminationAbandoned {
+            reason = reason == null ? "" : reason;
+        }
+
         public RunEventType type() {
             return RunEventType.TERMINATION_ABANDONED;
         }

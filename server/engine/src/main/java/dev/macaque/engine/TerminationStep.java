@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * A run's terminations, one victim at a time in kill order: the run's guardrails, the victim's group read again, the
  * fleet-wide decision and the intent recorded in one atomic step, then the provider's terminate; refusals and
- * outcomes are kept here. Hands each group's first returned termination to the {@link RecoveryWatch}.
+ * outcomes are kept here. A zone outage's terminations go through {@link ZoneOutageKills}, which keeps its records
+ * here too. Hands each group's first returned termination to the {@link RecoveryWatch}.
  */
 final class TerminationStep {
     /** How long a termination waits before looking again whether its intent can be recorded. */
@@ -49,14 +50,12 @@ final class TerminationStep {
     private final Map<GroupRef, FleetGroup> fleet = new HashMap<>();
     private final Map<GroupRef, Integer> healthyNow = new HashMap<>();
     private int terminationsMade;
-    /** The records whose provider call is under way or waiting to be retried (one, or a zone outage's group). */
+    /** The record whose provider call is under way or waiting to be retried (the modes other than zone). */
     private final List<Integer> inCall = new ArrayList<>();
     /** A zone outage's plan (null for the other modes): the groups it spares whole, and its whole-outage budget. */
     private ZoneOutage zoneOutage;
-    /** Set once the outage's first intent passed the fleet budgets for the whole outage. */
-    private boolean outageAdmitted;
-    /** The fleet budgets refused the outage as a whole: every remaining victim is refused with it. */
-    private Refused outageRefused;
+    /** A zone outage's terminations, once it began (null before, and for the other modes). */
+    private ZoneOutageKills outage;
 
     TerminationStep(String runId, ExperimentSpec spec, TaskScheduler scheduler, Object lock, RunRecorder recorder,
                     RunJournal journal, ProviderCalls calls, GuardrailCheck guardrails, KillHistory killHistory,
@@ -105,21 +104,26 @@ final class TerminationStep {
         zoneOutage = plan;
     }
 
-    /** Called under the lock: why a zone outage spares {@code victim} before anything is asked of the fleet, or null. */
-    private Refused spared(Victim victim) {
-        if (zoneOutage == null) {
-            return null;
-        }
-        Refused group = zoneOutage.refusalOf(victim.group());
-        return group != null ? group : outageRefused;
-    }
-
     List<TerminationRecord> terminations() {
         return terminations;
     }
 
+    /**
+     * The refusals, in kill order. A zone outage decides the groups its plan spares before the others, so its
+     * refusals are put back in kill order: the order its preview lists them in.
+     */
     List<Refusal> refusals() {
-        return refusals;
+        if (zoneOutage == null) {
+            return refusals;
+        }
+        Map<Victim, Integer> order = new HashMap<>();
+        for (int i = 0; i < victims.size(); i++) {
+            order.put(victims.get(i), i);
+        }
+        List<Refusal> inKillOrder = new ArrayList<>(refusals);
+        inKillOrder.sort(java.util.Comparator.comparingInt(r -> order.getOrDefault(new Victim(r.group(), r.instanceId()),
+                Integer.MAX_VALUE)));
+        return inKillOrder;
     }
 
     /** Called under the lock when the run stops during a retry's backoff: those terminations are ABANDONED. */
@@ -128,7 +132,7 @@ final class TerminationStep {
             TerminationRecord waiting = terminations.get(index);
             terminations.set(index, finish(waiting, TerminationStatus.ABANDONED, waiting.attempts(),
                     "abandoned: the run was aborted while waiting to retry", null, null));
-            journal.record(new TerminationAbandoned(waiting.group(), waiting.instanceId()));
+            journal.record(new TerminationAbandoned(waiting.group(), waiting.instanceId(), "the run was aborted while waiting to retry"));
         }
         inCall.clear();
     }
@@ -139,6 +143,14 @@ final class TerminationStep {
      * step that records the intent ({@link RunRecorder#recordIntent}); only then is the provider asked to terminate.
      */
     void killNext(int start) {
+        if (zoneOutage != null) {
+            synchronized (lock) {
+                outage = new ZoneOutageKills(runId, spec, scheduler, lock, recorder, journal, calls, guardrails, discovery,
+                        run, allHandled, this, zoneOutage, victims);
+            }
+            outage.begin();
+            return;
+        }
         int index = start;
         Victim victim;
         synchronized (lock) {
@@ -157,12 +169,6 @@ final class TerminationStep {
                     return;
                 }
                 victim = victims.get(index);
-                Refused spared = spared(victim);
-                if (spared != null) {
-                    refuse(victim, spared.reason(), spared.message());
-                    index++;
-                    continue;
-                }
                 FleetGroup group = fleet.get(victim.group());
                 KillCandidate candidate = new KillCandidate(group.ref(), group.tags(), group.desiredCapacity(),
                         healthyNow.get(group.ref()));
@@ -177,23 +183,9 @@ final class TerminationStep {
         }
         Victim chosen = victim;
         int at = index;
-        // A zone outage kills a group's members in the zone together: one read, their intents, one batch call.
-        int groupEnd = at + 1;
-        if (zoneOutage != null) {
-            while (groupEnd < victims.size() && victims.get(groupEnd).group().equals(chosen.group())) {
-                groupEnd++;
-            }
-        }
-        int end = groupEnd;
         CloudProvider provider = discovery.provider(chosen.group().provider());
         calls.callProvider("describeGroup", new CallContext(null, null, chosen.group(), null), () -> provider.describeGroup(chosen.group()),
-                (fresh, attempts) -> {
-                    if (zoneOutage != null) {
-                        decideAndTerminateTogether(at, end, fresh);
-                    } else {
-                        decideAndTerminate(at, chosen, fresh);
-                    }
-                },
+                (fresh, attempts) -> decideAndTerminate(at, chosen, fresh),
                 (error, attempts) -> {
                     synchronized (lock) {
                         if (run.state() != RunState.RUNNING) {
@@ -233,57 +225,6 @@ final class TerminationStep {
     }
 
     /**
-     * A zone outage's members of one group, victims {@code [start, end)}: every intent decided and recorded (each in
-     * its own atomic step against the fleet) before one {@link CloudProvider#terminateMembers} call for them all.
-     */
-    private void decideAndTerminateTogether(int start, int end, VmGroup fresh) {
-        List<TerminationRequest> requests = new ArrayList<>();
-        List<Integer> records = new ArrayList<>();
-        synchronized (lock) {
-            if (run.state() != RunState.RUNNING) {
-                return;
-            }
-            for (int i = start; i < end; i++) {
-                Victim victim = victims.get(i);
-                if (outageRefused != null) {
-                    refuse(victim, outageRefused.reason(), outageRefused.message());
-                    continue;
-                }
-                TerminationRequest request = intend(i, victim, fresh);
-                if (run.state() != RunState.RUNNING) {
-                    // the recorder failed: the intents kept so far are never acted on
-                    for (int record : records) {
-                        TerminationRecord intent = terminations.get(record);
-                        terminations.set(record, finish(intent, TerminationStatus.ABANDONED, 0,
-                                "abandoned: the run failed before its provider call", null, null));
-                    }
-                    return;
-                }
-                if (request != null) {
-                    requests.add(request);
-                    records.add(terminations.size() - 1);
-                }
-            }
-            if (requests.isEmpty()) {
-                run.continueWith(() -> killNext(end));
-                return;
-            }
-            inCall.addAll(records);
-        }
-        GroupRef group = requests.get(0).group();
-        CloudProvider provider = discovery.provider(group.provider());
-        calls.callProvider("terminateMembers", new CallContext(null, null, group, null),
-                () -> provider.terminateMembers(group, requests),
-                (outcomes, attempts) -> onTerminatedTogether(records, requests, outcomes, attempts, end),
-                (error, attempts) -> {
-                    synchronized (lock) {
-                        records.forEach(record -> recordFailure(record, error, attempts));
-                        continueAfterTermination(end);
-                    }
-                });
-    }
-
-    /**
      * Called under the lock: decides {@code victim}'s termination against the fleet and records its intent in one
      * atomic step; returns the request to send, or null when it was refused (recorded as such) or the run ended
      * because its recorder failed.
@@ -300,19 +241,8 @@ final class TerminationStep {
         }
         int killsSoFar = terminationsMade;
         Instant now = scheduler.now();
-        // A zone outage's first intent decides the fleet budgets for the whole outage, in the same atomic step.
-        ZoneOutage wholeOutage = zoneOutage != null && !outageAdmitted ? zoneOutage : null;
-        // minTimeBetweenKills spaces a group's outages, not the members one outage takes together.
-        ExperimentSpec.Guardrails limits = zoneOutage != null && !ownKills.isEmpty()
-                ? new ExperimentSpec.Guardrails(spec.guardrails().minHealthyPercent(), spec.guardrails().minHealthyInstances(),
-                        spec.guardrails().maxTerminations(), Duration.ZERO)
-                : spec.guardrails();
-        boolean[] refusedWhole = {false};
+        ExperimentSpec.Guardrails limits = spec.guardrails();
         IntentGuard guard = view -> {
-            if (wholeOutage != null && wholeOutage.fleetBudgets(view) instanceof Refused whole) {
-                refusedWhole[0] = true;
-                return whole;
-            }
             java.util.Set<String> effective = new java.util.TreeSet<>(healthyIds);
             effective.removeAll(view.inFlight().keySet());
             effective.removeAll(ownKills);
@@ -335,17 +265,11 @@ final class TerminationStep {
         } catch (TerminationClaimRefused refused) {
             // Not on record: take the event back so the run's events stay gap-free and match the store.
             journal.takeBackLast();
-            if (refusedWhole[0]) {
-                outageRefused = new Refused(refused.reason(), refused.getMessage());
-            }
             refuse(victim, refused.reason(), refused.getMessage());
             return null;
         } catch (RuntimeException e) {
             journal.failBecauseTheRecorderFailed(journal.last(), e);
             return null;
-        }
-        if (wholeOutage != null) {
-            outageAdmitted = true;
         }
         terminationsMade++;
         terminations.add(new TerminationRecord(victim.group(), victim.instanceId(), spec.dryRun(),
@@ -354,8 +278,46 @@ final class TerminationStep {
                 "macaque run " + runId + " (" + spec.name() + ")", idempotencyKey);
     }
 
+    /** Called under the lock when the run stops ({@code how}: halted, aborted, failed); see {@link ZoneOutageKills#settle}. */
+    void settleOutage(String how) {
+        if (outage != null) {
+            outage.settle(how);
+        }
+    }
+
+    /** Called under the lock: victims not (yet) terminated nor refused: no record, or an outage intent not yet called. */
+    int notStarted() {
+        return victims.size() - terminations.size() - refusals.size() + (outage == null ? 0 : outage.waiting());
+    }
+
+    /** Called under the lock: terminations (or would-be ones) this run made so far. */
+    int terminationsMade() {
+        return terminationsMade;
+    }
+
+    /** Called under the lock: {@code group} as a kill candidate, with its healthy count as this run knows it. */
+    KillCandidate candidate(GroupRef group) {
+        FleetGroup known = fleet.get(group);
+        return new KillCandidate(group, known.tags(), known.desiredCapacity(), healthyNow.get(group));
+    }
+
+    /** Called under the lock: {@code victim}'s intent is on record; its termination is under way. Returns its record. */
+    int intended(Victim victim) {
+        terminationsMade++;
+        terminations.add(new TerminationRecord(victim.group(), victim.instanceId(), spec.dryRun(),
+                TerminationStatus.IN_PROGRESS, 0, scheduler.now(), null, "", null, null));
+        return terminations.size() - 1;
+    }
+
+    /** Called under the lock: a recorded intent never carried out ends ABANDONED with {@code reason}. */
+    void abandon(int record, String reason) {
+        TerminationRecord intent = terminations.get(record);
+        terminations.set(record, finish(intent, TerminationStatus.ABANDONED, intent.attempts(), "abandoned: " + reason, null, null));
+        journal.record(new TerminationAbandoned(intent.group(), intent.instanceId(), reason));
+    }
+
     /** Called under the lock. */
-    private void refuse(Victim victim, RefusalReason reason, String message) {
+    void refuse(Victim victim, RefusalReason reason, String message) {
         refusals.add(new Refusal(victim.group(), victim.instanceId(), reason, message, scheduler.now()));
         journal.record(new TerminationRefused(victim.group(), victim.instanceId(), reason, message));
     }
@@ -374,26 +336,23 @@ final class TerminationStep {
         }
     }
 
-    /** A batch call's outcomes, matched to their records by instance; a member the provider left out failed. */
-    private void onTerminatedTogether(List<Integer> records, List<TerminationRequest> requests,
-                                      List<dev.macaque.spi.MemberTermination> outcomes, int attempts, int next) {
-        synchronized (lock) {
-            Map<String, dev.macaque.spi.MemberTermination> byInstance = new HashMap<>();
-            outcomes.forEach(o -> byInstance.put(o.request().instanceId(), o));
-            for (int k = 0; k < records.size(); k++) {
-                dev.macaque.spi.MemberTermination outcome = byInstance.get(requests.get(k).instanceId());
-                if (outcome == null) {
-                    recordFailure(records.get(k), new ProviderError("UNEXPECTED", "the provider's batch call returned no "
-                            + "outcome for this member", false, null), attempts);
-                } else if (outcome.result() != null) {
-                    recordResult(records.get(k), outcome.result(), attempts);
-                } else {
-                    dev.macaque.spi.ProviderException e = outcome.error();
-                    recordFailure(records.get(k), new ProviderError(e.kind().name(), String.valueOf(e.getMessage()),
-                            e.retryable(), e.retryAfter().orElse(null)), attempts);
-                }
+    /** Called under the lock: a batch call's outcomes, matched to their records by instance; a member the provider left out failed. */
+    void recordTogether(List<Integer> records, List<TerminationRequest> requests,
+                                List<dev.macaque.spi.MemberTermination> outcomes, int attempts) {
+        Map<String, dev.macaque.spi.MemberTermination> byInstance = new HashMap<>();
+        outcomes.forEach(o -> byInstance.put(o.request().instanceId(), o));
+        for (int k = 0; k < records.size(); k++) {
+            dev.macaque.spi.MemberTermination outcome = byInstance.get(requests.get(k).instanceId());
+            if (outcome == null) {
+                recordFailure(records.get(k), new ProviderError("UNEXPECTED", "the provider's batch call returned no "
+                        + "outcome for this member", false, null), attempts);
+            } else if (outcome.result() != null) {
+                recordResult(records.get(k), outcome.result(), attempts);
+            } else {
+                dev.macaque.spi.ProviderException e = outcome.error();
+                recordFailure(records.get(k), new ProviderError(e.kind().name(), String.valueOf(e.getMessage()),
+                        e.retryable(), e.retryAfter().orElse(null)), attempts);
             }
-            continueAfterTermination(next);
         }
     }
 
@@ -425,7 +384,7 @@ final class TerminationStep {
     }
 
     /** Called under the lock. */
-    private void recordFailure(int recordIndex, ProviderError error, int attempts) {
+    void recordFailure(int recordIndex, ProviderError error, int attempts) {
         TerminationRecord intent = terminations.get(recordIndex);
         terminations.set(recordIndex, finish(intent, TerminationStatus.FAILED, attempts, "", error.kind(), error.message()));
         journal.record(new TerminationFailed(intent.group(), intent.instanceId(), attempts, error.kind(), error.message()));
@@ -434,10 +393,7 @@ final class TerminationStep {
     private void continueAfterTermination(int next) {
         inCall.clear();
         // pacing.between: one kill at a time with a pause, so that the probes can stop the run before its next kill.
-        // A zone outage kills a group's members together: pacing spaces its groups, not its members.
-        boolean paced = next < victims.size() && (zoneOutage == null
-                || !victims.get(next).group().equals(victims.get(next - 1).group()));
-        Duration pause = paced ? spec.pacing() : Duration.ZERO;
+        Duration pause = next < victims.size() ? spec.pacing() : Duration.ZERO;
         if (run.state() == RunState.RUNNING) {
             run.schedule(pause, () -> killNext(next));
         }

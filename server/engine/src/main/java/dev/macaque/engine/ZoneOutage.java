@@ -26,8 +26,8 @@ import java.util.TreeMap;
  *   <li>A group that would keep fewer healthy members than {@code minHealthyInstances} or {@code minHealthyPercent}
  *       of its desired capacity is refused {@code MIN_HEALTHY} whole: half a zone is no outage.</li>
  *   <li>An outage needing more terminations than {@code maxTerminations} is refused whole ({@code MAX_TERMINATIONS});
- *       the fleet budgets are checked for the outage as a whole in the first intent's atomic step
- *       ({@link #fleetBudgets}).</li>
+ *       the fleet budgets are checked for the outage as a whole in the one atomic step that records all its
+ *       intents ({@link #fleetBudgets(FleetView, int, Set)}).</li>
  * </ul>
  *
  * <p>Eligible groups are those the other modes draw from (opted in, valid weight, matching the targets, with a
@@ -131,13 +131,20 @@ public record ZoneOutage(String zone, boolean drawn, List<GroupOutage> groups) {
     }
 
     /**
-     * The fleet budgets for the outage as a whole, judged on the fleet's record in the first intent's atomic step:
-     * the outage's {@code kills} terminations on top of the last hour's and day's, and its groups on top of those
-     * already degraded. Refused names the budget and the number needed.
+     * The fleet budgets for the outage as planned ({@link #kills}, {@link #actedOn}): what a preview shows. The run
+     * judges {@link #fleetBudgets(FleetView, int, Set)} on what it is about to record.
      */
     public GuardrailDecision fleetBudgets(FleetView view) {
+        return fleetBudgets(view, kills(), actedOn());
+    }
+
+    /**
+     * The fleet budgets for the outage as a whole, judged on the fleet's record in the atomic step that records all
+     * its intents: its {@code kills} terminations on top of the last hour's and day's, and its {@code groups} on top
+     * of those already degraded. Refused names the budget and the number needed.
+     */
+    public GuardrailDecision fleetBudgets(FleetView view, int kills, Set<GroupRef> groups) {
         FleetBudgets budgets = view.budgets();
-        int kills = kills();
         if ((long) view.terminationsLastHour() + kills > budgets.maxTerminationsPerHour()) {
             return new Refused(RefusalReason.FLEET_BUDGET, "the outage of zone " + zone + " needs " + kills
                     + " terminations; the fleet already had " + view.terminationsLastHour() + " in the last hour, "
@@ -151,13 +158,21 @@ public record ZoneOutage(String zone, boolean drawn, List<GroupOutage> groups) {
                     + budgets.maxTerminationsPerDay() + ": refused whole, nothing killed");
         }
         Set<GroupRef> degraded = new LinkedHashSet<>(view.degradedGroups());
-        degraded.addAll(actedOn());
+        degraded.addAll(groups);
         if (degraded.size() > budgets.maxGroupsDegraded()) {
             return new Refused(RefusalReason.FLEET_BUDGET, "the outage of zone " + zone + " degrades "
-                    + dev.macaque.text.Counts.of(actedOn().size(), "group") + "; with those already degraded that is " + degraded.size()
+                    + dev.macaque.text.Counts.of(groups.size(), "group") + "; with those already degraded that is " + degraded.size()
                     + " > safety.maxGroupsDegraded=" + budgets.maxGroupsDegraded() + ": refused whole, nothing killed");
         }
         return GuardrailDecision.ALLOWED;
+    }
+
+    /**
+     * A group's outage guardrails judged again on the group as read just now ({@code healthy} healthy in-service
+     * members, {@code victims} of them in the zone): null when its members in the zone may still be killed.
+     */
+    Refused judgeFresh(GroupRef group, int desired, int healthy, List<String> victims, Guardrails limits) {
+        return judge(new GroupOutage(group, desired, healthy, victims, null), zone, limits);
     }
 
     /** Eligible members per zone over the eligible groups of {@code snapshot}, by zone name (members without a zone left out). */

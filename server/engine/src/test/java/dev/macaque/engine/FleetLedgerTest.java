@@ -32,4 +32,50 @@ class FleetLedgerTest {
 
         assertThat(ledger.busyGroups("run-b")).as("after %s", ending.type()).isEmpty();
     }
+
+    private static RunEvent intent(String run, long seq, GroupRef group, String instance) {
+        return new RunEvent(run, seq, T0, new RunStep.TerminationIntent(group, instance, false, run + "-" + seq, Duration.ZERO));
+    }
+
+    /**
+     * Budgets 3 an hour, 2 groups degraded. run-x already has 1 kill in flight in "other". A batch of 3 (api 2, web 1)
+     * would make 4 in the hour: its third intent sees 1 + 2 = 3 already, the limit, and is refused — and then none of
+     * the batch is recorded: the record is as before, and another run may still take the 2 kills left.
+     */
+    @org.junit.jupiter.api.Test
+    void aBatchIsRecordedWholeOrNotAtAllAndEachIntentSeesTheBatchsEarlierOnes() {
+        InMemoryRunRecorder kept = new InMemoryRunRecorder();
+        FleetLedger ledger = new FleetLedger(kept, new FleetBudgets(3, 50, 2));
+        GroupRef other = new GroupRef("sim", "region-1", "other");
+        GroupRef web = new GroupRef("sim", "region-1", "web");
+        ledger.recordIntent(intent("run-x", 1, other, "o-1"), fleet -> GuardrailDecision.ALLOWED);
+        List<FleetView> seen = new java.util.ArrayList<>();
+        IntentGuard budgets = fleet -> {
+            seen.add(fleet);
+            return fleet.terminationsLastHour() >= fleet.budgets().maxTerminationsPerHour()
+                    ? new GuardrailDecision.Refused(RefusalReason.FLEET_BUDGET, "hour full at " + fleet.terminationsLastHour())
+                    : GuardrailDecision.ALLOWED;
+        };
+        List<RunRecorder.GuardedIntent> batch = List.of(new RunRecorder.GuardedIntent(intent("run-z", 1, GROUP, "a-1"), budgets),
+                new RunRecorder.GuardedIntent(intent("run-z", 2, GROUP, "a-2"), budgets),
+                new RunRecorder.GuardedIntent(intent("run-z", 3, web, "w-1"), budgets));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.recordIntents(batch))
+                .isInstanceOf(TerminationClaimRefused.class).hasMessage("hour full at 3");
+
+        // each intent saw the batch's earlier ones in flight and counted
+        assertThat(seen).extracting(FleetView::terminationsLastHour).containsExactly(1, 2, 3);
+        assertThat(seen.get(1).inFlight()).containsEntry("a-1", "run-z");
+        assertThat(seen.get(2).degradedGroups()).containsExactlyInAnyOrder(other, GROUP);
+        // nothing of it is on record: not in the run's events, not in flight
+        assertThat(kept.events("run-z")).isEmpty();
+        assertThat(ledger.busyGroups("run-y")).containsExactly(other);
+
+        // the two intents that fit are recorded together, and then the hour is full for everyone
+        ledger.recordIntents(batch.subList(0, 2));
+        assertThat(kept.events("run-z")).hasSize(2);
+        assertThat(ledger.busyGroups("run-y")).containsExactlyInAnyOrder(other, GROUP);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.recordIntent(intent("run-y", 1, web, "w-1"), budgets))
+                .isInstanceOf(TerminationClaimRefused.class).hasMessage("hour full at 3");
+    }
 }

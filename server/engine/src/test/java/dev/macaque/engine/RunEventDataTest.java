@@ -33,7 +33,7 @@ class RunEventDataTest {
             "TERMINATION_INTENT {\"group\":\"sim/us-east-1/web\",\"instance\":\"i-1\",\"dryRun\":false,\"idempotencyKey\":\"run-1-0\",\"minTimeBetweenKillsSeconds\":900}",
             "TERMINATION_OUTCOME {\"group\":\"sim/us-east-1/web\",\"instance\":\"i-1\",\"outcome\":\"TERMINATED\",\"attempts\":1,\"detail\":\"terminating\"}",
             "TERMINATION_FAILED {\"group\":\"azure-prod/westeurope/rg-shop/vmss-web\",\"instance\":\"7\",\"attempts\":4,\"errorKind\":\"THROTTLED\",\"errorMessage\":\"429, retry later\"}",
-            "TERMINATION_ABANDONED {\"group\":\"sim/us-east-1/web\",\"instance\":\"i-3\"}",
+            "TERMINATION_ABANDONED {\"group\":\"sim/us-east-1/web\",\"instance\":\"i-3\",\"reason\":\"the run halted before its group's turn\"}",
             "TERMINATION_RECONCILED {\"group\":\"sim/us-east-1/web\",\"instance\":\"i-4\",\"outcome\":\"TERMINATED\",\"detail\":\"the provider no longer has it in service\"}",
             "VERIFICATION_STARTED {\"groups\":[\"sim/us-east-1/web\",\"azure-prod/westeurope/rg-shop/vmss-web\"],\"timeoutSeconds\":600,\"pollIntervalSeconds\":5}",
             "HEALTH_CHECKED {\"group\":\"sim/us-east-1/web\",\"healthyInService\":2,\"desiredCapacity\":3,\"target\":3}",

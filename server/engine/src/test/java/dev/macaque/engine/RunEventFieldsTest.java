@@ -55,7 +55,7 @@ class RunEventFieldsTest {
                 new TerminationIntent(WEB, "i-1", false, "run-1-0", Duration.ofMinutes(15)),
                 new TerminationOutcome(WEB, "i-1", TerminationStatus.TERMINATED, 1, "terminating"),
                 new TerminationFailed(AZURE, "7", 4, "THROTTLED", "429, retry later"),
-                new TerminationAbandoned(WEB, "i-3"),
+                new TerminationAbandoned(WEB, "i-3", "the run halted before its group's turn"),
                 new RunStep.TerminationReconciled(WEB, "i-4", "TERMINATED", "the provider no longer has it in service"),
                 new VerificationStarted(List.of(WEB, AZURE), Duration.ofMinutes(10), Duration.ofSeconds(5)),
                 new HealthChecked(WEB, 2, 3, 3),

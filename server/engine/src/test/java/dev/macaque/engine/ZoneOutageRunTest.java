@@ -231,7 +231,7 @@ class ZoneOutageRunTest {
     }
 
     @Test
-    void everyIntentOfAGroupIsRecordedBeforeOneBatchCallTerminatesItsMembersTogether() {
+    void everyIntentOfTheOutageIsRecordedBeforeOneBatchCallPerGroupTerminatesItsMembersTogether() {
         fleet();
         cloud.batched = true; // discovery reads every group in one call: describeGroup is the read right before a kill
         RunResult result = run(events, spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"b\"}"));
@@ -241,9 +241,12 @@ class ZoneOutageRunTest {
                 .containsExactly(List.of("i-0002", "i-0005"), List.of("i-0015"));
         List<RunEventType> kills = result.events().stream().map(RunEvent::type)
                 .filter(t -> t == RunEventType.TERMINATION_INTENT || t == RunEventType.TERMINATION_OUTCOME).toList();
+        // all three intents in one atomic step before any call; then the outcomes, in plan order in virtual time
         assertThat(kills).containsExactly(RunEventType.TERMINATION_INTENT, RunEventType.TERMINATION_INTENT,
-                RunEventType.TERMINATION_OUTCOME, RunEventType.TERMINATION_OUTCOME,
-                RunEventType.TERMINATION_INTENT, RunEventType.TERMINATION_OUTCOME);
+                RunEventType.TERMINATION_INTENT, RunEventType.TERMINATION_OUTCOME, RunEventType.TERMINATION_OUTCOME,
+                RunEventType.TERMINATION_OUTCOME);
+        assertThat(result.events()).filteredOn(e -> e.type() == RunEventType.TERMINATION_INTENT)
+                .extracting(RunEvent::time).containsOnly(T0);
         assertThat(cloud.describeGroupCalls).as("each group read once right before its kills (other is spared before any read)").containsExactly(API, TIGHT);
     }
 
@@ -276,14 +279,19 @@ class ZoneOutageRunTest {
         assertThat(result.terminations().get(1).errorMessage()).contains("not allowed to terminate i-0004");
     }
 
+    /**
+     * api and web 4 each over a, b (a, b, a, b); pacing 60 s; the probe "api-served" fails once api has lost zone a.
+     * All 4 intents (api 2, web 2) are recorded in one step at T0; api's call goes at T0; the probe at T0+10s fails
+     * and halts the run before web's turn (T0+60s): web's 2 recorded intents end ABANDONED, settled in the fleet
+     * ledger, never called; the halt says 2 victims were not terminated.
+     */
     @Test
-    void aProbeThatFailsAfterTheFirstGroupHaltsTheOutageBeforeTheNextGroup() {
-        // api and web: 4 members each over a, b (a, b, a, b); the service "api" is served by group api's members
-        cloud.group("us-east-1", "api", 4, OPTED_IN).zones("us-east-1", "api", "a", "b", "a", "b");
-        cloud.group("us-east-1", "web", 4, OPTED_IN).zones("us-east-1", "web", "a", "b", "a", "b");
+    void aProbeThatFailsAfterTheFirstGroupHaltsTheOutageAndSettlesTheNextGroupsRecordedIntentsNeverExecutingThem() {
+        GroupRef web = apiAndWebOverZonesAAndB();
+        FleetLedger ledger = new FleetLedger(events, FleetBudgets.UNLIMITED);
         dev.macaque.engine.probe.ProbeEvaluator served = dev.macaque.engine.probe.ProbeEvaluator.routing(
                 dev.macaque.engine.probe.ProbeEvaluator.UNSUPPORTED, service -> cloud.memberCount("us-east-1", "api") / 4.0);
-        ExperimentRunner runner = new ExperimentRunner(ProviderDirectory.of(cloud), scheduler, events, new AtomicBoolean()::get,
+        ExperimentRunner runner = new ExperimentRunner(ProviderDirectory.of(cloud), scheduler, ledger, new AtomicBoolean()::get,
                 history, RetryPolicy.DEFAULT, () -> 1L, served, StopConditions.NONE);
         ExperimentRun run = runner.start("run-1", spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"a\"},"
                 + " \"pacing\": {\"between\": \"60s\"}, \"steadyState\": {\"probes\": [{\"name\": \"api-served\","
@@ -292,8 +300,64 @@ class ZoneOutageRunTest {
         RunResult result = run.completion().join();
 
         assertThat(result.state()).isEqualTo(RunState.HALTED);
-        assertThat(cloud.terminateCalls).extracting(TerminationRequest::group).containsOnly(API).hasSize(2);
+        assertThat(cloud.batchCalls).extracting(call -> call.get(0).group()).containsExactly(API);
+        List<RunEvent> intents = result.events().stream().filter(e -> e.type() == RunEventType.TERMINATION_INTENT).toList();
+        assertThat(intents).hasSize(4).extracting(RunEvent::time).containsOnly(T0);
+        assertThat(result.terminations()).extracting(TerminationRecord::group, TerminationRecord::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(API, TerminationStatus.TERMINATED),
+                org.assertj.core.groups.Tuple.tuple(API, TerminationStatus.TERMINATED),
+                org.assertj.core.groups.Tuple.tuple(web, TerminationStatus.ABANDONED),
+                org.assertj.core.groups.Tuple.tuple(web, TerminationStatus.ABANDONED));
+        assertThat(result.terminations().get(2).detail())
+                .isEqualTo("abandoned: the run halted before group sim/us-east-1/web's turn: its intent was recorded, the provider never called");
+        List<RunStep.TerminationAbandoned> abandoned = result.events().stream().map(RunEvent::step)
+                .filter(RunStep.TerminationAbandoned.class::isInstance).map(RunStep.TerminationAbandoned.class::cast).toList();
+        assertThat(abandoned).extracting(RunStep.TerminationAbandoned::group).containsExactly(web, web);
+        assertThat(abandoned.get(0).reason()).startsWith("the run halted before group sim/us-east-1/web's turn");
+        // settled before the halt is recorded, and the ledger holds nothing of web in flight any more
+        List<RunEventType> tail = result.events().stream().map(RunEvent::type)
+                .dropWhile(t -> t != RunEventType.TERMINATION_ABANDONED).toList();
+        assertThat(tail).containsExactly(RunEventType.TERMINATION_ABANDONED, RunEventType.TERMINATION_ABANDONED,
+                RunEventType.RUN_HALTED);
+        assertThat(ledger.busyGroups("another-run")).doesNotContain(web);
         assertThat(cloud.memberCount("us-east-1", "web")).as("the next group is never killed").isEqualTo(4);
         assertThat(result.failureReason()).contains("probe api-served failed").contains("2 victims not terminated");
+        assertThat(((RunStep.RunHalted) result.events().get(result.events().size() - 1).step()).remaining()).isEqualTo(2);
+    }
+
+    /**
+     * api and web 4 each over a, b; pacing 60 s. All 4 intents recorded at T0 (each group keeps 2 of 4, 50%: allowed);
+     * while api is killed, web loses a zone-b member elsewhere: at its turn web has 3 healthy, the outage would leave 1
+     * of 4 desired, below 50% (2): its intents are abandoned with that reason, and web is never called.
+     */
+    @Test
+    void aPacedGroupWhoseStateChangedBeforeItsTurnIsReadAgainAndSparedWhenItNowFailsItsGuardrails() {
+        GroupRef web = apiAndWebOverZonesAAndB();
+        cloud.batched = true; // discovery reads every group in one call: describeGroup is the read right before a kill
+        cloud.beforeTerminate = request -> {
+            if (request.group().equals(API) && cloud.memberCount("us-east-1", "web") == 4) {
+                cloud.loseMembers("us-east-1", "web", 1); // web's i-0008, in zone b
+            }
+        };
+        RunResult result = run(events, spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"a\"}, \"pacing\": {\"between\": \"60s\"}"));
+
+        assertThat(cloud.batchCalls).extracting(call -> call.get(0).group()).containsExactly(API);
+        assertThat(result.terminations()).extracting(TerminationRecord::group, TerminationRecord::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(API, TerminationStatus.TERMINATED),
+                org.assertj.core.groups.Tuple.tuple(API, TerminationStatus.TERMINATED),
+                org.assertj.core.groups.Tuple.tuple(web, TerminationStatus.ABANDONED),
+                org.assertj.core.groups.Tuple.tuple(web, TerminationStatus.ABANDONED));
+        assertThat(result.terminations().get(2).detail()).contains("group sim/us-east-1/web failed its guardrails when its turn came: MIN_HEALTHY")
+                .contains("would keep 1 of 4 desired healthy without zone a");
+        assertThat(cloud.describeGroupCalls).as("web read before the step and again at its turn").containsExactly(API, web, web);
+        assertThat(cloud.memberCount("us-east-1", "web")).isEqualTo(3);
+        assertThat(result.state()).isEqualTo(RunState.COMPLETED);
+    }
+
+    /** api and web, 4 members each over zones a, b (a, b, a, b); returns web. */
+    private GroupRef apiAndWebOverZonesAAndB() {
+        cloud.group("us-east-1", "api", 4, OPTED_IN).zones("us-east-1", "api", "a", "b", "a", "b");
+        cloud.group("us-east-1", "web", 4, OPTED_IN).zones("us-east-1", "web", "a", "b", "a", "b");
+        return new GroupRef("sim", "us-east-1", "web");
     }
 }
