@@ -209,6 +209,60 @@ class GcpThroughServerIT {
         }
     }
 
+    /** The MIGs named in requests that read or change one MIG ({@code .../instanceGroupManagers/NAME[/verb]}). */
+    private static Set<String> migsTouched(List<String> requests) {
+        Set<String> migs = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("/instanceGroupManagers/([^/]+)").matcher("");
+        for (String request : requests) {
+            if (m.reset(request).find()) {
+                migs.add(m.group(1));
+            }
+        }
+        return migs;
+    }
+
+    /**
+     * A whole-fleet dry run through the server: no listing of its own (the inventory's), each MIG's members read at most
+     * once, and only the victims' MIGs read again (at most three times more: the drawn MIG's read for selection, the
+     * fresh read of the victim's group before its kill, the dry run's own check). Not issue 27's
+     * bound of "the listing's pages plus the victims' reads": creating a run first previews it, and the preview reads
+     * the members of every eligible MIG (through the inventory, so once per refresh interval); the printed line says
+     * how many.
+     */
+    @Test
+    void aWholeFleetDryRunThroughTheServerListsNothingReadsEachMigOnceAndOnlyTheVictimsFresh() throws Exception {
+        fleet(80, 20);
+        try (TestServer server = server(MacaqueConfig.Mode.LEASHED, Map.of("callsPerSecond", 1000, "burst", 100), UnaryOperator.identity())) {
+            // the inventory's own listing, made when the server started
+            await().atMost(Duration.ofSeconds(20)).until(() -> LoopbackCompute.kinds(compute.requests()).containsKey("aggregatedList"));
+            int before = compute.requests().size();
+
+            JsonNode run = awaitEnd(server, TestServer.json(server.sendJson("POST", "/api/v1/experiments", server.adminToken,
+                    "{\"name\":\"whole-fleet\",\"seed\":11,\"targets\":{\"providers\":[\"" + PROVIDER + "\"]},"
+                            + "\"selection\":{\"mode\":\"count\",\"value\":3}}")).get("id").asText());
+
+            List<String> made = compute.requests().subList(before, compute.requests().size());
+            Set<String> victims = new java.util.TreeSet<>();
+            run.get("terminations").forEach(t -> {
+                assertThat(t.get("status").asText()).isEqualTo("WOULD_TERMINATE");
+                String group = t.get("group").asText();
+                victims.add(group.substring(group.lastIndexOf('/') + 1));
+            });
+            Map<String, Integer> reads = memberReadsPerMig(made);
+            System.out.printf("CLOUD-CALLS gcp-through-server whole-fleet dry run migs=100 (84 opted in) victims=%d in %s"
+                    + " requests=%d %s; MIGs whose members were read=%d%n", run.get("terminations").size(), victims,
+                    LoopbackCompute.kinds(made).values().stream().mapToInt(Integer::intValue).sum(), LoopbackCompute.kinds(made),
+                    reads.size());
+            assertThat(run.get("state").asText()).isEqualTo("COMPLETED");
+            assertThat(run.get("terminations")).hasSize(3);
+            assertThat(LoopbackCompute.kinds(made)).as("the run's discovery reads the inventory's listing").doesNotContainKey("aggregatedList");
+            assertThat(migsTouched(made.stream().filter(r -> !r.endsWith("/listManagedInstances")).toList()))
+                    .as("only the victims' MIGs are read fresh").isEqualTo(victims);
+            assertThat(reads).as("opted-in MIGs only").doesNotContainKeys("web-004", "web-009", "web-079")
+                    .allSatisfy((mig, count) -> assertThat(count).as(mig).isLessThanOrEqualTo(victims.contains(mig) ? 4 : 1));
+        }
+    }
+
     /** An error as Compute answers it: {@code {"error": {"code", "message", "errors": [{...}], "status"}}}. */
     private static String googleError(int code, String status, String reason, String domain, String message) {
         return "{\"error\":{\"code\":" + code + ",\"message\":\"" + message + "\",\"errors\":[{\"message\":\"" + message
