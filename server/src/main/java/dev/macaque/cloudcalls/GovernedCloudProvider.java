@@ -198,18 +198,17 @@ public final class GovernedCloudProvider implements CloudProvider {
     }
 
     /**
-     * One member read per group on the clouds that implement it, so the groups are read in chunks of at most
-     * {@code burst}, each chunk taking a permit per group (when permits are taken per call): the budget counts what
-     * reaches the cloud, and a retry repeats one chunk, not the whole list.
+     * One member read per group on the clouds that implement it, so each group is its own call, with its own permit
+     * and its own retries: a throttled read repeats that group's read only, never the reads of the groups read before
+     * it in the same batch (the SPI returns nothing of a batch that failed).
      */
     @Override
     public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
         List<VmGroup> groups = new ArrayList<>();
         Map<GroupRef, String> notFound = new LinkedHashMap<>();
         List<String> unreachable = new ArrayList<>();
-        for (int from = 0; from < listed.size(); from += budget.burst()) {
-            List<GroupSummary> chunk = listed.subList(from, Math.min(listed.size(), from + budget.burst()));
-            DescribedGroups read = read("describeListedGroups", chunk.size(), () -> delegate.describeListedGroups(chunk));
+        for (GroupSummary summary : listed.stream().distinct().toList()) {
+            DescribedGroups read = read("describeListedGroups", () -> delegate.describeListedGroups(List.of(summary)));
             groups.addAll(read.groups());
             notFound.putAll(read.notFound());
             unreachable.addAll(read.unreachable());

@@ -9,6 +9,7 @@ import dev.macaque.simulate.Prediction;
 import dev.macaque.simulate.ZoneReadiness;
 import dev.macaque.simulated.scenario.GroupSpec;
 import dev.macaque.simulations.MeasuredRecoveries;
+import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.text.Durations;
 import java.time.Clock;
@@ -53,6 +54,7 @@ public final class RunPredictor {
     private static final Duration MARGIN = Duration.ofHours(1);
 
     private final ProviderInstances providers;
+    private final java.util.function.Supplier<List<CloudProvider>> readers;
     private final MeasuredRecoveries measured;
     private final MacaqueConfig.SimulationsConfig limits;
     private final Duration maxDuration;
@@ -60,7 +62,14 @@ public final class RunPredictor {
     /** Predictions run on the request's thread, so at most {@code simulations.workers} at once. */
     private final java.util.concurrent.Semaphore running;
 
-    public RunPredictor(ProviderInstances providers, MeasuredRecoveries measured, MacaqueConfig.SimulationsConfig limits, Clock clock) {
+    /**
+     * @param readers the providers as runs read them (the fleet inventory's views): a snapshot is taken from the one of
+     *                the same id where there is one, so that predictions and zone readiness read the inventory as the
+     *                run does, and cost the cloud no listing or member read of their own
+     */
+    public RunPredictor(ProviderInstances providers, java.util.function.Supplier<List<CloudProvider>> readers, MeasuredRecoveries measured,
+                        MacaqueConfig.SimulationsConfig limits, Clock clock) {
+        this.readers = Objects.requireNonNull(readers, "readers is null");
         this.providers = Objects.requireNonNull(providers, "providers is null");
         this.measured = Objects.requireNonNull(measured, "measured is null");
         this.limits = Objects.requireNonNull(limits, "limits is null");
@@ -136,7 +145,9 @@ public final class RunPredictor {
     private FleetSnapshot snapshot(ConfiguredProvider provider, Map<String, Duration> bootTimes) {
         FleetSnapshot snapshot;
         try {
-            snapshot = FleetSnapshot.capture(provider.providerIfReady().orElseThrow(), bootTimes, clock.instant());
+            CloudProvider reader = readers.get().stream().filter(p -> p.id().equals(provider.id())).findFirst()
+                    .orElseGet(() -> provider.providerIfReady().orElseThrow());
+            snapshot = FleetSnapshot.capture(reader, bootTimes, clock.instant());
         } catch (ProviderException | IllegalArgumentException e) {
             throw new NotPredictable("reading the fleet of provider " + provider.id() + " failed: " + e.getMessage(),
                     e instanceof IllegalArgumentException);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.macaque.engine.RetryPolicy;
+import dev.macaque.spi.DescribedGroups;
 import dev.macaque.spi.GroupFilter;
+import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderException.Kind;
@@ -14,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,6 +50,20 @@ class GovernedCloudProviderTest {
         assertThat(registry.scrape())
                 .contains("macaque_cloud_calls_total{operation=\"listGroups\",outcome=\"throttled\",provider=\"scripted\"} 1.0")
                 .contains("macaque_cloud_throttled_total{provider=\"scripted\"} 1.0");
+    }
+
+    /** Issue 27: within one refresh a group's members are read once; a throttled read must not repeat the others. */
+    @Test
+    void aThrottledMemberReadRepeatsThatGroupsReadOnlyNotTheGroupsReadBeforeIt() {
+        cloud.failNextReadOf("g3", throttled(null));
+        List<GroupSummary> listed = java.util.stream.IntStream.rangeClosed(1, 5)
+                .mapToObj(i -> new GroupSummary(new GroupRef("scripted", "r1", "g" + i), 2, Map.of())).toList();
+
+        DescribedGroups read = governed(new CallBudget(1000, 10), Duration.ofSeconds(1)).describeListedGroups(listed);
+
+        assertThat(read.groups()).extracting(g -> g.ref().name()).containsExactly("g1", "g2", "g3", "g4", "g5");
+        assertThat(cloud.reads).containsExactly("g1", "g2", "g3", "g3", "g4", "g5");
+        assertThat(metrics.throttled("scripted")).isEqualTo(1);
     }
 
     @Test

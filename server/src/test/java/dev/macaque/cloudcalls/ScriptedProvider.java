@@ -39,6 +39,16 @@ final class ScriptedProvider implements CloudProvider {
         return gate != null;
     }
 
+    /** Reads of a group's members by group name, in the order they arrived. */
+    final ConcurrentLinkedQueue<String> reads = new ConcurrentLinkedQueue<>();
+    private final Map<String, ProviderException> failOnce = new java.util.HashMap<>();
+
+    /** The next read of group {@code name} fails with {@code failure}. */
+    synchronized ScriptedProvider failNextReadOf(String name, ProviderException failure) {
+        failOnce.put(name, failure);
+        return this;
+    }
+
     synchronized ScriptedProvider failNext(ProviderException failure) {
         failures.add(failure);
         return this;
@@ -78,6 +88,13 @@ final class ScriptedProvider implements CloudProvider {
     @Override
     public VmGroup describeGroup(GroupRef group) {
         arrive();
+        reads.add(group.name());
+        synchronized (this) {
+            ProviderException failure = failOnce.remove(group.name());
+            if (failure != null) {
+                throw failure;
+            }
+        }
         return new VmGroup(new GroupSummary(group, 0, Map.of()), List.of());
     }
 

@@ -36,8 +36,8 @@ public final class TestCloudFactory implements ProviderFactory {
     /** Clouds shared by several servers in one JVM ({@code shareAs}), by name: one fleet, many nodes. */
     public static final Map<String, CloudProvider> SHARED = new ConcurrentHashMap<>();
     /**
-     * Provider ids ({@code holdPredictionListing: true}) whose listings made for a run's prediction wait until the test
-     * opens the hold, so that a test can keep a prediction running.
+     * Provider ids ({@code holdPredictionListing: true}) whose listings and member reads made for a run's prediction wait
+     * until the test opens the hold, so that a test can keep a prediction running.
      */
     public static final Map<String, ListingHold> PREDICTION_HOLDS = new ConcurrentHashMap<>();
     /** The fewest healthy in-service members each group ever had right after a real termination, as {@code provider/region/name}. */
@@ -166,6 +166,11 @@ public final class TestCloudFactory implements ProviderFactory {
 
         @Override
         public VmGroup describeGroup(GroupRef group) {
+            // a prediction reads the fleet inventory: the members it has not read yet are read here
+            ListingHold hold = PREDICTION_HOLDS.get(cloud.id());
+            if (hold != null) {
+                hold.holdIfPredicting();
+            }
             return cloud.describeGroup(group);
         }
 

@@ -113,6 +113,10 @@ final class FakeCompute implements AutoCloseable {
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> requestMillis = Collections.synchronizedList(new ArrayList<>());
     private int aggregatedPageSize = Integer.MAX_VALUE;
+    /** When each of {@link #requests} arrived, index for index (guarded by {@link #requests}). */
+    private final List<Instant> arrivals = new ArrayList<>();
+    /** Faults armed by {@link #failNext}: each answers the first later request matching it, once. */
+    private final List<Fault> faults = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong(4_000_000_000_000_000_000L);
     private long operationCounter;
 
@@ -164,6 +168,54 @@ final class FakeCompute implements AutoCloseable {
         }
     }
 
+    /**
+     * A MIG made from {@code templateUrl} whose all-instances configuration carries {@code allInstancesLabels}: the
+     * same as {@link #mig} with JDK types only, for tests that drive this stub from another class loader.
+     */
+    synchronized void mig(String project, String location, String name, List<String> zones, int size, String templateUrl,
+                          Map<String, String> allInstancesLabels) {
+        Mig mig = mig(project, location, name, zones, size);
+        mig.templateUrl = templateUrl;
+        mig.allInstancesLabels = Map.copyOf(allInstancesLabels);
+    }
+
+    /** Every member as {@code location/mig/member} to {@code "zone id status"} (id 0 while it is being recreated). */
+    synchronized Map<String, String> members() {
+        Map<String, String> members = new TreeMap<>();
+        for (Mig mig : migs.values()) {
+            mig.members.values().forEach(vm -> members.put(mig.location + "/" + mig.name + "/" + vm.name,
+                    vm.zone + " " + vm.id + " " + vm.status));
+        }
+        return members;
+    }
+
+    private record Fault(Pattern request, int status, String json) {
+    }
+
+    /**
+     * The next request whose {@code METHOD path} matches {@code request} (a regular expression, searched for) is
+     * answered {@code status} with {@code json} instead of being served; nothing changes in the stub.
+     */
+    void failNext(String request, int status, String json) {
+        synchronized (faults) {
+            faults.add(new Fault(Pattern.compile(request), status, json));
+        }
+    }
+
+    /** Faults armed by {@link #failNext} that no request has met yet. */
+    int faultsPending() {
+        synchronized (faults) {
+            return faults.size();
+        }
+    }
+
+    /** When each request of {@link #requests()} arrived, in the same order. */
+    List<Instant> arrivals() {
+        synchronized (requests) {
+            return List.copyOf(arrivals);
+        }
+    }
+
     synchronized void revoke(String permission) {
         grantedPermissions.remove(permission);
     }
@@ -188,12 +240,15 @@ final class FakeCompute implements AutoCloseable {
             synchronized (requests) {
                 requests.add(method + " " + path);
                 requestMillis.add(System.currentTimeMillis());
+                arrivals.add(Instant.now());
             }
             String body = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-            Reply reply;
-            synchronized (this) {
-                reply = route(method, path.startsWith(BASE) ? path.substring(BASE.length()) : path, query, body);
+            Reply reply = injectedFault(method + " " + path);
+            if (reply == null) {
+                synchronized (this) {
+                    reply = route(method, path.startsWith(BASE) ? path.substring(BASE.length()) : path, query, body);
+                }
             }
             byte[] bytes = reply.json.getBytes(UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
@@ -206,6 +261,18 @@ final class FakeCompute implements AutoCloseable {
     }
 
     private record Reply(int status, String json) {
+    }
+
+    private Reply injectedFault(String request) {
+        synchronized (faults) {
+            for (Fault fault : faults) {
+                if (fault.request().matcher(request).find()) {
+                    faults.remove(fault);
+                    return new Reply(fault.status(), fault.json());
+                }
+            }
+        }
+        return null;
     }
 
     private static final Pattern AGGREGATED = Pattern.compile("([^/]+)/aggregated/instanceGroupManagers");
