@@ -150,6 +150,7 @@ class AwsInventoryThroughServerIT {
             assertThat(fleet + group).doesNotContain("Throttling", "Rate exceeded", "THROTTLED", "throttled");
             assertThat(fleet).contains(name(3), name(99));
             assertThat(views.throttledTotal()).isGreaterThanOrEqualTo(1);
+            assertThat(views.readiness()).as("one throttled call does not make the inventory stale").doesNotContain("STALE");
         }
     }
 

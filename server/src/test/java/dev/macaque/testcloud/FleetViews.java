@@ -82,6 +82,13 @@ public final class FleetViews {
         return answer.body();
     }
 
+    /** {@code GET /health/ready}, which must answer 200 (the inventory's checks are in its body). */
+    public String readiness() {
+        HttpResponse<String> answer = server.get("/health/ready", null);
+        assertThat(answer.statusCode()).as("/health/ready: %s", answer.body()).isEqualTo(200);
+        return answer.body();
+    }
+
     /** {@code macaque_cloud_throttled_total} of the provider, as {@code /metrics} shows it. */
     public double throttledTotal() {
         String metrics = server.get("/metrics", null).body();

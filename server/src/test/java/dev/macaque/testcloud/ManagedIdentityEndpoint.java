@@ -31,7 +31,13 @@ public final class ManagedIdentityEndpoint implements AutoCloseable {
                     + " configuration sets them)");
         }
         URI uri = URI.create(endpoint);
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", uri.getPort()), 0);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", uri.getPort()), 0);
+        } catch (java.net.BindException e) {
+            throw new AssertionError("port " + uri.getPort() + " of IDENTITY_ENDPOINT is in use: free it, or choose another"
+                    + " with -Dazure.it.identityPort", e);
+        }
         ManagedIdentityEndpoint identity = new ManagedIdentityEndpoint(server);
         server.createContext(uri.getPath(), exchange -> {
             try (exchange) {

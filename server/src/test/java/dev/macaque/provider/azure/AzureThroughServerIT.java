@@ -194,6 +194,7 @@ class AzureThroughServerIT {
             assertThat(fleet + group).doesNotContain("TooManyRequests", "throttled", "THROTTLED", "Read_30Min");
             assertThat(group).contains(name(7));
             assertThat(views.throttledTotal()).isGreaterThanOrEqualTo(2);
+            assertThat(views.readiness()).as("throttled calls retried do not make the inventory stale").doesNotContain("STALE");
         }
     }
 
