@@ -154,11 +154,12 @@ public final class ExperimentsModule extends AbstractModule {
         return new ExperimentService(store, runner, providers, audit, clock, json, metrics, targetPreview, predictor);
     }
 
-    /** Predictions read the same providers as the runner and are bounded by the training simulations' limits. */
+    /** Predictions read the fleet from the cloud, zone readiness from the inventory; both bounded as training simulations are. */
     @Provides
     @Singleton
-    RunPredictor predictor(ProviderInstances providers, Database database, MacaqueConfig config, Clock clock) {
-        return new RunPredictor(providers, new MeasuredRecoveries(database), config.simulations(), clock);
+    RunPredictor predictor(ProviderInstances providers, dev.macaque.inventory.FleetInventory inventory, Database database,
+            MacaqueConfig config, Clock clock) {
+        return new RunPredictor(providers, inventory, new MeasuredRecoveries(database), config.simulations(), clock);
     }
 
     /** Whether {@code event} is the last a run records (it has reached its terminal state). */

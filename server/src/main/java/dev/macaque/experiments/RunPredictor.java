@@ -2,6 +2,7 @@ package dev.macaque.experiments;
 
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.engine.ExperimentSpec;
+import dev.macaque.inventory.FleetInventory;
 import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.simulate.FleetSnapshot;
@@ -9,10 +10,12 @@ import dev.macaque.simulate.Prediction;
 import dev.macaque.simulate.ZoneReadiness;
 import dev.macaque.simulated.scenario.GroupSpec;
 import dev.macaque.simulations.MeasuredRecoveries;
+import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,7 @@ public final class RunPredictor {
     private static final Duration MARGIN = Duration.ofHours(1);
 
     private final ProviderInstances providers;
+    private final FleetInventory inventory;
     private final MeasuredRecoveries measured;
     private final MacaqueConfig.SimulationsConfig limits;
     private final Duration maxDuration;
@@ -60,8 +64,11 @@ public final class RunPredictor {
     /** Predictions run on the request's thread, so at most {@code simulations.workers} at once. */
     private final java.util.concurrent.Semaphore running;
 
-    public RunPredictor(ProviderInstances providers, MeasuredRecoveries measured, MacaqueConfig.SimulationsConfig limits, Clock clock) {
+    /** @param inventory the node's inventory, which zone readiness reads the fleet from */
+    public RunPredictor(ProviderInstances providers, FleetInventory inventory, MeasuredRecoveries measured,
+            MacaqueConfig.SimulationsConfig limits, Clock clock) {
         this.providers = Objects.requireNonNull(providers, "providers is null");
+        this.inventory = Objects.requireNonNull(inventory, "inventory is null");
         this.measured = Objects.requireNonNull(measured, "measured is null");
         this.limits = Objects.requireNonNull(limits, "limits is null");
         this.maxDuration = Durations.parse(limits.maxDuration());
@@ -94,7 +101,7 @@ public final class RunPredictor {
                     + "(simulations.maxDuration)", true);
         }
         Map<String, Duration> bootTimes = measured.byGroupName(provider.id());
-        FleetSnapshot snapshot = snapshot(provider, bootTimes);
+        FleetSnapshot snapshot = snapshot(provider, bootTimes, false);
         Prediction prediction = Prediction.predict(snapshot, spec, spec.seed());
         List<PredictionView.GroupPrediction> recoveries = new ArrayList<>();
         for (Prediction.GroupRecoveryPrediction group : prediction.recoveries()) {
@@ -115,8 +122,9 @@ public final class RunPredictor {
     }
 
     /**
-     * Zone readiness of one provider's fleet ({@code GET /api/v1/zones}): a snapshot read now, each zone's outage planned
-     * and simulated against it; nothing is started. {@code providerId} may be null when one provider is configured.
+     * Zone readiness of one provider's fleet ({@code GET /api/v1/zones}): a snapshot of the inventory (no cloud call
+     * within a refresh interval), each zone's outage planned and simulated against it; nothing is started.
+     * {@code providerId} may be null when one provider is configured.
      * Bounded as predictions are ({@code simulations.workers}, {@code simulations.maxInstances}).
      */
     public ZoneReadiness zoneReadiness(String providerId, ExperimentSpec.Guardrails guardrails) {
@@ -126,17 +134,27 @@ public final class RunPredictor {
         }
         try {
             ConfiguredProvider provider = theOneProvider(providerId == null ? java.util.Set.of() : java.util.Set.of(providerId));
-            return ZoneReadiness.assess(snapshot(provider, measured.byGroupName(provider.id())), guardrails);
+            return ZoneReadiness.assess(snapshot(provider, measured.byGroupName(provider.id()), true), guardrails);
         } finally {
             running.release();
         }
     }
 
-    /** The provider's fleet read now, within {@code simulations.maxInstances}. */
-    private FleetSnapshot snapshot(ConfiguredProvider provider, Map<String, Duration> bootTimes) {
+    /**
+     * The provider's fleet within {@code simulations.maxInstances}: read from the cloud now (a run's prediction, asked
+     * for once), or {@code fromInventory} as the node's inventory holds it (zone readiness, which pages and the API
+     * show on every view: it costs no cloud call within a refresh interval).
+     */
+    private FleetSnapshot snapshot(ConfiguredProvider provider, Map<String, Duration> bootTimes, boolean fromInventory) {
         FleetSnapshot snapshot;
         try {
-            snapshot = FleetSnapshot.capture(provider.providerIfReady().orElseThrow(), bootTimes, clock.instant());
+            CloudProvider cloud = provider.providerIfReady().orElseThrow();
+            CloudProvider reader = !fromInventory ? cloud
+                    : inventory.providers().stream().filter(p -> p.id().equals(provider.id())).findFirst().orElse(cloud);
+            // from the inventory: the fleet as it was last listed (members are reused for at most one refresh interval)
+            Instant takenAt = reader == cloud ? clock.instant()
+                    : inventory.provider(provider.id()).map(i -> i.listing().observedAt()).orElseGet(clock::instant);
+            snapshot = FleetSnapshot.capture(reader, bootTimes, takenAt);
         } catch (ProviderException | IllegalArgumentException e) {
             throw new NotPredictable("reading the fleet of provider " + provider.id() + " failed: " + e.getMessage(),
                     e instanceof IllegalArgumentException);

@@ -9,6 +9,7 @@ import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.Instance;
+import dev.macaque.spi.ListedGroups;
 import dev.macaque.spi.VmGroup;
 import dev.macaque.text.Durations;
 import java.time.Duration;
@@ -58,7 +59,11 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
     }
 
     /**
-     * Reads every group of {@code provider} (regions in its listing order) into a scenario.
+     * Reads every group of {@code provider} (regions in its listing order) into a scenario. The groups and their
+     * members are read in one {@link CloudProvider#listAndDescribeGroups} pass, so that behind the server's inventory a
+     * snapshot (a prediction, zone readiness) costs no cloud call within a refresh interval, and a bare provider reads
+     * each group once; a group gone between its listing and its read, and a part of the cloud that did not answer, are
+     * left out with a caveat.
      *
      * @param knownBootTimes per group name, the time it took to recover as this server measured it
      */
@@ -73,14 +78,24 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
             throw new IllegalArgumentException("provider " + provider.id() + " lists " + summaries.size() + " groups; a snapshot "
                     + "holds at most " + MAX_GROUPS);
         }
-        for (GroupSummary summary : summaries) {
+        ListedGroups read = provider.listAndDescribeGroups(GroupFilter.ALL, summary -> true);
+        Map<GroupRef, VmGroup> described = new LinkedHashMap<>();
+        read.described().groups().forEach(group -> described.put(group.ref(), group));
+        read.described().unreachable().forEach(part -> caveats.add("groups of " + part + " left out: that part of the cloud did"
+                + " not answer"));
+        for (GroupSummary summary : read.listed()) {
             GroupRef ref = summary.ref();
+            VmGroup group = described.get(ref);
+            if (group == null) {
+                caveats.add("group " + ref + " left out: " + read.described().notFound().getOrDefault(ref,
+                        "its members were not read"));
+                continue;
+            }
             if (!names.add(ref.name())) {
                 caveats.add("group " + ref + " left out: another region has a group of the same name, and a simulated world "
                         + "names groups uniquely");
                 continue;
             }
-            VmGroup group = provider.describeGroup(ref);
             List<String> ids = group.healthyInService().stream().map(Instance::id).toList();
             List<String> zones = memberZones(group);
             if (zones.size() > MAX_ZONE_SLOTS) {
