@@ -34,7 +34,8 @@ public final class FleetViews {
 
     /**
      * One round: {@code listings} walks of the API's group listing (every page, 40 a page), each filter once, the
-     * Overview and Fleet pages, and each of {@code groups}' group page; returns the groups the API listed.
+     * Overview, Fleet and zones pages, zone readiness ({@code GET /api/v1/zones}), and each of {@code groups}' group
+     * page; returns the groups the API listed.
      */
     public List<JsonNode> round(int listings, List<String> groups) {
         List<JsonNode> listed = new ArrayList<>();
@@ -47,6 +48,9 @@ public final class FleetViews {
         page("/");
         page("/fleet");
         page("/fleet?optedIn=true");
+        page("/fleet/zones?provider=" + provider);
+        HttpResponse<String> zones = server.get("/api/v1/zones?provider=" + provider, server.adminToken);
+        assertThat(zones.statusCode()).as("zones: %s", zones.body()).isEqualTo(200);
         for (String group : groups) {
             groupPage(group);
         }
