@@ -34,8 +34,8 @@ public final class FleetViews {
 
     /**
      * One round: {@code listings} walks of the API's group listing (every page, 40 a page), each filter once, the
-     * Overview, Fleet and zones pages, zone readiness ({@code GET /api/v1/zones}), and each of {@code groups}' group
-     * page; returns the groups the API listed.
+     * Overview, Fleet, zones, New experiment, History and Schedules pages, zone readiness ({@code GET /api/v1/zones}),
+     * a whole-fleet preview, and each of {@code groups}' group page; returns the groups the API listed.
      */
     public List<JsonNode> round(int listings, List<String> groups) {
         List<JsonNode> listed = new ArrayList<>();
@@ -49,6 +49,13 @@ public final class FleetViews {
         page("/fleet");
         page("/fleet?optedIn=true");
         page("/fleet/zones?provider=" + provider);
+        page("/experiments/new");
+        page("/experiments");
+        page("/schedules");
+        HttpResponse<String> preview = server.sendJson("POST", "/api/v1/experiments/preview", server.adminToken,
+                "{\"name\":\"look\",\"seed\":1,\"targets\":{\"providers\":[\"" + provider + "\"]},"
+                        + "\"selection\":{\"mode\":\"count\",\"value\":2}}");
+        assertThat(preview.statusCode()).as("preview: %s", preview.body()).isEqualTo(200);
         HttpResponse<String> zones = server.get("/api/v1/zones?provider=" + provider, server.adminToken);
         assertThat(zones.statusCode()).as("zones: %s", zones.body()).isEqualTo(200);
         for (String group : groups) {
