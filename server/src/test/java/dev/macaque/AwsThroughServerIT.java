@@ -7,14 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.http.TestServer;
 import dev.macaque.store.TestDatabases;
-import java.io.File;
-import java.net.ServerSocket;
+import dev.macaque.testcloud.MotoServer;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing dies; unleashed, one instance is terminated and the Auto Scaling group's recovery is verified.
  */
 class AwsThroughServerIT {
-    private static final String FALLBACK_MOTO = "/root/.pyenv/shims/moto_server";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static Process moto;
+    private static MotoServer moto;
     private static URI endpoint;
 
     @TempDir
@@ -44,55 +35,19 @@ class AwsThroughServerIT {
 
     @BeforeAll
     static void startMoto() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        Path log = Files.createTempFile("moto-", ".log");
-        moto = new ProcessBuilder(locateMoto(), "-H", "127.0.0.1", "-p", Integer.toString(port)).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        endpoint = URI.create("http://127.0.0.1:" + port);
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() < 500);
-        // the SDK inside the plugin finds these through its default credential chain; moto accepts any
-        System.setProperty("aws.accessKeyId", "testing");
-        System.setProperty("aws.secretAccessKey", "testing");
+        moto = MotoServer.start();
+        endpoint = moto.endpoint();
     }
 
     @AfterAll
     static void stopMoto() {
         if (moto != null) {
-            moto.destroyForcibly();
+            moto.close();
         }
     }
 
-    private static String locateMoto() {
-        String fromEnv = System.getenv("MOTO_SERVER");
-        if (fromEnv != null && new File(fromEnv).canExecute()) {
-            return fromEnv;
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, "moto_server").canExecute()) {
-                return new File(dir, "moto_server").getPath();
-            }
-        }
-        if (new File(FALLBACK_MOTO).canExecute()) {
-            return FALLBACK_MOTO;
-        }
-        throw new AssertionError("moto_server not found ($MOTO_SERVER, $PATH, " + FALLBACK_MOTO + "): this test needs it");
-    }
-
-    /** One AWS Query API call to moto (form-encoded; moto routes by the credential scope and does not check signatures). */
     private static String query(String service, Map<String, String> params) throws Exception {
-        String form = params.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20261126/us-east-1/" + service
-                        + "/aws4_request, SignedHeaders=host, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", service, params.get("Action"), response.body()).isEqualTo(200);
-        return response.body();
+        return moto.query(service, params);
     }
 
     private static void createGroup(String name, boolean optedIn) throws Exception {

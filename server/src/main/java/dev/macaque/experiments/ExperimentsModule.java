@@ -99,12 +99,6 @@ public final class ExperimentsModule extends AbstractModule {
                 store.recordIntent(intent, guard);
             }
 
-            /** A zone outage's intents: decided and kept together in one of the store's transactions. */
-            @Override
-            public void recordIntents(List<GuardedIntent> intents) {
-                store.recordIntents(intents);
-            }
-
             @Override
             public java.util.Set<dev.macaque.spi.GroupRef> busyGroups(String runId) {
                 return store.busyGroups(runId);
@@ -160,12 +154,12 @@ public final class ExperimentsModule extends AbstractModule {
         return new ExperimentService(store, runner, providers, audit, clock, json, metrics, targetPreview, predictor);
     }
 
-    /** Predictions read the same providers (the inventory's views) as the runner and are bounded by the training simulations' limits. */
+    /** Predictions and zone readiness read the fleet from the inventory, bounded as training simulations are. */
     @Provides
     @Singleton
     RunPredictor predictor(ProviderInstances providers, dev.macaque.inventory.FleetInventory inventory, Database database,
             MacaqueConfig config, Clock clock) {
-        return new RunPredictor(providers, inventory::providers, new MeasuredRecoveries(database), config.simulations(), clock);
+        return new RunPredictor(providers, inventory, new MeasuredRecoveries(database), config.simulations(), clock);
     }
 
     /** Whether {@code event} is the last a run records (it has reached its terminal state). */

@@ -2,6 +2,7 @@ package dev.macaque.experiments;
 
 import dev.macaque.config.MacaqueConfig;
 import dev.macaque.engine.ExperimentSpec;
+import dev.macaque.inventory.FleetInventory;
 import dev.macaque.plugin.ConfiguredProvider;
 import dev.macaque.plugin.ProviderInstances;
 import dev.macaque.simulate.FleetSnapshot;
@@ -14,6 +15,7 @@ import dev.macaque.spi.ProviderException;
 import dev.macaque.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,7 @@ public final class RunPredictor {
     private static final Duration MARGIN = Duration.ofHours(1);
 
     private final ProviderInstances providers;
-    private final java.util.function.Supplier<List<CloudProvider>> readers;
+    private final FleetInventory inventory;
     private final MeasuredRecoveries measured;
     private final MacaqueConfig.SimulationsConfig limits;
     private final Duration maxDuration;
@@ -62,15 +64,11 @@ public final class RunPredictor {
     /** Predictions run on the request's thread, so at most {@code simulations.workers} at once. */
     private final java.util.concurrent.Semaphore running;
 
-    /**
-     * @param readers the providers as runs read them (the fleet inventory's views): a snapshot is taken from the one of
-     *                the same id where there is one, so that predictions and zone readiness read the inventory as the
-     *                run does, and cost the cloud no listing or member read of their own
-     */
-    public RunPredictor(ProviderInstances providers, java.util.function.Supplier<List<CloudProvider>> readers, MeasuredRecoveries measured,
-                        MacaqueConfig.SimulationsConfig limits, Clock clock) {
-        this.readers = Objects.requireNonNull(readers, "readers is null");
+    /** @param inventory the node's inventory, which zone readiness reads the fleet from */
+    public RunPredictor(ProviderInstances providers, FleetInventory inventory, MeasuredRecoveries measured,
+            MacaqueConfig.SimulationsConfig limits, Clock clock) {
         this.providers = Objects.requireNonNull(providers, "providers is null");
+        this.inventory = Objects.requireNonNull(inventory, "inventory is null");
         this.measured = Objects.requireNonNull(measured, "measured is null");
         this.limits = Objects.requireNonNull(limits, "limits is null");
         this.maxDuration = Durations.parse(limits.maxDuration());
@@ -124,8 +122,9 @@ public final class RunPredictor {
     }
 
     /**
-     * Zone readiness of one provider's fleet ({@code GET /api/v1/zones}): a snapshot read now, each zone's outage planned
-     * and simulated against it; nothing is started. {@code providerId} may be null when one provider is configured.
+     * Zone readiness of one provider's fleet ({@code GET /api/v1/zones}): a snapshot of the inventory (no cloud call
+     * within a refresh interval), each zone's outage planned and simulated against it; nothing is started.
+     * {@code providerId} may be null when one provider is configured.
      * Bounded as predictions are ({@code simulations.workers}, {@code simulations.maxInstances}).
      */
     public ZoneReadiness zoneReadiness(String providerId, ExperimentSpec.Guardrails guardrails) {
@@ -141,13 +140,20 @@ public final class RunPredictor {
         }
     }
 
-    /** The provider's fleet read now, within {@code simulations.maxInstances}. */
+    /**
+     * The provider's fleet within {@code simulations.maxInstances}, as the node's inventory holds it (the view runs
+     * read): a prediction or a zone readiness costs the cloud no listing or member read of its own within a refresh
+     * interval. It is dated by the inventory's listing.
+     */
     private FleetSnapshot snapshot(ConfiguredProvider provider, Map<String, Duration> bootTimes) {
         FleetSnapshot snapshot;
         try {
-            CloudProvider reader = readers.get().stream().filter(p -> p.id().equals(provider.id())).findFirst()
-                    .orElseGet(() -> provider.providerIfReady().orElseThrow());
-            snapshot = FleetSnapshot.capture(reader, bootTimes, clock.instant());
+            CloudProvider cloud = provider.providerIfReady().orElseThrow();
+            CloudProvider reader = inventory.providers().stream().filter(p -> p.id().equals(provider.id())).findFirst().orElse(cloud);
+            // from the inventory: the fleet as it was last listed (members are reused for at most one refresh interval)
+            Instant takenAt = reader == cloud ? clock.instant()
+                    : inventory.provider(provider.id()).map(i -> i.listing().observedAt()).orElseGet(clock::instant);
+            snapshot = FleetSnapshot.capture(reader, bootTimes, takenAt);
         } catch (ProviderException | IllegalArgumentException e) {
             throw new NotPredictable("reading the fleet of provider " + provider.id() + " failed: " + e.getMessage(),
                     e instanceof IllegalArgumentException);

@@ -2,6 +2,8 @@ package dev.macaque.provider.azure;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,9 +17,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A stateful stand-in for the few Azure Resource Manager endpoints the provider uses, speaking ARM's JSON on 127.0.0.1:
@@ -32,6 +37,10 @@ import java.util.regex.Pattern;
  * which turn running and healthy after {@code healDelay}. A batch delete naming an id that is not an active member is
  * refused whole, as ARM does: HTTP 400 {@code InvalidParameter} "The provided instanceId N is not an active Virtual
  * Machine Scale Set VM instanceId." (target {@code instanceIds}), and nothing is deleted.
+ *
+ * <p>Served over https when given a TLS context (the SDK's bearer-token policy sends tokens over https only, so a
+ * provider configured as in production needs it). {@link #throttleWhen} sees every request as it arrives and may
+ * have it answered as ARM throttles.
  */
 final class ArmScaleSetStub implements AutoCloseable {
     private static final Pattern SCALE_SETS_OF_SUBSCRIPTION = Pattern.compile(
@@ -64,16 +73,40 @@ final class ArmScaleSetStub implements AutoCloseable {
     private String[] failNextDeleteInstances;
     private boolean stalled;
     private String[] vanishBeforeNextDeleteInstances;
+    private volatile Predicate<String> throttle = request -> false;
 
     ArmScaleSetStub(Duration healDelay) throws IOException {
+        this(healDelay, null);
+    }
+
+    /** @param tls serve https with this context, or plain http when null */
+    ArmScaleSetStub(Duration healDelay, SSLContext tls) throws IOException {
         this.healDelay = healDelay;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        if (tls == null) {
+            this.server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            this.server = https;
+        }
         server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    /**
+     * Shows {@code throttle} every request as it arrives, as {@code METHOD path}; a request it answers {@code true}
+     * for is answered as ARM answers when a subscription's read or write quota is used up: HTTP 429,
+     * {@code Retry-After: 1} and ARM's error body.
+     */
+    ArmScaleSetStub throttleWhen(Predicate<String> throttle) {
+        this.throttle = throttle;
+        return this;
     }
 
     /** Forgets everything: scale sets, operations, recorded mutations. */
@@ -92,11 +125,17 @@ final class ArmScaleSetStub implements AutoCloseable {
     /** Adds a Uniform scale set whose instances (ids from {@code firstInstanceId}) are running and healthy. */
     synchronized ArmScaleSetStub scaleSet(String subscription, String resourceGroup, String name, String location,
                                           int capacity, Map<String, String> tags, int firstInstanceId) {
+        return scaleSet(subscription, resourceGroup, name, location, capacity, tags, firstInstanceId, "1", "2", "3");
+    }
+
+    /** Adds a Uniform scale set whose instances are running and healthy, put in {@code zones} in turn. */
+    synchronized ArmScaleSetStub scaleSet(String subscription, String resourceGroup, String name, String location,
+                                          int capacity, Map<String, String> tags, int firstInstanceId, String... zones) {
         ScaleSet scaleSet = new ScaleSet(subscription, resourceGroup, name, location, tags, "Uniform");
         scaleSet.capacity = capacity;
         scaleSet.nextId = firstInstanceId;
         for (int i = 0; i < capacity; i++) {
-            Member member = new Member(String.valueOf(scaleSet.nextId++), String.valueOf(i % 3 + 1));
+            Member member = new Member(String.valueOf(scaleSet.nextId++), zones[i % zones.length]);
             member.provisioning = "Succeeded";
             member.power = "running";
             scaleSet.members.put(Integer.parseInt(member.instanceId), member);
@@ -195,6 +234,15 @@ final class ArmScaleSetStub implements AutoCloseable {
         return scaleSets.get(key(subscription, resourceGroup, name)).members.values().stream().map(m -> m.instanceId).toList();
     }
 
+    /** Instance id to zone of a scale set's instances that are not being deleted, in id order. */
+    synchronized Map<String, String> instances(String subscription, String resourceGroup, String name) {
+        Map<String, String> instances = new LinkedHashMap<>();
+        scaleSets.get(key(subscription, resourceGroup, name)).members.values().stream()
+                .filter(member -> !member.provisioning.equals("Deleting"))
+                .forEach(member -> instances.put(member.instanceId, member.zone));
+        return instances;
+    }
+
     synchronized long capacity(String subscription, String resourceGroup, String name) {
         return scaleSets.get(key(subscription, resourceGroup, name)).capacity;
     }
@@ -202,15 +250,20 @@ final class ArmScaleSetStub implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (server.getExecutor() instanceof java.util.concurrent.ExecutorService threads) {
+            threads.shutdownNow();
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         Reply reply;
         try (InputStream in = exchange.getRequestBody()) {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            boolean throttled = throttle.test(request);
             synchronized (this) {
                 heal();
-                reply = route(exchange.getRequestMethod(), exchange.getRequestURI(), body);
+                reply = throttled ? throttled(request) : route(exchange.getRequestMethod(), exchange.getRequestURI(), body);
             }
         } catch (RuntimeException e) {
             reply = new Reply(500, ArmJson.error("InternalServerError", String.valueOf(e)), Map.of());
@@ -222,6 +275,14 @@ final class ArmScaleSetStub implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /** ARM's answer to a request over the subscription's quota (recorded, not routed). */
+    private Reply throttled(String request) {
+        requests.add(request);
+        return new Reply(429, ArmJson.error("TooManyRequests", "The request is being throttled as the limit has been reached"
+                + " for operation type - Read_30Min. For more information, see - https://aka.ms/srpthrottlinglimits"),
+                Map.of("Retry-After", "1", "x-ms-ratelimit-remaining-subscription-reads", "0"));
     }
 
     private Reply route(String method, URI uri, String body) {

@@ -10,13 +10,11 @@ import dev.macaque.spi.GroupRef;
 import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.Instance;
 import dev.macaque.spi.ListedGroups;
-import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.VmGroup;
 import dev.macaque.text.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,10 +59,11 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
     }
 
     /**
-     * Reads every group of {@code provider} (regions in its listing order) into a scenario, with one
-     * {@link CloudProvider#listAndDescribeGroups}: the listing's pages and the members the listing does not carry (in
-     * the server, the fleet inventory's, so that a prediction or a zone readiness costs the cloud no read of its own).
-     * A listed group whose members could not be read fails the snapshot (with why) rather than being left out of it.
+     * Reads every group of {@code provider} (regions in its listing order) into a scenario. The groups and their
+     * members are read in one {@link CloudProvider#listAndDescribeGroups} pass, so that behind the server's inventory a
+     * snapshot (a prediction, zone readiness) costs no cloud call within a refresh interval, and a bare provider reads
+     * each group once; a group gone between its listing and its read, and a part of the cloud that did not answer, are
+     * left out with a caveat.
      *
      * @param knownBootTimes per group name, the time it took to recover as this server measured it
      */
@@ -74,31 +73,29 @@ public record FleetSnapshot(Scenario scenario, String providerId, Map<String, Li
         List<FleetGroup> fleet = new ArrayList<>();
         List<String> caveats = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        ListedGroups listing = provider.listAndDescribeGroups(GroupFilter.ALL, summary -> true);
-        List<GroupSummary> summaries = listing.listed();
+        List<GroupSummary> summaries = provider.listGroups(GroupFilter.ALL);
         if (summaries.size() > MAX_GROUPS) {
             throw new IllegalArgumentException("provider " + provider.id() + " lists " + summaries.size() + " groups; a snapshot "
                     + "holds at most " + MAX_GROUPS);
         }
-        Map<GroupRef, VmGroup> read = new HashMap<>();
-        listing.described().groups().forEach(g -> read.put(g.ref(), g));
-        List<String> unread = summaries.stream().map(GroupSummary::ref).filter(ref -> !read.containsKey(ref))
-                .map(ref -> ref + (listing.described().notFound().containsKey(ref) ? " (" + listing.described().notFound().get(ref) + ")" : ""))
-                .toList();
-        if (!unread.isEmpty()) {
-            throw new ProviderException(ProviderException.Kind.UNAVAILABLE, "the members of " + unread.size() + " of "
-                    + summaries.size() + " listed groups could not be read: " + String.join("; ", unread.subList(0, Math.min(3, unread.size())))
-                    + (unread.size() > 3 ? "; ..." : ""));
-        }
-        listing.described().unreachable().forEach(where -> caveats.add("not in the snapshot: " + where + " could not be listed"));
-        for (GroupSummary summary : summaries) {
+        ListedGroups read = provider.listAndDescribeGroups(GroupFilter.ALL, summary -> true);
+        Map<GroupRef, VmGroup> described = new LinkedHashMap<>();
+        read.described().groups().forEach(group -> described.put(group.ref(), group));
+        read.described().unreachable().forEach(part -> caveats.add("groups of " + part + " left out: that part of the cloud did"
+                + " not answer"));
+        for (GroupSummary summary : read.listed()) {
             GroupRef ref = summary.ref();
+            VmGroup group = described.get(ref);
+            if (group == null) {
+                caveats.add("group " + ref + " left out: " + read.described().notFound().getOrDefault(ref,
+                        "its members were not read"));
+                continue;
+            }
             if (!names.add(ref.name())) {
                 caveats.add("group " + ref + " left out: another region has a group of the same name, and a simulated world "
                         + "names groups uniquely");
                 continue;
             }
-            VmGroup group = read.get(ref);
             List<String> ids = group.healthyInService().stream().map(Instance::id).toList();
             List<String> zones = memberZones(group);
             if (zones.size() > MAX_ZONE_SLOTS) {
