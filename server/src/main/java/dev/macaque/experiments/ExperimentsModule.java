@@ -99,6 +99,12 @@ public final class ExperimentsModule extends AbstractModule {
                 store.recordIntent(intent, guard);
             }
 
+            /** A zone outage's intents: decided and kept together in one of the store's transactions. */
+            @Override
+            public void recordIntents(List<GuardedIntent> intents) {
+                store.recordIntents(intents);
+            }
+
             @Override
             public java.util.Set<dev.macaque.spi.GroupRef> busyGroups(String runId) {
                 return store.busyGroups(runId);
