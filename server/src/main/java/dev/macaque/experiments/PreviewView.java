@@ -40,7 +40,9 @@ public record PreviewView(@com.fasterxml.jackson.databind.annotation.JsonSeriali
                                 String message) {
     }
 
-    public record EligibleView(String provider, String region, String group, int weight, int desired, int healthy) {
+    /** @param membersRead false when {@code healthy} is the count assumed from the listing (members not read) */
+    public record EligibleView(String provider, String region, String group, int weight, int desired, int healthy,
+                               boolean membersRead) {
     }
 
     /** @param suggestion for NOT_FOUND: the closest name a provider lists, when one is close */
@@ -58,7 +60,7 @@ public record PreviewView(@com.fasterxml.jackson.databind.annotation.JsonSeriali
         result.excludedByReason().forEach((reason, count) -> byReason.put(reason.name(), count));
         return new PreviewView(result.seed(), dryRun, leashed,
                 result.eligible().stream().map(g -> new EligibleView(g.group().provider(), g.group().region(), g.group().name(),
-                        g.weight(), g.desired(), g.healthy())).toList(),
+                        g.weight(), g.desired(), g.healthy(), g.membersRead())).toList(),
                 result.eligibleInstances(),
                 result.excluded().stream().map(ExcludedView::of).toList(), byReason,
                 result.victims().stream().map(RunView.VictimView::of).toList(),

@@ -102,6 +102,7 @@ public final class FleetInventory implements AutoCloseable {
         refs.forEach(ref -> byProvider.computeIfAbsent(ref.provider(), p -> new ArrayList<>()).add(ref));
         Map<GroupRef, GroupMembers> found = new LinkedHashMap<>();
         Map<GroupRef, String> errors = new LinkedHashMap<>();
+        java.util.Set<GroupRef> gone = new java.util.HashSet<>();
         byProvider.forEach((providerId, wanted) -> {
             ProviderInventory inventory = byId.get(providerId);
             if (inventory == null) {
@@ -112,11 +113,12 @@ public final class FleetInventory implements AutoCloseable {
                 ProviderInventory.Members read = inventory.members(wanted);
                 found.putAll(read.found());
                 errors.putAll(read.errors());
+                gone.addAll(read.gone());
             } catch (dev.macaque.spi.ProviderException e) {
                 wanted.forEach(ref -> errors.put(ref, e.kind() + ": " + e.getMessage()));
             }
         });
-        return new ProviderInventory.Members(found, errors);
+        return new ProviderInventory.Members(found, errors, gone);
     }
 
     @Override

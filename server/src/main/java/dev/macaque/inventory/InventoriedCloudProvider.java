@@ -69,9 +69,26 @@ final class InventoriedCloudProvider implements CloudProvider {
         return cloud.gatesEachRequest();
     }
 
+    /**
+     * The members of groups a run or preview drew from the listing: from the inventory, read from the cloud at most
+     * once per refresh interval (a draw is not a decision to kill; the intent reads the victim's group fresh).
+     */
     @Override
     public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
-        return cloud.describeListedGroups(listed);
+        List<GroupRef> refs = listed.stream().map(GroupSummary::ref).distinct().toList();
+        ProviderInventory.Members members = inventory.members(refs);
+        Map<GroupRef, String> notFound = new LinkedHashMap<>();
+        List<String> unreachable = new java.util.ArrayList<>();
+        members.errors().forEach((ref, why) -> {
+            if (members.gone().contains(ref)) {
+                notFound.put(ref, why);
+            } else {
+                unreachable.add(ref + ": " + why);
+            }
+        });
+        List<VmGroup> described = refs.stream().filter(members.found()::containsKey)
+                .map(ref -> members.found().get(ref).group()).toList();
+        return new DescribedGroups(described, notFound, unreachable);
     }
 
     @Override

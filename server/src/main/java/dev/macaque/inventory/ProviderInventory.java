@@ -180,6 +180,7 @@ public final class ProviderInventory {
         boolean carriesMembers = provider.listingCarriesMembers();
         Map<GroupRef, CompletableFuture<GroupMembers>> answers = new LinkedHashMap<>();
         Map<GroupRef, String> errors = new LinkedHashMap<>();
+        java.util.Set<GroupRef> gone = new java.util.HashSet<>();
         List<GroupSummary> toRead = new ArrayList<>();
         Map<GroupRef, CompletableFuture<GroupMembers>> mine = new HashMap<>();
         Instant now = clock.instant();
@@ -188,6 +189,7 @@ public final class ProviderInventory {
                 GroupSummary summary = listed.get(ref);
                 if (summary == null) {
                     errors.put(ref, "not in the listing of " + current.observedAt());
+                    gone.add(ref);
                     continue;
                 }
                 MemberRead read = members.get(ref);
@@ -212,9 +214,12 @@ public final class ProviderInventory {
                 found.put(ref, await(answer, "reading the members of " + ref));
             } catch (ProviderException e) {
                 errors.put(ref, e.kind() + ": " + e.getMessage());
+                if (e.kind() == ProviderException.Kind.NOT_FOUND) {
+                    gone.add(ref);
+                }
             }
         });
-        return new Members(found, errors);
+        return new Members(found, errors, gone);
     }
 
     private void readMembers(List<GroupSummary> toRead, Map<GroupRef, CompletableFuture<GroupMembers>> mine) {
@@ -249,8 +254,13 @@ public final class ProviderInventory {
     /**
      * @param found  members by group
      * @param errors why a group's members are not there
+     * @param gone   the groups of {@code errors} that no longer exist (not in the listing, or not found when read);
+     *               the others could not be read
      */
-    public record Members(Map<GroupRef, GroupMembers> found, Map<GroupRef, String> errors) {
+    public record Members(Map<GroupRef, GroupMembers> found, Map<GroupRef, String> errors, java.util.Set<GroupRef> gone) {
+        public Members {
+            gone = java.util.Set.copyOf(gone);
+        }
     }
 
     private boolean fresh(Instant observedAt) {

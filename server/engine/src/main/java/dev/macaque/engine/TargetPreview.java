@@ -31,7 +31,9 @@ import java.util.TreeSet;
  * ordered as {@link ExperimentRun} orders it (provider, region, name), victims are drawn by {@link TargetSelector}
  * from {@code SeededRandom.stream(seed, "selection")}, and the victims are walked in order through
  * {@link GuardrailCheck} with healthy counts and termination counts kept as a run keeps them. On an unchanged fleet
- * a run started with the same seed picks exactly these victims. Differences from a run: one attempt per provider
+ * a run started with the same seed picks exactly these victims. Where a listing does not carry the members (Azure,
+ * GCP), the draw is made as the run makes it ({@link TargetSelector#pick}): on the listed counts, then the members of
+ * the groups drawn are read and the draw is made again, so that a whole-fleet preview reads the drawn groups only. Differences from a run: one attempt per provider
  * call (a preview answers a request; it does not wait out backoffs), and groups are listed without the target
  * filters so that a filtered-out group can be explained.
  *
@@ -58,8 +60,14 @@ public final class TargetPreview {
         }
     }
 
-    /** @param weight {@code macaque-weight}; healthy = healthy in-service instances a kill may take */
-    public record EligibleGroup(GroupRef group, int weight, int desired, int healthy) {
+    /**
+     * @param weight      {@code macaque-weight}
+     * @param healthy     healthy in-service instances a kill may take; for a group whose members were not read, the
+     *                    count the selection assumed from the listing (its desired capacity)
+     * @param membersRead whether {@code healthy} was read from the group's members, or assumed from the listing: as a
+     *                    run does, the preview reads the members of the groups the seed draws, not of every group
+     */
+    public record EligibleGroup(GroupRef group, int weight, int desired, int healthy, boolean membersRead) {
     }
 
     /**
@@ -139,7 +147,8 @@ public final class TargetPreview {
         if (!targets.providers().isEmpty() && !targets.regions().isEmpty() && !targets.groups().isEmpty()) {
             discovery.describeNamed(chosen);
         } else {
-            discovery.listAndDescribe(chosen);
+            // a zone outage takes every member in its zone: every eligible group's members must be read
+            discovery.listAndDescribe(chosen, spec.selection().mode() == ExperimentSpec.SelectionMode.ZONE);
         }
         Set<GroupRef> busy = fleetState.busyGroups();
         List<FleetGroup> snapshot = new ArrayList<>();
@@ -161,17 +170,40 @@ public final class TargetPreview {
                 ? ZoneOutage.plan(snapshot, targets, spec.selection(), spec.guardrails(), SeededRandom.stream(seed, "selection"))
                 : null;
         SelectionResult selection = zone == null
-                ? selector.select(snapshot, targets, spec.selection(), SeededRandom.stream(seed, "selection"))
+                ? selectReadingDrawnGroups(snapshot, targets, spec.selection(), seed, discovery)
                 : new SelectionResult(zone.victims(), 0, snapshot.stream().filter(g -> Eligibility.optedInWithValidWeight(g)
                         && targets.matches(g.ref(), g.tags())).mapToLong(FleetGroup::healthyCount).sum());
         List<EligibleGroup> eligible = snapshot.stream().filter(g -> g.healthyCount() > 0)
-                .map(g -> new EligibleGroup(g.ref(), g.weight(), g.desiredCapacity(), g.healthyCount())).toList();
+                .map(g -> new EligibleGroup(g.ref(), g.weight(), g.desiredCapacity(), g.healthyCount(), g.membersRead())).toList();
         // as the run's first intent does: the fleet budgets for the outage as a whole
         Refused outageRefused = zone != null && zone.kills() > 0
                 && zone.fleetBudgets(fleetState.fleet(now)) instanceof Refused whole ? whole : null;
         List<WouldRefuse> refusals = walkGuardrails(spec, snapshot, selection.victims(), zone, outageRefused, now);
         return new Result(seed, eligible, selection.eligibleInstances(), discovery.listedExclusions(), discovery.byReason,
                 selection.victims(), refusals, zone);
+    }
+
+    /**
+     * As the run's selection does ({@code VictimSelection}): draw on the snapshot; when a draw falls on a group only
+     * listed, read the groups drawn (one {@link CloudProvider#describeListedGroups} per provider) and draw again from
+     * the start of the seed's stream, until every group drawn was read. {@code snapshot} is updated in place: groups
+     * read replace their listed entries, groups gone or unreadable leave it (each excluded with its reason).
+     */
+    private SelectionResult selectReadingDrawnGroups(List<FleetGroup> snapshot, ExperimentSpec.Targets targets,
+                                                     ExperimentSpec.Selection selection, long seed, Discovery discovery) {
+        while (true) {
+            TargetSelector.Picks picks = selector.pick(snapshot, targets, selection, SeededRandom.stream(seed, "selection"));
+            if (picks.unread().isEmpty()) {
+                return picks.victims();
+            }
+            Map<GroupRef, FleetGroup> read = discovery.readListed(picks.unread());
+            Set<GroupRef> asked = new HashSet<>();
+            picks.unread().forEach(g -> asked.add(g.ref()));
+            snapshot.replaceAll(g -> read.getOrDefault(g.ref(), g));
+            snapshot.removeIf(g -> asked.contains(g.ref()) && !read.containsKey(g.ref()));
+            read.values().stream().filter(g -> g.healthyCount() == 0).forEach(g ->
+                    discovery.exclude(g.ref(), Exclusion.NO_HEALTHY_INSTANCE, "no healthy in-service instance to kill"));
+        }
     }
 
     /** The run's kill loop without the kills: each victim in order, counting what a successful kill changes. */
@@ -235,6 +267,9 @@ public final class TargetPreview {
         final List<ExcludedGroup> excluded = new ArrayList<>();
         final Map<Exclusion, Integer> byReason = new EnumMap<>(Exclusion.class);
         private final Set<String> listedNames = new TreeSet<>();
+        /** Groups taken from a listing without their members, as listed, to read when a draw falls on them. */
+        private final Map<GroupRef, GroupSummary> listedOnly = new HashMap<>();
+        private final Map<String, CloudProvider> providers = new HashMap<>();
 
         Discovery(ExperimentSpec.Targets targets) {
             this.targets = targets;
@@ -278,12 +313,15 @@ public final class TargetPreview {
          * As the run does: one listing per provider that reads the candidates with their members in the same pass
          * ({@link CloudProvider#listAndDescribeGroups}), not one describe per candidate.
          */
-        void listAndDescribe(List<CloudProvider> chosen) {
+        void listAndDescribe(List<CloudProvider> chosen, boolean everyMember) {
             for (CloudProvider provider : chosen) {
+                providers.put(provider.id(), provider);
+                // Where members cost a call per group (Azure, GCP), the listing alone is read here, as the run does.
+                boolean withMembers = everyMember || provider.listingCarriesMembers();
                 ListedGroups listing;
                 try {
                     listing = provider.listAndDescribeGroups(GroupFilter.ALL,
-                            summary -> Eligibility.ofListed(provider.id(), summary, targets).eligible());
+                            summary -> withMembers && Eligibility.ofListed(provider.id(), summary, targets).eligible());
                 } catch (ProviderException e) {
                     unavailable(provider.id(), "listGroups failed: " + e.kind() + ": " + e.getMessage());
                     continue;
@@ -298,6 +336,15 @@ public final class TargetPreview {
                     Eligibility.Verdict verdict = Eligibility.ofListed(provider.id(), summary, targets);
                     if (verdict instanceof Eligibility.Excluded no) {
                         exclude(summary.ref(), no.reason(), no.detail());
+                    } else if (!withMembers) {
+                        // judged as a read group would be (its weight too): the listing's tags are all there is
+                        if (Eligibility.ofDescribed(summary.ref(), summary.tags(), targets) instanceof Eligibility.Excluded no) {
+                            exclude(summary.ref(), no.reason(), no.detail());
+                        } else {
+                            listedOnly.put(summary.ref(), summary);
+                            found.add(FleetGroup.listed(summary.ref(), summary.tags(), summary.desiredCapacity(),
+                                    summary.desiredCapacity()));
+                        }
                     } else if (read.containsKey(summary.ref())) {
                         judge(read.get(summary.ref()));
                     } else if (listing.described().notFound().containsKey(summary.ref())) {
@@ -315,6 +362,49 @@ public final class TargetPreview {
                     notFound(null, null, name, listedNames);
                 }
             }
+        }
+
+        /**
+         * The members of groups drawn from the listing alone, one {@link CloudProvider#describeListedGroups} per
+         * provider: each group read and judged on its fresh tags; a group gone, no longer eligible or unreadable is
+         * absent from the answer and excluded with its reason.
+         */
+        Map<GroupRef, FleetGroup> readListed(List<FleetGroup> unread) {
+            Map<String, List<GroupSummary>> byProvider = new java.util.TreeMap<>();
+            unread.forEach(g -> byProvider.computeIfAbsent(g.ref().provider(), p -> new ArrayList<>()).add(listedOnly.get(g.ref())));
+            Map<GroupRef, FleetGroup> read = new HashMap<>();
+            byProvider.forEach((providerId, summaries) -> {
+                dev.macaque.spi.DescribedGroups batch;
+                try {
+                    batch = providers.get(providerId).describeListedGroups(summaries);
+                } catch (RuntimeException e) {
+                    String why = e instanceof ProviderException p ? p.kind() + ": " + p.getMessage() : "UNEXPECTED: " + e;
+                    summaries.forEach(s -> exclude(s.ref(), Exclusion.PROVIDER_UNAVAILABLE, "drawn, but its members could "
+                            + "not be read: describeListedGroups failed: " + why));
+                    return;
+                }
+                Map<GroupRef, VmGroup> described = new HashMap<>();
+                batch.groups().forEach(g -> described.put(g.ref(), g));
+                for (GroupSummary summary : summaries) {
+                    VmGroup group = described.get(summary.ref());
+                    if (group != null) {
+                        Eligibility.Verdict verdict = Eligibility.ofDescribed(group.ref(), group.tags(), targets);
+                        if (verdict instanceof Eligibility.Excluded no) {
+                            exclude(group.ref(), no.reason(), no.detail());
+                        } else {
+                            read.put(group.ref(), FleetGroup.of(group));
+                        }
+                    } else if (batch.notFound().containsKey(summary.ref())) {
+                        exclude(summary.ref(), Exclusion.NOT_FOUND, "listed, then not found when read: "
+                                + batch.notFound().get(summary.ref()));
+                    } else {
+                        exclude(summary.ref(), Exclusion.PROVIDER_UNAVAILABLE, "drawn, but its members could not be read"
+                                + (batch.unreachable().isEmpty() ? "" : ": " + String.join("; ", batch.unreachable())));
+                    }
+                }
+            });
+            read.keySet().forEach(listedOnly::remove);
+            return read;
         }
 
         private void describe(CloudProvider provider, GroupRef ref, boolean named) {

@@ -72,6 +72,44 @@ class TargetPreviewTest {
     }
 
     @Test
+    void whereTheListingCarriesNoMembersAPreviewReadsOnlyTheDrawnGroupsAndPicksTheVictimsOfAFullReadAndOfTheRun() {
+        for (int i = 0; i < 40; i++) {
+            cloud.group(i % 2 == 0 ? "us-east-1" : "eu-west-1", String.format("svc-%02d", i), 2 + i % 4, optedIn(1 + i % 3));
+        }
+        ProviderDirectory directory = ProviderDirectory.of(cloud);
+        for (long seed = 1; seed <= 30; seed++) {
+            if (seed == 16) {
+                // from here one group lists more members than it has: a draw on the listed counts may fall on a member
+                // it lacks, and the preview must read it and draw again, as the run does
+                cloud.loseMembers("eu-west-1", "svc-07", 3);
+            }
+            ExperimentSpec spec = parser.parse("{\"name\": \"p\", \"dryRun\": true, \"seed\": " + seed
+                    + ", \"selection\": {\"mode\": \"count\", \"value\": 3}}");
+            cloud.batched = true; // the listing carries every member: a full read
+            TargetPreview.Result full = preview(directory).preview(spec, seed, scheduler.now());
+            cloud.batched = false;
+            cloud.describeGroupCalls.clear();
+            TargetPreview.Result listed = preview(directory).preview(spec, seed, scheduler.now());
+            List<GroupRef> read = List.copyOf(cloud.describeGroupCalls);
+            RunResult run = run(directory, spec);
+
+            assertThat(listed.victims()).as("seed %d", seed).isEqualTo(run.victims());
+            assertThat(read).as("seed %d: each group read once", seed).doesNotHaveDuplicates();
+            assertThat(listed.eligible()).filteredOn(TargetPreview.EligibleGroup::membersRead)
+                    .extracting(TargetPreview.EligibleGroup::group).containsExactlyInAnyOrderElementsOf(read);
+            if (seed < 16) {
+                // at rest the listed counts are right: the victims of a full read, and only their groups read
+                assertThat(listed.victims()).as("seed %d", seed).isEqualTo(full.victims());
+                assertThat(read).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(
+                        listed.victims().stream().map(Victim::group).distinct().toList());
+                assertThat(listed.eligible()).hasSize(full.eligible().size());
+            } else {
+                assertThat(listed.victims()).extracting(Victim::group).allSatisfy(g -> assertThat(read).contains(g));
+            }
+        }
+    }
+
+    @Test
     void aRealRunsOwnKillsCountForMinTimeBetweenKillsAsTheRunCountsThem() {
         cloud.group("us-east-1", "api", 6, optedIn(1)).replaceAfter(Duration.ofSeconds(5));
         ProviderDirectory directory = ProviderDirectory.of(cloud);
