@@ -200,18 +200,42 @@ public final class GovernedCloudProvider implements CloudProvider {
     /**
      * One member read per group on the clouds that implement it, so each group is its own call, with its own permit
      * and its own retries: a throttled read repeats that group's read only, never the reads of the groups read before
-     * it in the same batch (the SPI returns nothing of a batch that failed).
+     * it in the same batch. A group whose read fails for good is reported unreachable (with why) and the reads already
+     * paid for are kept; once the budget refuses a read, the groups left are not tried (each would wait out the budget
+     * again) and are reported unreachable too. Only when no group could be read does the call fail, with the first
+     * error.
      */
     @Override
     public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
         List<VmGroup> groups = new ArrayList<>();
         Map<GroupRef, String> notFound = new LinkedHashMap<>();
         List<String> unreachable = new ArrayList<>();
+        ProviderException first = null;
+        String budgetRefused = null;
         for (GroupSummary summary : listed.stream().distinct().toList()) {
-            DescribedGroups read = read("describeListedGroups", () -> delegate.describeListedGroups(List.of(summary)));
-            groups.addAll(read.groups());
-            notFound.putAll(read.notFound());
-            unreachable.addAll(read.unreachable());
+            if (budgetRefused != null) {
+                unreachable.add(summary.ref() + ": not read: " + budgetRefused);
+                continue;
+            }
+            try {
+                DescribedGroups read = read("describeListedGroups", () -> delegate.describeListedGroups(List.of(summary)));
+                groups.addAll(read.groups());
+                notFound.putAll(read.notFound());
+                unreachable.addAll(read.unreachable());
+            } catch (ProviderException e) {
+                first = first == null ? e : first;
+                if (e.kind() == ProviderException.Kind.NOT_FOUND) {
+                    notFound.put(summary.ref(), e.getMessage());
+                    continue;
+                }
+                unreachable.add(summary.ref() + ": " + e.kind() + ": " + e.getMessage());
+                if (CallBudgetLimiter.BudgetExhausted.in(e)) {
+                    budgetRefused = "the call budget refused the read of " + summary.ref() + " before it";
+                }
+            }
+        }
+        if (first != null && groups.isEmpty() && notFound.isEmpty()) {
+            throw first;
         }
         return new DescribedGroups(groups, notFound, unreachable);
     }

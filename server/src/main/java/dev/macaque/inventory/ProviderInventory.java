@@ -234,7 +234,8 @@ public final class ProviderInventory {
             }
             read.notFound().forEach((ref, why) -> Optional.ofNullable(mine.remove(ref)).ifPresent(answer ->
                     answer.completeExceptionally(new ProviderException(ProviderException.Kind.NOT_FOUND, why))));
-            mine.forEach((ref, answer) -> answer.completeExceptionally(new ProviderException(ProviderException.Kind.NOT_FOUND,
+            // neither read nor said to be gone: unreadable for now, not gone (only the provider's notFound says that)
+            mine.forEach((ref, answer) -> answer.completeExceptionally(new ProviderException(ProviderException.Kind.UNAVAILABLE,
                     "provider '" + provider.id() + "' did not report " + ref
                             + (read.unreachable().isEmpty() ? "" : " (unreachable: " + String.join("; ", read.unreachable()) + ")"))));
         } catch (RuntimeException e) {

@@ -67,6 +67,32 @@ class GovernedCloudProviderTest {
     }
 
     @Test
+    void aGroupWhoseReadFailsForGoodIsReportedUnreachableAndTheReadsAlreadyPaidForAreKept() {
+        cloud.failNextReadOf("g2", new ProviderException(Kind.PERMISSION_DENIED, "no read on resource group rg-2"));
+        List<GroupSummary> listed = java.util.stream.IntStream.rangeClosed(1, 4)
+                .mapToObj(i -> new GroupSummary(new GroupRef("scripted", "r1", "g" + i), 2, Map.of())).toList();
+
+        DescribedGroups read = governed(new CallBudget(1000, 10), Duration.ofSeconds(1)).describeListedGroups(listed);
+
+        assertThat(read.groups()).extracting(g -> g.ref().name()).containsExactly("g1", "g3", "g4");
+        assertThat(read.notFound()).isEmpty();
+        assertThat(read.unreachable()).singleElement().asString().contains("scripted/r1/g2").contains("PERMISSION_DENIED")
+                .contains("no read on resource group rg-2");
+        assertThat(cloud.reads).containsExactly("g1", "g2", "g3", "g4");
+    }
+
+    @Test
+    void whenNoGroupCanBeReadTheCallFailsWithTheFirstError() {
+        cloud.failNextReadOf("g1", new ProviderException(Kind.PERMISSION_DENIED, "no read on g1"));
+        cloud.failNextReadOf("g2", new ProviderException(Kind.PERMISSION_DENIED, "no read on g2"));
+        List<GroupSummary> listed = List.of(new GroupSummary(new GroupRef("scripted", "r1", "g1"), 2, Map.of()),
+                new GroupSummary(new GroupRef("scripted", "r1", "g2"), 2, Map.of()));
+
+        assertThatThrownBy(() -> governed(new CallBudget(1000, 10), Duration.ofSeconds(1)).describeListedGroups(listed))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.getMessage()).contains("no read on g1"));
+    }
+
+    @Test
     void theRetryWaitsAtLeastWhatTheCloudsRetryAfterAsked() {
         cloud.failNext(throttled(Duration.ofMillis(300)));
         GovernedCloudProvider provider = governed(new CallBudget(1000, 1000), Duration.ofSeconds(1));

@@ -65,8 +65,9 @@ class ApiFuzzTest {
                         response = server.send(request);
                     } catch (java.io.UncheckedIOException dropped) {
                         // After closing a connection (e.g. on a refused oversized body) the server may have left the
-                        // client a pooled connection that is already dead: one retry on a fresh one tells them apart.
-                        response = server.send(request);
+                        // client pooled connections that are already dead: one retry on a new connection (never a
+                        // pooled one, which may be dead too) tells them apart.
+                        response = server.sendOnANewConnection(request);
                     }
                     if (response.statusCode() >= 500) {
                         failures.add("case " + i + " (seed " + SEED + "): " + target.method() + " " + target.path() + " -> "

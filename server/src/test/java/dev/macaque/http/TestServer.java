@@ -101,6 +101,18 @@ public final class TestServer implements AutoCloseable {
 
     /** Sends a request; every answer is checked against openapi.yaml. */
     public HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(http, request);
+    }
+
+    /**
+     * The same as {@link #send(HttpRequest.Builder)} on a connection of its own: a new client, so no pooled connection
+     * the server may already have closed is reused.
+     */
+    public HttpResponse<String> sendOnANewConnection(HttpRequest.Builder request) {
+        return send(HttpClient.newHttpClient(), request);
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) {
         try {
             HttpRequest built = request.build();
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());

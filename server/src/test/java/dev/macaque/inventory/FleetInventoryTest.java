@@ -12,6 +12,8 @@ import dev.macaque.groups.GroupDiscovery.Query;
 import dev.macaque.plugin.InstalledProvider;
 import dev.macaque.plugin.ProviderCatalog;
 import dev.macaque.plugin.ProviderInstances;
+import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.GroupSummary;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.ProviderException.Kind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -199,6 +201,25 @@ class FleetInventoryTest {
         assertThat(metrics.throttled("gcp-like")).isEqualTo(2);
         assertThat(metrics.count("gcp-like", "listGroups", "throttled")).isEqualTo(1);
         assertThat(metrics.count("gcp-like", "listGroups", "ok")).isEqualTo(1);
+    }
+
+    @Test
+    void aGroupWhoseMembersCannotBeReadIsUnreadableNotGoneAndTheOtherGroupsReadsAreKept() {
+        CountingCloud cloud = new CountingCloud("gcp-like", 4, false)
+                .failNext("members", new ProviderException(Kind.PERMISSION_DENIED, "no read on g0000's resource group"));
+        discovery(cloud);
+        ProviderInventory provider = inventory.provider("gcp-like").orElseThrow();
+        List<GroupRef> refs = provider.listing().groups().stream().map(GroupSummary::ref).toList();
+
+        ProviderInventory.Members members = provider.members(refs);
+
+        GroupRef first = new GroupRef("gcp-like", "r1", "g0000");
+        assertThat(members.found()).hasSize(3).doesNotContainKey(first);
+        assertThat(members.errors()).containsOnlyKeys(first);
+        assertThat(members.errors().get(first)).startsWith("UNAVAILABLE").contains("PERMISSION_DENIED")
+                .contains("no read on g0000's resource group");
+        assertThat(members.gone()).as("a group that could not be read is not a group that is gone").isEmpty();
+        assertThat(cloud.memberReads.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
     }
 
     @Test

@@ -266,8 +266,15 @@ final class CandidateDiscovery {
                             return;
                         }
                         List<FleetGroup> taken = new ArrayList<>();
-                        List<String> ignored = new ArrayList<>();
-                        takeDescribed(providerId, summaries.stream().map(GroupSummary::ref).toList(), batch, taken, new int[2], ignored);
+                        List<String> unreadable = new ArrayList<>();
+                        takeDescribed(providerId, summaries.stream().map(GroupSummary::ref).toList(), batch, taken, new int[2], unreadable);
+                        // a group drawn whose members could not be read is left out of the draw: said, never silent
+                        java.util.Set<GroupRef> reported = new java.util.HashSet<>(batch.notFound().keySet());
+                        batch.groups().forEach(g -> reported.add(g.ref()));
+                        summaries.stream().map(GroupSummary::ref).filter(ref -> !reported.contains(ref)).forEach(ref ->
+                                journal.record(new GroupSkipped(ref, "drawn, but its members could not be read"
+                                        + unreadable.stream().filter(why -> why.contains(ref.toString())).findFirst()
+                                        .or(() -> unreadable.stream().findFirst()).map(why -> ": " + why).orElse(""))));
                         taken.forEach(group -> {
                             read.put(group.ref(), group);
                             listedOnly.remove(group.ref());

@@ -497,6 +497,22 @@ class ExperimentRunTest {
     }
 
     @Test
+    void aGroupDrawnWhoseMembersCannotBeReadIsSkippedWithWhyAndTheDrawIsMadeOnTheOthers() {
+        cloud.group("us-east-1", "api", 3, OPTED_IN).group("us-east-1", "web", 3, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
+        cloud.unreadable.add("api");
+
+        // 4 of the 6 listed members: api is drawn whatever the seed
+        RunResult result = runToEnd(spec("\"selection\": {\"mode\": \"count\", \"value\": 4}, \"guardrails\": {\"minHealthyPercent\": 0}"));
+
+        assertThat(result.events()).filteredOn(e -> e.type() == RunEventType.GROUP_SKIPPED).singleElement().satisfies(e -> {
+            assertThat(e.field("group")).isEqualTo("sim/us-east-1/api");
+            assertThat(e.field("reason")).startsWith("drawn, but its members could not be read")
+                    .contains("PERMISSION_DENIED: no read on its members");
+        });
+        assertThat(result.terminations()).extracting(TerminationRecord::group).extracting(GroupRef::name).containsOnly("web");
+    }
+
+    @Test
     void aGroupDrawnOnItsListedCountButDegradedIsReadAndTheDrawMadeAgainOnWhatWasRead() {
         cloud.group("us-east-1", "api", 3, OPTED_IN).replaceAfter(Duration.ofSeconds(5));
         // api lists 3 desired but has one healthy member: the draw on 3 is replaced by a draw on what was read

@@ -62,6 +62,18 @@ final class ScriptedCloud implements CloudProvider {
 
     /** What the batched read reports it could not reach. */
     final List<String> unreachable = new ArrayList<>();
+    /** Groups (by name) whose members a read of groups drawn from the listing cannot read: reported unreachable. */
+    final java.util.Set<String> unreadable = new java.util.HashSet<>();
+
+    @Override
+    public DescribedGroups describeListedGroups(List<GroupSummary> listed) {
+        List<GroupSummary> readable = listed.stream().filter(g -> !unreadable.contains(g.ref().name())).toList();
+        DescribedGroups read = describeGroups(readable.stream().map(GroupSummary::ref).toList());
+        List<String> notReached = new ArrayList<>(read.unreachable());
+        listed.stream().filter(g -> unreadable.contains(g.ref().name()))
+                .forEach(g -> notReached.add(g.ref() + ": PERMISSION_DENIED: no read on its members"));
+        return new DescribedGroups(read.groups(), read.notFound(), notReached);
+    }
 
     ScriptedCloud(String id, TaskScheduler scheduler) {
         this.id = id;
