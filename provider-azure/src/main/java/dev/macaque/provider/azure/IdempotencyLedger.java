@@ -25,7 +25,12 @@ final class IdempotencyLedger {
     private final Map<String, TerminationResult> results;
     private final Map<String, Boolean> terminatedMembers;
     private final Map<String, Long> pendingRestores;
-    private final Map<String, Object> inFlight = new ConcurrentHashMap<>();
+    /** Per key in use, its lock and how many threads hold or wait for it: the entry goes when the last one leaves. */
+    private final Map<String, KeyLock> inFlight = new ConcurrentHashMap<>();
+
+    private static final class KeyLock {
+        private int users; // changed only inside the map's compute for this key
+    }
 
     IdempotencyLedger(int capacity) {
         this.results = bounded(capacity);
@@ -38,7 +43,7 @@ final class IdempotencyLedger {
      * call's result. A termination that threw is not remembered, so it can be retried.
      */
     TerminationResult once(String key, Supplier<TerminationResult> termination) {
-        Object lock = inFlight.computeIfAbsent(key, k -> new Object());
+        KeyLock lock = enter(key);
         try {
             synchronized (lock) {
                 TerminationResult earlier = remembered(key);
@@ -52,7 +57,7 @@ final class IdempotencyLedger {
                 return result;
             }
         } finally {
-            inFlight.remove(key, lock);
+            leave(key);
         }
     }
 
@@ -98,14 +103,31 @@ final class IdempotencyLedger {
             return body.get();
         }
         String key = keys.get(from);
-        Object lock = inFlight.computeIfAbsent(key, k -> new Object());
+        KeyLock lock = enter(key);
         try {
             synchronized (lock) {
                 return locked(keys, from + 1, body);
             }
         } finally {
-            inFlight.remove(key, lock);
+            leave(key);
         }
+    }
+
+    /**
+     * The key's lock, counted as used before it is waited for: a lock is dropped only when no thread holds or waits
+     * for it, so two threads never hold different locks for one key (with a plain remove after use, a waiter on the
+     * old lock and a newcomer with a new one could both run a termination whose first attempt threw).
+     */
+    private KeyLock enter(String key) {
+        return inFlight.compute(key, (k, lock) -> {
+            KeyLock used = lock == null ? new KeyLock() : lock;
+            used.users++;
+            return used;
+        });
+    }
+
+    private void leave(String key) {
+        inFlight.computeIfPresent(key, (k, lock) -> --lock.users == 0 ? null : lock);
     }
 
     synchronized void markTerminated(String member) {

@@ -54,6 +54,60 @@ class IdempotencyLedgerTest {
     }
 
     @Test
+    void afterAFirstAttemptThrewAWaiterAndANewcomerNeverRunTheTerminationAtTheSameTime() throws Exception {
+        IdempotencyLedger ledger = new IdempotencyLedger(10);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch waiterRunning = new CountDownLatch(1);
+        Thread[] waiter = new Thread[1];
+        Thread[] newcomer = new Thread[1];
+        java.util.function.Supplier<TerminationResult> counted = () -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                waiterRunning.countDown();
+                // give a newcomer every chance to get in: wait until it is blocked, or has come in
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (System.nanoTime() < until && (newcomer[0] == null || newcomer[0].getState() != Thread.State.BLOCKED)
+                        && running.get() < 2) {
+                    Thread.onSpinWait();
+                }
+                return result("1");
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        Thread first = new Thread(() -> {
+            try {
+                ledger.once("k", () -> {
+                    firstRunning.countDown();
+                    // fail once the waiter is blocked on this key's lock
+                    while (waiter[0] == null || waiter[0].getState() != Thread.State.BLOCKED) {
+                        Thread.onSpinWait();
+                    }
+                    throw new IllegalStateException("throttled");
+                });
+            } catch (IllegalStateException expected) {
+                // the first attempt failed and is not remembered
+            }
+        });
+        first.start();
+        assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
+        List<TerminationResult> answers = new CopyOnWriteArrayList<>();
+        waiter[0] = new Thread(() -> answers.add(ledger.once("k", counted)));
+        waiter[0].start();
+        first.join(5_000);
+        assertThat(waiterRunning.await(5, TimeUnit.SECONDS)).isTrue();
+        newcomer[0] = new Thread(() -> answers.add(ledger.once("k", counted)));
+        newcomer[0].start();
+        waiter[0].join(5_000);
+        newcomer[0].join(5_000);
+
+        assertThat(mostAtOnce).as("terminations of one key at the same time").hasValue(1);
+        assertThat(answers).hasSize(2).containsOnly(result("1"));
+    }
+
+    @Test
     void aTerminationThatFailedIsNotRememberedSoItCanBeRetried() {
         IdempotencyLedger ledger = new IdempotencyLedger(10);
         assertThatThrownBy(() -> ledger.once("k", () -> {
