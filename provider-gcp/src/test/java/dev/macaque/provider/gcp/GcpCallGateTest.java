@@ -7,6 +7,7 @@ import dev.macaque.spi.CallGate;
 import dev.macaque.spi.CloudProvider;
 import dev.macaque.spi.GroupFilter;
 import dev.macaque.spi.GroupRef;
+import dev.macaque.spi.MemberTermination;
 import dev.macaque.spi.ProviderException;
 import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
@@ -98,6 +99,67 @@ class GcpCallGateTest {
         TestGates.FixedWindow gate = TestGates.tenPerSecond();
         try (CloudProvider provider = provider(gate)) {
             TestGates.assertBudgetHoldsAtTheEndpoint("gcp", provider, gate, GROUPS, PAGES, compute::requestMillis);
+        }
+    }
+
+    private static boolean poll(String operation) {
+        return operation.endsWith("Operations/Get");
+    }
+
+    /**
+     * Compute accepted the recreate of two members, then the call budget refused its polls: the members are being
+     * recreated, so the outcome is unknown (retryable, for the whole call), not each member's failure; the retry, with
+     * the same requestId, is answered with the Operation Compute accepted first and recreates nothing more.
+     */
+    @Test
+    void aBatchWhosePollsTheCallBudgetRefusesIsOutcomeUnknownAndItsRetryAwaitsTheSameOperation() {
+        TestGates.Refusing gate = new TestGates.Refusing(GcpCallGateTest::poll);
+        try (CloudProvider provider = new TestProviders().create("gcp-gate", compute.endpoint(),
+                Map.of(GcpConfig.PROJECTS, "shop-prod", GcpConfig.TERMINATE_ACTION, "recreate"), gate)) {
+            GroupRef group = new GroupRef("gcp-gate", "europe-west1-b", "gate-0007");
+            List<TerminationRequest> requests = provider.describeGroup(group).instances().stream()
+                    .map(vm -> new TerminationRequest(group, vm.id(), false, "gate test", "gate-" + vm.id())).toList();
+
+            assertThatThrownBy(() -> provider.terminateMembers(group, requests))
+                    .isInstanceOfSatisfying(ProviderException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
+                        assertThat(e.retryable()).isTrue();
+                        assertThat(e).hasMessageContaining("Compute accepted the operation")
+                                .hasMessageContaining("no permit of the call budget").hasMessageContaining("may still complete");
+                    });
+            assertThat(gate.refused()).isPositive();
+
+            gate.admitAll();
+            List<MemberTermination> retried = provider.terminateMembers(group, requests);
+
+            assertThat(retried).allSatisfy(o -> {
+                assertThat(o.result().outcome()).isEqualTo(TerminationResult.Outcome.TERMINATED);
+                assertThat(o.result().detail()).contains("operation operation-1-recreateInstances DONE");
+            });
+            assertThat(compute.requests()).filteredOn(r -> r.endsWith("/recreateInstances")).hasSize(2);
+        }
+    }
+
+    /** The same for one member ({@code terminate}, deleting its VM): retryable, and the retry awaits the same Operation. */
+    @Test
+    void aDeleteWhosePollsTheCallBudgetRefusesIsOutcomeUnknownAndItsRetryAwaitsTheSameOperation() {
+        TestGates.Refusing gate = new TestGates.Refusing(GcpCallGateTest::poll);
+        try (CloudProvider provider = provider(gate)) {
+            GroupRef group = new GroupRef("gcp-gate", "europe-west1-b", "gate-0007");
+            TerminationRequest request = new TerminationRequest(group, provider.describeGroup(group).instances().get(0).id(),
+                    false, "gate test", "gate-1");
+
+            assertThatThrownBy(() -> provider.terminate(request)).isInstanceOfSatisfying(ProviderException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ProviderException.Kind.TRANSIENT);
+                assertThat(e.retryable()).isTrue();
+                assertThat(e).hasMessageContaining("Compute accepted the operation");
+            });
+
+            gate.admitAll();
+            TerminationResult retried = provider.terminate(request);
+
+            assertThat(retried.outcome()).isEqualTo(TerminationResult.Outcome.TERMINATED);
+            assertThat(retried.detail()).contains("operation operation-1-delete DONE");
         }
     }
 }
