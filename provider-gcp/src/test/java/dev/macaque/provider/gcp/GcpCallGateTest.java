@@ -162,4 +162,50 @@ class GcpCallGateTest {
             assertThat(retried.detail()).contains("operation operation-1-delete DONE");
         }
     }
+
+    /**
+     * The clients poll Operations on a scheduler of {@code 2} threads, where a poll waits in the gate: with two polls
+     * held there (the budget spent), a read of another group is still sent and answered, since requests go out on
+     * their own threads (the provider's request pool; before it, gax's default channel executor, also apart from
+     * the scheduler).
+     */
+    @Test
+    void pollsHeldInTheGateDoNotHoldUpOtherRequests() throws Exception {
+        java.util.concurrent.CountDownLatch budgetBack = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.Semaphore held = new java.util.concurrent.Semaphore(0);
+        CallGate pollsWait = operation -> {
+            if (poll(operation)) {
+                held.release();
+                try {
+                    budgetBack.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        java.util.concurrent.ExecutorService engine = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try (CloudProvider provider = provider(pollsWait)) {
+            List<java.util.concurrent.Future<TerminationResult>> kills = new java.util.ArrayList<>();
+            for (String mig : List.of("gate-0001", "gate-0002")) {
+                GroupRef group = new GroupRef("gcp-gate", "europe-west1-b", mig);
+                String victim = provider.describeGroup(group).instances().get(0).id();
+                kills.add(engine.submit(() -> provider.terminate(new TerminationRequest(group, victim, false, "gate test",
+                        "held-" + mig))));
+            }
+            assertThat(held.tryAcquire(2, 10, java.util.concurrent.TimeUnit.SECONDS)).as("two polls wait in the gate").isTrue();
+
+            java.util.concurrent.Future<VmGroup> read = engine.submit(() -> provider.describeGroup(
+                    new GroupRef("gcp-gate", "europe-west1-b", "gate-0003")));
+
+            assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS).instances()).hasSize(2);
+            budgetBack.countDown();
+            for (java.util.concurrent.Future<TerminationResult> kill : kills) {
+                assertThat(kill.get(10, java.util.concurrent.TimeUnit.SECONDS).outcome())
+                        .isEqualTo(TerminationResult.Outcome.TERMINATED);
+            }
+        } finally {
+            budgetBack.countDown();
+            engine.shutdownNow();
+        }
+    }
 }
