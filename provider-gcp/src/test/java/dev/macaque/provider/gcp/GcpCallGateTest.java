@@ -208,4 +208,25 @@ class GcpCallGateTest {
             engine.shutdownNow();
         }
     }
+
+    /** A request the budget admitted after a wait longer than {@code requestTimeout} is still sent and answered. */
+    @Test
+    void aRequestAdmittedLaterThanTheRequestTimeoutIsStillSent() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        CallGate slowFirstPermit = operation -> {
+            if (asked.getAndIncrement() == 0) {
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (CloudProvider provider = new TestProviders().create("gcp-gate", compute.endpoint(),
+                Map.of(GcpConfig.PROJECTS, "shop-prod", GcpConfig.REQUEST_TIMEOUT, "1s"), slowFirstPermit)) {
+            assertThat(provider.describeGroup(new GroupRef("gcp-gate", "europe-west1-b", "gate-0003")).instances())
+                    .hasSize(2);
+            assertThat(compute.requests()).hasSize(asked.get());
+        }
+    }
 }
