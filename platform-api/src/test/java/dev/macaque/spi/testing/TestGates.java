@@ -14,9 +14,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** {@link CallGate}s for provider tests: one that counts what passes, one that admits a fixed number per window. */
+/**
+ * {@link CallGate}s for provider tests: one that counts what passes, one that admits a fixed number per window, one
+ * that refuses chosen requests.
+ */
 public final class TestGates {
     private TestGates() {
     }
@@ -40,6 +45,39 @@ public final class TestGates {
 
         public void reset() {
             passed.clear();
+        }
+    }
+
+    /**
+     * Admits every request except those whose operation matches, which it refuses while refusing is on, as the
+     * server's gate does when no permit came within its wait: {@code THROTTLED}, not retryable.
+     */
+    public static final class Refusing implements CallGate {
+        private final Predicate<String> which;
+        private final AtomicInteger refused = new AtomicInteger();
+        private volatile boolean refusing = true;
+
+        public Refusing(Predicate<String> which) {
+            this.which = which;
+        }
+
+        @Override
+        public void acquire(String operation) {
+            if (refusing && which.test(operation)) {
+                refused.incrementAndGet();
+                throw new ProviderException(ProviderException.Kind.THROTTLED, operation
+                        + ": no permit of the call budget within the wait", null, false, null);
+            }
+        }
+
+        /** From now on every request is admitted. */
+        public void admitAll() {
+            refusing = false;
+        }
+
+        /** How many requests were refused. */
+        public int refused() {
+            return refused.get();
         }
     }
 

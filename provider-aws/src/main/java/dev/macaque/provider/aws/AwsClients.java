@@ -41,6 +41,14 @@ final class AwsClients implements AutoCloseable {
 
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * The longest the server's call gate holds a request before refusing it (the server's
+     * {@code GovernedCloudProvider.BUDGET_WAIT}). The gate is passed inside the SDK's timed part of a call, so
+     * the SDK's call timeout is {@code apiTimeout} plus this per attempt: a request admitted late is not timed out
+     * for the wait.
+     */
+    static final Duration CALL_GATE_WAIT = Duration.ofSeconds(30);
+
     private final SdkHttpClient http;
     private final List<AutoCloseable> owned;
     private final Map<String, RegionClients> byRegion;
@@ -111,8 +119,8 @@ final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * The SDK's standard retry strategy (it knows AWS's throttling codes), bounded by {@code maxAttempts}, and the
-     * gate every attempt passes.
+     * The SDK's standard retry strategy (it knows AWS's throttling codes), bounded by {@code maxAttempts}, the gate
+     * every attempt passes, and the call timeout with the gate's wait added.
      */
     private static ClientOverrideConfiguration overrideConfiguration(AwsSettings settings, SdkOverrides overrides,
                                                                      GatedRequests gated) {
@@ -123,9 +131,14 @@ final class AwsClients implements AutoCloseable {
         }
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(retries.build())
-                .apiCallTimeout(settings.apiTimeout())
+                .apiCallTimeout(sdkCallTimeout(settings))
                 .addExecutionInterceptor(gated)
                 .build();
+    }
+
+    /** {@code apiTimeout} for the call at AWS, plus the longest wait in the call gate for each attempt. */
+    static Duration sdkCallTimeout(AwsSettings settings) {
+        return settings.apiTimeout().plus(CALL_GATE_WAIT.multipliedBy(settings.maxAttempts()));
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -75,9 +75,36 @@ class AwsCallGateTest {
     }
 
     private CloudProvider provider(String id, CallGate gate) {
+        return provider(id, gate, "60s");
+    }
+
+    private CloudProvider provider(String id, CallGate gate, String apiTimeout) {
         Map<String, String> config = Map.of("regions", REGION, "endpoint", proxy.baseUrl(), "maxAttempts", "3",
-                "apiTimeout", "60s");
+                "apiTimeout", apiTimeout);
         return new MotoWorld(MOTO).factory().create(new TestContext(id, config, gate));
+    }
+
+    /**
+     * The gate is passed inside the SDK's timed call: a request admitted after a wait longer than {@code apiTimeout}
+     * (the budget's wait may last up to 30 s) is still sent and answered, not timed out as TRANSIENT.
+     */
+    @Test
+    void aRequestAdmittedLaterThanTheApiTimeoutIsStillSent() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        CallGate slowFirstPermit = operation -> {
+            if (asked.getAndIncrement() == 0) {
+                try {
+                    Thread.sleep(3_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (CloudProvider provider = provider("aws-late", slowFirstPermit, "2s")) {
+            assertThat(provider.listGroups(GroupFilter.ALL)).hasSize(GROUPS);
+            assertThat(proxy.findAll(anyRequestedFor(anyUrl()))).as("each request reached the endpoint once")
+                    .hasSize(asked.get());
+        }
     }
 
     @Test

@@ -118,7 +118,8 @@ final class ArmConnection {
 
     /**
      * A pipeline with the SDK's retry policy: exponential backoff from 800 ms, at most {@code maxRetries} retries of
-     * 408, 429 and 5xx answers and network errors, waiting what {@code Retry-After} says when Azure sends it.
+     * 408, 429 and 5xx answers and network errors, waiting what {@code Retry-After} says when Azure sends it; never of
+     * a request the call gate refused.
      */
     static HttpPipeline pipeline(HttpClient httpClient, int maxRetries, HttpPipelinePolicy... extraPolicies) {
         return pipeline(httpClient, new ExponentialBackoff(maxRetries, RETRY_BASE_DELAY, RETRY_MAX_DELAY), extraPolicies);
@@ -129,7 +130,7 @@ final class ArmConnection {
         policies.add(new UserAgentPolicy("macaque-provider-azure"));
         policies.add(new RequestIdPolicy());
         policies.add(new AddHeadersFromContextPolicy());
-        policies.add(new RetryPolicy(retryStrategy));
+        policies.add(new RetryPolicy(GatedRequests.refusalsNotRetried(retryStrategy)));
         policies.addAll(List.of(extraPolicies));
         return new HttpPipelineBuilder().httpClient(httpClient).policies(policies.toArray(HttpPipelinePolicy[]::new)).build();
     }

@@ -407,12 +407,12 @@ public final class AzureCloudProvider implements CloudProvider {
                 if (e.retryable() && !accepted.get()) {
                     throw e; // Azure did not take the request (throttled, unavailable): the whole call may be repeated
                 }
-                ProviderException failure = e instanceof OperationTimeoutException
-                        ? new OperationTimeoutException(e.getMessage() + "; retry these terminations (same or new"
+                ProviderException failure = e instanceof OutcomeUnknownException
+                        ? new OutcomeUnknownException(e.getMessage() + "; retry these terminations (same or new"
                                 + " idempotency keys) to put the scale set's capacity back once the delete has finished", e)
                         : e;
                 for (int i : victims) {
-                    if (!(e instanceof OperationTimeoutException)) {
+                    if (!(e instanceof OutcomeUnknownException)) {
                         ledger.restored(memberKey(scaleSetId, requests.get(i).instanceId())); // as terminate: not deleted
                     }
                     outcomes[i] = MemberTermination.failed(requests.get(i), failure);
@@ -621,8 +621,8 @@ public final class AzureCloudProvider implements CloudProvider {
                         .beginReimage(rg, name, instanceId, null, context));
             }
         } catch (ProviderException e) {
-            if (e instanceof OperationTimeoutException && config.terminateAction() == TerminateAction.DELETE) {
-                throw new OperationTimeoutException(e.getMessage() + "; retry this termination (same or new idempotency"
+            if (e instanceof OutcomeUnknownException && config.terminateAction() == TerminateAction.DELETE) {
+                throw new OutcomeUnknownException(e.getMessage() + "; retry this termination (same or new idempotency"
                         + " key) to put the scale set's capacity back once the delete has finished", e);
             }
             ledger.restored(memberKey);
@@ -812,23 +812,30 @@ public final class AzureCloudProvider implements CloudProvider {
     /** Runs a long-running operation to its end, bounded by {@code operationTimeout}. */
     private <T, U> void await(String what, Supplier<SyncPoller<PollResult<T>, U>> start) {
         SyncPoller<PollResult<T>, U> poller;
-        PollResponse<PollResult<T>> last;
         try {
             poller = start.get();
+        } catch (RuntimeException e) {
+            throw errors.translate(what, e);
+        }
+        PollResponse<PollResult<T>> last;
+        try {
             last = poller.waitForCompletion(config.operationTimeout());
         } catch (RuntimeException e) {
+            // Azure accepted the operation: whatever stopped us watching it (the timeout, a poll the call budget
+            // refused, a poll that failed), it may still complete.
             if (isTimeout(e)) {
-                throw new OperationTimeoutException(what + ": Azure did not finish the operation within "
+                throw new OutcomeUnknownException(what + ": Azure did not finish the operation within "
                         + config.operationTimeout() + " (operationTimeout); it may still complete", e);
             }
-            throw errors.translate(what, e);
+            throw new OutcomeUnknownException(what + ": Azure accepted the operation, but waiting for its end failed ("
+                    + errors.translate("polling it", e).getMessage() + "); it may still complete", e);
         }
         LongRunningOperationStatus status = last.getStatus();
         if (status == LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
             return;
         }
         if (!status.isComplete()) {
-            throw new OperationTimeoutException(what + ": Azure did not finish the operation within "
+            throw new OutcomeUnknownException(what + ": Azure did not finish the operation within "
                     + config.operationTimeout() + " (operationTimeout, last status " + status + "); it may still complete", null);
         }
         PollResult.Error error = last.getValue() == null ? null : last.getValue().getError();
@@ -1019,11 +1026,14 @@ public final class AzureCloudProvider implements CloudProvider {
                 + "/" + instanceId;
     }
 
-    /** A long-running operation outlasted {@code operationTimeout}; Azure may still complete it. */
-    static final class OperationTimeoutException extends ProviderException {
+    /**
+     * Azure accepted a long-running operation whose end was not seen (it outlasted {@code operationTimeout}, or a poll
+     * was refused by the call budget or failed): Azure may still complete it. Retryable.
+     */
+    static final class OutcomeUnknownException extends ProviderException {
         private static final long serialVersionUID = 1L;
 
-        OperationTimeoutException(String message, Throwable cause) {
+        OutcomeUnknownException(String message, Throwable cause) {
             super(Kind.TRANSIENT, message, cause);
         }
     }

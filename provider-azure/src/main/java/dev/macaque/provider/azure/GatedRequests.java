@@ -7,6 +7,10 @@ import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.policy.RequestRetryCondition;
+import com.azure.core.http.policy.RetryStrategy;
+import dev.macaque.spi.ProviderException;
+import java.time.Duration;
 import dev.macaque.spi.CallGate;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
@@ -16,8 +20,9 @@ import reactor.core.scheduler.Schedulers;
  * Passes every HTTP request to Resource Manager through the instance's {@link CallGate} (SPI 1.4): the last policy of
  * the pipeline, after the retry policy and the bearer-token policy, so that each retry attempt, each page of a listing
  * ({@code nextLink}) and each poll of a long-running operation is admitted separately, right before it is sent. A
- * refusal ({@code ProviderException}) fails the request without sending it, and the retry policy does not retry it
- * (it is neither an HTTP status nor an I/O error).
+ * refusal ({@code ProviderException}) fails the request without sending it, and the retry policy does not retry it:
+ * azure-core's retry strategies retry any exception by default, so the pipeline's strategy is wrapped by
+ * {@link #refusalsNotRetried} (else one refusal would cost a wait in the gate per retry).
  */
 final class GatedRequests implements HttpPipelinePolicy {
     private final CallGate gate;
@@ -52,5 +57,52 @@ final class GatedRequests implements HttpPipelinePolicy {
     /** e.g. {@code GET /subscriptions/…/virtualMachineScaleSets}: the request without its query. */
     private static String operation(HttpPipelineCallContext context) {
         return context.getHttpRequest().getHttpMethod() + " " + context.getHttpRequest().getUrl().getPath();
+    }
+
+    /** {@code strategy}, except that a request the gate refused (a {@link ProviderException} in the cause chain) is not retried. */
+    static RetryStrategy refusalsNotRetried(RetryStrategy strategy) {
+        return new RefusalsNotRetried(Objects.requireNonNull(strategy, "strategy"));
+    }
+
+    private static boolean refusedByTheGate(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProviderException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record RefusalsNotRetried(RetryStrategy strategy) implements RetryStrategy {
+        @Override
+        public int getMaxRetries() {
+            return strategy.getMaxRetries();
+        }
+
+        @Override
+        public Duration calculateRetryDelay(int retryAttempts) {
+            return strategy.calculateRetryDelay(retryAttempts);
+        }
+
+        @Override
+        public Duration calculateRetryDelay(RequestRetryCondition condition) {
+            return strategy.calculateRetryDelay(condition);
+        }
+
+        @Override
+        public boolean shouldRetry(HttpResponse response) {
+            return strategy.shouldRetry(response);
+        }
+
+        @Override
+        public boolean shouldRetryException(Throwable error) {
+            return !refusedByTheGate(error) && strategy.shouldRetryException(error);
+        }
+
+        @Override
+        public boolean shouldRetryCondition(RequestRetryCondition condition) {
+            return (condition.getThrowable() == null || !refusedByTheGate(condition.getThrowable()))
+                    && strategy.shouldRetryCondition(condition);
+        }
     }
 }

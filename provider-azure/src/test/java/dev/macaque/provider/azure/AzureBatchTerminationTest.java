@@ -1,6 +1,7 @@
 package dev.macaque.provider.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
@@ -14,6 +15,7 @@ import dev.macaque.spi.ProviderException.Kind;
 import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.TerminationResult.Outcome;
+import dev.macaque.spi.testing.TestGates;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -187,16 +189,21 @@ class AzureBatchTerminationTest {
             assertThat(stillDeleting).allSatisfy(o -> assertThat(o.error()).hasMessageContaining("still being deleted"));
 
             arm.finishOperations(); // Azure completes the delete later: both gone, capacity 4
-            List<MemberTermination> retried = impatient.terminateMembers(GROUP, requests);
-            List<MemberTermination> again = impatient.terminateMembers(GROUP, requests);
-
-            assertThat(retried).extracting(o -> o.result().outcome()).containsOnly(Outcome.ALREADY_TERMINATED);
-            assertThat(retried.get(0).result().detail()).contains("capacity restored from 4 to 6");
-            assertThat(again).isEqualTo(retried);
-            assertThat(arm.deleteInstancesCalls()).containsExactly(List.of("0", "3"));
-            assertThat(count("PATCH " + WEB)).isEqualTo(1);
-            assertThat(arm.capacity(SUB, "rg-web", "web")).isEqualTo(6);
+            assertRetriesRestoreTheCapacityOnce(impatient, requests);
         }
+    }
+
+    /** Retried after Azure deleted instances 0 and 3 (capacity 4): the owed restore is done once, by the first retry. */
+    private void assertRetriesRestoreTheCapacityOnce(CloudProvider provider, List<TerminationRequest> requests) {
+        List<MemberTermination> retried = provider.terminateMembers(GROUP, requests);
+        List<MemberTermination> again = provider.terminateMembers(GROUP, requests);
+
+        assertThat(retried).extracting(o -> o.result().outcome()).containsOnly(Outcome.ALREADY_TERMINATED);
+        assertThat(retried.get(0).result().detail()).contains("capacity restored from 4 to 6");
+        assertThat(again).isEqualTo(retried);
+        assertThat(arm.deleteInstancesCalls()).containsExactly(List.of("0", "3"));
+        assertThat(count("PATCH " + WEB)).isEqualTo(1);
+        assertThat(arm.capacity(SUB, "rg-web", "web")).isEqualTo(6);
     }
 
     @Test
@@ -218,5 +225,92 @@ class AzureBatchTerminationTest {
         assertThat(arm.requests()).as("one scale-set read, one member listing, one permissions read for the four")
                 .containsExactly("GET " + WEB, "GET " + WEB + "/virtualMachines",
                         "GET " + WEB + "/providers/Microsoft.Authorization/permissions");
+    }
+
+    /** A provider whose call gate refuses the polls of long-running operations until told otherwise. */
+    private CloudProvider refusingPolls(TestGates.Refusing gate) {
+        return AzureProviderFactory.create(new TestContext("azure-batch", Map.of("subscriptions", SUB,
+                        "pollInterval", "20ms", "operationTimeout", "10s"), gate),
+                ArmConnection.pipeline(httpClient, new ExponentialBackoff(1, Duration.ofMillis(10), Duration.ofMillis(50))),
+                AzureProviderConfig.withResourceManagerEndpoint(AzureEnvironment.AZURE, arm.baseUrl()));
+    }
+
+    private static boolean poll(String operation) {
+        return operation.startsWith("GET ") && operation.contains("/operations/");
+    }
+
+    /**
+     * Azure accepted the batch delete, then the call budget refused its polls: the instances are being deleted, so the
+     * outcome is unknown (retryable), not a failure, and the capacity restore stays owed until a retry does it, once.
+     */
+    @Test
+    void aBatchWhosePollsTheCallBudgetRefusesIsOutcomeUnknownAndTheRetryRestoresTheCapacityOnce() {
+        TestGates.Refusing gate = new TestGates.Refusing(AzureBatchTerminationTest::poll);
+        try (CloudProvider refusing = refusingPolls(gate)) {
+            arm.stallOperations();
+            List<TerminationRequest> requests = kills(false, "0", "3");
+
+            List<MemberTermination> unseen = refusing.terminateMembers(GROUP, requests);
+
+            assertThat(gate.refused()).as("the first poll was refused").isPositive();
+            assertThat(unseen).allSatisfy(o -> {
+                assertThat(o.error().kind()).isEqualTo(Kind.TRANSIENT);
+                assertThat(o.error().retryable()).isTrue();
+                assertThat(o.error()).hasMessageContaining("Azure accepted the operation")
+                        .hasMessageContaining("no permit of the call budget").hasMessageContaining("capacity back");
+            });
+            assertThat(arm.deleteInstancesCalls()).containsExactly(List.of("0", "3"));
+            assertThat(count("PATCH " + WEB)).isZero();
+
+            gate.admitAll();
+            arm.finishOperations(); // the delete Azure had accepted ends: both gone, capacity 4
+            assertRetriesRestoreTheCapacityOnce(refusing, requests);
+        }
+    }
+
+    /** The same for one member ({@code terminate}): the retry with the same key restores the capacity once. */
+    @Test
+    void aDeleteWhosePollsTheCallBudgetRefusesIsOutcomeUnknownAndTheRetryRestoresTheCapacityOnce() {
+        TestGates.Refusing gate = new TestGates.Refusing(AzureBatchTerminationTest::poll);
+        try (CloudProvider refusing = refusingPolls(gate)) {
+            arm.stallOperations();
+
+            assertThatThrownBy(() -> refusing.terminate(kill("2", false)))
+                    .isInstanceOfSatisfying(ProviderException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
+                        assertThat(e.retryable()).isTrue();
+                        assertThat(e).hasMessageContaining("Azure accepted the operation").hasMessageContaining("capacity back");
+                    });
+            assertThat(count("PATCH " + WEB)).isZero();
+
+            gate.admitAll();
+            arm.finishOperations();
+            TerminationResult retried = refusing.terminate(kill("2", false));
+            TerminationResult again = refusing.terminate(kill("2", false));
+
+            assertThat(retried.outcome()).isEqualTo(Outcome.ALREADY_TERMINATED);
+            assertThat(retried.detail()).contains("capacity restored from 5 to 6");
+            assertThat(again).isEqualTo(retried);
+            assertThat(count("PATCH " + WEB)).isEqualTo(1);
+            assertThat(arm.capacity(SUB, "rg-web", "web")).isEqualTo(6);
+        }
+    }
+
+    /** A refusal of the delete itself: nothing was sent, nothing is owed; a plain (not retryable) failure. */
+    @Test
+    void aBatchDeleteTheCallBudgetRefusesIsNotSentAndOwesNothing() {
+        TestGates.Refusing gate = new TestGates.Refusing(op -> op.equals("POST " + WEB + "/delete"));
+        try (CloudProvider refusing = refusingPolls(gate)) {
+            List<MemberTermination> refused = refusing.terminateMembers(GROUP, kills(false, "0", "3"));
+
+            assertThat(refused).allSatisfy(o -> {
+                assertThat(o.error().kind()).isEqualTo(Kind.THROTTLED);
+                assertThat(o.error().retryable()).isFalse();
+            });
+            assertThat(gate.refused()).isEqualTo(1);
+            assertThat(arm.deleteInstancesCalls()).isEmpty();
+            assertThat(arm.mutations()).isEmpty();
+            assertThat(arm.capacity(SUB, "rg-web", "web")).isEqualTo(6);
+        }
     }
 }

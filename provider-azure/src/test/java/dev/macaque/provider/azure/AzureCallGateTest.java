@@ -84,7 +84,9 @@ class AzureCallGateTest {
 
     @Test
     void aRequestTheGateRefusesIsNeverSentAndIsNotRetried() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         CallGate refusing = operation -> {
+            asked.incrementAndGet();
             throw new ProviderException(ProviderException.Kind.THROTTLED, "budget used up", null, false, null);
         };
         try (CloudProvider provider = provider(refusing)) {
@@ -95,6 +97,7 @@ class AzureCallGateTest {
                         assertThat(e.getMessage()).isEqualTo("budget used up");
                     });
             assertThat(arm.requests()).as("nothing reached the endpoint").isEmpty();
+            assertThat(asked).as("the SDK's retry policy (2 retries) did not ask the gate again").hasValue(1);
         }
     }
 

@@ -23,19 +23,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Compute REST clients one provider instance uses, built explicitly (no ServiceLoader look-ups) on the HttpJson
- * transport, sharing one credentials object and one small executor.
+ * transport, sharing one credentials object, one small scheduler for Operation polls, and one bounded pool that
+ * sends the HTTP requests of all clients (instead of a gax default pool per client). The gate is passed on the thread
+ * that starts a call, for a poll a scheduler thread: requests must not be sent on the scheduler, or two polls waiting
+ * in the gate would hold up every request of the instance.
  *
  * <p>The client's own retries are switched off for plain calls (it would retry a 503 GET for ten minutes): the
  * provider translates, and the engine's retry is the only retry layer (throttling included). Operation polling is bounded by the
  * operation timeout.
  */
 final class ComputeClients implements AutoCloseable {
+
+    /** HTTP requests of one provider instance in flight at once; more wait in line. */
+    static final int REQUEST_THREADS = 8;
 
     /** How the clients poll a long-running Operation. */
     record Polling(Duration initialDelay, Duration maxDelay, Duration timeout) {
@@ -47,6 +54,8 @@ final class ComputeClients implements AutoCloseable {
     final InstanceTemplatesClient templates;
     final RegionInstanceTemplatesClient regionalTemplates;
     private final ScheduledExecutorService executor;
+    /** Runs the HTTP requests of every client; apart from {@link #executor} so that polls held by the gate do not stall them. */
+    private final ExecutorService requests;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private final CallGate gate;
@@ -57,6 +66,12 @@ final class ComputeClients implements AutoCloseable {
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "macaque-gcp-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicInteger requestThreads = new AtomicInteger();
+        requests = Executors.newFixedThreadPool(REQUEST_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "macaque-gcp-http-" + requestThreads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -118,7 +133,7 @@ final class ComputeClients implements AutoCloseable {
 
     private void common(ClientSettings.Builder<?, ?> builder, Optional<String> endpoint,
             CredentialsProvider credentials) {
-        builder.setTransportChannelProvider(GatedRequests.transport(gate));
+        builder.setTransportChannelProvider(GatedRequests.transport(gate, requests));
         endpoint.ifPresent(builder::setEndpoint);
         builder.setCredentialsProvider(credentials);
         builder.setBackgroundExecutorProvider(FixedExecutorProvider.create(executor));
@@ -149,5 +164,6 @@ final class ComputeClients implements AutoCloseable {
             }
         }
         executor.shutdownNow();
+        requests.shutdownNow();
     }
 }

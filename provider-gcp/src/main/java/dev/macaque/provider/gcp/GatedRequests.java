@@ -10,6 +10,7 @@ import com.google.api.gax.rpc.TransportChannelProvider;
 import dev.macaque.spi.CallGate;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Passes every HTTP request of the Compute clients through the instance's {@link CallGate} (SPI 1.4). On the HttpJson
@@ -25,10 +26,14 @@ final class GatedRequests implements HttpJsonClientInterceptor {
         this.gate = Objects.requireNonNull(gate, "gate");
     }
 
-    /** The HttpJson transport every Compute client of the instance uses, with the gate in front of each request. */
-    static TransportChannelProvider transport(CallGate gate) {
+    /**
+     * The HttpJson transport every Compute client of the instance uses, with the gate in front of each request, sending
+     * requests on {@code requests} (not the clients' background executor, on which polls wait in the gate).
+     */
+    static TransportChannelProvider transport(CallGate gate, Executor requests) {
         GatedRequests gated = new GatedRequests(gate);
-        return InstantiatingHttpJsonChannelProvider.newBuilder().setInterceptorProvider(() -> List.of(gated)).build();
+        return InstantiatingHttpJsonChannelProvider.newBuilder().setInterceptorProvider(() -> List.of(gated))
+                .setExecutor(requests).build();
     }
 
     @Override

@@ -618,6 +618,13 @@ final class GcpCloudProvider implements CloudProvider {
                         && finished.get().getError().getErrorsCount() > 0) {
                     throw ComputeErrors.operationFailed(what, finished.get());
                 }
+                if (acceptedRunning(future)) {
+                    // Compute took the operation; a poll failed or the call budget refused it: it may still complete.
+                    throw new ProviderException(Kind.TRANSIENT, what + ": Compute accepted the operation, but waiting"
+                            + " for its end failed (" + (cause instanceof RuntimeException runtime
+                            ? ComputeErrors.translate(runtime, "polling it").getMessage() : cause)
+                            + "); it may still complete", cause);
+                }
                 if (cause instanceof RuntimeException runtime) {
                     throw runtime;
                 }
@@ -628,6 +635,22 @@ final class GcpCloudProvider implements CloudProvider {
             }
             return operation;
         });
+    }
+
+    /** Whether Compute answered the request that started the operation with an Operation not yet done. */
+    private static boolean acceptedRunning(OperationFuture<Operation, Operation> future) {
+        var initial = future.getInitialFuture();
+        if (!initial.isDone()) {
+            return false;
+        }
+        try {
+            return !initial.get().isDone();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | CancellationException e) {
+            return false;
+        }
     }
 
     private static Optional<Operation> lastPolled(OperationFuture<Operation, Operation> future) {

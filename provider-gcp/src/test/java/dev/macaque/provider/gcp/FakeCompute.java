@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  * A stateful stand-in for the parts of the Compute API the provider uses, speaking Compute's JSON on 127.0.0.1.
  * Its MIGs behave like GCP's: a deleted or recreated member comes back under the same name, with a new VM id,
  * after {@code healDelay}; {@code deleteInstances} removes the member and lowers the target size. Operations
- * answer RUNNING first and DONE on the next poll.
+ * answer RUNNING first and DONE on the next poll. A mutating request repeating an earlier one's {@code requestId} is
+ * answered with the earlier one's Operation and changes nothing, as Compute does.
  */
 final class FakeCompute implements AutoCloseable {
     private static final String BASE = "/compute/v1/projects/";
@@ -109,6 +110,9 @@ final class FakeCompute implements AutoCloseable {
     private final Map<String, Map<String, String>> templates = new LinkedHashMap<>();
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final Map<String, Runnable> onDone = new LinkedHashMap<>();
+    /** The operation each mutating request's {@code requestId} started: Compute answers a repeat with it. */
+    private final Map<String, String> operationOfRequestId = new LinkedHashMap<>();
+    private String requestId;
     private final Set<String> grantedPermissions = new HashSet<>(Set.of("compute.instances.delete"));
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> requestMillis = Collections.synchronizedList(new ArrayList<>());
@@ -289,6 +293,10 @@ final class FakeCompute implements AutoCloseable {
             return new Reply(200, "{\"access_token\": \"fake-compute-token\", \"expires_in\": 3600,"
                     + " \"token_type\": \"Bearer\"}");
         }
+        requestId = method.equals("GET") ? null : query.get("requestId");
+        if (requestId != null && operationOfRequestId.containsKey(requestId)) {
+            return ok(operations.get(operationOfRequestId.get(requestId))); // Compute ignores the repeat
+        }
         Matcher m;
         if ((m = AGGREGATED.matcher(path)).matches() && method.equals("GET")) {
             InstanceGroupManagerAggregatedList.Builder list = InstanceGroupManagerAggregatedList.newBuilder();
@@ -455,6 +463,9 @@ final class FakeCompute implements AutoCloseable {
         }
         operations.put(name, op.build());
         onDone.put(name, effect);
+        if (requestId != null) {
+            operationOfRequestId.put(requestId, name);
+        }
         return ok(op.build());
     }
 
