@@ -207,10 +207,10 @@ final class ZoneOutageKills {
                 return;
             }
             if (!recorder.canRecord()) {
-                // No step could commit now: hold, and read the groups again when it can (a read goes stale meanwhile).
+                // No step could commit now: hold, and read the groups again once it can (a read goes stale meanwhile).
                 List<OutageGroup> readable = read.stream().filter(g -> g.fresh != null).toList();
                 readable.forEach(g -> g.fresh = null);
-                run.schedule(TerminationStep.RECORDER_HOLD, () -> readOutage(readable, 0));
+                run.schedule(TerminationStep.RECORDER_HOLD, () -> holdThenRead(readable));
                 return;
             }
             List<OutageGroup> batch = new ArrayList<>();
@@ -255,6 +255,24 @@ final class ZoneOutageKills {
                 run.continueWith(() -> callOutageGroup(first));
             }
         }
+    }
+
+    /**
+     * While the recorder cannot record, only that is looked at again every {@link TerminationStep#RECORDER_HOLD}: the
+     * groups are read once it can (no cloud call, nor call budget, spent on reads that would go stale), right before
+     * the atomic step.
+     */
+    private void holdThenRead(List<OutageGroup> groups) {
+        synchronized (lock) {
+            if (run.state() != RunState.RUNNING) {
+                return;
+            }
+            if (!recorder.canRecord()) {
+                run.schedule(TerminationStep.RECORDER_HOLD, () -> holdThenRead(groups));
+                return;
+            }
+        }
+        readOutage(groups, 0);
     }
 
     /**
