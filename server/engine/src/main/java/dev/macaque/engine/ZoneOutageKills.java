@@ -501,30 +501,39 @@ final class ZoneOutageKills {
 
     /** Called under the lock: the group's recorded intents end ABANDONED with {@code reason}; the ledger settles them. */
     private void abandonGroup(OutageGroup g, String reason) {
-        g.records.forEach(record -> kills.abandon(record, reason));
+        abandonGroup(g, reason, true);
+    }
+
+    private void abandonGroup(OutageGroup g, String reason, boolean journaled) {
+        g.records.forEach(record -> kills.abandon(record, reason, journaled));
         g.stage = Stage.DONE;
     }
 
     /**
-     * Called under the lock when the run stops ({@code how}: halted, aborted, failed): the groups whose turn had not
-     * come have their recorded intents abandoned, never executed; a group waiting to retry its call too. A call under
-     * way still has its outcomes recorded when it returns.
+     * Called under the lock when the run stops ({@code how}: "halted", "was aborted", "failed", ...): the groups whose
+     * turn had not come have their recorded intents abandoned, never executed; a group waiting to retry its call too.
+     * A call under way still has its outcomes recorded when it returns. Unless {@code journaled} (the recorder
+     * failed), the records change in the run's result only.
      */
-    void settle(String how) {
+    void settle(String how, boolean journaled) {
         for (OutageGroup g : outage) {
             if (g.stage == Stage.WAITING) {
                 abandonGroup(g, "the run " + how + " before group " + g.group + "'s turn: its intent was recorded, the "
-                        + "provider never called");
+                        + "provider never called", journaled);
             } else if (g.stage == Stage.CALLING && g.lane.awaitingRetry()) {
                 g.lane.retryCancelled();
-                abandonGroup(g, "the run was " + how + " while waiting to retry");
+                abandonGroup(g, "the run " + how + " while group " + g.group + "'s call was waiting to retry", journaled);
             }
         }
     }
 
-    /** Called under the lock: recorded intents whose group's call has not begun. */
+    /**
+     * Called under the lock: recorded intents {@link #settle} would abandon now: their group's call has not begun, or
+     * is waiting to retry.
+     */
     int waiting() {
-        return outage.stream().filter(g -> g.stage == Stage.WAITING).mapToInt(g -> g.records.size()).sum();
+        return outage.stream().filter(g -> g.stage == Stage.WAITING || g.stage == Stage.CALLING && g.lane.awaitingRetry())
+                .mapToInt(g -> g.records.size()).sum();
     }
 
     private static java.util.Set<String> healthyIds(VmGroup group) {

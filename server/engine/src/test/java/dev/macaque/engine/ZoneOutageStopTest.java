@@ -56,6 +56,103 @@ class ZoneOutageStopTest {
     }
 
     /**
+     * No pacing, with a third group db (4 over a, b); the plan's order is api, db, web; all three calls go at T0.
+     * api's kills its 2; db's and web's are throttled (retry after 30 s). The probe fails at T0+10s, api having lost
+     * 2: the halt abandons db's 2 and web's 2 intents, both waiting to retry, so 4 victims are not terminated (the
+     * old count, of groups not yet called only, said 0).
+     */
+    @Test
+    void aHaltCountsAndNamesTheOutageGroupsWaitingToRetryTheirCalls() {
+        GroupRef db = new GroupRef("sim", "us-east-1", "db");
+        cloud.group("us-east-1", "db", 4, OPTED_IN).zones("us-east-1", "db", "a", "b", "a", "b");
+        cloud.beforeBatch = group -> {
+            if (!group.equals(API)) {
+                throw throttled();
+            }
+        };
+        RunResult result = run(events, apiServed, "\"selection\": {\"mode\": \"zone\", \"zone\": \"a\"}, " + PROBE);
+
+        assertThat(result.state()).isEqualTo(RunState.HALTED);
+        assertThat(cloud.batchCalls).extracting(call -> call.get(0).group()).containsExactly(API, db, WEB);
+        assertThat(result.terminations()).extracting(TerminationRecord::group, TerminationRecord::status).containsExactly(
+                tuple(API, TerminationStatus.TERMINATED), tuple(API, TerminationStatus.TERMINATED),
+                tuple(db, TerminationStatus.ABANDONED), tuple(db, TerminationStatus.ABANDONED),
+                tuple(WEB, TerminationStatus.ABANDONED), tuple(WEB, TerminationStatus.ABANDONED));
+        assertThat(result.terminations().get(2).detail())
+                .isEqualTo("abandoned: the run halted while group sim/us-east-1/db's call was waiting to retry");
+        assertThat(result.terminations().get(4).detail())
+                .isEqualTo("abandoned: the run halted while group sim/us-east-1/web's call was waiting to retry");
+        assertThat(result.failureReason()).contains("4 victims not terminated");
+        assertThat(((RunStep.RunHalted) result.events().get(result.events().size() - 1).step()).remaining()).isEqualTo(4);
+        assertThat(cloud.memberCount("us-east-1", "web")).isEqualTo(4);
+        assertThat(cloud.memberCount("us-east-1", "db")).isEqualTo(4);
+    }
+
+    /**
+     * Count 2 of api, no pacing: the first kill goes at T0; the second is throttled (retry after 30 s); the probe
+     * fails at T0+10s (3 of 4): the second is abandoned, 1 victim not terminated (the old count said 0), and its
+     * record says the run halted, not that it was aborted.
+     */
+    @Test
+    void aHaltCountsTheTerminationWaitingToRetryAndSaysTheRunHalted() {
+        AtomicInteger calls = new AtomicInteger();
+        cloud.beforeTerminate = request -> {
+            if (calls.incrementAndGet() == 2) {
+                throw throttled();
+            }
+        };
+        RunResult result = run(events, apiServed, "\"targets\": {\"groups\": [\"api\"]}, "
+                + "\"selection\": {\"mode\": \"count\", \"value\": 2}, " + PROBE);
+
+        assertThat(result.state()).isEqualTo(RunState.HALTED);
+        assertThat(result.terminations()).extracting(TerminationRecord::status)
+                .containsExactly(TerminationStatus.TERMINATED, TerminationStatus.ABANDONED);
+        assertThat(result.terminations().get(1).detail()).isEqualTo("abandoned: the run halted while waiting to retry");
+        assertThat(result.events()).extracting(RunEvent::step).filteredOn(RunStep.TerminationAbandoned.class::isInstance)
+                .extracting(step -> ((RunStep.TerminationAbandoned) step).reason()).containsExactly("the run halted while waiting to retry");
+        assertThat(result.failureReason()).contains("1 victim not terminated");
+        assertThat(((RunStep.RunHalted) result.events().get(result.events().size() - 1).step()).remaining()).isEqualTo(1);
+    }
+
+    /**
+     * Paced 60 s: all 4 intents at T0, api called at T0; the recorder fails on the next probe round (T0+10s), before
+     * web's turn: the run is FAILED, and web's 2 recorded intents are ABANDONED in its result, saying so, not left
+     * IN_PROGRESS; nothing more is sent to the failing recorder.
+     */
+    @Test
+    void aRecorderFailureAbandonsTheOutageIntentsWhoseTurnHadNotComeInTheRunsResult() {
+        AtomicBoolean killed = new AtomicBoolean();
+        AtomicLong failedSeq = new AtomicLong();
+        RunRecorder failing = new RunRecorder() {
+            @Override
+            public void record(RunEvent event) {
+                if (event.type() == RunEventType.TERMINATION_OUTCOME) {
+                    killed.set(true);
+                } else if (killed.get() && event.type() == RunEventType.PROBE_EVALUATED) {
+                    failedSeq.set(event.seq());
+                    throw new IllegalStateException("disk full");
+                }
+                events.record(event);
+            }
+        };
+        RunResult result = run(failing, ProbeEvaluator.routing(ProbeEvaluator.UNSUPPORTED, service -> 1.0),
+                "\"selection\": {\"mode\": \"zone\", \"zone\": \"a\"}, \"pacing\": {\"between\": \"60s\"}, "
+                        + PROBE.replace("api-served", "always"));
+
+        assertThat(result.state()).isEqualTo(RunState.FAILED);
+        assertThat(failedSeq.get()).isPositive();
+        assertThat(result.failureReason()).startsWith("could not record event " + failedSeq.get() + " (PROBE_EVALUATED)");
+        assertThat(result.terminations()).extracting(TerminationRecord::group, TerminationRecord::status).containsExactly(
+                tuple(API, TerminationStatus.TERMINATED), tuple(API, TerminationStatus.TERMINATED),
+                tuple(WEB, TerminationStatus.ABANDONED), tuple(WEB, TerminationStatus.ABANDONED));
+        assertThat(result.terminations().get(3).detail()).isEqualTo("abandoned: the run failed (event " + failedSeq.get()
+                + " could not be recorded) before group sim/us-east-1/web's turn: its intent was recorded, the provider never called");
+        assertThat(result.terminations().get(3).finishedAt()).isEqualTo(T0.plusSeconds(10));
+        assertThat(events.events("run-1")).extracting(RunEvent::type).doesNotContain(RunEventType.TERMINATION_ABANDONED);
+        assertThat(cloud.batchCalls).extracting(call -> call.get(0).group()).containsExactly(API);
+    }
+
+    /**
      * The recorder can record when the outage begins (look 1), then cannot for the next 5 looks: the one right after
      * the groups are read for the step (T0) and the holds at T0+1s..T0+4s; at T0+5s (look 7) it can: api and web are
      * read once more and their 4 intents recorded then (look 8). Each group is read 3 times in all: by discovery, for
