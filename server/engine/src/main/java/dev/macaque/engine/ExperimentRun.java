@@ -67,7 +67,7 @@ public final class ExperimentRun {
 
     ExperimentRun(String runId, ExperimentSpec spec, long seed, ProviderDirectory directory, TaskScheduler scheduler,
                   RunRecorder recorder, KillHistory killHistory, GuardrailCheck guardrails, RetryPolicy retryPolicy,
-                  TargetSelector selector, ProbeEvaluator probes) {
+                  TargetSelector selector, ProbeEvaluator probes, OutageLanes outageLanes) {
         this.runId = runId;
         this.spec = spec;
         this.seed = seed;
@@ -79,7 +79,7 @@ public final class ExperimentRun {
         this.selection = new VictimSelection(runId, spec, recorder, selector, () -> SeededRandom.stream(seed, "selection"), journal);
         this.recovery = new RecoveryWatch(spec, scheduler, lock, journal, control, discovery, this::completeOnceSteady);
         this.kills = new TerminationStep(runId, spec, scheduler, lock, recorder, journal, calls, guardrails, killHistory,
-                discovery, recovery, control, this::beginVerification);
+                discovery, recovery, control, this::beginVerification, outageLanes);
         this.watch = spec.steadyState().isEmpty() ? null
                 : new SteadyStateWatch(spec.steadyState(), probes, scheduler, lock, new WatchHost());
     }

@@ -56,10 +56,14 @@ final class TerminationStep {
     private ZoneOutage zoneOutage;
     /** A zone outage's terminations, once it began (null before, and for the other modes). */
     private ZoneOutageKills outage;
+    /** Zone outages' extra parallel calls, shared by every run of the runner. */
+    private final OutageLanes outageLanes;
 
     TerminationStep(String runId, ExperimentSpec spec, TaskScheduler scheduler, Object lock, RunRecorder recorder,
                     RunJournal journal, ProviderCalls calls, GuardrailCheck guardrails, KillHistory killHistory,
-                    CandidateDiscovery discovery, RecoveryWatch recovery, RunControl run, Runnable allHandled) {
+                    CandidateDiscovery discovery, RecoveryWatch recovery, RunControl run, Runnable allHandled,
+                    OutageLanes outageLanes) {
+        this.outageLanes = outageLanes;
         this.runId = runId;
         this.spec = spec;
         this.scheduler = scheduler;
@@ -147,7 +151,7 @@ final class TerminationStep {
         if (zoneOutage != null) {
             synchronized (lock) {
                 outage = new ZoneOutageKills(runId, spec, scheduler, lock, recorder, journal, calls, guardrails, discovery,
-                        run, allHandled, this, zoneOutage, victims);
+                        run, allHandled, this, zoneOutage, victims, outageLanes);
             }
             outage.begin();
             return;

@@ -156,6 +156,46 @@ class ZoneOutageConcurrencyTest {
         assertThat(result.terminations()).hasSize(4).allSatisfy(t -> assertThat(t.status()).isEqualTo(TerminationStatus.TERMINATED));
     }
 
+    /**
+     * Six groups of 4 over zones a, b (g1..g6) and spare (3, in c). Two outages of zone a at once, g1-g3 and g4-g6 (6
+     * kills each, 2 per group), and every batch call blocks until released: on the server's 4 engine threads, each
+     * outage's first lane plus the runner's one shared lane hold 3, so a third run's steps (a count run on spare)
+     * still find a thread and its kill is made while both outages' calls are blocked. Without the shared bound the two
+     * outages took all 4 threads (3 lanes each) and nothing else ran until a cloud answered.
+     */
+    @Test
+    void twoOutagesAtOnceLeaveAnEngineThreadFreeForAnotherRunsSteps() {
+        for (int g = 1; g <= 6; g++) {
+            scripted.group("us-east-1", "g" + g, 4, OPTED_IN).zones("us-east-1", "g" + g, "a", "b", "a", "b");
+        }
+        scripted.group("us-east-1", "spare", 3, OPTED_IN).zones("us-east-1", "spare", "c", "c", "c");
+        CountDownLatch release = new CountDownLatch(1);
+        cloud.onTerminateMembers = group -> awaitQuietly(release, Duration.ofSeconds(30));
+        ExperimentRunner runner = runner(new FleetLedger(events, FleetBudgets.UNLIMITED));
+        try {
+            ExperimentRun first = runner.start("run-1", outage(", \"targets\": {\"groups\": [\"g1\", \"g2\", \"g3\"]}"));
+            ExperimentRun second = runner.start("run-2", outage(", \"targets\": {\"groups\": [\"g4\", \"g5\", \"g6\"]}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> cloud.atOnce.get() == 3);
+            ExperimentRun third = runner.start("run-3", parser.parse("{\"name\": \"one\", \"seed\": 3, "
+                    + "\"targets\": {\"groups\": [\"spare\"]}, \"selection\": {\"mode\": \"count\", \"value\": 1}}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> third.result().terminations().stream()
+                    .anyMatch(t -> t.status() == TerminationStatus.TERMINATED));
+            assertThat(cloud.atOnce.get()).as("both outages' calls still blocked").isEqualTo(3);
+            assertThat(cloud.mostAtOnce.get()).isEqualTo(3);
+
+            release.countDown();
+            for (ExperimentRun outage : List.of(first, second)) {
+                assertThat(settled(outage, 6).terminations()).hasSize(6)
+                        .allSatisfy(t -> assertThat(t.status()).isEqualTo(TerminationStatus.TERMINATED));
+            }
+            settled(third, 1);
+            assertThat(cloud.mostAtOnce.get()).as("never more than 3 calls at once").isEqualTo(3);
+            assertThat(runner.outageLanes().free()).as("the shared lane is given back").isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
+    }
+
     private static void awaitDecided(CountDownLatch latch) {
         if (!awaitQuietly(latch, Duration.ofSeconds(10))) {
             throw new AssertionError("the other run never decided its intent");
@@ -209,7 +249,7 @@ class ZoneOutageConcurrencyTest {
     private static final class GatedCloud implements CloudProvider {
         private final ScriptedCloud cloud;
         volatile Consumer<GroupRef> onTerminateMembers = group -> { };
-        private final AtomicInteger atOnce = new AtomicInteger();
+        final AtomicInteger atOnce = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
 
         GatedCloud(ScriptedCloud cloud) {

@@ -56,10 +56,12 @@ class ZoneOutageStopTest {
     }
 
     /**
-     * No pacing, with a third group db (4 over a, b); the plan's order is api, db, web; all three calls go at T0.
-     * api's kills its 2; db's and web's are throttled (retry after 30 s). The probe fails at T0+10s, api having lost
-     * 2: the halt abandons db's 2 and web's 2 intents, both waiting to retry, so 4 victims are not terminated (the
-     * old count, of groups not yet called only, said 0).
+     * No pacing, with a third group db (4 over a, b); the plan's order is api, db, web. api's call goes at T0 on the
+     * run's own lane, db's beside it on the runner's one shared lane, web's waits. db's is throttled (retry after
+     * 30 s); api's kills its 2, so db takes over the run's lane and web's call goes on the shared one, and is
+     * throttled too. The probe fails at T0+10s, api having lost 2: the halt abandons db's 2 and web's 2 intents, both
+     * waiting to retry, so 4 victims are not terminated (the old count, of groups not yet called only, said 0), and
+     * web's shared lane is given back.
      */
     @Test
     void aHaltCountsAndNamesTheOutageGroupsWaitingToRetryTheirCalls() {
@@ -86,6 +88,7 @@ class ZoneOutageStopTest {
         assertThat(((RunStep.RunHalted) result.events().get(result.events().size() - 1).step()).remaining()).isEqualTo(4);
         assertThat(cloud.memberCount("us-east-1", "web")).isEqualTo(4);
         assertThat(cloud.memberCount("us-east-1", "db")).isEqualTo(4);
+        assertThat(runner.outageLanes().free()).as("web's shared lane is given back").isEqualTo(1);
     }
 
     /**
