@@ -61,11 +61,17 @@ public final class ExperimentsModule extends AbstractModule {
         return new RunHistory(database);
     }
 
+    /**
+     * The engine's threads, shared by every run's steps, steady-state probe ticks and recovery checks; the runner
+     * bounds zone outages' parallel group calls from it ({@link ExperimentRunner}).
+     */
+    static final int ENGINE_THREADS = 4;
+
     @Provides
     @Singleton
     TaskScheduler scheduler(Clock clock) {
         AtomicInteger threads = new AtomicInteger();
-        ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, task -> {
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(ENGINE_THREADS, task -> {
             Thread thread = new Thread(task, "macaque-engine-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -116,7 +122,7 @@ public final class ExperimentsModule extends AbstractModule {
             }
         };
         return new ExperimentRunner(directory, scheduler, recorder, killSwitch::engaged, store, RetryPolicy.DEFAULT,
-                ExperimentService::drawSeed, probes, stopConditions);
+                ExperimentService::drawSeed, probes, stopConditions, ENGINE_THREADS);
     }
 
     /** Which groups other runs act on now: none until fleet-wide safety provides it. */

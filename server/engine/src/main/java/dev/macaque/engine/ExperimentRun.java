@@ -67,7 +67,7 @@ public final class ExperimentRun {
 
     ExperimentRun(String runId, ExperimentSpec spec, long seed, ProviderDirectory directory, TaskScheduler scheduler,
                   RunRecorder recorder, KillHistory killHistory, GuardrailCheck guardrails, RetryPolicy retryPolicy,
-                  TargetSelector selector, ProbeEvaluator probes) {
+                  TargetSelector selector, ProbeEvaluator probes, OutageLanes outageLanes) {
         this.runId = runId;
         this.spec = spec;
         this.seed = seed;
@@ -79,7 +79,7 @@ public final class ExperimentRun {
         this.selection = new VictimSelection(runId, spec, recorder, selector, () -> SeededRandom.stream(seed, "selection"), journal);
         this.recovery = new RecoveryWatch(spec, scheduler, lock, journal, control, discovery, this::completeOnceSteady);
         this.kills = new TerminationStep(runId, spec, scheduler, lock, recorder, journal, calls, guardrails, killHistory,
-                discovery, recovery, control, this::beginVerification);
+                discovery, recovery, control, this::beginVerification, outageLanes);
         this.watch = spec.steadyState().isEmpty() ? null
                 : new SteadyStateWatch(spec.steadyState(), probes, scheduler, lock, new WatchHost());
     }
@@ -132,11 +132,16 @@ public final class ExperimentRun {
                 return false;
             }
             cancelPending();
+            String how = switch (terminal) {
+                case HALTED -> "halted";
+                case NOT_STEADY -> "ended not steady";
+                default -> "was aborted";
+            };
             if (calls.awaitingRetry()) {
-                kills.abandonWaiting();
+                kills.abandonWaiting(how, true);
             }
             calls.retryCancelled();
-            kills.settleOutage(terminal == RunState.HALTED ? "halted" : "aborted");
+            kills.settleOutage(how, true);
             recovery.skipUnverified(terminal == RunState.HALTED ? "run halted" : "run aborted");
             end(terminal, reason);
             try {
@@ -285,7 +290,7 @@ public final class ExperimentRun {
             if (state != RunState.RUNNING) {
                 return; // every kill is made: the run goes on verifying and waits for the probes to pass again
             }
-            int remaining = kills.notStarted();
+            int remaining = kills.notStarted(calls.awaitingRetry());
             String reason = "halted: probe " + failing.probe() + " failed " + Counts.of(failing.consecutiveFailures(), "time")
                     + " in a row (observed: " + failing.observed() + "; " + failing.detail() + ") at "
                     + Instants.format(scheduler.now()) + "; " + Counts.of(remaining, "victim") + " not terminated";
@@ -328,7 +333,11 @@ public final class ExperimentRun {
                 return;
             }
             cancelPending();
-            kills.settleOutage("failed");
+            if (calls.awaitingRetry()) {
+                kills.abandonWaiting("failed", true);
+            }
+            calls.retryCancelled();
+            kills.settleOutage("failed", true);
             recovery.skipUnverified("run failed");
             end(RunState.FAILED, reason);
             journal.record(new RunFailed(reason));
@@ -361,6 +370,13 @@ public final class ExperimentRun {
     private void failBecauseTheRecorderFailed(RunEvent event, RuntimeException cause) {
         if (!state.isTerminal()) {
             cancelPending();
+            // the recorder is failing: what the stop abandons is settled in the run's result only, not journaled
+            String how = "failed (event " + event.seq() + " could not be recorded)";
+            if (calls.awaitingRetry()) {
+                kills.abandonWaiting(how, false);
+            }
+            calls.retryCancelled();
+            kills.settleOutage(how, false);
             recovery.skipUnverified("run failed");
             end(RunState.FAILED, "could not record event " + event.seq() + " (" + event.type() + "): " + cause);
             journal.appendEvent(new RunFailed(failureReason));

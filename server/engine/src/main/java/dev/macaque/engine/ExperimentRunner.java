@@ -19,6 +19,11 @@ public final class ExperimentRunner {
     private final LongSupplier seedSource;
     private final TargetSelector selector = new TargetSelector();
     private final ProbeEvaluator probes;
+    /** Zone outages' extra parallel calls, shared by every run this runner starts. */
+    private final OutageLanes outageLanes;
+
+    /** The pool size the runners that are not told assume: the server's engine pool. */
+    public static final int DEFAULT_ENGINE_THREADS = 4;
 
     /**
      * @param providers   the providers to discover and kill through
@@ -42,6 +47,19 @@ public final class ExperimentRunner {
     public ExperimentRunner(ProviderDirectory providers, TaskScheduler scheduler, RunRecorder recorder, KillSwitch killSwitch,
                             KillHistory killHistory, RetryPolicy retryPolicy, LongSupplier seedSource, ProbeEvaluator probes,
                             StopConditions stopConditions) {
+        this(providers, scheduler, recorder, killSwitch, killHistory, retryPolicy, seedSource, probes, stopConditions,
+                DEFAULT_ENGINE_THREADS);
+    }
+
+    /**
+     * @param engineThreads the threads the scheduler runs tasks on: zone outages' group calls beyond each run's own
+     *                      are bounded across all runs from it ({@code engineThreads / 2 - 1} at once), so that
+     *                      probe ticks, recovery checks and other runs' steps always find a free thread
+     */
+    public ExperimentRunner(ProviderDirectory providers, TaskScheduler scheduler, RunRecorder recorder, KillSwitch killSwitch,
+                            KillHistory killHistory, RetryPolicy retryPolicy, LongSupplier seedSource, ProbeEvaluator probes,
+                            StopConditions stopConditions, int engineThreads) {
+        this.outageLanes = OutageLanes.forEngineThreads(engineThreads);
         this.probes = Objects.requireNonNull(probes, "probes is null");
         this.providers = Objects.requireNonNull(providers, "providers is null");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler is null");
@@ -51,6 +69,11 @@ public final class ExperimentRunner {
                 stopConditions);
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy is null");
         this.seedSource = Objects.requireNonNull(seedSource, "seedSource is null");
+    }
+
+    /** The zone outages' shared extra lanes (tests see that every lane taken is given back). */
+    OutageLanes outageLanes() {
+        return outageLanes;
     }
 
     /**
@@ -64,7 +87,7 @@ public final class ExperimentRunner {
         Objects.requireNonNull(spec, "spec is null");
         long seed = spec.seedIfAny().orElseGet(seedSource);
         ExperimentRun run = new ExperimentRun(runId, spec, seed, providers, scheduler, recorder, killHistory, guardrails,
-                retryPolicy, selector, probes);
+                retryPolicy, selector, probes, outageLanes);
         run.launch();
         return run;
     }

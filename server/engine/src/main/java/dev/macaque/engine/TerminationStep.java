@@ -56,10 +56,14 @@ final class TerminationStep {
     private ZoneOutage zoneOutage;
     /** A zone outage's terminations, once it began (null before, and for the other modes). */
     private ZoneOutageKills outage;
+    /** Zone outages' extra parallel calls, shared by every run of the runner. */
+    private final OutageLanes outageLanes;
 
     TerminationStep(String runId, ExperimentSpec spec, TaskScheduler scheduler, Object lock, RunRecorder recorder,
                     RunJournal journal, ProviderCalls calls, GuardrailCheck guardrails, KillHistory killHistory,
-                    CandidateDiscovery discovery, RecoveryWatch recovery, RunControl run, Runnable allHandled) {
+                    CandidateDiscovery discovery, RecoveryWatch recovery, RunControl run, Runnable allHandled,
+                    OutageLanes outageLanes) {
+        this.outageLanes = outageLanes;
         this.runId = runId;
         this.spec = spec;
         this.scheduler = scheduler;
@@ -126,13 +130,14 @@ final class TerminationStep {
         return inKillOrder;
     }
 
-    /** Called under the lock when the run stops during a retry's backoff: those terminations are ABANDONED. */
-    void abandonWaiting() {
+    /**
+     * Called under the lock when the run stops ({@code how}: "halted", "aborted", "failed", ...) during a retry's
+     * backoff: those terminations are ABANDONED, saying how the run stopped. Unless {@code journaled} (the recorder
+     * failed), in the run's result only.
+     */
+    void abandonWaiting(String how, boolean journaled) {
         for (int index : inCall) {
-            TerminationRecord waiting = terminations.get(index);
-            terminations.set(index, finish(waiting, TerminationStatus.ABANDONED, waiting.attempts(),
-                    "abandoned: the run was aborted while waiting to retry", null, null));
-            journal.record(new TerminationAbandoned(waiting.group(), waiting.instanceId(), "the run was aborted while waiting to retry"));
+            abandon(index, "the run " + how + " while waiting to retry", journaled);
         }
         inCall.clear();
     }
@@ -146,7 +151,7 @@ final class TerminationStep {
         if (zoneOutage != null) {
             synchronized (lock) {
                 outage = new ZoneOutageKills(runId, spec, scheduler, lock, recorder, journal, calls, guardrails, discovery,
-                        run, allHandled, this, zoneOutage, victims);
+                        run, allHandled, this, zoneOutage, victims, outageLanes);
             }
             outage.begin();
             return;
@@ -279,15 +284,20 @@ final class TerminationStep {
     }
 
     /** Called under the lock when the run stops ({@code how}: halted, aborted, failed); see {@link ZoneOutageKills#settle}. */
-    void settleOutage(String how) {
+    void settleOutage(String how, boolean journaled) {
         if (outage != null) {
-            outage.settle(how);
+            outage.settle(how, journaled);
         }
     }
 
-    /** Called under the lock: victims not (yet) terminated nor refused: no record, or an outage intent not yet called. */
-    int notStarted() {
-        return victims.size() - terminations.size() - refusals.size() + (outage == null ? 0 : outage.waiting());
+    /**
+     * Called under the lock: victims not (yet) terminated nor refused, as a stop now would leave them: no record, or a
+     * recorded intent whose call has not begun or waits to retry ({@code callWaitsToRetry}: the run's pending task
+     * is the retry's backoff), which the stop abandons.
+     */
+    int notStarted(boolean callWaitsToRetry) {
+        return victims.size() - terminations.size() - refusals.size() + (callWaitsToRetry ? inCall.size() : 0)
+                + (outage == null ? 0 : outage.waiting());
     }
 
     /** Called under the lock: terminations (or would-be ones) this run made so far. */
@@ -309,11 +319,16 @@ final class TerminationStep {
         return terminations.size() - 1;
     }
 
-    /** Called under the lock: a recorded intent never carried out ends ABANDONED with {@code reason}. */
-    void abandon(int record, String reason) {
+    /**
+     * Called under the lock: a recorded intent never carried out ends ABANDONED with {@code reason}; {@code journaled}
+     * unless the recorder failed (then in the run's result only).
+     */
+    void abandon(int record, String reason, boolean journaled) {
         TerminationRecord intent = terminations.get(record);
         terminations.set(record, finish(intent, TerminationStatus.ABANDONED, intent.attempts(), "abandoned: " + reason, null, null));
-        journal.record(new TerminationAbandoned(intent.group(), intent.instanceId(), reason));
+        if (journaled) {
+            journal.record(new TerminationAbandoned(intent.group(), intent.instanceId(), reason));
+        }
     }
 
     /** Called under the lock. */

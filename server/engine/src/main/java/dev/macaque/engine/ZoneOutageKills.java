@@ -17,8 +17,9 @@ import java.util.List;
  * A zone outage's terminations ({@code selection: {mode: zone}}), for its {@link TerminationStep}, which keeps the
  * records: the groups the plan spares are refused whole; every other group is read fresh from its cloud; all their
  * intents are decided and recorded in ONE atomic fleet step ({@link RunRecorder#recordIntents}), so once admitted the
- * outage's budget is held; then one batch call per group, side by side (at most {@link #PARALLEL_GROUPS}) or, with
- * pacing, one group after another, each read again before its turn. A run that stops abandons the recorded intents
+ * outage's budget is held; then one batch call per group, side by side (at most {@link #PARALLEL_GROUPS}, every lane
+ * beyond the run's first one taken from the runner's shared {@link OutageLanes}) or, with pacing, one group after
+ * another, each read again before its turn. A run that stops abandons the recorded intents
  * whose group's call has not begun. Every method that says so is called under the run's lock.
  */
 final class ZoneOutageKills {
@@ -39,14 +40,18 @@ final class ZoneOutageKills {
     private final List<Victim> victims;
     /** The groups whose intents are on record, in kill order (empty until they are). */
     private List<OutageGroup> outage = List.of();
-    /** Group calls under way (without pacing, at most {@link #PARALLEL_GROUPS}). */
+    /** Group calls under way or launched (without pacing, at most {@link #PARALLEL_GROUPS}): this run's lanes. */
     private int outageCalls;
+    /** The lanes beyond a run's first, shared by every run of the runner. */
+    private final OutageLanes shared;
     /** Schedules the group calls and their retries beside the run's pending task. */
     private final RunControl lanes;
 
     ZoneOutageKills(String runId, ExperimentSpec spec, TaskScheduler scheduler, Object lock, RunRecorder recorder,
                     RunJournal journal, ProviderCalls calls, GuardrailCheck guardrails, CandidateDiscovery discovery,
-                    RunControl run, Runnable allHandled, TerminationStep kills, ZoneOutage plan, List<Victim> victims) {
+                    RunControl run, Runnable allHandled, TerminationStep kills, ZoneOutage plan, List<Victim> victims,
+                    OutageLanes shared) {
+        this.shared = shared;
         this.runId = runId;
         this.spec = spec;
         this.scheduler = scheduler;
@@ -92,7 +97,8 @@ final class ZoneOutageKills {
     /**
      * Without pacing, at most this many of an outage's groups have their batch call under way at once (the others
      * wait their turn); the provider's call budget bounds the rate beyond that. Small, because a call holds one of
-     * the engine's threads, which every run shares.
+     * the engine's threads, which every run shares: every lane beyond the first also needs one of the runner's
+     * {@link OutageLanes} (1 with the server's 4 threads), so the bound is reached only with a larger pool.
      */
     static final int PARALLEL_GROUPS = 3;
 
@@ -111,6 +117,10 @@ final class ZoneOutageKills {
         final List<TerminationRequest> requests = new ArrayList<>();
         Stage stage = Stage.WAITING;
         boolean launched;
+        /** The group's call holds one of the run's lanes (from its launch until it is done or abandoned). */
+        boolean holdsLane;
+        /** That lane is one of the runner's shared extra lanes, to give back. */
+        boolean extraLane;
         ProviderCalls lane;
 
         OutageGroup(GroupRef group, int start, int end) {
@@ -207,10 +217,10 @@ final class ZoneOutageKills {
                 return;
             }
             if (!recorder.canRecord()) {
-                // No step could commit now: hold, and read the groups again when it can (a read goes stale meanwhile).
+                // No step could commit now: hold, and read the groups again once it can (a read goes stale meanwhile).
                 List<OutageGroup> readable = read.stream().filter(g -> g.fresh != null).toList();
                 readable.forEach(g -> g.fresh = null);
-                run.schedule(TerminationStep.RECORDER_HOLD, () -> readOutage(readable, 0));
+                run.schedule(TerminationStep.RECORDER_HOLD, () -> holdThenRead(readable));
                 return;
             }
             List<OutageGroup> batch = new ArrayList<>();
@@ -255,6 +265,24 @@ final class ZoneOutageKills {
                 run.continueWith(() -> callOutageGroup(first));
             }
         }
+    }
+
+    /**
+     * While the recorder cannot record, only that is looked at again every {@link TerminationStep#RECORDER_HOLD}: the
+     * groups are read once it can (no cloud call, nor call budget, spent on reads that would go stale), right before
+     * the atomic step.
+     */
+    private void holdThenRead(List<OutageGroup> groups) {
+        synchronized (lock) {
+            if (run.state() != RunState.RUNNING) {
+                return;
+            }
+            if (!recorder.canRecord()) {
+                run.schedule(TerminationStep.RECORDER_HOLD, () -> holdThenRead(groups));
+                return;
+            }
+        }
+        readOutage(groups, 0);
     }
 
     /**
@@ -361,17 +389,48 @@ final class ZoneOutageKills {
         };
     }
 
-    /** Called under the lock: without pacing, starts waiting groups' calls side by side, up to {@link #PARALLEL_GROUPS}. */
+    /**
+     * Called under the lock: without pacing, starts waiting groups' calls side by side, up to {@link #PARALLEL_GROUPS}:
+     * the run's first lane always goes, each further one only with a free shared lane (never waited for); a group
+     * left queued starts when one of this run's lanes is done.
+     */
     private void launchOutageCalls() {
         for (OutageGroup g : outage) {
             if (outageCalls >= PARALLEL_GROUPS) {
                 return;
             }
             if (g.stage == Stage.WAITING && !g.launched) {
+                if (outageCalls > 0) {
+                    if (!shared.tryTake()) {
+                        return;
+                    }
+                    g.extraLane = true;
+                }
                 g.launched = true;
+                g.holdsLane = true;
                 outageCalls++;
                 run.scheduleAlongside(Duration.ZERO, () -> callOutageGroup(g));
             }
+        }
+    }
+
+    /**
+     * Called under the lock: the group's call no longer holds a lane. When the run's own lane is freed while another
+     * group holds a shared one, that group takes the run's own lane and the shared one is given back at once.
+     */
+    private void freeLane(OutageGroup g) {
+        if (!g.holdsLane) {
+            return;
+        }
+        g.holdsLane = false;
+        outageCalls--;
+        OutageGroup giver = g;
+        if (!g.extraLane) {
+            giver = outage.stream().filter(o -> o.holdsLane && o.extraLane).findFirst().orElse(null);
+        }
+        if (giver != null) {
+            giver.extraLane = false;
+            shared.giveBack();
         }
     }
 
@@ -389,24 +448,28 @@ final class ZoneOutageKills {
                 () -> provider.terminateMembers(g.group, g.requests),
                 (outcomes, attempts) -> {
                     synchronized (lock) {
-                        kills.recordTogether(g.records, g.requests, outcomes, attempts);
-                        groupDone(g, true);
+                        try {
+                            kills.recordTogether(g.records, g.requests, outcomes, attempts);
+                        } finally {
+                            groupDone(g); // also when the recorder failed: the lane is given back
+                        }
                     }
                 },
                 (error, attempts) -> {
                     synchronized (lock) {
-                        g.records.forEach(record -> kills.recordFailure(record, error, attempts));
-                        groupDone(g, true);
+                        try {
+                            g.records.forEach(record -> kills.recordFailure(record, error, attempts));
+                        } finally {
+                            groupDone(g);
+                        }
                     }
                 });
     }
 
     /** Called under the lock: the group is handled; the next goes (paced: after the pause, read again first). */
-    private void groupDone(OutageGroup g, boolean called) {
+    private void groupDone(OutageGroup g) {
         g.stage = Stage.DONE;
-        if (called && spec.pacing().isZero()) {
-            outageCalls--;
-        }
+        freeLane(g);
         if (run.state() != RunState.RUNNING) {
             return; // a call under way when the run stopped: its outcomes are on record, nothing more starts
         }
@@ -448,7 +511,7 @@ final class ZoneOutageKills {
                         }
                         abandonGroup(g, "group " + g.group + " failed its guardrails when its turn came: "
                                 + broken.reason() + " (" + broken.message() + ")");
-                        groupDone(g, false);
+                        groupDone(g);
                     }
                 },
                 (error, attempts) -> {
@@ -458,7 +521,7 @@ final class ZoneOutageKills {
                         }
                         abandonGroup(g, "could not read group " + g.group + " right before its turn, after "
                                 + Counts.of(attempts, "attempt") + ": " + error);
-                        groupDone(g, false);
+                        groupDone(g);
                     }
                 });
     }
@@ -483,30 +546,41 @@ final class ZoneOutageKills {
 
     /** Called under the lock: the group's recorded intents end ABANDONED with {@code reason}; the ledger settles them. */
     private void abandonGroup(OutageGroup g, String reason) {
-        g.records.forEach(record -> kills.abandon(record, reason));
+        abandonGroup(g, reason, true);
+    }
+
+    private void abandonGroup(OutageGroup g, String reason, boolean journaled) {
+        g.records.forEach(record -> kills.abandon(record, reason, journaled));
         g.stage = Stage.DONE;
     }
 
     /**
-     * Called under the lock when the run stops ({@code how}: halted, aborted, failed): the groups whose turn had not
-     * come have their recorded intents abandoned, never executed; a group waiting to retry its call too. A call under
-     * way still has its outcomes recorded when it returns.
+     * Called under the lock when the run stops ({@code how}: "halted", "was aborted", "failed", ...): the groups whose
+     * turn had not come have their recorded intents abandoned, never executed; a group waiting to retry its call too
+     * (their lanes are given back). A call under way still has its outcomes recorded when it returns. Unless
+     * {@code journaled} (the recorder failed), the records change in the run's result only.
      */
-    void settle(String how) {
+    void settle(String how, boolean journaled) {
         for (OutageGroup g : outage) {
             if (g.stage == Stage.WAITING) {
                 abandonGroup(g, "the run " + how + " before group " + g.group + "'s turn: its intent was recorded, the "
-                        + "provider never called");
+                        + "provider never called", journaled);
+                freeLane(g);
             } else if (g.stage == Stage.CALLING && g.lane.awaitingRetry()) {
                 g.lane.retryCancelled();
-                abandonGroup(g, "the run was " + how + " while waiting to retry");
+                abandonGroup(g, "the run " + how + " while group " + g.group + "'s call was waiting to retry", journaled);
+                freeLane(g);
             }
         }
     }
 
-    /** Called under the lock: recorded intents whose group's call has not begun. */
+    /**
+     * Called under the lock: recorded intents {@link #settle} would abandon now: their group's call has not begun, or
+     * is waiting to retry.
+     */
     int waiting() {
-        return outage.stream().filter(g -> g.stage == Stage.WAITING).mapToInt(g -> g.records.size()).sum();
+        return outage.stream().filter(g -> g.stage == Stage.WAITING || g.stage == Stage.CALLING && g.lane.awaitingRetry())
+                .mapToInt(g -> g.records.size()).sum();
     }
 
     private static java.util.Set<String> healthyIds(VmGroup group) {

@@ -45,6 +45,8 @@ final class ScriptedCloud implements CloudProvider {
     /** Each terminateMembers call's requests (they then go through {@link #terminate} one by one, the SPI's default). */
     final List<List<TerminationRequest>> batchCalls = new ArrayList<>();
     Consumer<TerminationRequest> beforeTerminate = request -> { };
+    /** Runs before every terminateMembers call goes in: may throw to fail the batch call as a whole. */
+    Consumer<GroupRef> beforeBatch = group -> { };
     /** Runs after every listGroups, before its answer is used: a group's tags may change between list and describe. */
     Runnable afterList = () -> { };
     final List<GroupRef> describeGroupCalls = new ArrayList<>();
@@ -195,6 +197,7 @@ final class ScriptedCloud implements CloudProvider {
     @Override
     public List<dev.macaque.spi.MemberTermination> terminateMembers(GroupRef group, List<TerminationRequest> requests) {
         batchCalls.add(List.copyOf(requests));
+        beforeBatch.accept(group);
         return CloudProvider.super.terminateMembers(group, requests);
     }
 

@@ -12,6 +12,7 @@ import dev.macaque.spi.MemberTermination;
 import dev.macaque.spi.TerminationRequest;
 import dev.macaque.spi.TerminationResult;
 import dev.macaque.spi.VmGroup;
+import dev.macaque.text.Counts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -156,6 +157,95 @@ class ZoneOutageConcurrencyTest {
         assertThat(result.terminations()).hasSize(4).allSatisfy(t -> assertThat(t.status()).isEqualTo(TerminationStatus.TERMINATED));
     }
 
+    /**
+     * Six groups of 4 over zones a, b (g1..g6) and spare (3, in c). Two outages of zone a at once, g1-g3 and g4-g6 (6
+     * kills each, 2 per group), and every batch call blocks until released: on the server's 4 engine threads, each
+     * outage's first lane plus the runner's one shared lane hold 3, so a third run's steps (a count run on spare)
+     * still find a thread and its kill is made while both outages' calls are blocked. Without the shared bound the two
+     * outages took all 4 threads (3 lanes each) and nothing else ran until a cloud answered.
+     */
+    @Test
+    void twoOutagesAtOnceLeaveAnEngineThreadFreeForAnotherRunsSteps() {
+        for (int g = 1; g <= 6; g++) {
+            scripted.group("us-east-1", "g" + g, 4, OPTED_IN).zones("us-east-1", "g" + g, "a", "b", "a", "b");
+        }
+        scripted.group("us-east-1", "spare", 3, OPTED_IN).zones("us-east-1", "spare", "c", "c", "c");
+        CountDownLatch release = new CountDownLatch(1);
+        cloud.onTerminateMembers = group -> awaitQuietly(release, Duration.ofSeconds(30));
+        ExperimentRunner runner = runner(new FleetLedger(events, FleetBudgets.UNLIMITED));
+        try {
+            ExperimentRun first = runner.start("run-1", outage(", \"targets\": {\"groups\": [\"g1\", \"g2\", \"g3\"]}"));
+            ExperimentRun second = runner.start("run-2", outage(", \"targets\": {\"groups\": [\"g4\", \"g5\", \"g6\"]}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> cloud.atOnce.get() >= 3);
+            ExperimentRun third = runner.start("run-3", parser.parse("{\"name\": \"one\", \"seed\": 3, "
+                    + "\"targets\": {\"groups\": [\"spare\"]}, \"selection\": {\"mode\": \"count\", \"value\": 1}}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> third.result().terminations().stream()
+                    .anyMatch(t -> t.status() == TerminationStatus.TERMINATED));
+            assertThat(cloud.atOnce.get()).as("both outages' calls still blocked").isEqualTo(3);
+            assertThat(cloud.mostAtOnce.get()).isEqualTo(3);
+
+            release.countDown();
+            for (ExperimentRun outage : List.of(first, second)) {
+                assertThat(settled(outage, 6).terminations()).hasSize(6)
+                        .allSatisfy(t -> assertThat(t.status()).isEqualTo(TerminationStatus.TERMINATED));
+            }
+            settled(third, 1);
+            assertThat(cloud.mostAtOnce.get()).as("never more than 3 calls at once").isEqualTo(3);
+            assertThat(runner.outageLanes().free()).as("the shared lane is given back").isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /**
+     * The same two outages, run-1's with a steady-state probe every second that starts failing once both outages'
+     * calls are blocked: its tick still finds a thread, so run-1 halts at once, while its clouds have not answered, and
+     * its group left queued (no lane free for it) is abandoned, never called. Without the shared bound the tick waited
+     * behind the blocked calls, and the halt with it, until a cloud answered.
+     */
+    @Test
+    void aProbeTickStillHaltsAnOutageWhileTwoOutagesCallsAreBlocked() {
+        for (int g = 1; g <= 6; g++) {
+            scripted.group("us-east-1", "g" + g, 4, OPTED_IN).zones("us-east-1", "g" + g, "a", "b", "a", "b");
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        cloud.onTerminateMembers = group -> awaitQuietly(release, Duration.ofSeconds(30));
+        AtomicBoolean failing = new AtomicBoolean();
+        ExperimentRunner runner = new ExperimentRunner(ProviderDirectory.of(cloud), scheduler,
+                new FleetLedger(events, FleetBudgets.UNLIMITED), new AtomicBoolean()::get, new InMemoryKillHistory(),
+                RetryPolicy.DEFAULT, () -> 1L, dev.macaque.engine.probe.ProbeEvaluator.routing(
+                        dev.macaque.engine.probe.ProbeEvaluator.UNSUPPORTED, service -> failing.get() ? 0.0 : 1.0),
+                StopConditions.NONE);
+        try {
+            ExperimentRun first = runner.start("run-1", outage(", \"targets\": {\"groups\": [\"g1\", \"g2\", \"g3\"]},"
+                    + " \"steadyState\": {\"probes\": [{\"name\": \"served\", \"service\": {\"name\": \"api\","
+                    + " \"minSuccessPercent\": 100}}], \"every\": \"1s\", \"tolerance\": 1}"));
+            ExperimentRun second = runner.start("run-2", outage(", \"targets\": {\"groups\": [\"g4\", \"g5\", \"g6\"]}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> cloud.atOnce.get() >= 3);
+            failing.set(true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.state() == RunState.HALTED);
+            assertThat(cloud.atOnce.get()).as("both outages' calls still blocked").isEqualTo(3);
+            RunResult halted = first.result();
+            // run-1 has 1 or 2 groups under way (run-2 may hold the shared lane); the rest were queued: abandoned
+            long called = cloud.calledGroups.stream().filter(g -> List.of("g1", "g2", "g3").contains(g.name())).count();
+            assertThat(halted.terminations()).filteredOn(t -> t.status() == TerminationStatus.ABANDONED)
+                    .hasSize((int) (3 - called) * 2)
+                    .allSatisfy(t -> assertThat(t.detail()).contains("the run halted before group"));
+            assertThat(halted.failureReason()).contains(Counts.of((int) (3 - called) * 2, "victim") + " not terminated");
+
+            release.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.result().terminations().stream()
+                    .noneMatch(t -> t.status() == TerminationStatus.IN_PROGRESS));
+            assertThat(first.result().terminations()).filteredOn(t -> t.status() == TerminationStatus.TERMINATED)
+                    .hasSize((int) called * 2);
+            assertThat(settled(second, 6).terminations()).hasSize(6)
+                    .allSatisfy(t -> assertThat(t.status()).isEqualTo(TerminationStatus.TERMINATED));
+            await().atMost(Duration.ofSeconds(10)).until(() -> runner.outageLanes().free() == 1);
+        } finally {
+            release.countDown();
+        }
+    }
+
     private static void awaitDecided(CountDownLatch latch) {
         if (!awaitQuietly(latch, Duration.ofSeconds(10))) {
             throw new AssertionError("the other run never decided its intent");
@@ -209,8 +299,10 @@ class ZoneOutageConcurrencyTest {
     private static final class GatedCloud implements CloudProvider {
         private final ScriptedCloud cloud;
         volatile Consumer<GroupRef> onTerminateMembers = group -> { };
-        private final AtomicInteger atOnce = new AtomicInteger();
+        final AtomicInteger atOnce = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
+        /** The groups whose batch call went in, in order. */
+        final List<GroupRef> calledGroups = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         GatedCloud(ScriptedCloud cloud) {
             this.cloud = cloud;
@@ -248,6 +340,7 @@ class ZoneOutageConcurrencyTest {
 
         @Override
         public List<MemberTermination> terminateMembers(GroupRef group, List<TerminationRequest> requests) {
+            calledGroups.add(group);
             mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
             try {
                 onTerminateMembers.accept(group);
