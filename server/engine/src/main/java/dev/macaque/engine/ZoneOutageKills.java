@@ -11,7 +11,9 @@ import dev.macaque.text.Counts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A zone outage's terminations ({@code selection: {mode: zone}}), for its {@link TerminationStep}, which keeps the
@@ -434,7 +436,12 @@ final class ZoneOutageKills {
         }
     }
 
-    /** One batch call for the group's members, whose intents are on record; its outcomes are recorded per member. */
+    /**
+     * One batch call for the group's members, whose intents are on record; its outcomes are recorded per member. A
+     * member whose termination failed retryably (throttled, or the cloud took the request and its end is unknown) is
+     * asked again with the same idempotency key, under the run's retry policy, as a single termination is; the members
+     * the call settled stay settled. Only when the policy's attempts are spent is a member recorded failed.
+     */
     private void callOutageGroup(OutageGroup g) {
         synchronized (lock) {
             if (run.state() != RunState.RUNNING || g.stage != Stage.WAITING) {
@@ -444,8 +451,11 @@ final class ZoneOutageKills {
             g.lane = calls.lane(lanes);
         }
         CloudProvider provider = discovery.provider(g.group.provider());
+        // Touched only by the call (one attempt at a time, each a task scheduled after the last) and its callbacks.
+        Map<String, dev.macaque.spi.MemberTermination> settled = new HashMap<>();
+        java.util.concurrent.atomic.AtomicReference<List<TerminationRequest>> open = new java.util.concurrent.atomic.AtomicReference<>(g.requests);
         g.lane.callProvider("terminateMembers", new CallContext(null, null, g.group, null),
-                () -> provider.terminateMembers(g.group, g.requests),
+                () -> askOpenMembers(provider, g.group, open, settled),
                 (outcomes, attempts) -> {
                     synchronized (lock) {
                         try {
@@ -458,12 +468,50 @@ final class ZoneOutageKills {
                 (error, attempts) -> {
                     synchronized (lock) {
                         try {
-                            g.records.forEach(record -> kills.recordFailure(record, error, attempts));
+                            java.util.Set<String> failed = new java.util.HashSet<>();
+                            open.get().forEach(request -> failed.add(request.instanceId()));
+                            for (int k = 0; k < g.records.size(); k++) {
+                                TerminationRequest request = g.requests.get(k);
+                                if (failed.contains(request.instanceId())) {
+                                    kills.recordFailure(g.records.get(k), error, attempts);
+                                } else {
+                                    kills.recordTogether(List.of(g.records.get(k)), List.of(request),
+                                            List.of(settled.get(request.instanceId())), attempts);
+                                }
+                            }
                         } finally {
                             groupDone(g);
                         }
                     }
                 });
+    }
+
+    /**
+     * One attempt of a group's batch: the members still open are asked; the settled ones are kept; if any failed
+     * retryably, the attempt fails retryably for them (so that the lane retries them after its backoff).
+     */
+    private static List<dev.macaque.spi.MemberTermination> askOpenMembers(CloudProvider provider, GroupRef group,
+            java.util.concurrent.atomic.AtomicReference<List<TerminationRequest>> open,
+            Map<String, dev.macaque.spi.MemberTermination> settled) {
+        List<dev.macaque.spi.MemberTermination> outcomes = provider.terminateMembers(group, open.get());
+        List<TerminationRequest> again = new ArrayList<>();
+        dev.macaque.spi.ProviderException why = null;
+        for (dev.macaque.spi.MemberTermination outcome : outcomes) {
+            if (outcome.result() == null && outcome.error().retryable()) {
+                again.add(outcome.request());
+                why = why == null ? outcome.error() : why;
+            } else {
+                settled.put(outcome.request().instanceId(), outcome);
+            }
+        }
+        if (why != null) {
+            open.set(List.copyOf(again));
+            throw new dev.macaque.spi.ProviderException(why.kind(), dev.macaque.text.Counts.of(again.size(), "member")
+                    + " of " + group + " to ask again (" + String.join(", ", again.stream().map(TerminationRequest::instanceId).toList())
+                    + "): " + why.getMessage(), why, true, why.retryAfter().orElse(null));
+        }
+        open.set(List.of());
+        return List.copyOf(settled.values());
     }
 
     /** Called under the lock: the group is handled; the next goes (paced: after the pause, read again first). */

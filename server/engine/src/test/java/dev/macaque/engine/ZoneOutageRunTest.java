@@ -280,6 +280,34 @@ class ZoneOutageRunTest {
     }
 
     /**
+     * The cloud took i-0004's termination but its end is not known (a retryable failure, as Azure reports a delete
+     * whose wait failed): the member is asked again with the same idempotency key, alone, after the policy's backoff,
+     * and i-0001, settled by the first call, is not asked again.
+     */
+    @Test
+    void aMemberWhoseOutcomeIsUnknownIsAskedAgainAloneWithTheSameKeyAndTheSettledOnesAreNot() {
+        fleet();
+        int[] asked = {0};
+        cloud.beforeTerminate = request -> {
+            if (request.instanceId().equals("i-0004") && asked[0]++ == 0) {
+                throw new dev.macaque.spi.ProviderException(dev.macaque.spi.ProviderException.Kind.TRANSIENT,
+                        "the cloud accepted the delete, but waiting for its end failed", null, true, null);
+            }
+        };
+        RunResult result = run(events, spec("\"selection\": {\"mode\": \"zone\", \"zone\": \"a\"}"));
+
+        assertThat(result.terminations()).extracting(TerminationRecord::instanceId, TerminationRecord::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("i-0001", TerminationStatus.TERMINATED),
+                org.assertj.core.groups.Tuple.tuple("i-0004", TerminationStatus.TERMINATED));
+        assertThat(cloud.batchCalls).extracting(call -> call.stream().map(TerminationRequest::instanceId).toList())
+                .containsExactly(List.of("i-0001", "i-0004"), List.of("i-0004"));
+        assertThat(cloud.batchCalls.get(1).get(0).idempotencyKey()).isEqualTo(cloud.batchCalls.get(0).get(1).idempotencyKey());
+        assertThat(result.events()).filteredOn(e -> e.type() == RunEventType.PROVIDER_CALL_RETRY).singleElement()
+                .satisfies(e -> assertThat(e.field("errorMessage")).contains("1 member of sim/us-east-1/api to ask again (i-0004)"));
+        assertThat(result.terminations().get(1).attempts()).isEqualTo(2);
+    }
+
+    /**
      * api and web 4 each over a, b (a, b, a, b); pacing 60 s; the probe "api-served" fails once api has lost zone a.
      * All 4 intents (api 2, web 2) are recorded in one step at T0; api's call goes at T0; the probe at T0+10s fails
      * and halts the run before web's turn (T0+60s): web's 2 recorded intents end ABANDONED, settled in the fleet
